@@ -1,0 +1,10 @@
+#pragma once
+
+namespace hd {
+
+// Each front end owns its QCoreApplication/QApplication and returns the exit code.
+int runCheckCommand(int argc, char *argv[]);
+int runDemoCommand(int argc, char *argv[]);
+int runUsage(int argc, char *argv[]);
+
+} // namespace hd

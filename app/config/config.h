@@ -1,0 +1,216 @@
+#pragma once
+
+#include "core/status.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QJsonValue>
+#include <QList>
+#include <QMap>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QTime>
+#include <QUrl>
+#include <optional>
+
+namespace hd {
+
+// Where something was written in the config file; every config error names one.
+struct SourceLocation {
+    QString file;
+    int line = 0;   // 1-based
+    int column = 0; // 1-based
+    QString toString() const;
+};
+
+struct TlsClientConfig {
+    QString caFile;   // PEM bundle to trust in addition to (or instead of) the system store
+    QString certFile; // client certificate, PEM
+    QString keyFile;  // client key, PEM
+    bool insecure = false; // skip verification; must be said explicitly
+    bool isSet() const { return !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty() || insecure; }
+};
+
+struct BasicAuth {
+    QString username;
+    QString password;
+};
+
+struct HttpProbeConfig {
+    QUrl url;
+    QByteArray method = "GET";
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QString bearer;                 // auth: { bearer: ... }
+    std::optional<BasicAuth> basic; // auth: { basic: { username, password } }
+    TlsClientConfig tls;
+    int maxRedirects = 5;
+    qint64 maxBodyBytes = 0; // 0: take Defaults::maxBodyBytes
+};
+
+struct RedisProbeConfig {
+    enum class Mode { Key, Hash, Stream, Pattern, Ping };
+    QString server; // name in Config::redis
+    Mode mode = Mode::Key;
+    QString key;    // key, hash, stream or pattern, by mode; empty for Ping
+};
+
+struct TcpProbeConfig {
+    QString host;
+    quint16 port = 0;
+};
+
+struct FileProbeConfig {
+    QString path;
+    bool writable = false;            // prove it by creating and deleting a file in the directory
+    std::optional<qint64> maxAgeMs;   // modification time no older than this
+};
+
+struct ExecProbeConfig {
+    QStringList command; // argv, run without a shell
+    QString workingDirectory;
+};
+
+struct ConditionSpec {
+    QString expression;
+    bool warn = false; // "- warn: ..." failing makes the check degraded, not down
+    SourceLocation where;
+};
+
+enum class ProbeKind { Http, Redis, Tcp, File, Exec };
+
+struct CheckConfig {
+    QString service;
+    QString name;
+    QStringList tags;
+    qint64 intervalMs = 10'000;
+    qint64 timeoutMs = 2'000;
+    int failureThreshold = 3;
+    int successThreshold = 1;
+    Severity severity = Severity::Critical;
+    QString active; // calendar name, empty = always
+    ProbeKind kind = ProbeKind::Http;
+    HttpProbeConfig http;
+    RedisProbeConfig redis;
+    TcpProbeConfig tcp;
+    FileProbeConfig file;
+    ExecProbeConfig exec;
+    QList<ConditionSpec> conditions;
+    SourceLocation where;
+
+    QString key() const { return service + u'/' + name; }
+};
+
+struct ServiceConfig {
+    QString name;
+    QString group;
+    QStringList dependsOn;
+    QList<CheckConfig> checks;
+    SourceLocation where;
+};
+
+struct RedisServerConfig {
+    QString name;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 6379;
+    int db = 0;
+    bool tls = false; // rediss://
+    QString username;
+    QString password;
+    TlsClientConfig tlsFiles;
+    SourceLocation where;
+};
+
+struct CalendarConfig {
+    struct Session {
+        QList<int> days; // Qt::DayOfWeek values, 1 = Monday
+        QTime start;
+        QTime end;
+    };
+    QString name;
+    QByteArray timezone; // IANA id
+    QList<Session> sessions;
+    QList<QDate> holidays;
+    SourceLocation where;
+};
+
+// Maintenance windows silence a service, a group or a tag, once or weekly.
+struct MaintenanceWindow {
+    QString name;
+    QStringList services;
+    QStringList groups;
+    QStringList tags;
+    QDateTime start; // once: absolute start/end
+    QDateTime end;
+    QString weekly; // "Sat 22:00-23:30" in `timezone`; empty = once
+    QByteArray timezone;
+    SourceLocation where;
+};
+
+struct AdminActionConfig {
+    QString name;
+    QByteArray method = "GET";
+    QString path;
+    QJsonValue body;           // JSON template with {param} placeholders
+    bool confirm = false;
+    QMap<QString, QStringList> allowed; // param -> allowed values (empty list = free text)
+    QStringList required;
+    SourceLocation where;
+};
+
+struct AdminServiceConfig {
+    QString service;
+    QUrl baseUrl;
+    QString preset;
+    // auth: exactly one of these
+    QString loginUrl; // relative to baseUrl
+    QString loginUsername;
+    QString loginPassword;
+    QString bearer;
+    std::optional<BasicAuth> basic;
+    QList<AdminActionConfig> actions;
+    TlsClientConfig tls;
+    qint64 timeoutMs = 10'000;
+    SourceLocation where;
+};
+
+struct HistoryConfig {
+    qint64 rawSamplesMs = 48LL * 3600 * 1000;
+    qint64 minuteRollupsMs = 30LL * 86400 * 1000;
+    qint64 hourRollupsMs = 400LL * 86400 * 1000;
+    qint64 eventsMs = 365LL * 86400 * 1000;
+};
+
+struct Defaults {
+    qint64 intervalMs = 10'000;
+    qint64 timeoutMs = 2'000;
+    int failureThreshold = 3;
+    int successThreshold = 1;
+    Severity severity = Severity::Critical;
+    qint64 maxBodyBytes = 4 * 1024 * 1024;
+};
+
+struct Config {
+    QString file; // absolute path it was read from, or a label
+    int version = 1;
+    Defaults defaults;
+    QMap<QString, RedisServerConfig> redis;
+    QMap<QString, CalendarConfig> calendars;
+    QList<ServiceConfig> services;
+    QList<MaintenanceWindow> maintenance;
+    QMap<QString, AdminServiceConfig> admin;
+    bool adminReadOnly = false;
+    HistoryConfig history;
+
+    const ServiceConfig *service(const QString &name) const;
+    QList<CheckConfig> allChecks() const;
+};
+
+struct ConfigError {
+    SourceLocation where;
+    QString message;
+    QString toString() const; // "FILE:LINE:COLUMN: message"
+};
+
+} // namespace hd

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/proberesult.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QString>
+#include <deque>
+#include <optional>
+
+namespace hd {
+
+// What rate() and delta() remember between polls of one check: a bounded list
+// of (time, value) samples per expression. The engine keeps one per check, so
+// `healthdeck check`, which polls once, has none and reports "not enough data".
+class ConditionMemory {
+public:
+    struct Sample {
+        QDateTime time;
+        double value = 0;
+    };
+    void record(const QString &series, const QDateTime &time, double value, qint64 keepMs);
+    const std::deque<Sample> *samples(const QString &series) const;
+    void clear() { m_series.clear(); }
+
+private:
+    QHash<QString, std::deque<Sample>> m_series;
+};
+
+struct ConditionInput {
+    const ProbeResult *result = nullptr;
+    QDateTime now;                     // wall clock used by age(); UTC
+    ConditionMemory *memory = nullptr; // nullptr or empty: rate()/delta() have no history
+};
+
+struct ConditionOutcome {
+    bool success = false;
+    QString display;               // Gatus display string, e.g. "[STATUS] (500) == 200"
+    bool insufficientData = false; // rate()/delta() without history: unknown, never a pass
+    bool ageFailure = false;       // failed on age(): the check is stale, not down
+    QString detail;                // human note, e.g. "last_activity 95 s ago"
+    bool warn = false;             // copied from the spec by the evaluator
+};
+
+// One Gatus-compatible condition plus the healthdeck functions age(), rate(),
+// delta() and the [TTL] placeholder.
+class Condition {
+public:
+    // nullopt when the expression is not a valid condition; *error says why.
+    static std::optional<Condition> parse(const QString &expression, QString *error = nullptr);
+
+    ConditionOutcome evaluate(const ConditionInput &input) const;
+    const QString &expression() const { return m_expression; }
+
+private:
+    QString m_expression;
+    QString m_left;
+    QString m_op;
+    QString m_right;
+};
+
+} // namespace hd

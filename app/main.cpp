@@ -1,0 +1,14 @@
+// The only file that sees every layer: it picks the front end from argv[1].
+#include "cli/frontends.h"
+
+#include <cstring>
+
+int main(int argc, char *argv[])
+{
+    const char *command = argc > 1 ? argv[1] : "";
+    if (std::strcmp(command, "check") == 0)
+        return hd::runCheckCommand(argc, argv);
+    if (std::strcmp(command, "demo") == 0)
+        return hd::runDemoCommand(argc, argv);
+    return hd::runUsage(argc, argv);
+}

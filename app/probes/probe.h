@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/proberesult.h"
+
+#include <QObject>
+
+namespace hd {
+
+// One run of one probe. start() begins the work and returns at once; finished()
+// is emitted exactly once, later, on the same thread, never from inside start().
+// The probe enforces its own hard timeout. After cancel() nothing is emitted.
+// A probe object runs once; the engine makes a new one for every poll.
+class Probe : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Probe() override = default;
+
+    virtual void start() = 0;
+    virtual void cancel() = 0;
+
+Q_SIGNALS:
+    void finished(const hd::ProbeResult &result);
+};
+
+} // namespace hd
