@@ -1,0 +1,108 @@
+#pragma once
+
+#include "config/config.h"
+
+#include <QProcessEnvironment>
+#include <yaml-cpp/yaml.h>
+
+namespace hd {
+
+// One key/value pair of a YAML map.
+struct YamlField {
+    QString name;
+    YAML::Node key;
+    YAML::Node value;
+};
+
+// A string with the place it was written, for cross-references checked later.
+struct LocatedString {
+    QString text;
+    SourceLocation where;
+};
+
+// The fields of one YAML map that passed the key checks.
+class YamlFields {
+public:
+    const YamlField* find(QStringView name) const;
+    bool has(QStringView name) const { return find(name) != nullptr; }
+    const QList<YamlField>& all() const { return m_fields; }
+
+    SourceLocation owner; // where to report what the map lacks: its key, or the map itself
+    QString what; // how messages name the map: "a check", "'http'"
+
+private:
+    friend class YamlReader;
+    QList<YamlField> m_fields;
+};
+
+// Reads YAML nodes into values and collects located errors and warnings.
+// Every scalar goes through ${VAR} expansion here, so locations stay those of
+// the source text. Nothing in here throws.
+class YamlReader final {
+public:
+    YamlReader(QString label, QByteArray source, QProcessEnvironment env);
+
+    // The single document, or nullopt after recording why not.
+    std::optional<YAML::Node> parse();
+
+    SourceLocation at(const YAML::Node& node) const;
+    SourceLocation atKeyOrValue(const YamlField& field) const; // the value, or the key when the value is empty
+    // The first character of a scalar's text, after an opening quote.
+    SourceLocation atContent(const YAML::Node& node) const;
+    // The first occurrence of `needle` in the source at or after `node`, else the node itself.
+    SourceLocation atText(const YAML::Node& node, QStringView needle) const;
+
+    void error(const SourceLocation& where, const QString& message);
+    void warning(const SourceLocation& where, const QString& message);
+    QList<ConfigError> takeErrors();
+    QList<ConfigError> takeWarnings();
+    bool hasErrors() const { return !m_errors.isEmpty(); }
+
+    static QString describe(const YAML::Node& node); // "a map", "a list", "'ten'", "nothing"
+
+    // Reads a map. Reports a value that is not a map, a key that is not a
+    // string, a duplicate key and, when `known` is not empty, an unknown key
+    // (with a "did you mean"). Merge keys (`<<: *anchor`) are applied.
+    // `entryNoun` names the entries in duplicate messages ("redis server").
+    std::optional<YamlFields> map(const YAML::Node& node, const SourceLocation& owner, const QString& what,
+        const QStringList& known, const QString& entryNoun = QString());
+    std::optional<YamlFields> map(
+        const YamlField& field, const QString& what, const QStringList& known, const QString& entryNoun = QString());
+
+    // The expanded text of a scalar; null gives "". Records an error for a map or list.
+    std::optional<QString> string(const YamlField& field);
+    std::optional<QString> scalarText(const YAML::Node& node, const QString& what);
+    std::optional<int> integer(const YamlField& field, int min, int max);
+    std::optional<bool> boolean(const YamlField& field);
+    std::optional<qint64> duration(const YamlField& field); // must be > 0
+    std::optional<qint64> size(const YamlField& field);
+    std::optional<QList<LocatedString>> stringList(const YamlField& field);
+
+    // Shorthands: nullopt when the key is absent.
+    std::optional<QString> string(const YamlFields& fields, QStringView name);
+    std::optional<int> integer(const YamlFields& fields, QStringView name, int min, int max);
+    std::optional<bool> boolean(const YamlFields& fields, QStringView name);
+    std::optional<qint64> duration(const YamlFields& fields, QStringView name);
+    std::optional<qint64> size(const YamlFields& fields, QStringView name);
+    std::optional<QList<LocatedString>> stringList(const YamlFields& fields, QStringView name);
+
+    // Converts any YAML value to JSON: plain scalars become numbers, booleans
+    // or null where they read as such, quoted scalars stay strings.
+    std::optional<QJsonValue> json(const YAML::Node& node, int depth = 0);
+
+private:
+    QString syntaxHint(int line) const;
+    qsizetype byteOffset(const YAML::Mark& mark) const;
+    SourceLocation locationOfOffset(qsizetype offset) const;
+    bool requireValue(const YamlField& field);
+
+    QString m_label;
+    QByteArray m_source;
+    QList<qsizetype> m_lineStarts;
+    QProcessEnvironment m_env;
+    QList<ConfigError> m_errors;
+    QList<ConfigError> m_warnings;
+    int m_mergeDepth = 0;
+};
+
+} // namespace hd
