@@ -21,16 +21,24 @@ public:
     };
     void record(const QString &series, const QDateTime &time, double value, qint64 keepMs);
     const std::deque<Sample> *samples(const QString &series) const;
-    void clear() { m_series.clear(); }
+    void clear()
+    {
+        m_series.clear();
+        m_keepMs.clear();
+    }
 
 private:
     QHash<QString, std::deque<Sample>> m_series;
+    QHash<QString, qint64> m_keepMs; // longest window any caller asked for, per series
 };
 
 struct ConditionInput {
     const ProbeResult *result = nullptr;
     QDateTime now;                     // wall clock used by age(); UTC
     ConditionMemory *memory = nullptr; // nullptr or empty: rate()/delta() have no history
+    // Gatus' ui options: show resolved values on passing conditions too, or never on failing ones.
+    bool resolveSuccessful = false;
+    bool dontResolveFailed = false;
 };
 
 struct ConditionOutcome {
