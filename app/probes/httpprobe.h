@@ -1,0 +1,64 @@
+#pragma once
+
+#include "config/config.h"
+#include "probes/probe.h"
+
+#include <QElapsedTimer>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QStringList>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkRequest;
+
+namespace hd {
+
+// Qt's reason for a failed exchange, in the words a detail line uses
+// ("connection refused", "host not found"); qtText is used when nothing better fits.
+QString describeNetworkError(QNetworkReply::NetworkError error, const QString &qtText);
+
+// One HTTP(S) request for one `http:` check. The access manager is shared by
+// every probe of an engine, so everything is set per request (TLS, redirects,
+// caching, cookies) and nothing on the manager itself.
+class HttpProbe final : public Probe {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpProbe)
+public:
+    // maxBodyBytes is the engine's default cap; the check's own http.maxBodyBytes
+    // wins when set, and Defaults::maxBodyBytes applies when both are 0.
+    HttpProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent = nullptr);
+    ~HttpProbe() override;
+
+    void start() override;
+    void cancel() override;
+
+    qint64 bodyCap() const { return m_cap; }
+
+private:
+    bool buildRequest(QNetworkRequest *request, QString *error) const;
+    void onMetaDataChanged();
+    void onReadyRead();
+    void onFinished();
+    bool takeBody(); // false once the cap is passed
+    void fillResponse(ProbeResult &result) const;
+    void finish(ProbeResult result);
+    void finishLater(ProbeResult result);
+    void releaseReply();
+
+    CheckConfig m_check;
+    QPointer<QNetworkAccessManager> m_nam;
+    qint64 m_cap = 0;
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_deadline;
+    QElapsedTimer m_clock;
+    QByteArray m_body;
+    QStringList m_sslErrors;
+    QString m_ip;
+    bool m_connected = false;
+    bool m_encrypted = false;
+    bool m_started = false;
+    bool m_done = false;
+};
+
+} // namespace hd
