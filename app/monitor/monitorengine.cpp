@@ -1,0 +1,633 @@
+#include "monitorengine.h"
+
+#include "engine/probefactory.h"
+#include "probes/probe.h"
+
+#include <QDataStream>
+#include <QRandomGenerator>
+
+namespace hd {
+
+namespace {
+
+constexpr int kHousekeepingMs = 5'000;
+
+// What makes two versions of a check the same check: everything that changes
+// how it probes or how it judges. Reloads keep the state of unchanged checks.
+QByteArray fingerprint(const CheckConfig &c)
+{
+    QByteArray out;
+    QDataStream s(&out, QIODevice::WriteOnly);
+    s << int(c.kind) << c.timeoutMs << c.http.url << c.http.method << c.http.body << c.http.bearer
+      << c.http.basic.has_value() << (c.http.basic ? c.http.basic->username + c.http.basic->password : QString())
+      << c.http.tls.caFile << c.http.tls.certFile << c.http.tls.keyFile << c.http.tls.insecure << c.http.maxRedirects
+      << c.http.maxBodyBytes << c.redis.server << int(c.redis.mode) << c.redis.key << c.tcp.host << c.tcp.port
+      << c.file.path << c.file.writable << c.file.maxAgeMs.value_or(-1) << c.exec.command << c.exec.workingDirectory;
+    for (const auto &h : c.http.headers)
+        s << h.first << h.second;
+    for (const ConditionSpec &cond : c.conditions)
+        s << cond.expression << cond.warn;
+    return out;
+}
+
+QString hostOf(const CheckConfig &c)
+{
+    switch (c.kind) {
+    case ProbeKind::Http:
+        return c.http.url.host() + u':' + QString::number(c.http.url.port(c.http.url.scheme() == u"https" ? 443 : 80));
+    case ProbeKind::Tcp:
+        return c.tcp.host + u':' + QString::number(c.tcp.port);
+    case ProbeKind::Redis:
+        return u"redis:" + c.redis.server;
+    case ProbeKind::File:
+    case ProbeKind::Exec:
+        break;
+    }
+    return QStringLiteral("local");
+}
+
+} // namespace
+
+struct MonitorEngine::Slot {
+    CheckConfig config;
+    std::unique_ptr<CheckEvaluator> evaluator;
+    QByteArray fingerprint;
+    QString host;
+    QString group;
+    qint64 dueMs = 0;
+    std::optional<std::multimap<qint64, Slot *>::iterator> queued;
+    bool running = false;
+    bool waiting = false;
+    bool offHours = false;
+    Probe *probe = nullptr;
+    QStringList rowKeys;
+};
+
+struct MonitorEngine::PendingChange {
+    RowState row;
+    Status from;
+    Status to;
+    FlapDetector::Change flap;
+    QDateTime time;
+};
+
+MonitorEngine::MonitorEngine(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<hd::RowState>();
+    qRegisterMetaType<hd::StateChange>();
+    m_monotonic.start();
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &MonitorEngine::onTimer);
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(100);
+    connect(&m_batchTimer, &QTimer::timeout, this, &MonitorEngine::flush);
+    m_housekeeping.setInterval(kHousekeepingMs);
+    connect(&m_housekeeping, &QTimer::timeout, this, [this] {
+        const QDateTime at = now();
+        m_acks.expire(at);
+        m_silences.expire(at);
+        for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
+            const bool wasAck = it->acknowledged, wasSilenced = it->silenced;
+            refreshOverlays(*it, at);
+            if (wasAck != it->acknowledged || wasSilenced != it->silenced)
+                markDirty(it.key());
+        }
+    });
+}
+
+MonitorEngine::~MonitorEngine()
+{
+    for (auto &slot : m_slots)
+        dropProbe(slot.get());
+}
+
+void MonitorEngine::setConfig(const Config &config)
+{
+    m_config = config;
+    m_graph = DependencyGraph(config);
+    m_calendars.clear();
+    for (auto it = config.calendars.cbegin(); it != config.calendars.cend(); ++it)
+        m_calendars.insert(it.key(), MarketCalendar(it.value()));
+    m_gate.setConfig(config);
+    m_silences.setMaintenanceWindows(config.maintenance);
+    // The network manager and Redis connections survive a reload unless the Redis
+    // servers changed; then every probe in flight is dropped before they go.
+    QByteArray infra;
+    {
+        QDataStream s(&infra, QIODevice::WriteOnly);
+        s << config.defaults.maxBodyBytes;
+        for (const RedisServerConfig &r : config.redis)
+            s << r.name << r.host << r.port << r.db << r.tls << r.username << r.password << r.tlsFiles.caFile
+              << r.tlsFiles.certFile << r.tlsFiles.keyFile << r.tlsFiles.insecure;
+    }
+    if (!m_factory || infra != m_infraFingerprint) {
+        for (auto &slot : m_slots)
+            dropProbe(slot.get());
+        delete m_factory;
+        m_factory = new ProbeFactory(config, this);
+        m_infraFingerprint = infra;
+    }
+
+    QHash<QString, Slot *> old;
+    std::vector<std::unique_ptr<Slot>> previous = std::move(m_slots);
+    for (auto &s : previous)
+        old.insert(s->config.key(), s.get());
+
+    std::vector<std::unique_ptr<Slot>> next;
+    QSet<QString> kept;
+    for (const ServiceConfig &service : config.services) {
+        for (const CheckConfig &check : service.checks) {
+            const QByteArray fp = fingerprint(check);
+            std::unique_ptr<Slot> slot;
+            for (auto &p : previous) {
+                if (p && p->config.key() == check.key()) {
+                    slot = std::move(p);
+                    break;
+                }
+            }
+            const bool changed = !slot || slot->fingerprint != fp;
+            if (!slot)
+                slot = std::make_unique<Slot>();
+            slot->config = check;
+            slot->group = service.group;
+            slot->host = hostOf(check);
+            slot->fingerprint = fp;
+            slot->evaluator = std::make_unique<CheckEvaluator>(check);
+            if (slot->rowKeys.isEmpty())
+                slot->rowKeys << check.key();
+            for (const QString &key : std::as_const(slot->rowKeys)) {
+                if (auto track = m_tracks.value(key)) {
+                    track->thresholds.setThresholds(check.failureThreshold, check.successThreshold);
+                    if (changed)
+                        track->memory.clear();
+                }
+                RowState &row = m_rows[key];
+                if (row.key.isEmpty()) {
+                    row.key = key;
+                    row.check = check.name;
+                    row.service = check.service;
+                    row.detail = QStringLiteral("no result yet");
+                    row.since = now();
+                }
+                row.group = service.group;
+                row.tags = check.tags;
+                row.severity = check.severity;
+                markDirty(key);
+            }
+            kept.insert(check.key());
+            next.push_back(std::move(slot));
+        }
+    }
+
+    QStringList removed;
+    for (auto &p : previous) {
+        if (!p)
+            continue;
+        dropProbe(p.get());
+        if (p->queued)
+            m_queue.erase(*p->queued);
+        m_waiting.removeAll(p.get());
+        for (const QString &key : std::as_const(p->rowKeys)) {
+            m_rows.remove(key);
+            m_tracks.remove(key);
+            m_dirty.remove(key);
+            removed << key;
+        }
+    }
+    m_slots = std::move(next);
+    if (!removed.isEmpty())
+        Q_EMIT rowsRemoved(removed);
+
+    if (m_running) {
+        for (auto &slot : m_slots) {
+            if (!slot->queued && !slot->running)
+                schedule(slot.get(), monotonicMs());
+        }
+        armTimer();
+    }
+    Q_EMIT configApplied();
+}
+
+void MonitorEngine::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    const qint64 t = monotonicMs();
+    for (auto &slot : m_slots) {
+        // Spread the first runs a little so that thousands of checks do not fire in one burst.
+        const qint64 spread = qMin<qint64>(slot->config.intervalMs, 1000);
+        schedule(slot.get(), t + QRandomGenerator::global()->bounded(qMax<qint64>(spread, 1)));
+    }
+    armTimer();
+    m_housekeeping.start();
+}
+
+void MonitorEngine::stop()
+{
+    m_running = false;
+    m_timer.stop();
+    m_housekeeping.stop();
+    for (auto &slot : m_slots) {
+        dropProbe(slot.get());
+        slot->queued.reset();
+        slot->waiting = false;
+    }
+    m_queue.clear();
+    m_waiting.clear();
+    flush();
+}
+
+void MonitorEngine::dropProbe(Slot *slot)
+{
+    if (!slot->probe)
+        return;
+    slot->probe->cancel();
+    delete slot->probe;
+    slot->probe = nullptr;
+    slot->running = false;
+    --m_inFlight;
+    --m_inFlightPerHost[slot->host];
+}
+
+void MonitorEngine::runNow(const QString &checkKey)
+{
+    Slot *slot = slotFor(checkKey);
+    if (!slot || slot->running || !m_running)
+        return;
+    slot->dueMs = monotonicMs();
+    tryStart(slot);
+    armTimer();
+}
+
+MonitorEngine::Slot *MonitorEngine::slotFor(const QString &checkKey) const
+{
+    for (const auto &slot : m_slots) {
+        if (slot->config.key() == checkKey || slot->rowKeys.contains(checkKey))
+            return slot.get();
+    }
+    return nullptr;
+}
+
+void MonitorEngine::schedule(Slot *slot, qint64 dueMs)
+{
+    if (slot->queued)
+        m_queue.erase(*slot->queued);
+    slot->dueMs = dueMs;
+    slot->queued = m_queue.emplace(dueMs, slot);
+}
+
+void MonitorEngine::armTimer()
+{
+    if (!m_running || m_queue.empty()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 wait = qMax<qint64>(0, m_queue.begin()->first - monotonicMs());
+    m_timer.start(int(qMin<qint64>(wait, 3'600'000)));
+}
+
+void MonitorEngine::onTimer()
+{
+    const qint64 t = monotonicMs();
+    while (!m_queue.empty() && m_queue.begin()->first <= t) {
+        Slot *slot = m_queue.begin()->second;
+        m_queue.erase(m_queue.begin());
+        slot->queued.reset();
+        tryStart(slot);
+    }
+    armTimer();
+}
+
+void MonitorEngine::tryStart(Slot *slot)
+{
+    if (!m_running)
+        return;
+    const qint64 t = monotonicMs();
+    const qint64 interval = qMax<qint64>(slot->config.intervalMs, 1);
+    // Drift guard: the next run is due one interval after this one was due, not
+    // after it ended; runs missed while the machine slept are skipped, not bunched.
+    qint64 next = slot->dueMs + interval;
+    if (next <= t)
+        next = t + interval - ((t - slot->dueMs) % interval);
+    schedule(slot, next);
+
+    if (!slot->config.active.isEmpty()) {
+        const QDateTime wall = now();
+        const MarketCalendar calendar = m_calendars.value(slot->config.active);
+        if (!calendar.isActive(wall)) {
+            setOffHours(slot, true);
+            const QDateTime transition = calendar.nextTransition(wall);
+            if (transition.isValid()) {
+                const qint64 at = t + qMax<qint64>(1, wall.msecsTo(transition));
+                if (at < next)
+                    schedule(slot, at);
+            }
+            return;
+        }
+        if (slot->offHours)
+            setOffHours(slot, false);
+    }
+
+    if (m_gate.isGated(slot->config.key())) {
+        for (const QString &key : std::as_const(slot->rowKeys)) {
+            RowState &row = m_rows[key];
+            if (!row.gated) {
+                row.gated = true;
+                row.detail = QStringLiteral("waiting for the startup check to pass");
+                markDirty(key);
+            }
+        }
+        return;
+    }
+    if (slot->running)
+        return; // never overlap itself; the next run is already scheduled
+    if (m_inFlight >= m_limits.maxInFlight || m_inFlightPerHost.value(slot->host) >= m_limits.maxInFlightPerHost) {
+        if (!slot->waiting) {
+            slot->waiting = true;
+            m_waiting << slot;
+        }
+        return;
+    }
+    startProbe(slot);
+}
+
+void MonitorEngine::startProbe(Slot *slot)
+{
+    Probe *probe = m_factory->create(slot->config, this);
+    slot->probe = probe;
+    slot->running = true;
+    ++m_inFlight;
+    ++m_inFlightPerHost[slot->host];
+    connect(probe, &Probe::finished, this, [this, slot, probe](const ProbeResult &result) {
+        if (slot->probe != probe)
+            return; // superseded by a reload
+        onProbeFinished(slot, result);
+    });
+    probe->start();
+}
+
+void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
+{
+    slot->probe->deleteLater();
+    slot->probe = nullptr;
+    slot->running = false;
+    --m_inFlight;
+    --m_inFlightPerHost[slot->host];
+
+    const auto memory = [this, slot](const QString &key) -> ConditionMemory * {
+        auto &track = m_tracks[key];
+        if (!track) {
+            track = std::make_shared<Track>();
+            track->thresholds.setThresholds(slot->config.failureThreshold, slot->config.successThreshold);
+        }
+        return &track->memory;
+    };
+    applyRows(slot, rowsForResult(slot->config, *slot->evaluator, result, now(), memory));
+
+    // Hand freed capacity to checks that were held back by the limits.
+    for (qsizetype i = 0; i < m_waiting.size() && m_inFlight < m_limits.maxInFlight;) {
+        Slot *waiting = m_waiting.at(i);
+        if (m_inFlightPerHost.value(waiting->host) >= m_limits.maxInFlightPerHost) {
+            ++i;
+            continue;
+        }
+        m_waiting.removeAt(i);
+        waiting->waiting = false;
+        if (!waiting->running)
+            startProbe(waiting);
+    }
+}
+
+void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
+{
+    const QDateTime at = now();
+    QStringList keys;
+        for (const CheckRow &r : rows) {
+        keys << r.key;
+        auto &track = m_tracks[r.key];
+        if (!track) {
+            track = std::make_shared<Track>();
+            track->thresholds.setThresholds(slot->config.failureThreshold, slot->config.successThreshold);
+        }
+        const ThresholdTracker::Transition tr = track->thresholds.feed(r.status);
+        const FlapDetector::Change flap = track->flap.feed(r.status);
+
+        RowState &row = m_rows[r.key];
+        const bool isNew = row.key.isEmpty();
+        row.key = r.key;
+        row.service = r.service;
+        row.check = r.check;
+        row.item = r.item;
+        row.group = slot->group;
+        row.tags = slot->config.tags;
+        row.severity = r.severity;
+        row.counts = r.counts;
+        row.status = track->thresholds.status();
+        row.rawStatus = r.status;
+        row.pending = track->thresholds.pending();
+        row.flapping = track->flap.isFlapping();
+        row.gated = false;
+        row.offHours = false;
+        row.latencyMs = r.latencyMs;
+        row.detail = r.detail;
+        row.lastResult = at;
+        row.freshResult = true;
+        row.evaluation = r.evaluation;
+        row.result = r.result;
+        if (tr.changed || isNew)
+            row.since = at;
+        m_acks.onStatus(r.key, row.status);
+        markDirty(r.key);
+
+        if (flap != FlapDetector::Change::None || (tr.changed && !row.flapping))
+            m_changes.push_back(PendingChange { row, tr.changed ? tr.from : row.status, row.status, flap, at });
+    }
+
+    QStringList removed;
+    for (const QString &key : std::as_const(slot->rowKeys)) {
+        if (!keys.contains(key)) {
+            m_rows.remove(key);
+            m_tracks.remove(key);
+            m_dirty.remove(key);
+            removed << key;
+        }
+    }
+    slot->rowKeys = keys;
+    if (!removed.isEmpty())
+        Q_EMIT rowsRemoved(removed);
+
+    if (slot->config.tags.contains(QStringLiteral("startup"), Qt::CaseInsensitive) && !rows.isEmpty()) {
+        const QStringList released = m_gate.record(slot->config.key(), rows.first().status);
+        for (const QString &key : released) {
+            if (Slot *gated = slotFor(key)) {
+                gated->dueMs = monotonicMs();
+                tryStart(gated);
+            }
+        }
+        armTimer();
+    }
+}
+
+void MonitorEngine::setOffHours(Slot *slot, bool offHours)
+{
+    slot->offHours = offHours;
+    for (const QString &key : std::as_const(slot->rowKeys)) {
+        RowState &row = m_rows[key];
+        row.offHours = offHours;
+        if (offHours) {
+            row.detail = u"outside calendar " + slot->config.active;
+        } else if (auto track = m_tracks.value(key)) {
+            // A new session starts from a clean slate, as a freshly started check.
+            track->thresholds.reset();
+            track->memory.clear();
+            row.status = Status::Starting;
+            row.detail = QStringLiteral("no result yet");
+        }
+        markDirty(key);
+    }
+}
+
+void MonitorEngine::recomputeImpact()
+{
+    QHash<QString, Status> serviceStatus;
+    for (const RowState &row : std::as_const(m_rows)) {
+        if (!row.counts || row.offHours || row.gated)
+            continue;
+        auto it = serviceStatus.find(row.service);
+        if (it == serviceStatus.end())
+            serviceStatus.insert(row.service, row.status);
+        else
+            *it = worst(*it, row.status);
+    }
+    m_impact = m_graph.impact(serviceStatus);
+    for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
+        const QString by = m_impact.rootOf(it->service);
+        if (by != it->impactedBy) {
+            it->impactedBy = by;
+            it->impacted = !by.isEmpty();
+            markDirty(it.key());
+        }
+    }
+}
+
+void MonitorEngine::refreshOverlays(RowState &row, const QDateTime &at)
+{
+    row.acknowledged = m_acks.isAcknowledged(row.key, at);
+    QString reason;
+    row.silenced = m_silences.isSilenced(row.service, row.group, row.tags, at, &reason);
+    row.silenceReason = row.silenced ? reason : QString();
+}
+
+void MonitorEngine::markDirty(const QString &key)
+{
+    m_dirty.insert(key);
+    if (!m_batchTimer.isActive())
+        m_batchTimer.start();
+}
+
+void MonitorEngine::flush()
+{
+    m_batchTimer.stop();
+    recomputeImpact();
+    const QDateTime at = now();
+
+    std::vector<PendingChange> changes;
+    changes.swap(m_changes);
+    for (PendingChange &c : changes) {
+        StateChange change;
+        change.time = c.time;
+        change.service = c.row.service;
+        change.check = c.row.check;
+        change.item = c.row.item;
+        change.group = c.row.group;
+        change.from = c.from;
+        change.to = c.to;
+        change.severity = c.row.severity;
+        change.detail = c.row.detail;
+        change.impactedBy = m_impact.rootOf(c.row.service);
+        change.acknowledged = m_acks.isAcknowledged(c.row.key, at);
+        change.silenced = m_silences.isSilenced(c.row.service, c.row.group, c.row.tags, at);
+        change.flapping = c.flap == FlapDetector::Change::Started || (c.flap == FlapDetector::Change::None && c.row.flapping);
+        if (c.flap == FlapDetector::Change::Started)
+            change.detail = QStringLiteral("flapping: ") + c.row.detail;
+        else if (c.flap == FlapDetector::Change::Stopped)
+            change.detail = QStringLiteral("stopped flapping; ") + c.row.detail;
+        Q_EMIT stateChanged(change);
+    }
+
+    if (m_dirty.isEmpty())
+        return;
+    QList<RowState> batch;
+    batch.reserve(m_dirty.size());
+    for (const QString &key : std::as_const(m_dirty)) {
+        auto it = m_rows.find(key);
+        if (it == m_rows.end())
+            continue;
+        refreshOverlays(*it, at);
+        batch << *it;
+        it->freshResult = false;
+    }
+    m_dirty.clear();
+    Q_EMIT rowsUpdated(batch);
+}
+
+bool MonitorEngine::acknowledge(const Acknowledgement &ack)
+{
+    const auto row = m_rows.constFind(ack.checkKey);
+    if (row == m_rows.constEnd() || !m_acks.acknowledge(ack, row->status))
+        return false;
+    markDirty(ack.checkKey);
+    return true;
+}
+
+bool MonitorEngine::unacknowledge(const QString &rowKey)
+{
+    if (!m_acks.remove(rowKey))
+        return false;
+    markDirty(rowKey);
+    return true;
+}
+
+QString MonitorEngine::silence(const OperatorSilence &silence)
+{
+    const QString id = m_silences.add(silence);
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        markDirty(it.key());
+    return id;
+}
+
+bool MonitorEngine::unsilence(const QString &id)
+{
+    if (!m_silences.remove(id))
+        return false;
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        markDirty(it.key());
+    return true;
+}
+
+QList<RowState> MonitorEngine::rows() const
+{
+    QList<RowState> out;
+    out.reserve(m_rows.size());
+    for (const auto &slot : m_slots) {
+        for (const QString &key : slot->rowKeys) {
+            auto it = m_rows.constFind(key);
+            if (it != m_rows.constEnd())
+                out << *it;
+        }
+    }
+    return out;
+}
+
+std::optional<RowState> MonitorEngine::row(const QString &key) const
+{
+    auto it = m_rows.constFind(key);
+    if (it == m_rows.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+} // namespace hd

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "engine/checkrows.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QStringList>
+
+namespace hd {
+
+// What the dashboard shows for one row of the matrix, after thresholds,
+// dependencies, calendars, acknowledgements and silences.
+struct RowState {
+    QString key; // service/check[/item]
+    QString service;
+    QString group;
+    QString check;
+    QString item;
+    QStringList tags;
+    Severity severity = Severity::Critical;
+    Status status = Status::Starting; // effective, after thresholds
+    Status rawStatus = Status::Starting;
+    bool counts = true;               // false for sub-checks inside a body
+    // overlays (spec section 3)
+    bool pending = false;
+    bool impacted = false;
+    QString impactedBy;
+    bool offHours = false;
+    bool acknowledged = false;
+    bool silenced = false;
+    QString silenceReason;
+    bool flapping = false;
+    bool gated = false; // a liveness/readiness check waiting for its startup check
+    double latencyMs = 0;
+    QString detail;
+    QDateTime lastResult; // UTC, invalid before the first result
+    QDateTime since;      // when the effective status last changed
+    bool freshResult = false; // this batch carries a new probe result for the row
+    CheckEvaluation evaluation;
+    ProbeResult result;
+};
+
+// One line of `healthdeck monitor` and one row of the events table.
+struct StateChange {
+    QDateTime time;
+    QString service;
+    QString check;
+    QString item;
+    QString group;
+    Status from = Status::Starting;
+    Status to = Status::Starting;
+    Severity severity = Severity::Critical;
+    QString detail;
+    QString impactedBy; // empty: null
+    bool flapping = false;
+    bool acknowledged = false;
+    bool silenced = false;
+    QString key() const
+    {
+        const QString base = service + u'/' + check;
+        return item.isEmpty() ? base : base + u'/' + item;
+    }
+};
+
+} // namespace hd
+
+Q_DECLARE_METATYPE(hd::RowState)
+Q_DECLARE_METATYPE(hd::StateChange)
