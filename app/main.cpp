@@ -8,6 +8,8 @@ int main(int argc, char *argv[])
     const char *command = argc > 1 ? argv[1] : "";
     if (std::strcmp(command, "check") == 0)
         return hd::runCheckCommand(argc, argv);
+    if (std::strcmp(command, "monitor") == 0)
+        return hd::runMonitorCommand(argc, argv);
     if (std::strcmp(command, "demo") == 0)
         return hd::runDemoCommand(argc, argv);
     return hd::runUsage(argc, argv);

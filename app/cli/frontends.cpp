@@ -4,11 +4,11 @@
 
 namespace hd {
 
-int runCheckCommand(int, char *[]) { return 2; }
-int runDemoCommand(int, char *[]) { return 2; }
 int runUsage(int, char *[])
 {
-    std::fputs("usage: healthdeck [check|monitor|admin|demo] ...\n", stderr);
+    std::fputs("usage: healthdeck check --config FILE [--tag T]... [--service S]... [--json] [--quiet]\n"
+               "       healthdeck demo\n",
+               stderr);
     return 2;
 }
 

@@ -1,0 +1,126 @@
+// `healthdeck demo --headless`: the simulated backend plus the monitor engine in
+// a terminal, with commands on stdin to break and heal the simulated services.
+#include "frontends.h"
+#include "unixsignals.h"
+
+#include "demo/demobackend.h"
+#include "demo/demoenvironment.h"
+#include "demo/heartbeatsimulator.h"
+#include "engine/loadconfig.h"
+#include "monitor/monitorengine.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <cstdio>
+#include <unistd.h>
+
+namespace hd {
+
+namespace {
+
+const char *kHelp = "commands: db-down | db-up | slow | fast | hang | unhang | kill SERVICE | freeze SERVICE |\n"
+                    "          degrade SERVICE | heal SERVICE | quit   (SERVICE: ingestion, worker1, worker2,\n"
+                    "          depth-collector, signal-generator)\n";
+
+void say(const QString &text)
+{
+    std::fprintf(stdout, "%s\n", qPrintable(text));
+    std::fflush(stdout);
+}
+
+// One terminal command against the demo; false when it is not understood.
+bool applyCommand(DemoEnvironment &env, const QString &line)
+{
+    const QStringList words = line.simplified().split(u' ', Qt::SkipEmptyParts);
+    if (words.isEmpty())
+        return true;
+    DemoService *api = env.backend()->tradingApi();
+    const QString cmd = words.first();
+    if (cmd == u"db-down")
+        api->setDatabaseDown(true);
+    else if (cmd == u"db-up")
+        api->setDatabaseDown(false);
+    else if (cmd == u"slow")
+        api->setLatency(600);
+    else if (cmd == u"fast")
+        api->setLatency(0);
+    else if (cmd == u"hang")
+        api->setHang(true);
+    else if (cmd == u"unhang")
+        api->setHang(false);
+    else if (words.size() == 2 && env.heartbeats()
+             && (cmd == u"kill" || cmd == u"freeze" || cmd == u"degrade" || cmd == u"heal")) {
+        HeartbeatSimulator *hb = env.heartbeats();
+        const bool ok = cmd == u"kill" ? hb->kill(words[1])
+            : cmd == u"freeze"         ? hb->freeze(words[1])
+            : cmd == u"degrade"        ? hb->degrade(words[1])
+                                       : hb->heal(words[1]);
+        return ok;
+    } else
+        return false;
+    return true;
+}
+
+} // namespace
+
+int runHeadlessDemo(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    DemoEnvironment env;
+    if (!env.start()) {
+        std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(env.errorString()));
+        return 1;
+    }
+    for (const QString &note : env.notes())
+        std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(note));
+    say(u"healthdeck demo is running:\n" + env.summary());
+    say(QStringLiteral("Try: healthdeck check --config %1").arg(env.configPath()));
+    std::fputs(kHelp, stdout);
+
+    const ConfigLoadResult loaded = loadValidatedConfig(env.configPath());
+    if (!loaded.config) {
+        for (const ConfigError &e : loaded.errors)
+            std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
+        return 1;
+    }
+    MonitorEngine engine;
+    engine.setConfig(*loaded.config);
+    QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [](const StateChange &c) {
+        QString line = c.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) + u"  "
+            + QStringLiteral("%1 %2 -> %3").arg(c.key(), -40).arg(statusName(c.from), -8).arg(statusName(c.to), -8);
+        if (!c.impactedBy.isEmpty())
+            line += u"  (impacted by " + c.impactedBy + u')';
+        if (!c.detail.isEmpty())
+            line += u"  " + c.detail;
+        say(line);
+    });
+    engine.start();
+
+    UnixSignals signals_;
+    QObject::connect(&signals_, &UnixSignals::terminate, &app, &QCoreApplication::quit);
+    QSocketNotifier input(STDIN_FILENO, QSocketNotifier::Read);
+    QObject::connect(&input, &QSocketNotifier::activated, &app, [&] {
+        char buffer[512];
+        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer - 1);
+        if (n <= 0) {
+            input.setEnabled(false); // stdin closed: keep running until a signal
+            return;
+        }
+        for (const QString &line : QString::fromUtf8(buffer, int(n)).split(u'\n', Qt::SkipEmptyParts)) {
+            if (line.trimmed() == u"quit")
+                app.quit();
+            else if (!applyCommand(env, line))
+                std::fputs(kHelp, stdout);
+        }
+        std::fflush(stdout);
+    });
+    return app.exec();
+}
+
+int runDemoCommand(int argc, char *argv[])
+{
+    // The dashboard is not part of this build yet; the terminal demo is.
+    return runHeadlessDemo(argc, argv);
+}
+
+} // namespace hd
