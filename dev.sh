@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# healthdeck developer entry point.
+#   ./dev.sh run    install what is missing, build, open the dashboard on the bundled demo
+#   ./dev.sh test   install what is missing, build, run every test
+#   ./dev.sh build  install what is missing and build
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+    build-essential cmake ninja-build pkg-config ccache
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+    libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
+    libyaml-cpp-dev libhiredis-dev qtkeychain-qt6-dev
+    redis-server openssl tzdata fonts-dejavu-core
+)
+
+install_packages() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "healthdeck: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+preset() { if [ "${CI:-}" = "true" ]; then echo ci; else echo default; fi; }
+
+build() {
+    install_packages
+    local p; p=$(preset)
+    cmake --preset "$p" >/dev/null
+    cmake --build --preset "$p"
+}
+
+builddir() { if [ "$(preset)" = ci ]; then echo build-ci; else echo build; fi; }
+
+case "${1:-run}" in
+run)
+    build
+    shift || true
+    exec "./$(builddir)/healthdeck" demo "$@"
+    ;;
+test)
+    build
+    ctest --preset "$(preset)"
+    ;;
+build)
+    build
+    ;;
+*)
+    echo "usage: ./dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac
