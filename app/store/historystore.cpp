@@ -1,0 +1,417 @@
+#include "historystore.h"
+
+#include "store/historyschema.h"
+#include "store/historyworker.h"
+
+#include <QMutexLocker>
+#include <QPointer>
+#include <QStandardPaths>
+#include <QTimer>
+
+namespace hd {
+
+namespace {
+
+WriteResult notOpen()
+{
+    WriteResult r;
+    r.error = QStringLiteral("history store is not open");
+    return r;
+}
+
+} // namespace
+
+HistoryStore::HistoryStore(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_shared(std::make_shared<HistoryShared>())
+{
+    if (m_options.path.isEmpty())
+        m_options.path = defaultPath();
+    m_thread.setObjectName(QStringLiteral("healthdeck-history"));
+}
+
+HistoryStore::~HistoryStore()
+{
+    close();
+}
+
+QString HistoryStore::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/healthdeck/history.sqlite");
+}
+
+int HistoryStore::schemaVersion()
+{
+    return historyschema::latestVersion();
+}
+
+void HistoryStore::startWorker()
+{
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->degraded = false;
+        m_shared->reason.clear();
+    }
+    m_worker = new HistoryWorker(m_options, m_shared);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &HistoryWorker::degraded, this, &HistoryStore::degraded, Qt::QueuedConnection);
+    connect(m_worker, &HistoryWorker::swept, this, &HistoryStore::swept, Qt::QueuedConnection);
+    m_thread.start();
+}
+
+bool HistoryStore::open()
+{
+    if (m_worker)
+        return isOpen();
+    startWorker();
+    bool ok = false;
+    QMetaObject::invokeMethod(
+        m_worker, [this, &ok] { ok = m_worker->open(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
+    return ok;
+}
+
+void HistoryStore::openAsync()
+{
+    if (m_worker)
+        return;
+    startWorker();
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, worker = m_worker] {
+            const bool ok = worker->open();
+            QMetaObject::invokeMethod(
+                this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void HistoryStore::close()
+{
+    if (!m_worker)
+        return;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->close(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    m_worker = nullptr; // deleted in its thread on finished()
+}
+
+bool HistoryStore::isOpen() const
+{
+    QMutexLocker lock(&m_shared->mutex);
+    return m_shared->open;
+}
+
+QString HistoryStore::path() const
+{
+    return m_options.path;
+}
+
+bool HistoryStore::isDegraded() const
+{
+    QMutexLocker lock(&m_shared->mutex);
+    return m_shared->degraded;
+}
+
+QString HistoryStore::degradedReason() const
+{
+    QMutexLocker lock(&m_shared->mutex);
+    return m_shared->reason;
+}
+
+void HistoryStore::addSample(const Sample &sample)
+{
+    addSamples({ sample });
+}
+
+void HistoryStore::addSamples(const QList<Sample> &samples)
+{
+    bool post = false;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->pending += samples;
+        if (!m_shared->flushPosted && m_shared->pending.size() >= qMax(1, m_options.flushRows)) {
+            m_shared->flushPosted = true;
+            post = true;
+        }
+    }
+    if (post && m_worker)
+        QMetaObject::invokeMethod(m_worker, &HistoryWorker::flushSamples, Qt::QueuedConnection);
+}
+
+void HistoryStore::flush()
+{
+    if (!m_worker)
+        return;
+    const auto work = [worker = m_worker] {
+        worker->flushSamples();
+        worker->updateRollups(true);
+    };
+    if (QThread::currentThread() == &m_thread)
+        work();
+    else
+        QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+}
+
+quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject *context, WriteCallback done)
+{
+    const quint64 id = ++m_nextRequestId;
+    const bool hasContext = context != nullptr;
+    QPointer<QObject> guard(context);
+    auto deliver
+        = [this, id, hasContext, guard, done = std::move(done)](WriteResult r, const QList<StateEvent> &written) {
+              r.requestId = id;
+              if (done && (!hasContext || guard))
+                  done(r);
+              Q_EMIT committed(id, r);
+              if (r.ok) {
+                  for (const StateEvent &e : written)
+                      Q_EMIT eventCommitted(e, r.persisted);
+              }
+          };
+    if (!m_worker) {
+        QMetaObject::invokeMethod(
+            this, [deliver] { deliver(notOpen(), {}); }, Qt::QueuedConnection);
+        return id;
+    }
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, worker = m_worker, op = std::move(op), events = std::move(events),
+            deliver = std::move(deliver)]() mutable {
+            const WriteResult r = op(*worker, events);
+            QMetaObject::invokeMethod(
+                this, [r, events = std::move(events), deliver = std::move(deliver)] { deliver(r, events); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return id;
+}
+
+WriteResult HistoryStore::runWrite(const WriteOp &op, QList<StateEvent> events)
+{
+    if (!m_worker)
+        return notOpen();
+    WriteResult r;
+    const auto work = [&] { r = op(*m_worker, events); };
+    if (QThread::currentThread() == &m_thread)
+        work();
+    else
+        QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+    return r;
+}
+
+template <typename R, typename Ready>
+quint64 HistoryStore::postRead(std::function<R(HistoryWorker &, QString *)> op, Ready ready)
+{
+    const quint64 id = ++m_nextRequestId;
+    if (!m_worker) {
+        QMetaObject::invokeMethod(
+            this, [this, id] { Q_EMIT queryFailed(id, notOpen().error); }, Qt::QueuedConnection);
+        return id;
+    }
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, worker = m_worker, id, op = std::move(op), ready] {
+            QString error;
+            R result = op(*worker, &error);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, ready, error, result = std::move(result)] {
+                    if (error.isEmpty())
+                        Q_EMIT(this->*ready)(id, result);
+                    else
+                        Q_EMIT queryFailed(id, error);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return id;
+}
+
+template <typename R> R HistoryStore::runRead(const std::function<R(HistoryWorker &, QString *)> &op, QString *error)
+{
+    R result {};
+    QString message;
+    if (!m_worker) {
+        message = notOpen().error;
+    } else {
+        const auto work = [&] { result = op(*m_worker, &message); };
+        if (QThread::currentThread() == &m_thread)
+            work();
+        else
+            QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+    }
+    if (error)
+        *error = message;
+    return result;
+}
+
+// Writes
+
+quint64 HistoryStore::writeEvent(const StateEvent &event, QObject *context, WriteCallback done)
+{
+    return writeEvents({ event }, context, std::move(done));
+}
+
+quint64 HistoryStore::writeEvents(const QList<StateEvent> &events, QObject *context, WriteCallback done)
+{
+    return postWrite(
+        [](HistoryWorker &w, QList<StateEvent> &e) { return w.writeEvents(e); }, events, context, std::move(done));
+}
+
+quint64 HistoryStore::addAck(const Ack &ack, QObject *context, WriteCallback done)
+{
+    return postWrite(
+        [ack](HistoryWorker &w, QList<StateEvent> &) { return w.addAck(ack); }, {}, context, std::move(done));
+}
+
+quint64 HistoryStore::clearAcks(
+    const QString &checkKey, qint64 atMs, const QString &reason, QObject *context, WriteCallback done)
+{
+    return postWrite([=](HistoryWorker &w, QList<StateEvent> &) { return w.clearAcks(checkKey, atMs, reason); }, {},
+        context, std::move(done));
+}
+
+quint64 HistoryStore::addSilence(const Silence &silence, QObject *context, WriteCallback done)
+{
+    return postWrite([silence](HistoryWorker &w, QList<StateEvent> &) { return w.addSilence(silence); }, {}, context,
+        std::move(done));
+}
+
+quint64 HistoryStore::cancelSilence(qint64 silenceId, qint64 atMs, QObject *context, WriteCallback done)
+{
+    return postWrite([=](HistoryWorker &w, QList<StateEvent> &) { return w.cancelSilence(silenceId, atMs); }, {},
+        context, std::move(done));
+}
+
+quint64 HistoryStore::appendAudit(const AuditEntry &entry, QObject *context, WriteCallback done)
+{
+    return postWrite(
+        [entry](HistoryWorker &w, QList<StateEvent> &) { return w.appendAudit(entry); }, {}, context, std::move(done));
+}
+
+WriteResult HistoryStore::writeEventSync(const StateEvent &event)
+{
+    return writeEventsSync({ event });
+}
+
+WriteResult HistoryStore::writeEventsSync(const QList<StateEvent> &events)
+{
+    return runWrite([](HistoryWorker &w, QList<StateEvent> &e) { return w.writeEvents(e); }, events);
+}
+
+WriteResult HistoryStore::addAckSync(const Ack &ack)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.addAck(ack); }, {});
+}
+
+WriteResult HistoryStore::clearAcksSync(const QString &checkKey, qint64 atMs, const QString &reason)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.clearAcks(checkKey, atMs, reason); }, {});
+}
+
+WriteResult HistoryStore::addSilenceSync(const Silence &silence)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.addSilence(silence); }, {});
+}
+
+WriteResult HistoryStore::cancelSilenceSync(qint64 silenceId, qint64 atMs)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.cancelSilence(silenceId, atMs); }, {});
+}
+
+WriteResult HistoryStore::appendAuditSync(const AuditEntry &entry)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.appendAudit(entry); }, {});
+}
+
+// Reads
+
+quint64 HistoryStore::requestEvents(const EventQuery &query)
+{
+    return postRead<QList<StateEvent>>(
+        [query](HistoryWorker &w, QString *e) { return w.events(query, e); }, &HistoryStore::eventsReady);
+}
+
+quint64 HistoryStore::requestEventCount(const EventQuery &query)
+{
+    return postRead<qint64>(
+        [query](HistoryWorker &w, QString *e) { return w.eventCount(query, e); }, &HistoryStore::eventCountReady);
+}
+
+quint64 HistoryStore::requestSamples(const SampleQuery &query)
+{
+    return postRead<QList<Sample>>(
+        [query](HistoryWorker &w, QString *e) { return w.samples(query, e); }, &HistoryStore::samplesReady);
+}
+
+quint64 HistoryStore::requestRollups(const RollupQuery &query)
+{
+    return postRead<QList<Rollup>>(
+        [query](HistoryWorker &w, QString *e) { return w.rollups(query, e); }, &HistoryStore::rollupsReady);
+}
+
+quint64 HistoryStore::requestAcks(const AckQuery &query)
+{
+    return postRead<QList<Ack>>(
+        [query](HistoryWorker &w, QString *e) { return w.acks(query, e); }, &HistoryStore::acksReady);
+}
+
+quint64 HistoryStore::requestSilences(const SilenceQuery &query)
+{
+    return postRead<QList<Silence>>(
+        [query](HistoryWorker &w, QString *e) { return w.silences(query, e); }, &HistoryStore::silencesReady);
+}
+
+quint64 HistoryStore::requestAudit(const AuditQuery &query)
+{
+    return postRead<QList<AuditEntry>>(
+        [query](HistoryWorker &w, QString *e) { return w.audit(query, e); }, &HistoryStore::auditReady);
+}
+
+QList<StateEvent> HistoryStore::events(const EventQuery &query, QString *error)
+{
+    return runRead<QList<StateEvent>>([&](HistoryWorker &w, QString *e) { return w.events(query, e); }, error);
+}
+
+qint64 HistoryStore::eventCount(const EventQuery &query, QString *error)
+{
+    return runRead<qint64>([&](HistoryWorker &w, QString *e) { return w.eventCount(query, e); }, error);
+}
+
+QList<Sample> HistoryStore::samples(const SampleQuery &query, QString *error)
+{
+    return runRead<QList<Sample>>([&](HistoryWorker &w, QString *e) { return w.samples(query, e); }, error);
+}
+
+QList<Rollup> HistoryStore::rollups(const RollupQuery &query, QString *error)
+{
+    return runRead<QList<Rollup>>([&](HistoryWorker &w, QString *e) { return w.rollups(query, e); }, error);
+}
+
+QList<Ack> HistoryStore::acks(const AckQuery &query, QString *error)
+{
+    return runRead<QList<Ack>>([&](HistoryWorker &w, QString *e) { return w.acks(query, e); }, error);
+}
+
+QList<Silence> HistoryStore::silences(const SilenceQuery &query, QString *error)
+{
+    return runRead<QList<Silence>>([&](HistoryWorker &w, QString *e) { return w.silences(query, e); }, error);
+}
+
+QList<AuditEntry> HistoryStore::audit(const AuditQuery &query, QString *error)
+{
+    return runRead<QList<AuditEntry>>([&](HistoryWorker &w, QString *e) { return w.audit(query, e); }, error);
+}
+
+SweepStats HistoryStore::sweepNow()
+{
+    return runRead<SweepStats>([](HistoryWorker &w, QString *) { return w.sweep(); }, nullptr);
+}
+
+} // namespace hd
