@@ -132,15 +132,15 @@ bool HttpProbe::buildRequest(QNetworkRequest *request, QString *error) const
     } else {
         request->setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     }
-    // A probe measures the endpoint as it is now: no cache, no cookies shared
-    // with other probes, and a fresh HTTP/1.1 connection so that a connection
-    // opened under another probe's TLS settings is never reused.
+    // A probe measures the endpoint as it is now: no cache and no cookies shared
+    // with other probes. Plain HTTP keeps its connection alive, as any client of
+    // the service would; HTTPS opens a fresh one so that a connection made under
+    // another probe's TLS settings (CA, client certificate, insecure) is never reused.
     request->setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request->setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request->setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     request->setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     request->setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request->setRawHeader("Connection", "close");
     request->setTransferTimeout(timerInterval(m_check.timeoutMs));
     request->setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("healthdeck/" HEALTHDECK_VERSION));
 
@@ -158,6 +158,7 @@ bool HttpProbe::buildRequest(QNetworkRequest *request, QString *error) const
         if (!applyTlsClientConfig(http.tls, ssl, error))
             return false;
         request->setSslConfiguration(ssl);
+        request->setRawHeader("Connection", "close");
     }
     return true;
 }
@@ -257,7 +258,8 @@ void HttpProbe::onReadyRead()
 bool HttpProbe::takeBody()
 {
     // Read at most one byte past the cap: enough to know it was passed.
-    m_body += m_reply->read(m_cap + 1 - m_body.size());
+    // Ask only for what has arrived: read(n) would allocate n bytes (the whole cap) on every call.
+    m_body += m_reply->read(qMin(m_reply->bytesAvailable(), m_cap + 1 - m_body.size()));
     if (m_body.size() <= m_cap)
         return true;
     m_body.truncate(m_cap);

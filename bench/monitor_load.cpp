@@ -1,0 +1,337 @@
+// Runs N HTTP checks at a 1 s interval through the real MonitorEngine against a
+// local keep-alive server for S seconds and prints the engine's CPU beside
+// wrk's CPU per request and prometheus-blackbox-exporter's CPU per probe,
+// measured in the same run against the same server. See bench/README.md.
+//
+//   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--blackbox-seconds S]
+//   monitor_load --serve      (the target server, started as a child process)
+
+#include "config/configloader.h"
+#include "monitor/monitorengine.h"
+
+#include "benchutil.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
+#include <unistd.h>
+#include <vector>
+
+using namespace hd;
+using hdbench::cpuSeconds;
+
+namespace {
+
+// The target: HTTP/1.1 keep-alive, one small JSON answer per request, pipelining
+// tolerated. It counts requests and prints the count when a line arrives on stdin.
+int serve()
+{
+    auto *server = new QTcpServer;
+    if (!server->listen(QHostAddress::LocalHost, 0))
+        return 1;
+    static qint64 served = 0;
+    static const QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n"
+                                       "Connection: keep-alive\r\n\r\n{\"status\":\"UP\"}";
+    QObject::connect(server, &QTcpServer::newConnection, server, [server] {
+        while (QTcpSocket *socket = server->nextPendingConnection()) {
+            auto buffer = std::make_shared<QByteArray>();
+            QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer] {
+                buffer->append(socket->readAll());
+                QByteArray out;
+                qsizetype end;
+                while ((end = buffer->indexOf("\r\n\r\n")) >= 0) {
+                    buffer->remove(0, end + 4); // the probes and wrk send no request bodies
+                    out += response;
+                    ++served;
+                }
+                if (!out.isEmpty())
+                    socket->write(out);
+            });
+        }
+    });
+    std::printf("%d\n", server->serverPort());
+    std::fflush(stdout);
+    auto *notifier = new QSocketNotifier(0, QSocketNotifier::Read);
+    QObject::connect(notifier, &QSocketNotifier::activated, notifier, [] {
+        char buffer[256];
+        if (::read(0, buffer, sizeof buffer) <= 0) {
+            QCoreApplication::exit(0); // the parent closed the pipe
+            return;
+        }
+        std::printf("%lld\n", static_cast<long long>(served));
+        std::fflush(stdout);
+    });
+    return QCoreApplication::exec();
+}
+
+class TargetServer {
+public:
+    bool start(const QString &self)
+    {
+        m_process.start(self, { QStringLiteral("--serve") });
+        if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10'000))
+            return false;
+        port = m_process.readLine().trimmed().toInt();
+        return port > 0;
+    }
+    qint64 served()
+    {
+        m_process.write("count\n");
+        while (!m_process.canReadLine())
+            m_process.waitForReadyRead(10'000);
+        return m_process.readLine().trimmed().toLongLong();
+    }
+    void stop()
+    {
+        m_process.closeWriteChannel();
+        m_process.waitForFinished(5'000);
+    }
+    qint64 pid() const { return m_process.processId(); }
+    int port = 0;
+
+private:
+    QProcess m_process;
+};
+
+// Turns the event loop for ms without spinning (processEvents with a time limit would poll in a busy loop).
+void waitMs(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+QByteArray loadConfigYaml(int checks, int port)
+{
+    QByteArray yaml = "version: 1\ndefaults: { interval: 1s, timeout: 2s }\nservices:\n";
+    const int perService = 100;
+    for (int i = 0; i < checks; ++i) {
+        if (i % perService == 0)
+            yaml += "  - name: svc" + QByteArray::number(i / perService) + "\n    checks:\n";
+        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"http://127.0.0.1:"
+            + QByteArray::number(port) + "/health/" + QByteArray::number(i) + "\" } }\n";
+    }
+    return yaml;
+}
+
+struct EngineRun {
+    double cpu = 0;
+    double wall = 0;
+    qint64 requests = 0;
+    qint64 down = 0;
+    qint64 rssKb = 0;
+};
+
+EngineRun runEngine(TargetServer &server, int checks, int seconds)
+{
+    const ConfigLoadResult loaded
+        = loadConfigString(loadConfigYaml(checks, server.port), QStringLiteral("monitor_load.yaml"),
+            QProcessEnvironment::systemEnvironment());
+    if (!loaded.config) {
+        std::fprintf(stderr, "config failed\n");
+        std::exit(1);
+    }
+    MonitorEngine engine;
+    engine.setLimits({ 1024, 1024 }); // one host on purpose: the per-host cap must not be the bottleneck
+    engine.setConfig(*loaded.config);
+    qint64 notOk = 0;
+    QObject::connect(&engine, &MonitorEngine::rowsUpdated, [&](const QList<RowState> &rows) {
+        for (const RowState &row : rows)
+            notOk += row.freshResult && row.rawStatus != Status::Ok;
+    });
+    engine.start();
+    waitMs(5'000); // warm-up: connections open, every check has run a few times
+    EngineRun run;
+    notOk = 0;
+    const qint64 servedBefore = server.served();
+    const double cpuBefore = cpuSeconds(RUSAGE_SELF);
+    QElapsedTimer wall;
+    wall.start();
+    waitMs(seconds * 1000);
+    run.cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
+    run.wall = double(wall.elapsed()) / 1000.0;
+    run.requests = server.served() - servedBefore;
+    run.down = notOk;
+    run.rssKb = hdbench::procStatusKb("VmRSS:");
+    engine.stop();
+    return run;
+}
+
+struct ChildRun {
+    double cpu = -1;
+    qint64 requests = 0;
+    QString note;
+};
+
+ChildRun runWrk(TargetServer &server, int seconds)
+{
+    ChildRun run;
+    const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
+    if (wrk.isEmpty()) {
+        run.note = QStringLiteral("wrk not installed (apt-get install wrk)");
+        return run;
+    }
+    const qint64 before = server.served();
+    const double cpuBefore = cpuSeconds(RUSAGE_CHILDREN);
+    QProcess process;
+    process.start(wrk, { QStringLiteral("-t1"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
+                           QStringLiteral("http://127.0.0.1:%1/health/0").arg(server.port) });
+    process.waitForFinished(seconds * 1000 + 30'000);
+    run.cpu = cpuSeconds(RUSAGE_CHILDREN) - cpuBefore;
+    run.requests = server.served() - before;
+    return run;
+}
+
+// Probes through the exporter's /probe endpoint at `rate` per second, as Prometheus would scrape it.
+ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
+{
+    ChildRun run;
+    const QString exporter = QStandardPaths::findExecutable(QStringLiteral("prometheus-blackbox-exporter"));
+    if (exporter.isEmpty()) {
+        run.note = QStringLiteral("prometheus-blackbox-exporter not installed");
+        return run;
+    }
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("blackbox.yml")));
+    config.open(QIODevice::WriteOnly);
+    config.write("modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n    http:\n"
+                 "      preferred_ip_protocol: ip4\n      ip_protocol_fallback: false\n");
+    config.close();
+    QTcpServer probePort;
+    probePort.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = probePort.serverPort();
+    probePort.close();
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(exporter, { QStringLiteral("--config.file=%1").arg(config.fileName()),
+                                QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port) });
+    if (!process.waitForStarted()) {
+        run.note = QStringLiteral("prometheus-blackbox-exporter did not start");
+        return run;
+    }
+    waitMs(1'000);
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/probe?module=http_2xx&target=http://127.0.0.1:%2/health/0")
+                       .arg(port)
+                       .arg(server.port));
+    // Several managers: each keeps at most six connections to one host.
+    std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
+    for (int i = 0; i < 8; ++i)
+        managers.push_back(std::make_unique<QNetworkAccessManager>());
+    qint64 sent = 0, answered = 0, failed = 0;
+    QTimer tick;
+    const int ticksPerSecond = 100;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        for (int i = 0; i < rate / ticksPerSecond; ++i) {
+            QNetworkReply *reply = managers[size_t(sent++ % qint64(managers.size()))]->get(QNetworkRequest(url));
+            QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply] {
+                ++answered;
+                failed += reply->error() != QNetworkReply::NoError || !reply->readAll().contains("probe_success 1");
+                reply->deleteLater();
+            });
+        }
+    });
+    waitMs(1'000);
+    const qint64 before = server.served();
+    const double cpuBefore = hdbench::processCpuSeconds(process.processId());
+    tick.start(1000 / ticksPerSecond);
+    waitMs(seconds * 1000);
+    tick.stop();
+    const double cpuAfter = hdbench::processCpuSeconds(process.processId());
+    run.requests = server.served() - before;
+    run.cpu = cpuAfter - cpuBefore;
+    while (answered < sent)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    if (failed > 0)
+        run.note = QStringLiteral("%1 of %2 probes failed").arg(failed).arg(sent);
+    process.terminate();
+    process.waitForFinished(5'000);
+    return run;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addOption({ QStringLiteral("serve"), QStringLiteral("Run as the target server.") });
+    parser.addOption({ QStringLiteral("checks"), QStringLiteral("HTTP checks, 1 s interval."), QStringLiteral("n"),
+        QStringLiteral("5000") });
+    parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured engine run."), QStringLiteral("s"),
+        QStringLiteral("60") });
+    parser.addOption({ QStringLiteral("wrk-seconds"), QStringLiteral("wrk run."), QStringLiteral("s"),
+        QStringLiteral("15") });
+    parser.addOption({ QStringLiteral("blackbox-seconds"), QStringLiteral("Blackbox exporter run."),
+        QStringLiteral("s"), QStringLiteral("30") });
+    parser.process(app);
+    if (parser.isSet(QStringLiteral("serve")))
+        return serve();
+
+    const int checks = parser.value(QStringLiteral("checks")).toInt();
+    const int seconds = parser.value(QStringLiteral("seconds")).toInt();
+    TargetServer server;
+    if (!server.start(QCoreApplication::applicationFilePath())) {
+        std::fprintf(stderr, "the target server did not start\n");
+        return 1;
+    }
+    std::printf("target server on 127.0.0.1:%d; %d checks at 1 s for %d s (after a 5 s warm-up)\n", server.port,
+        checks, seconds);
+    std::fflush(stdout);
+
+    const double serverCpuBefore = hdbench::processCpuSeconds(server.pid());
+    const EngineRun engine = runEngine(server, checks, seconds);
+    const double serverCpu = hdbench::processCpuSeconds(server.pid()) - serverCpuBefore;
+    const double perCheckUs = engine.requests > 0 ? engine.cpu / double(engine.requests) * 1e6 : 0;
+    std::printf("healthdeck: %lld probes in %.1f s = %.0f checks/s; CPU %.2f s = %.1f %% of one core; "
+                "%.1f us CPU per check; %lld non-ok results; RSS %.1f MiB (target server CPU %.2f s)\n",
+        static_cast<long long>(engine.requests), engine.wall, double(engine.requests) / engine.wall, engine.cpu,
+        100.0 * engine.cpu / engine.wall, perCheckUs, static_cast<long long>(engine.down),
+        double(engine.rssKb) / 1024.0, serverCpu);
+    std::fflush(stdout);
+
+    const ChildRun wrk = runWrk(server, parser.value(QStringLiteral("wrk-seconds")).toInt());
+    double wrkPerRequestUs = 0;
+    if (wrk.cpu >= 0 && wrk.requests > 0) {
+        wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;
+        std::printf("wrk -t1 -c32: %lld requests, CPU %.2f s, %.2f us CPU per request\n",
+            static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
+    } else {
+        std::printf("wrk: %s\n", qPrintable(wrk.note));
+    }
+    std::fflush(stdout);
+
+    const int rate = qMax(100, checks);
+    const ChildRun blackbox = runBlackbox(server, rate, parser.value(QStringLiteral("blackbox-seconds")).toInt());
+    double blackboxPerProbeUs = 0;
+    if (blackbox.cpu >= 0 && blackbox.requests > 0) {
+        const int blackboxSeconds = parser.value(QStringLiteral("blackbox-seconds")).toInt();
+        blackboxPerProbeUs = blackbox.cpu / double(blackbox.requests) * 1e6;
+        std::printf("blackbox exporter at %d probes/s asked: %lld probes (%.0f/s), CPU %.2f s, %.1f us CPU per "
+                    "probe%s%s\n",
+            rate, static_cast<long long>(blackbox.requests), double(blackbox.requests) / blackboxSeconds,
+            blackbox.cpu, blackboxPerProbeUs, blackbox.note.isEmpty() ? "" : "; ", qPrintable(blackbox.note));
+    } else {
+        std::printf("blackbox exporter: %s\n", qPrintable(blackbox.note));
+    }
+    if (wrkPerRequestUs > 0)
+        std::printf("healthdeck/wrk CPU per request: %.2fx (target <= 3x)\n", perCheckUs / wrkPerRequestUs);
+    if (blackboxPerProbeUs > 0)
+        std::printf("healthdeck/blackbox CPU per probe: %.2fx (target <= 0.5x)\n", perCheckUs / blackboxPerProbeUs);
+    server.stop();
+    return engine.requests > 0 && engine.down == 0 ? 0 : 1;
+}
