@@ -1,8 +1,8 @@
 // `healthdeck check`: run every matching check once, print a verdict, exit 0/1/2.
 #include "frontends.h"
+#include "commandline.h"
 #include "jsonout.h"
 
-#include "engine/loadconfig.h"
 #include "engine/oneshotrun.h"
 
 #include <QCommandLineParser>
@@ -93,9 +93,6 @@ int runCheckCommand(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Run every matching check once and print a verdict."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("check"), QStringLiteral("the command"));
     const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
     const QCommandLineOption tagOpt(QStringLiteral("tag"), QStringLiteral("Only checks with this tag (repeatable)."),
                                     QStringLiteral("T"));
@@ -106,42 +103,23 @@ int runCheckCommand(int argc, char *argv[])
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("History file (unused by check)."),
                                         QStringLiteral("FILE"));
     parser.addOptions({ configOpt, tagOpt, serviceOpt, jsonOpt, quietOpt, historyOpt });
-    if (!parser.parse(QCoreApplication::arguments())) {
-        std::fprintf(stderr, "healthdeck check: %s\n", qPrintable(parser.errorText()));
+    if (const auto exitCode
+        = parseCommandLine(parser, "check", QStringLiteral("Run every matching check once and print a verdict.")))
+        return *exitCode;
+    QString path;
+    const std::optional<Config> config = loadCommandConfig("check", parser.value(configOpt), &path);
+    if (!config)
         return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        std::fprintf(stderr, "healthdeck check: unexpected argument '%s'\n",
-                     qPrintable(parser.positionalArguments().at(1)));
-        return 2;
-    }
-    const QString path = defaultConfigPath(parser.value(configOpt));
-    if (path.isEmpty()) {
-        std::fputs("healthdeck check: no config file: pass --config FILE or set HEALTHDECK_CONFIG\n", stderr);
-        return 2;
-    }
-    const ConfigLoadResult loaded = loadValidatedConfig(path);
-    for (const ConfigError &w : loaded.warnings)
-        std::fprintf(stderr, "%s (warning)\n", qPrintable(w.toString()));
-    if (!loaded.config) {
-        for (const ConfigError &e : loaded.errors)
-            std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
-        return 2;
-    }
 
     CheckFilter filter { parser.values(serviceOpt), parser.values(tagOpt) };
     for (const QString &s : std::as_const(filter.services)) {
-        if (!loaded.config->service(s)) {
-            std::fprintf(stderr, "healthdeck check: no service named '%s' in %s\n", qPrintable(s), qPrintable(path));
+        if (!config->service(s)) {
+            printCommandError("check", u"no service named '" + s + u"' in " + path);
             return 2;
         }
     }
 
-    OneShotRun run(*loaded.config, filter);
+    OneShotRun run(*config, filter);
     QObject::connect(&run, &OneShotRun::finished, &app, &QCoreApplication::quit);
     run.start();
     app.exec();

@@ -1,12 +1,12 @@
 // `healthdeck monitor`: poll forever (or for --duration), print one JSON line per
 // state change once it is committed to the history, record samples.
 #include "frontends.h"
+#include "commandline.h"
 #include "jsonout.h"
 #include "unixsignals.h"
 
 #include "core/duration.h"
 #include "engine/configwatcher.h"
-#include "engine/loadconfig.h"
 #include "monitor/monitorengine.h"
 #include "store/historystore.h"
 
@@ -34,22 +34,6 @@ QByteArray monitorLine(const StateEvent &e)
     return out;
 }
 
-StateEvent toEvent(const StateChange &c)
-{
-    StateEvent e;
-    e.timeMs = c.time.toMSecsSinceEpoch();
-    e.service = c.service;
-    e.check = c.check;
-    e.item = c.item;
-    e.from = c.from;
-    e.to = c.to;
-    e.severity = c.severity;
-    e.detail = c.detail;
-    e.impactedBy = c.impactedBy;
-    e.flapping = c.flapping;
-    return e;
-}
-
 void printErr(const QString &text)
 {
     std::fprintf(stderr, "%s\n", qPrintable(text));
@@ -63,27 +47,15 @@ int runMonitorCommand(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Poll continuously and print one JSON line per state change."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("monitor"), QStringLiteral("the command"));
     const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
     const QCommandLineOption durationOpt(QStringLiteral("duration"), QStringLiteral("Stop after D (10s, 5m, 1h)."),
                                          QStringLiteral("D"));
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
                                         QStringLiteral("FILE"));
     parser.addOptions({ configOpt, durationOpt, historyOpt });
-    if (!parser.parse(QCoreApplication::arguments())) {
-        printErr(u"healthdeck monitor: " + parser.errorText());
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        printErr(u"healthdeck monitor: unexpected argument '" + parser.positionalArguments().at(1) + u'\'');
-        return 2;
-    }
+    if (const auto exitCode = parseCommandLine(parser, "monitor",
+            QStringLiteral("Poll continuously and print one JSON line per state change.")))
+        return *exitCode;
     std::optional<qint64> durationMs;
     if (parser.isSet(durationOpt)) {
         durationMs = parseDurationMs(parser.value(durationOpt));
@@ -92,23 +64,14 @@ int runMonitorCommand(int argc, char *argv[])
             return 2;
         }
     }
-    const QString path = defaultConfigPath(parser.value(configOpt));
-    if (path.isEmpty()) {
-        printErr(QStringLiteral("healthdeck monitor: no config file: pass --config FILE or set HEALTHDECK_CONFIG"));
+    QString path;
+    const std::optional<Config> config = loadCommandConfig("monitor", parser.value(configOpt), &path);
+    if (!config)
         return 2;
-    }
-    const ConfigLoadResult loaded = loadValidatedConfig(path);
-    for (const ConfigError &w : loaded.warnings)
-        printErr(w.toString() + u" (warning)");
-    if (!loaded.config) {
-        for (const ConfigError &e : loaded.errors)
-            printErr(e.toString());
-        return 2;
-    }
 
     HistoryOptions options;
     options.path = parser.isSet(historyOpt) ? parser.value(historyOpt) : HistoryStore::defaultPath();
-    options.retention = loaded.config->history;
+    options.retention = config->history;
     HistoryStore store(options);
     if (!store.open()) {
         printErr(u"healthdeck monitor: cannot open any history store (" + options.path + u')');
@@ -120,7 +83,7 @@ int runMonitorCommand(int argc, char *argv[])
                      [](const QString &reason) { printErr(u"healthdeck monitor: " + reason); });
 
     MonitorEngine engine;
-    engine.setConfig(*loaded.config);
+    engine.setConfig(*config);
 
     // An event is printed only after its commit, so kill -9 loses nothing printed.
     int outstanding = 0;
@@ -131,7 +94,7 @@ int runMonitorCommand(int argc, char *argv[])
     };
     QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [&](const StateChange &change) {
         ++outstanding;
-        const StateEvent event = toEvent(change);
+        const StateEvent event = change.toEvent();
         store.writeEvent(event, &app, [&, event](const WriteResult &result) {
             --outstanding;
             if (!result.ok)

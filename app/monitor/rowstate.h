@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/checkrows.h"
+#include "store/historytypes.h"
 
 #include <QDateTime>
 #include <QMetaType>
@@ -59,6 +60,22 @@ struct StateChange {
     {
         const QString base = service + u'/' + check;
         return item.isEmpty() ? base : base + u'/' + item;
+    }
+    // The history's row for this change.
+    StateEvent toEvent() const
+    {
+        StateEvent e;
+        e.timeMs = time.toMSecsSinceEpoch();
+        e.service = service;
+        e.check = check;
+        e.item = item;
+        e.from = from;
+        e.to = to;
+        e.severity = severity;
+        e.detail = detail;
+        e.impactedBy = impactedBy;
+        e.flapping = flapping;
+        return e;
     }
 };
 

@@ -1,0 +1,54 @@
+#include "commandline.h"
+
+#include "engine/loadconfig.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+namespace hd {
+
+void printCommandError(const char *command, const QString &text)
+{
+    std::fprintf(stderr, "healthdeck %s: %s\n", command, qPrintable(text));
+    std::fflush(stderr);
+}
+
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addPositionalArgument(QString::fromLatin1(command), QStringLiteral("the command"));
+    if (!parser.parse(QCoreApplication::arguments())) {
+        printCommandError(command, parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        printCommandError(command, u"unexpected argument '" + parser.positionalArguments().at(1) + u'\'');
+        return 2;
+    }
+    return std::nullopt;
+}
+
+std::optional<Config> loadCommandConfig(const char *command, const QString &explicitPath, QString *path)
+{
+    *path = defaultConfigPath(explicitPath);
+    if (path->isEmpty()) {
+        printCommandError(command, QStringLiteral("no config file: pass --config FILE or set HEALTHDECK_CONFIG"));
+        return std::nullopt;
+    }
+    ConfigLoadResult loaded = loadValidatedConfig(*path);
+    for (const ConfigError &w : loaded.warnings)
+        std::fprintf(stderr, "%s (warning)\n", qPrintable(w.toString()));
+    if (!loaded.config) {
+        for (const ConfigError &e : loaded.errors)
+            std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
+        return std::nullopt;
+    }
+    return std::move(loaded.config);
+}
+
+} // namespace hd

@@ -1,0 +1,23 @@
+#pragma once
+// What every subcommand does the same way: parse its arguments and load its config.
+
+#include "config/config.h"
+
+#include <QCommandLineParser>
+#include <QString>
+#include <optional>
+
+namespace hd {
+
+// Writes "healthdeck <command>: <text>" to stderr.
+void printCommandError(const char *command, const QString &text);
+
+// Parses argv (help option and the subcommand's positional already added by this function). Returns the exit
+// code to stop with (0 after --help, 2 for a usage error, already printed), or nullopt to go on.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description);
+
+// Resolves --config (else $HEALTHDECK_CONFIG, else the default path), loads and validates it and prints the
+// warnings; nullopt after printing why not (the caller exits 2). path receives the file used.
+std::optional<Config> loadCommandConfig(const char *command, const QString &explicitPath, QString *path);
+
+} // namespace hd
