@@ -188,6 +188,7 @@ QString limitSql(int limit, int offset)
 
 bool run(QSqlQuery &q, const QString &sql, const QVariantList &values, QSqlError *error)
 {
+    q.setForwardOnly(true); // otherwise Qt keeps a copy of every row read
     if (!q.prepare(sql)) {
         *error = q.lastError();
         return false;
@@ -437,6 +438,7 @@ QSqlQuery *HistoryWorker::prepared(const QString &sql, QSqlError *error)
     auto it = m_queries.find(sql);
     if (it == m_queries.end()) {
         QSqlQuery q(m_db);
+        q.setForwardOnly(true);
         if (!q.prepare(sql)) {
             *error = q.lastError();
             return nullptr;
@@ -797,7 +799,6 @@ void HistoryWorker::updateRollups(bool all)
         QList<qint64> todo;
         {
             QSqlQuery q(m_db);
-            q.setForwardOnly(true);
             QSqlError error;
             const qint64 before = all ? std::numeric_limits<qint64>::max() : t - (kind == 1 ? hourMs : minuteMs);
             if (!run(q,
@@ -962,7 +963,6 @@ QList<StateEvent> HistoryWorker::events(const EventQuery &query, QString *error)
     const QString order = query.oldestFirst ? QStringLiteral(" ORDER BY time_ms ASC, id ASC")
                                             : QStringLiteral(" ORDER BY time_ms DESC, id DESC");
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral("SELECT id, time_ms, service, check_name, item, from_status, to_status, severity, detail,"
@@ -1013,7 +1013,6 @@ QList<Sample> HistoryWorker::samples(const SampleQuery &query, QString *error)
     if (query.toMs > 0)
         w.add(QStringLiteral("time_ms < ?"), { query.toMs });
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral("SELECT time_ms, status, latency_us FROM samples") + w.sql()
@@ -1040,7 +1039,6 @@ QList<Rollup> HistoryWorker::rollups(const RollupQuery &query, QString *error)
     const QString table = query.granularity == RollupGranularity::Hour ? QStringLiteral("rollups_hour")
                                                                        : QStringLiteral("rollups_minute");
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral(
@@ -1068,7 +1066,6 @@ QList<Ack> HistoryWorker::acks(const AckQuery &query, QString *error)
         w.add(QStringLiteral("cleared_ms IS NULL AND created_ms <= ? AND (expires_ms IS NULL OR expires_ms > ?)"),
             { at, at });
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral("SELECT id, check_key, author, comment, created_ms, expires_ms, cleared_ms, cleared_reason"
@@ -1093,7 +1090,6 @@ QList<Silence> HistoryWorker::silences(const SilenceQuery &query, QString *error
         w.add(QStringLiteral("(cancelled_ms IS NULL OR cancelled_ms > ?) AND (end_ms IS NULL OR end_ms > ?)"),
             { at, at });
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral("SELECT id, target_kind, target, author, comment, start_ms, end_ms, weekly, timezone,"
@@ -1131,7 +1127,6 @@ QList<AuditEntry> HistoryWorker::audit(const AuditQuery &query, QString *error)
     if (query.toMs > 0)
         w.add(QStringLiteral("time_ms < ?"), { query.toMs });
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     QSqlError e;
     if (!run(q,
             QStringLiteral(
