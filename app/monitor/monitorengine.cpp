@@ -170,6 +170,11 @@ void MonitorEngine::setConfig(const Config &config)
                     row.service = check.service;
                     row.detail = QStringLiteral("no result yet");
                     row.since = now();
+                    // Shown as waiting from the start, not only once its first turn comes.
+                    if (m_gate.isGated(check.key())) {
+                        row.gated = true;
+                        row.detail = QStringLiteral("waiting for the startup check to pass");
+                    }
                 }
                 row.group = service.group;
                 row.tags = check.tags;
