@@ -1,5 +1,6 @@
 // The only file that sees every layer: it picks the front end from argv[1].
 #include "cli/frontends.h"
+#include "ui/dashboardapp.h"
 
 #include <cstring>
 
@@ -13,6 +14,9 @@ int main(int argc, char *argv[])
     if (std::strcmp(command, "admin") == 0)
         return hd::runAdminCommand(argc, argv);
     if (std::strcmp(command, "demo") == 0)
-        return hd::runDemoCommand(argc, argv);
+        return hd::wantsHeadlessDemo(argc, argv) ? hd::runHeadlessDemo(argc, argv) : hd::runDashboard(argc, argv, true);
+    // No command, or only options: the dashboard.
+    if (command[0] == '\0' || command[0] == '-')
+        return hd::runDashboard(argc, argv, false);
     return hd::runUsage(argc, argv);
 }

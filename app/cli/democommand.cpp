@@ -10,6 +10,7 @@
 #include "monitor/monitorengine.h"
 
 #include <QCoreApplication>
+#include <cstring>
 #include <QSocketNotifier>
 #include <cstdio>
 #include <unistd.h>
@@ -117,10 +118,16 @@ int runHeadlessDemo(int argc, char *argv[])
     return app.exec();
 }
 
-int runDemoCommand(int argc, char *argv[])
+bool wantsHeadlessDemo(int argc, char *argv[])
 {
-    // The dashboard is not part of this build yet; the terminal demo is.
-    return runHeadlessDemo(argc, argv);
+    for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return true;
+    }
+    // No display to open a window on (an SSH session, a container): the terminal demo still shows everything.
+    const bool platformChosen = qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+    const bool display = qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+    return !platformChosen && !display;
 }
 
 } // namespace hd

@@ -10,7 +10,7 @@ int runUsage(int, char *[])
                "       healthdeck check --config FILE [--tag T]... [--service S]... [--json] [--quiet]\n"
                "       healthdeck monitor --config FILE [--duration D] [--history FILE]\n"
                "       healthdeck admin --config FILE SERVICE ACTION [key=value]... [--yes] [--json] [--read-only]\n"
-               "       healthdeck demo                                     the simulated trading backend\n",
+               "       healthdeck demo [--headless]                        the simulated trading backend\n",
                stderr);
     return 2;
 }

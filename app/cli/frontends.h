@@ -5,8 +5,10 @@ namespace hd {
 // Each front end owns its QCoreApplication/QApplication and returns the exit code.
 int runAdminCommand(int argc, char *argv[]);
 int runCheckCommand(int argc, char *argv[]);
-int runDemoCommand(int argc, char *argv[]);
+// `healthdeck demo` in the terminal: the simulated backend, state changes on stdout, faults from stdin.
 int runHeadlessDemo(int argc, char *argv[]);
+// `healthdeck demo --headless`, or no display to open the dashboard on.
+bool wantsHeadlessDemo(int argc, char *argv[]);
 int runMonitorCommand(int argc, char *argv[]);
 int runUsage(int argc, char *argv[]);
 

@@ -1,0 +1,184 @@
+#include "monitorbridge.h"
+
+#include "engine/configwatcher.h"
+#include "monitor/monitorengine.h"
+#include "store/historystore.h"
+
+namespace hd {
+
+namespace {
+
+StateEvent eventOf(const StateChange &c)
+{
+    StateEvent e;
+    e.timeMs = c.time.toMSecsSinceEpoch();
+    e.service = c.service;
+    e.check = c.check;
+    e.item = c.item;
+    e.from = c.from;
+    e.to = c.to;
+    e.severity = c.severity;
+    e.detail = c.detail;
+    e.impactedBy = c.impactedBy;
+    e.flapping = c.flapping;
+    return e;
+}
+
+} // namespace
+
+MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    qRegisterMetaType<hd::RowState>();
+    qRegisterMetaType<hd::StateChange>();
+    qRegisterMetaType<hd::OperatorSilence>();
+    qRegisterMetaType<hd::Config>();
+    m_thread.setObjectName(QStringLiteral("healthdeck-monitor"));
+    m_thread.start();
+    m_anchor = new QObject;
+    m_anchor->moveToThread(&m_thread);
+    // The engine owns timers and sockets, so it is born, lives and dies on its thread.
+    QMetaObject::invokeMethod(m_anchor, [this] {
+        m_engine = new MonitorEngine;
+        connect(m_engine, &MonitorEngine::rowsUpdated, this, &MonitorBridge::rowsUpdated);
+        connect(m_engine, &MonitorEngine::rowsRemoved, this, &MonitorBridge::rowsRemoved);
+        connect(m_engine, &MonitorEngine::stateChanged, this, &MonitorBridge::stateChanged);
+        connect(m_engine, &MonitorEngine::configApplied, this, &MonitorBridge::configApplied);
+        if (!m_store)
+            return;
+        HistoryStore *store = m_store;
+        connect(m_engine, &MonitorEngine::stateChanged, m_engine, [store](const StateChange &change) {
+            store->writeEvent(eventOf(change));
+        });
+        connect(m_engine, &MonitorEngine::rowsUpdated, m_engine, [store](const QList<RowState> &rows) {
+            QList<Sample> samples;
+            for (const RowState &row : rows) {
+                if (row.freshResult)
+                    samples << Sample { row.lastResult.toMSecsSinceEpoch(), row.key, row.rawStatus, row.latencyMs };
+            }
+            if (!samples.isEmpty())
+                store->addSamples(samples);
+        });
+    }, Qt::BlockingQueuedConnection);
+}
+
+MonitorBridge::~MonitorBridge()
+{
+    QMetaObject::invokeMethod(m_anchor, [this] {
+        delete m_watcher;
+        m_watcher = nullptr;
+        m_engine->stop();
+        delete m_engine;
+        m_engine = nullptr;
+        delete m_anchor;
+    }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void MonitorBridge::post(std::function<void(MonitorEngine &)> work)
+{
+    QMetaObject::invokeMethod(m_anchor, [this, work = std::move(work)] {
+        if (m_engine)
+            work(*m_engine);
+    }, Qt::QueuedConnection);
+}
+
+void MonitorBridge::watchConfig(const QString &path)
+{
+    post([this, path](MonitorEngine &engine) {
+        delete m_watcher;
+        m_watcher = new ConfigWatcher(path);
+        connect(m_watcher, &ConfigWatcher::configLoaded, m_watcher, [this, &engine](const Config &config) {
+            engine.setConfig(config);
+            if (!engine.isRunning())
+                engine.start();
+            Q_EMIT configLoaded(config);
+        });
+        connect(m_watcher, &ConfigWatcher::configFailed, this, &MonitorBridge::configFailed);
+        m_watcher->reload();
+    });
+}
+
+void MonitorBridge::reloadConfig()
+{
+    post([this](MonitorEngine &) {
+        if (m_watcher)
+            m_watcher->reload();
+    });
+}
+
+void MonitorBridge::setConfig(const Config &config)
+{
+    post([config](MonitorEngine &e) { e.setConfig(config); });
+}
+
+void MonitorBridge::start()
+{
+    post([](MonitorEngine &e) { e.start(); });
+}
+
+void MonitorBridge::runNow(const QString &checkKey)
+{
+    post([checkKey](MonitorEngine &e) { e.runNow(checkKey); });
+}
+
+void MonitorBridge::setBatchIntervalMs(int ms)
+{
+    post([ms](MonitorEngine &e) { e.setBatchIntervalMs(ms); });
+}
+
+void MonitorBridge::acknowledge(const Acknowledgement &ack)
+{
+    post([this, ack](MonitorEngine &e) {
+        const bool accepted = e.acknowledge(ack);
+        if (accepted && m_store) {
+            Ack stored;
+            stored.checkKey = ack.checkKey;
+            stored.author = ack.author;
+            stored.comment = ack.comment;
+            stored.createdMs = ack.created.toMSecsSinceEpoch();
+            stored.expiresMs = ack.expires.isValid() ? ack.expires.toMSecsSinceEpoch() : 0;
+            m_store->addAck(stored);
+        }
+        QMetaObject::invokeMethod(this, [this, key = ack.checkKey, accepted] { Q_EMIT acknowledged(key, accepted); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void MonitorBridge::unacknowledge(const QString &checkKey)
+{
+    post([this, checkKey](MonitorEngine &e) {
+        if (e.unacknowledge(checkKey) && m_store)
+            m_store->clearAcks(checkKey, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("removed"));
+    });
+}
+
+void MonitorBridge::silence(const OperatorSilence &silence)
+{
+    post([this, silence](MonitorEngine &e) {
+        OperatorSilence s = silence;
+        s.id = e.silence(silence);
+        if (m_store) {
+            const auto record = [&](Silence::Target kind, const QStringList &targets) {
+                for (const QString &target : targets) {
+                    Silence stored;
+                    stored.targetKind = kind;
+                    stored.target = target;
+                    stored.author = s.author;
+                    stored.comment = s.comment;
+                    stored.startMs = (s.start.isValid() ? s.start : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch();
+                    stored.endMs = s.end.isValid() ? s.end.toMSecsSinceEpoch() : 0;
+                    m_store->addSilence(stored);
+                }
+            };
+            record(Silence::Target::Service, s.services);
+            record(Silence::Target::Group, s.groups);
+            record(Silence::Target::Tag, s.tags);
+        }
+        QMetaObject::invokeMethod(this, [this, s] { Q_EMIT silenced(s.id, s); }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace hd

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "config/config.h"
+#include "monitor/acknowledgements.h"
+#include "monitor/rowstate.h"
+#include "monitor/silences.h"
+
+#include <QObject>
+#include <QThread>
+#include <functional>
+
+namespace hd {
+
+class ConfigWatcher;
+class HistoryStore;
+class MonitorEngine;
+
+// Runs a MonitorEngine and its probes on a thread of their own and relays its
+// signals to the thread that owns the bridge (the UI thread), queued. Every call
+// is posted to the engine's thread; none blocks except construction and
+// destruction. State changes and latency samples go into the history store
+// straight from the engine's thread (the store's writes are thread-safe).
+class MonitorBridge final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MonitorBridge)
+public:
+    // store may be nullptr: nothing is recorded.
+    explicit MonitorBridge(HistoryStore *store, QObject *parent = nullptr);
+    ~MonitorBridge() override; // stops the engine (its last state changes are recorded) and the thread
+
+    // Loads the file on the engine's thread, applies it, starts polling and keeps
+    // watching it: every good reload is applied, a bad one leaves the old config in
+    // force. configLoaded() or configFailed() follows each attempt.
+    void watchConfig(const QString &path);
+    void reloadConfig();
+    void setConfig(const Config &config);
+    void start();
+    void runNow(const QString &checkKey);
+    // The answer arrives as acknowledged(); an accepted ack is recorded in the history.
+    void acknowledge(const Acknowledgement &ack);
+    void unacknowledge(const QString &checkKey);
+    // Silences the services, groups or tags named; recorded in the history. The id arrives as silenced().
+    void silence(const OperatorSilence &silence);
+    void setBatchIntervalMs(int ms); // test seam, see MonitorEngine
+
+    QThread *engineThread() { return &m_thread; }
+
+Q_SIGNALS:
+    void rowsUpdated(const QList<hd::RowState> &rows);
+    void rowsRemoved(const QStringList &keys);
+    void stateChanged(const hd::StateChange &change);
+    void configApplied();
+    void configLoaded(const hd::Config &config);
+    void configFailed(const QStringList &errors);
+    void acknowledged(const QString &checkKey, bool accepted);
+    void silenced(const QString &id, const hd::OperatorSilence &silence);
+
+private:
+    void post(std::function<void(MonitorEngine &)> work);
+
+    HistoryStore *m_store;
+    QThread m_thread;
+    QObject *m_anchor = nullptr; // lives in m_thread: the context of posted work
+    MonitorEngine *m_engine = nullptr;
+    ConfigWatcher *m_watcher = nullptr; // lives in m_thread
+};
+
+} // namespace hd

@@ -1,0 +1,117 @@
+#include "dashboardapp.h"
+
+#include "adminpanel.h"
+#include "demosession.h"
+#include "admin/adminclient.h"
+#include "engine/loadconfig.h"
+#include "mainwindow.h"
+#include "models/monitorbridge.h"
+#include "store/historystore.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <cstdio>
+#include <memory>
+
+namespace hd {
+
+namespace {
+
+void printErr(const QString &text)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(text));
+}
+
+} // namespace
+
+int runDashboard(int argc, char *argv[], bool demo)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("healthdeck"));
+    QApplication::setOrganizationName(QStringLiteral("healthdeck"));
+    QApplication::setApplicationVersion(QStringLiteral(HEALTHDECK_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("healthdeck"));
+    // Fusion draws our light and dark palettes faithfully on every platform.
+    QApplication::setStyle(QStringLiteral("Fusion"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("The healthdeck dashboard."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions."));
+    parser.addOptions({ configOpt, historyOpt, readOnlyOpt });
+    if (demo)
+        parser.addPositionalArgument(QStringLiteral("demo"), QStringLiteral("Open the bundled demo."));
+    parser.process(app);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > (demo ? 1 : 0)) {
+        printErr(u"healthdeck: unexpected argument '" + positional.last() + u'\'');
+        return 2;
+    }
+
+    QString path = demo ? QString() : defaultConfigPath(parser.value(configOpt));
+    if (!demo && !parser.value(configOpt).isEmpty() && !QFileInfo::exists(path)) {
+        printErr(u"healthdeck: no such config file: " + path);
+        return 2;
+    }
+    if (path.isEmpty())
+        demo = true; // a fresh machine opens on the bundled demo
+    std::unique_ptr<DemoSession> session;
+    if (demo) {
+        session = std::make_unique<DemoSession>();
+        QString problem;
+        if (!session->start(&problem)) {
+            printErr(u"healthdeck demo: " + problem);
+            return 1;
+        }
+        for (const QString &note : session->notes())
+            printErr(u"healthdeck demo: " + note);
+        path = session->configPath();
+    }
+
+    HistoryOptions options;
+    if (parser.isSet(historyOpt))
+        options.path = parser.value(historyOpt);
+    else if (demo)
+        options.path = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + QStringLiteral("/healthdeck/demo-history.sqlite");
+    else
+        options.path = HistoryStore::defaultPath();
+    QDir().mkpath(QFileInfo(options.path).absolutePath());
+    HistoryStore store(options);
+    store.openAsync();
+
+    MonitorBridge bridge(&store);
+    MainWindow window(&bridge, &store);
+    window.setConfigPath(path);
+    if (session)
+        window.setDemo(session.get());
+
+    // Admin actions for the selected service; every reload hands the client the new admin: section.
+    AdminClient admin;
+    admin.setHistoryStore(&store);
+    const bool readOnly = parser.isSet(readOnlyOpt);
+    auto *panel = new AdminPanel(&admin, &store);
+    window.setAdminPanel(panel);
+    QObject::connect(&bridge, &MonitorBridge::configLoaded, panel, [&admin, panel, readOnly](const Config &config) {
+        admin.setConfig(config);
+        if (readOnly)
+            admin.setReadOnly(true);
+        panel->reloadActions();
+    });
+    QObject::connect(&window, &MainWindow::serviceSelected, panel, [panel](const QString &service) {
+        if (!service.isEmpty())
+            panel->setService(service);
+    });
+    bridge.watchConfig(path);
+    window.show();
+    return app.exec();
+}
+
+} // namespace hd

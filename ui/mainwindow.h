@@ -1,0 +1,150 @@
+#pragma once
+
+#include "models/alertpolicy.h"
+#include "monitor/rowstate.h"
+#include "statuspalette.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QMenu;
+class QSplitter;
+class QSystemTrayIcon;
+class QTabWidget;
+class QToolButton;
+class QTreeView;
+
+namespace hd {
+
+class ChartsPanel;
+class DemoSession;
+class DetailPane;
+class HistoryPanel;
+class HistoryStore;
+class MatrixFilterProxy;
+class MatrixModel;
+class MonitorBridge;
+class SummaryStrip;
+
+// The dashboard: summary strip, status matrix with the selected check's detail,
+// charts, alert history; config-error banner, tray icon, notifications per root
+// cause, and what happened while the user was away. It talks to the engine only
+// through the MonitorBridge (queued) and to the history only asynchronously.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setConfigPath(const QString &path);
+    // Adds the Demo menu that breaks and heals the simulated services.
+    void setDemo(DemoSession *demo);
+    // Puts a service's admin actions in an "Admin" tab (the window takes
+    // ownership; a second call replaces the first panel) and shows the detail
+    // pane's "Admin actions…" button, which opens that tab. Keep the panel in
+    // step with serviceSelected() and currentService().
+    void setAdminPanel(QWidget *panel);
+    QWidget *adminPanel() const { return m_adminPanel; }
+    void showAdminPanel();
+
+    MatrixModel *matrixModel() const { return m_matrix; }
+    MatrixFilterProxy *matrixProxy() const { return m_proxy; }
+    QTreeView *matrixView() const { return m_view; }
+    DetailPane *detailPane() const { return m_detail; }
+    HistoryPanel *historyPanel() const { return m_history; }
+    ChartsPanel *chartsPanel() const { return m_charts; }
+    SummaryStrip *summaryStrip() const { return m_summary; }
+    QStringList missedWhileAway() const;
+    QString currentKey() const;
+    QString currentService() const { return m_currentService; } // the selected row's service; empty when none
+    // Selects a row of the matrix by key ("service/check[/item]" or a service name).
+    bool selectKey(const QString &key);
+
+    void acknowledgeCurrent();
+    void silenceCurrent();
+    void runNowCurrent();
+    void openDetail();
+    // How long a failure notice waits for the dependency picture to settle: a
+    // service whose dependency fails a moment later is impacted, not a root cause.
+    void setNotificationDelay(int ms) { m_settle.setInterval(ms); }
+
+Q_SIGNALS:
+    void notified(const hd::AlertNotice &notice); // a desktop notification was raised
+    // The selection moved to a row of another service (empty: a section or nothing is selected).
+    void serviceSelected(const QString &service);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void buildMenus();
+    void onRowsUpdated(const QList<hd::RowState> &rows);
+    void onConfigLoaded(const hd::Config &config);
+    void onConfigFailed(const QStringList &errors);
+    void onCurrentChanged();
+    void refreshDetail();
+    void onSummaryChanged();
+    void flushNotifications();
+    void fireSettled();
+    void raiseNotice(const AlertNotice &notice);
+    void setTheme(Theme theme);
+    void updateTrayIcon();
+    void showMissed();
+    void saveSettings() const;
+    void restoreSettings();
+    bool isAway() const;
+
+    MonitorBridge *m_bridge;
+    HistoryStore *m_store;
+    QPointer<DemoSession> m_demo;
+    MatrixModel *m_matrix;
+    MatrixFilterProxy *m_proxy;
+    SummaryStrip *m_summary;
+    QLabel *m_configBanner;
+    QWidget *m_missedBanner;
+    QLabel *m_missedText;
+    QTabWidget *m_tabs;
+    QSplitter *m_splitter;
+    QLineEdit *m_filter;
+    QTreeView *m_view;
+    DetailPane *m_detail;
+    ChartsPanel *m_charts;
+    HistoryPanel *m_history;
+    QDockWidget *m_missedDock;
+    QListWidget *m_missedList;
+    QSystemTrayIcon *m_tray = nullptr;
+    QLabel *m_historyStatus;
+    QMenu *m_demoMenu = nullptr;
+    QActionGroup *m_themeGroup = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_adminAction = nullptr;
+    QPointer<QWidget> m_adminPanel;
+
+    QString m_configPath;
+    bool m_haveConfig = false;
+    bool m_expandedOnce = false;
+    QString m_currentKey;
+    QString m_currentService;
+    int m_savedTab = 0; // restored once the tab exists (the Admin tab comes later)
+    AlertPolicy m_policy;
+    QList<StateChange> m_pendingChanges;
+    QTimer m_notifyTimer;
+    QTimer m_settle;
+    QList<AlertNotice> m_held; // failure notices waiting for m_settle
+    QStringList m_missed;
+    int m_unseenMissed = 0;
+    Theme m_theme = Theme::System;
+    Status m_trayStatus = Status::Starting;
+};
+
+} // namespace hd
