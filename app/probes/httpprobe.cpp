@@ -110,50 +110,33 @@ HttpProbe::HttpProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint6
 HttpProbe::~HttpProbe()
 {
     releaseReply();
+    releaseCall();
 }
 
-bool HttpProbe::buildRequest(QNetworkRequest *request, QString *error) const
+bool HttpProbe::buildRequest(QNetworkRequest *request, const QUrl &url, int maxRedirects, QString *error) const
 {
     const HttpProbeConfig &http = m_check.http;
-    if (!http.url.isValid() || http.url.host().isEmpty()) {
-        *error = QStringLiteral("invalid URL %1").arg(http.url.toString());
-        return false;
-    }
-    const QString scheme = http.url.scheme();
-    if (scheme != u"http" && scheme != u"https") {
-        *error = QStringLiteral("unsupported URL scheme %1").arg(scheme);
-        return false;
-    }
-    request->setUrl(http.url);
+    request->setUrl(url);
 
     if (http.maxRedirects > 0) {
         request->setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-        request->setMaximumRedirectsAllowed(http.maxRedirects);
+        request->setMaximumRedirectsAllowed(maxRedirects);
     } else {
         request->setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     }
     // A probe measures the endpoint as it is now: no cache and no cookies shared
-    // with other probes. Plain HTTP keeps its connection alive, as any client of
-    // the service would; HTTPS opens a fresh one so that a connection made under
-    // another probe's TLS settings (CA, client certificate, insecure) is never reused.
+    // with other probes. HTTPS opens a fresh connection so that a connection made
+    // under another probe's TLS settings (CA, client certificate, insecure) is never reused.
     request->setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request->setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request->setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     request->setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     request->setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request->setTransferTimeout(timerInterval(m_check.timeoutMs));
-    request->setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("healthdeck/" HEALTHDECK_VERSION));
-
-    if (http.basic) {
-        const QByteArray credentials = (http.basic->username + u':' + http.basic->password).toUtf8();
-        request->setRawHeader("Authorization", "Basic " + credentials.toBase64());
-    } else if (!http.bearer.isEmpty()) {
-        request->setRawHeader("Authorization", "Bearer " + http.bearer.toUtf8());
-    }
-    for (const auto &[name, value] : http.headers)
+    for (const auto &[name, value] : m_plainHeaders)
         request->setRawHeader(name, value);
 
-    if (scheme == u"https") {
+    if (url.scheme() == u"https") {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         if (!applyTlsClientConfig(http.tls, ssl, error))
             return false;
@@ -170,46 +153,91 @@ void HttpProbe::start()
     m_started = true;
     m_clock.start();
 
-    QNetworkRequest request;
-    QString error;
+    const HttpProbeConfig &http = m_check.http;
     if (!m_nam) {
         finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("no network access manager")));
         return;
     }
-    if (!buildRequest(&request, &error)) {
+    if (!http.url.isValid() || http.url.host().isEmpty()) {
+        finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("invalid URL %1").arg(http.url.toString())));
+        return;
+    }
+    const QString scheme = http.url.scheme();
+    if (scheme != u"http" && scheme != u"https") {
+        finishLater(
+            failedResult(Outcome::Misconfigured, QStringLiteral("unsupported URL scheme %1").arg(scheme)));
+        return;
+    }
+    m_url = http.url;
+    m_method = http.method.toUpper();
+    m_requestBody = http.body;
+
+    // The headers every request of this probe sends; configured ones replace the
+    // defaults of the same name, as QNetworkRequest::setRawHeader does.
+    m_plainHeaders = { { QByteArrayLiteral("User-Agent"), QByteArrayLiteral("healthdeck/" HEALTHDECK_VERSION) } };
+    if (http.basic) {
+        const QByteArray credentials = (http.basic->username + u':' + http.basic->password).toUtf8();
+        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Basic " + credentials.toBase64() });
+    } else if (!http.bearer.isEmpty()) {
+        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Bearer " + http.bearer.toUtf8() });
+    }
+    for (const auto &[name, value] : http.headers) {
+        m_plainHeaders.removeIf([&name](const QPair<QByteArray, QByteArray> &header) {
+            return header.first.compare(name, Qt::CaseInsensitive) == 0;
+        });
+        m_plainHeaders.append({ name, value });
+    }
+
+    if (scheme == u"http") {
+        if (QHostAddress literal; literal.setAddress(m_url.host()))
+            m_ip = literal.toString();
+        m_deadline.start(timerInterval(m_check.timeoutMs));
+        startPlain();
+        return;
+    }
+    startNetworkAccess(m_url, http.maxRedirects);
+    if (m_reply)
+        lookUpIp(m_url.host());
+}
+
+void HttpProbe::lookUpIp(const QString &host)
+{
+    if (QHostAddress literal; literal.setAddress(host)) {
+        m_ip = literal.toString();
+        return;
+    }
+    // QNetworkReply does not expose the peer; the first address of the
+    // resolved host (IPv4 first, as Qt connects) is the closest we get.
+    QHostInfo::lookupHost(host, this, [this](const QHostInfo &info) {
+        const QList<QHostAddress> addresses = info.addresses();
+        for (const QHostAddress &address : addresses) {
+            if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+                m_ip = address.toString();
+                return;
+            }
+        }
+        if (!addresses.isEmpty())
+            m_ip = addresses.first().toString();
+    });
+}
+
+void HttpProbe::startNetworkAccess(const QUrl &url, int maxRedirects)
+{
+    QNetworkRequest request;
+    QString error;
+    if (!buildRequest(&request, url, maxRedirects, &error)) {
         finishLater(failedResult(Outcome::Misconfigured, error));
         return;
     }
+    if (!m_deadline.isActive())
+        m_deadline.start(timerInterval(m_check.timeoutMs));
 
-    const QString host = m_check.http.url.host();
-    if (QHostAddress literal; literal.setAddress(host)) {
-        m_ip = literal.toString();
-    } else {
-        // QNetworkReply does not expose the peer; the first address of the
-        // resolved host (IPv4 first, as Qt connects) is the closest we get.
-        QHostInfo::lookupHost(host, this, [this](const QHostInfo &info) {
-            const QList<QHostAddress> addresses = info.addresses();
-            for (const QHostAddress &address : addresses) {
-                if (address.protocol() == QAbstractSocket::IPv4Protocol) {
-                    m_ip = address.toString();
-                    return;
-                }
-            }
-            if (!addresses.isEmpty())
-                m_ip = addresses.first().toString();
-        });
-    }
-
-    m_deadline.start(timerInterval(m_check.timeoutMs));
-
-    const QByteArray method = m_check.http.method.toUpper();
-    const QByteArray &body = m_check.http.body;
-    if (method == "GET" && body.isEmpty())
+    if (m_method == "GET" && m_requestBody.isEmpty())
         m_reply = m_nam->get(request);
-    else if (method == "HEAD")
+    else if (m_method == "HEAD")
         m_reply = m_nam->head(request);
     else
-        m_reply = m_nam->sendCustomRequest(request, method, body);
+        m_reply = m_nam->sendCustomRequest(request, m_method, m_requestBody);
 
     connect(m_reply, &QNetworkReply::requestSent, this, [this] { m_connected = true; });
     connect(m_reply, &QNetworkReply::encrypted, this, [this] { m_encrypted = true; });
@@ -222,11 +250,92 @@ void HttpProbe::start()
     });
 }
 
+void HttpProbe::startPlain()
+{
+    HttpRequest request;
+    request.method = m_method;
+    request.url = m_url;
+    request.headers = m_plainHeaders;
+    request.body = m_requestBody;
+    request.bodyCap = m_cap;
+    m_call = HttpClient::sharedFor(m_nam)->send(request, this);
+    connect(m_call, &HttpCall::finished, this, &HttpProbe::onCallFinished);
+}
+
+void HttpProbe::onCallFinished()
+{
+    if (m_done || !m_call)
+        return;
+    const HttpResponse &response = m_call->response();
+    m_connected = m_connected || response.requestSent;
+    if (!response.peerAddress.isEmpty())
+        m_ip = response.peerAddress;
+
+    const auto fail = [this](Outcome outcome, const QString &detail) {
+        ProbeResult result = failedResult(outcome, detail);
+        fillResponse(result);
+        finish(result);
+    };
+    const int status = response.status;
+    if (response.bodyTooLarge) {
+        fail(Outcome::BodyTooLarge, bodyTooLargeMessage(m_cap));
+        return;
+    }
+    if (response.error != QNetworkReply::NoError) {
+        const Outcome outcome = outcomeFor(response.error);
+        QString detail = response.error == QNetworkReply::ProtocolFailure && !response.errorText.isEmpty()
+            ? response.errorText
+            : describeNetworkError(response.error, response.errorText);
+        if (outcome == Outcome::ProtocolError && status > 0)
+            detail = QStringLiteral("HTTP %1: %2").arg(status).arg(detail);
+        fail(outcome, detail);
+        return;
+    }
+
+    const int maxRedirects = m_check.http.maxRedirects;
+    const QByteArray location = response.header("Location");
+    if (maxRedirects > 0 && isRedirectStatus(status) && !location.isEmpty()) {
+        if (m_redirects >= maxRedirects) {
+            fail(Outcome::ProtocolError, QStringLiteral("too many redirects (more than %1)").arg(maxRedirects));
+            return;
+        }
+        const QUrl target = m_url.resolved(QUrl::fromEncoded(location));
+        const QString scheme = target.scheme();
+        if (!target.isValid() || target.host().isEmpty() || (scheme != u"http" && scheme != u"https")) {
+            fail(Outcome::ProtocolError,
+                QStringLiteral("HTTP %1: unusable redirect target %2").arg(status).arg(QString::fromLatin1(location)));
+            return;
+        }
+        ++m_redirects;
+        if (status != 307 && status != 308 && m_method != "HEAD") {
+            m_method = QByteArrayLiteral("GET");
+            m_requestBody.clear();
+        }
+        releaseCall();
+        m_url = target;
+        if (scheme == u"https") {
+            // TLS belongs to the access manager, with the redirects that are left.
+            startNetworkAccess(target, maxRedirects - m_redirects);
+            lookUpIp(target.host());
+        } else {
+            startPlain();
+        }
+        return;
+    }
+
+    ProbeResult result;
+    result.outcome = Outcome::Completed;
+    result.connected = true;
+    fillResponse(result);
+    finish(result);
+}
+
 void HttpProbe::cancel()
 {
     m_done = true;
     m_deadline.stop();
     releaseReply();
+    releaseCall();
 }
 
 void HttpProbe::onMetaDataChanged()
@@ -311,6 +420,15 @@ void HttpProbe::onFinished()
 void HttpProbe::fillResponse(ProbeResult &result) const
 {
     result.connected = result.connected || m_connected;
+    if (m_call) {
+        const HttpResponse &response = m_call->response();
+        result.connected = result.connected || response.requestSent;
+        result.status = response.status;
+        result.headers = response.headers;
+        result.contentType = response.header("Content-Type");
+        result.body = response.body;
+        return;
+    }
     result.body = m_body;
     if (!m_reply)
         return;
@@ -325,7 +443,10 @@ void HttpProbe::finish(ProbeResult result)
         return;
     m_done = true;
     m_deadline.stop();
+    if (m_call && !m_call->response().peerAddress.isEmpty())
+        m_ip = m_call->response().peerAddress;
     releaseReply();
+    releaseCall();
     result.latencyMs = elapsedMs(m_clock);
     result.ip = m_ip;
     result.finishedAt = QDateTime::currentDateTimeUtc();
@@ -350,4 +471,17 @@ void HttpProbe::releaseReply()
     reply->deleteLater();
 }
 
+void HttpProbe::releaseCall()
+{
+    if (!m_call)
+        return;
+    HttpCall *call = m_call;
+    m_call = nullptr;
+    disconnect(call, nullptr, this, nullptr);
+    // Closes an unfinished exchange's connection. The exchange itself goes with the
+    // probe, its parent: a deleteLater() per probe would cost an event-loop wake-up.
+    call->abort();
+}
+
 } // namespace hd
+

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "probes/httpclient.h"
 #include "probes/probe.h"
 
 #include <QElapsedTimer>
@@ -20,7 +21,9 @@ QString describeNetworkError(QNetworkReply::NetworkError error, const QString &q
 
 // One HTTP(S) request for one `http:` check. The access manager is shared by
 // every probe of an engine, so everything is set per request (TLS, redirects,
-// caching, cookies) and nothing on the manager itself.
+// caching, cookies) and nothing on the manager itself. Plain http:// goes through
+// the lean keep-alive HttpClient shared under the same manager; https:// (and a
+// redirect to it) through the access manager.
 class HttpProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpProbe)
@@ -36,7 +39,11 @@ public:
     qint64 bodyCap() const { return m_cap; }
 
 private:
-    bool buildRequest(QNetworkRequest *request, QString *error) const;
+    bool buildRequest(QNetworkRequest *request, const QUrl &url, int maxRedirects, QString *error) const;
+    void startNetworkAccess(const QUrl &url, int maxRedirects);
+    void startPlain();
+    void onCallFinished();
+    void lookUpIp(const QString &host);
     void onMetaDataChanged();
     void onReadyRead();
     void onFinished();
@@ -45,11 +52,18 @@ private:
     void finish(ProbeResult result);
     void finishLater(ProbeResult result);
     void releaseReply();
+    void releaseCall();
 
     CheckConfig m_check;
     QPointer<QNetworkAccessManager> m_nam;
     qint64 m_cap = 0;
     QPointer<QNetworkReply> m_reply;
+    QPointer<HttpCall> m_call;
+    QList<QPair<QByteArray, QByteArray>> m_plainHeaders;
+    QUrl m_url;                 // the current target, after redirects
+    QByteArray m_method;        // upper case; GET after a 301/302/303
+    QByteArray m_requestBody;
+    int m_redirects = 0;        // followed so far
     QTimer m_deadline;
     QElapsedTimer m_clock;
     QByteArray m_body;

@@ -151,9 +151,10 @@ void TestHttpProbe::hostileEndpoint_data()
                           << QStringLiteral("timed out after 1000 ms") << false;
     QTest::newRow("slow drip") << HostileServer::Mode::SlowDrip << qint64(1000) << Outcome::Timeout
                                << QStringLiteral("timed out after 1000 ms") << false;
-    // Qt skips what is not a status line and waits for more, so garbage ends with the close.
+    // Plain http:// rejects what is not a status line as soon as it arrives.
     QTest::newRow("garbage") << HostileServer::Mode::Garbage << qint64(3000) << Outcome::ProtocolError
-                             << QStringLiteral("closed by the server") << true;
+                             << QStringLiteral("not a valid HTTP response: the status line does not start with HTTP/")
+                             << true;
     QTest::newRow("reset") << HostileServer::Mode::Reset << qint64(3000) << Outcome::ProtocolError
                            << QStringLiteral("reset") << true;
     QTest::newRow("endless body") << HostileServer::Mode::EndlessBody << qint64(3000) << Outcome::BodyTooLarge

@@ -1,0 +1,167 @@
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QNetworkReply>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+class QTcpSocket;
+class QHostInfo;
+
+namespace hd {
+
+class HttpCall;
+
+// One plain-HTTP/1.1 request as the client sends it.
+struct HttpRequest {
+    QByteArray method = QByteArrayLiteral("GET"); // sent as given (upper case expected)
+    QUrl url;                                      // http:// only
+    QList<QPair<QByteArray, QByteArray>> headers;  // sent after Host; Content-Length is computed
+    QByteArray body;
+    qint64 bodyCap = 0; // the body may not pass this many bytes; 0 means no cap
+};
+
+// What came back, filled as it arrives: a timed-out exchange still shows the
+// status, headers and body read so far.
+struct HttpResponse {
+    int status = 0;
+    QList<QPair<QByteArray, QByteArray>> headers; // as received
+    QByteArray body;
+    QString peerAddress;
+    bool requestSent = false;
+    bool bodyTooLarge = false; // the body passed HttpRequest::bodyCap (or announced it would)
+    // The failure in QNetworkReply's terms so that QNAM and this client read alike;
+    // errorText is Qt's or the parser's own words (for ProtocolFailure: what was wrong).
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QString errorText;
+
+    QByteArray header(const QByteArray &name) const; // case-insensitive; empty if absent
+};
+
+// A lean HTTP/1.1 client that runs entirely on its own thread on QTcpSocket, with
+// keep-alive connections pooled per host:port and no pipelining. It exists because
+// QNetworkAccessManager's separate HTTP thread costs far more CPU per request than a
+// health check can afford. TLS stays with QNetworkAccessManager.
+class HttpClient final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpClient)
+public:
+    explicit HttpClient(QObject *parent = nullptr);
+    ~HttpClient() override;
+
+    // The client shared by everything that shares `owner` (the engine's access
+    // manager): created as its child on first use, so it lives on its thread.
+    static HttpClient *sharedFor(QObject *owner);
+
+    // Starts one request; the exchange is a child of `parent` and emits finished()
+    // once, never from inside send(). Deleting or abort()ing it closes its connection.
+    HttpCall *send(const HttpRequest &request, QObject *parent);
+
+    void setMaxIdlePerHost(int count) { m_maxIdlePerHost = count; }
+    void setIdleTimeoutMs(int ms);
+    int idleConnections() const;
+    qint64 connectionsOpened() const { return m_opened; }
+
+private:
+    friend class HttpCall;
+    struct SocketState {
+        HttpCall *owner = nullptr; // null while idle
+        qint64 since = 0;          // idle since (m_clock)
+        QString key;               // host:port
+    };
+    QTcpSocket *takeIdle(const QString &key, HttpCall *call);
+    QTcpSocket *newSocket(HttpCall *call);
+    void route(QTcpSocket *socket, void (HttpCall::*handler)());
+    void release(QTcpSocket *socket, const QString &key);
+    void closeSocket(QTcpSocket *socket);
+    void sweep();
+
+    QHash<QTcpSocket *, SocketState> m_sockets; // every open socket
+    QHash<QString, QList<QTcpSocket *>> m_idle;
+    QTimer m_sweep;
+    QElapsedTimer m_clock;
+    // Well above what the engine lets run at once against one host (SchedulerLimits:
+    // 32 by default), so a busy host keeps its connections instead of opening and
+    // closing them every round; reuse is last-in-first-out, so connections that only
+    // a burst needed sit at the bottom and time out.
+    int m_maxIdlePerHost = 256;
+    int m_idleTimeoutMs = 30'000;
+    qint64 m_opened = 0;
+};
+
+// One request/response on one connection (a stale pooled connection may be
+// swapped for a fresh one once, for idempotent methods only).
+class HttpCall final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpCall)
+public:
+    ~HttpCall() override;
+
+    const HttpResponse &response() const { return m_response; }
+
+    // Stops at once and closes the connection; nothing is emitted afterwards.
+    void abort();
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    friend class HttpClient;
+    enum class State { Resolving, Connecting, StatusLine, Headers, Body, Done };
+    enum class Framing { None, Length, Chunked, UntilClose };
+    enum class ChunkState { Size, Data, DataEnd, Trailer };
+
+    HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
+    void start();
+    void onLookup(const QHostInfo &info);
+    void openFresh();
+    void connectNext();
+    void onConnected();
+    void detach(bool reusable);
+    void sendRequest();
+    void onReadyRead();
+    void onSocketError();
+    void onClosed();
+    bool parse();
+    bool parseStatusLine(const QByteArray &line);
+    bool parseHeaderLine(const QByteArray &line);
+    bool headersDone();
+    bool parseBody();
+    bool appendBody(const char *data, qsizetype size);
+    bool takeLine(QByteArray *line);
+    void complete();
+    void fail(QNetworkReply::NetworkError error, const QString &text);
+    void protocolError(const QString &what);
+    void end(bool reusable);
+
+    QPointer<HttpClient> m_client;
+    HttpRequest m_request;
+    QString m_key;
+    QString m_host;
+    quint16 m_port = 80;
+    QList<QHostAddress> m_addresses;
+    int m_lookupId = -1;
+    QPointer<QTcpSocket> m_socket;
+    HttpResponse m_response;
+    QByteArray m_buffer;
+    qsizetype m_pos = 0;
+    State m_state = State::Resolving;
+    Framing m_framing = Framing::None;
+    ChunkState m_chunkState = ChunkState::Size;
+    qint64 m_remaining = 0;
+    qsizetype m_headBytes = 0;
+    bool m_keepAlive = true;
+    bool m_reused = false;
+    bool m_resent = false;
+    bool m_gotBytes = false;
+    bool m_starting = false;
+};
+
+} // namespace hd
