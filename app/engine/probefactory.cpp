@@ -18,11 +18,22 @@ ProbeFactory::ProbeFactory(const Config &config, QObject *parent)
 
 ProbeFactory::~ProbeFactory() = default;
 
+QNetworkAccessManager *ProbeFactory::networkFor(const TlsClientConfig &tls)
+{
+    if (!tls.isSet())
+        return &m_network;
+    const QString key = tls.caFile + u'\n' + tls.certFile + u'\n' + tls.keyFile + (tls.insecure ? u"\ninsecure" : u"");
+    QNetworkAccessManager *&network = m_tlsNetworks[key];
+    if (!network)
+        network = new QNetworkAccessManager(this);
+    return network;
+}
+
 Probe *ProbeFactory::create(const CheckConfig &check, QObject *parent)
 {
     switch (check.kind) {
     case ProbeKind::Http:
-        return new HttpProbe(check, &m_network, check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes,
+        return new HttpProbe(check, networkFor(check.http.tls), check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes,
                              parent);
     case ProbeKind::Redis:
         return createRedisProbe(check, m_redis.get(), m_maxBodyBytes, parent);
