@@ -6,26 +6,6 @@
 
 namespace hd {
 
-namespace {
-
-StateEvent eventOf(const StateChange &c)
-{
-    StateEvent e;
-    e.timeMs = c.time.toMSecsSinceEpoch();
-    e.service = c.service;
-    e.check = c.check;
-    e.item = c.item;
-    e.from = c.from;
-    e.to = c.to;
-    e.severity = c.severity;
-    e.detail = c.detail;
-    e.impactedBy = c.impactedBy;
-    e.flapping = c.flapping;
-    return e;
-}
-
-} // namespace
-
 MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -49,7 +29,7 @@ MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
             return;
         HistoryStore *store = m_store;
         connect(m_engine, &MonitorEngine::stateChanged, m_engine, [store](const StateChange &change) {
-            store->writeEvent(eventOf(change));
+            store->writeEvent(change.toEvent());
         });
         connect(m_engine, &MonitorEngine::rowsUpdated, m_engine, [store](const QList<RowState> &rows) {
             QList<Sample> samples;

@@ -1,5 +1,7 @@
 #include "admin/adminaction.h"
 
+#include "config/configvalues.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -65,25 +67,6 @@ std::optional<QJsonValue> fillJson(const QJsonValue& value, const AdminParams& p
         return out;
     }
     return value;
-}
-
-void collectPlaceholders(const QJsonValue& value, QStringList& out)
-{
-    if (value.isString()) {
-        for (auto it = placeholderPattern().globalMatch(value.toString()); it.hasNext();) {
-            const QString name = it.next().captured(1);
-            if (!out.contains(name))
-                out += name;
-        }
-    } else if (value.isArray()) {
-        const QJsonArray array = value.toArray();
-        for (const QJsonValue& v : array)
-            collectPlaceholders(v, out);
-    } else if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            collectPlaceholders(it.value(), out);
-    }
 }
 
 AdminAction presetAction(const char* name, const char* method, const char* path, const QJsonValue& body = {},
@@ -175,8 +158,8 @@ AdminAction adminActionFromConfig(const AdminActionConfig& config)
     // Required ones first, then placeholders as they appear, then the rest of params:.
     QStringList order = config.required;
     QStringList placeholders;
-    collectPlaceholders(QJsonValue(config.path), placeholders);
-    collectPlaceholders(config.body, placeholders);
+    collectAdminPlaceholders(QJsonValue(config.path), placeholders);
+    collectAdminPlaceholders(config.body, placeholders);
     for (const QString& p : std::as_const(placeholders)) {
         if (!order.contains(p))
             order += p;

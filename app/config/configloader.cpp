@@ -830,31 +830,6 @@ private:
         }
     }
 
-    static void collectPlaceholders(const QString& text, QStringList& out)
-    {
-        static const QRegularExpression placeholder(QStringLiteral("\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
-        for (auto it = placeholder.globalMatch(text); it.hasNext();) {
-            const QString name = it.next().captured(1);
-            if (!out.contains(name))
-                out += name;
-        }
-    }
-
-    static void collectPlaceholders(const QJsonValue& value, QStringList& out)
-    {
-        if (value.isString()) {
-            collectPlaceholders(value.toString(), out);
-        } else if (value.isArray()) {
-            const QJsonArray array = value.toArray();
-            for (const QJsonValue& v : array)
-                collectPlaceholders(v, out);
-        } else if (value.isObject()) {
-            const QJsonObject object = value.toObject();
-            for (auto it = object.begin(); it != object.end(); ++it)
-                collectPlaceholders(it.value(), out);
-        }
-    }
-
     void parseActions(const YamlField& field, AdminServiceConfig& a)
     {
         if (field.value.IsNull())
@@ -894,8 +869,8 @@ private:
                 parseParams(*params, action);
             // Placeholders the request uses are parameters too: free text unless listed under params.
             QStringList placeholders;
-            collectPlaceholders(action.path, placeholders);
-            collectPlaceholders(action.body, placeholders);
+            collectAdminPlaceholders(QJsonValue(action.path), placeholders);
+            collectAdminPlaceholders(action.body, placeholders);
             for (const QString& p : std::as_const(placeholders)) {
                 if (!action.allowed.contains(p))
                     action.allowed.insert(p, {});

@@ -1,5 +1,7 @@
 #include "configvalues.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <algorithm>
 
@@ -182,6 +184,26 @@ QString closestMatch(QStringView word, const QStringList& candidates)
         }
     }
     return best;
+}
+
+void collectAdminPlaceholders(const QJsonValue& value, QStringList& out)
+{
+    static const QRegularExpression placeholder(QStringLiteral("\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
+    if (value.isString()) {
+        for (auto it = placeholder.globalMatch(value.toString()); it.hasNext();) {
+            const QString name = it.next().captured(1);
+            if (!out.contains(name))
+                out += name;
+        }
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (const QJsonValue& v : array)
+            collectAdminPlaceholders(v, out);
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            collectAdminPlaceholders(it.value(), out);
+    }
 }
 
 } // namespace hd

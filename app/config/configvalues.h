@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonValue>
 #include "config/config.h"
 
 #include <QString>
@@ -25,5 +26,9 @@ std::optional<CalendarConfig::Session> parseWeeklySession(QStringView text, QStr
 // word ends a candidate (at least 4 letters).
 // Empty when nothing is close.
 QString closestMatch(QStringView word, const QStringList& candidates);
+
+// Appends the {name} placeholders of an admin action's path or JSON body template (strings anywhere inside
+// arrays and objects), each once, in order of first appearance.
+void collectAdminPlaceholders(const QJsonValue& value, QStringList& out);
 
 } // namespace hd
