@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QJsonValue>
 #include "config/config.h"
 
+#include <QJsonValue>
 #include <QString>
 #include <QStringList>
 #include <optional>
