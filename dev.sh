@@ -11,7 +11,7 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
     libyaml-cpp-dev libhiredis-dev qtkeychain-qt6-dev
-    redis-server openssl tzdata fonts-dejavu-core
+    redis-server openssl tzdata fonts-dejavu-core fonts-nanum
 )
 
 install_packages() {

@@ -84,6 +84,7 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent)
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
     return table;
 }
 
@@ -649,6 +650,8 @@ void AdminPanel::applySchedulerStatus(const QJsonObject& data)
         m_jobTable->setItem(row, JobIn, readOnlyItem(QString()));
     }
     m_jobTable->resizeColumnsToContents();
+    // The countdown column is empty until the first tick: give it room for its longest text.
+    m_jobTable->setColumnWidth(JobIn, m_jobTable->fontMetrics().horizontalAdvance(countdownText(86'399'000LL * 9)) + 24);
     // The job chooser names each job as the backend does.
     for (int i = 0; i < m_jobType->count(); ++i) {
         const QString type = m_jobType->itemData(i).toString();
@@ -765,6 +768,7 @@ void AdminPanel::onAuditReady(quint64 requestId, const QList<AuditEntry>& entrie
         m_auditTable->setItem(row, AuditResult, result);
         m_auditTable->setItem(row, AuditMessage, readOnlyItem(e.message));
     }
+    m_auditTable->resizeColumnsToContents();
     Q_EMIT auditLoaded(int(entries.size()));
 }
 
