@@ -103,7 +103,9 @@ QByteArray TestMonitorCommand::config(const QByteArray &interval) const
     const QByteArray api = m_demo.baseUrl(QStringLiteral("trading-api")).toString().toUtf8();
     return "version: 1\ndefaults: { interval: " + interval + ", failure_threshold: 2 }\nservices:\n"
            "  - name: database\n    checks:\n"
-           "      - { name: primary, http: { url: \"" + api + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+           // The dependency notices first (faster, threshold 1), so the dependant's change is reported as impacted.
+           "      - { name: primary, interval: 100ms, failure_threshold: 1, http: { url: \"" + api
+        + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
            "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
            "      - { name: ready, http: { url: \"" + api + "/health/ready\" } }\n";
 }
