@@ -11,12 +11,14 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
     libyaml-cpp-dev libhiredis-dev qtkeychain-qt6-dev
-    redis-server openssl tzdata fonts-dejavu-core fonts-nanum
+    redis-server openssl tzdata fonts-dejavu-core
 )
+# Only the dashboard needs it: a Korean font for the trading backend's messages.
+RUN_PACKAGES=(fonts-nanum)
 
 install_packages() {
     local missing=()
-    for p in "${PACKAGES[@]}"; do
+    for p in "${PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -40,6 +42,7 @@ builddir() { if [ "$(preset)" = ci ]; then echo build-ci; else echo build; fi; }
 
 case "${1:-run}" in
 run)
+    install_packages "${RUN_PACKAGES[@]}"
     build
     shift || true
     exec "./$(builddir)/healthdeck" demo "$@"
