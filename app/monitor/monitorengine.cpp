@@ -5,6 +5,7 @@
 
 #include <QDataStream>
 #include <QRandomGenerator>
+#include <algorithm>
 
 namespace hd {
 
@@ -69,6 +70,7 @@ struct MonitorEngine::PendingChange {
     Status to;
     FlapDetector::Change flap;
     QDateTime time;
+    qint64 monotonicMs = 0; // when it happened, for how long it may be held
 };
 
 MonitorEngine::MonitorEngine(QObject *parent)
@@ -83,6 +85,8 @@ MonitorEngine::MonitorEngine(QObject *parent)
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(100);
     connect(&m_batchTimer, &QTimer::timeout, this, &MonitorEngine::flush);
+    m_holdTimer.setSingleShot(true);
+    connect(&m_holdTimer, &QTimer::timeout, this, &MonitorEngine::flush);
     m_housekeeping.setInterval(kHousekeepingMs);
     connect(&m_housekeeping, &QTimer::timeout, this, [this] {
         const QDateTime at = now();
@@ -242,7 +246,7 @@ void MonitorEngine::stop()
     }
     m_queue.clear();
     m_waiting.clear();
-    flush();
+    flush(); // running is false: nothing is held back any more
 }
 
 void MonitorEngine::dropProbe(Slot *slot)
@@ -451,7 +455,8 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
         markDirty(r.key);
 
         if (flap != FlapDetector::Change::None || (tr.changed && !row.flapping))
-            m_changes.push_back(PendingChange { row, tr.changed ? tr.from : row.status, row.status, flap, at });
+            m_changes.push_back(
+                PendingChange { row, tr.changed ? tr.from : row.status, row.status, flap, at, monotonicMs() });
     }
 
     QStringList removed;
@@ -536,6 +541,40 @@ void MonitorEngine::markDirty(const QString &key)
         m_batchTimer.start();
 }
 
+qint64 MonitorEngine::holdForDependencies(const PendingChange &c) const
+{
+    const bool failing = c.to == Status::Down || c.to == Status::Stale || c.to == Status::Unknown;
+    if (!m_running || !failing || !c.row.counts || !m_impact.rootOf(c.row.service).isEmpty())
+        return 0;
+    qint64 until = -1;
+    QStringList todo = m_graph.dependenciesOf(c.row.service);
+    QSet<QString> seen;
+    while (!todo.isEmpty()) {
+        const QString service = todo.takeFirst();
+        if (seen.contains(service))
+            continue;
+        seen.insert(service);
+        todo += m_graph.dependenciesOf(service);
+        for (const auto &slot : m_slots) {
+            if (slot->config.service != service)
+                continue;
+            for (const QString &key : std::as_const(slot->rowKeys)) {
+                const auto row = m_rows.constFind(key);
+                if (row == m_rows.constEnd() || !row->counts || row->offHours || row->gated)
+                    continue;
+                // Not heard from since the dependant changed, or failing but not yet past its threshold.
+                const bool unsettled = row->pending || !row->lastResult.isValid() || row->lastResult < c.time;
+                if (!unsettled)
+                    continue;
+                const CheckConfig &check = slot->config;
+                const qint64 limit = c.monotonicMs + check.intervalMs * qMax(1, check.failureThreshold) + check.timeoutMs;
+                until = qMax(until, limit);
+            }
+        }
+    }
+    return qMax<qint64>(0, until - monotonicMs());
+}
+
 void MonitorEngine::flush()
 {
     m_batchTimer.stop();
@@ -544,7 +583,21 @@ void MonitorEngine::flush()
 
     std::vector<PendingChange> changes;
     changes.swap(m_changes);
+    // Root causes are announced before what they impact; a row's own changes keep their order.
+    std::stable_partition(changes.begin(), changes.end(),
+        [this](const PendingChange &c) { return m_impact.rootOf(c.row.service).isEmpty(); });
+    QSet<QString> heldRows;
+    qint64 nextLook = -1;
     for (PendingChange &c : changes) {
+        // A later change of a held row waits behind it, so the row's changes keep their order.
+        const qint64 holdMs = heldRows.contains(c.row.key) ? 0 : holdForDependencies(c);
+        if (heldRows.contains(c.row.key) || holdMs > 0) {
+            heldRows.insert(c.row.key);
+            if (holdMs > 0 && (nextLook < 0 || holdMs < nextLook))
+                nextLook = holdMs;
+            m_changes.push_back(std::move(c));
+            continue;
+        }
         StateChange change;
         change.time = c.time;
         change.service = c.row.service;
@@ -565,6 +618,8 @@ void MonitorEngine::flush()
             change.detail = QStringLiteral("stopped flapping; ") + c.row.detail;
         Q_EMIT stateChanged(change);
     }
+    if (!m_changes.empty())
+        m_holdTimer.start(int(qMax<qint64>(1, nextLook)));
 
     if (m_dirty.isEmpty())
         return;

@@ -101,6 +101,10 @@ private:
     void refreshOverlays(RowState &row, const QDateTime &at);
     void markDirty(const QString &key);
     void flush();
+    // A failing change that no dependency explains yet is held while a dependency has not reported since, or
+    // is failing but not yet past its threshold, for at most that dependency's interval x failure threshold +
+    // timeout: a moment later it names its root cause instead of being announced as one. Returns ms to wait.
+    qint64 holdForDependencies(const PendingChange &change) const;
     void emitChange(const RowState &row, Status from, Status to, const QString &note = QString());
     Slot *slotFor(const QString &checkKey) const;
 
@@ -127,6 +131,7 @@ private:
     QElapsedTimer m_monotonic;
     QTimer m_timer;
     QTimer m_batchTimer;
+    QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;
     bool m_running = false;
 };

@@ -27,6 +27,7 @@ private slots:
     void init();
     void thresholdsExactCounts();
     void dependencyMarksImpacted();
+    void dependantWaitsForItsDependency();
     void startupGatesLivenessAndReadiness();
     void flappingRaisesOneAlert();
     void offHoursRunsNothing();
@@ -152,6 +153,37 @@ void TestMonitorEngine::dependencyMarksImpacted()
     }
     QVERIFY(sawDatabaseRoot);
     QVERIFY(sawApiImpacted);
+}
+
+void TestMonitorEngine::dependantWaitsForItsDependency()
+{
+    // The dependant crosses its threshold first (1 failure against the dependency's 3): its change is held
+    // until the dependency has gone down too, and then names it as the root cause.
+    MonitorEngine engine;
+    engine.setBatchIntervalMs(0);
+    engine.setConfig(load("version: 1\ndefaults: { interval: 100ms }\nservices:\n"
+                          "  - name: database\n    checks:\n"
+                          "      - { name: primary, failure_threshold: 3, http: { url: \"" + url("trading-api", "/health")
+                          + "\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+                          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
+                          "      - { name: ready, failure_threshold: 1, http: { url: \"" + url("trading-api", "/health/ready") + "\" } }\n"));
+    QList<StateChange> changes;
+    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange &c) {
+        if (c.item.isEmpty() && c.to == Status::Down)
+            changes << c;
+    });
+    engine.start();
+    QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("trading-api/ready"))->status == Status::Ok, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("database/primary"))->status == Status::Ok, 5000);
+
+    m_demo.tradingApi()->setDatabaseDown(true);
+    QTRY_COMPARE_WITH_TIMEOUT(changes.size(), 2, 5000);
+    m_demo.tradingApi()->setDatabaseDown(false);
+    QCOMPARE(changes.at(0).service, QStringLiteral("database"));
+    QVERIFY(changes.at(0).impactedBy.isEmpty());
+    QCOMPARE(changes.at(1).service, QStringLiteral("trading-api"));
+    QCOMPARE(changes.at(1).impactedBy, QStringLiteral("database"));
+    QVERIFY(changes.at(1).time < changes.at(0).time); // when it happened, not when it was reported
 }
 
 void TestMonitorEngine::startupGatesLivenessAndReadiness()
