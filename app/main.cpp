@@ -2,6 +2,7 @@
 #include "cli/frontends.h"
 #include "ui/dashboardapp.h"
 
+#include <cstdio>
 #include <cstring>
 
 int main(int argc, char *argv[])
@@ -16,7 +17,14 @@ int main(int argc, char *argv[])
     if (std::strcmp(command, "demo") == 0)
         return hd::wantsHeadlessDemo(argc, argv) ? hd::runHeadlessDemo(argc, argv) : hd::runDashboard(argc, argv, true);
     // No command, or only options: the dashboard.
-    if (command[0] == '\0' || command[0] == '-')
+    if (command[0] == '\0' || command[0] == '-') {
+        if (!hd::hasDisplay()) {
+            std::fputs("healthdeck: no display to open the dashboard on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+                       "Use healthdeck check, healthdeck monitor, or healthdeck demo --headless here.\n",
+                       stderr);
+            return 2;
+        }
         return hd::runDashboard(argc, argv, false);
+    }
     return hd::runUsage(argc, argv);
 }

@@ -118,6 +118,12 @@ int runHeadlessDemo(int argc, char *argv[])
     return app.exec();
 }
 
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
+        || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
 bool wantsHeadlessDemo(int argc, char *argv[])
 {
     for (int i = 2; i < argc; ++i) {
@@ -125,9 +131,7 @@ bool wantsHeadlessDemo(int argc, char *argv[])
             return true;
     }
     // No display to open a window on (an SSH session, a container): the terminal demo still shows everything.
-    const bool platformChosen = qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
-    const bool display = qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
-    return !platformChosen && !display;
+    return !hasDisplay();
 }
 
 } // namespace hd

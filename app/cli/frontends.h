@@ -7,6 +7,8 @@ int runAdminCommand(int argc, char *argv[]);
 int runCheckCommand(int argc, char *argv[]);
 // `healthdeck demo` in the terminal: the simulated backend, state changes on stdout, faults from stdin.
 int runHeadlessDemo(int argc, char *argv[]);
+// A window can be opened: a display, or a platform chosen with QT_QPA_PLATFORM.
+bool hasDisplay();
 // `healthdeck demo --headless`, or no display to open the dashboard on.
 bool wantsHeadlessDemo(int argc, char *argv[]);
 int runMonitorCommand(int argc, char *argv[]);
