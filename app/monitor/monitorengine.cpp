@@ -84,7 +84,10 @@ MonitorEngine::MonitorEngine(QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &MonitorEngine::onTimer);
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(100);
-    connect(&m_batchTimer, &QTimer::timeout, this, &MonitorEngine::flush);
+    connect(&m_batchTimer, &QTimer::timeout, this, [this] {
+        reapProbes();
+        flush();
+    });
     m_holdTimer.setSingleShot(true);
     connect(&m_holdTimer, &QTimer::timeout, this, &MonitorEngine::flush);
     m_housekeeping.setInterval(kHousekeepingMs);
@@ -303,6 +306,7 @@ void MonitorEngine::onTimer()
     // Checks due within the next few milliseconds start together: one wake-up of the engine and of the network
     // thread serves a whole batch, which is what keeps thousands of checks per second cheap.
     constexpr qint64 coalesceMs = 20;
+    reapProbes();
     const qint64 t = monotonicMs();
     while (!m_queue.empty() && m_queue.begin()->first <= t + coalesceMs) {
         Slot *slot = m_queue.begin()->second;
@@ -381,9 +385,18 @@ void MonitorEngine::startProbe(Slot *slot)
     probe->start();
 }
 
+void MonitorEngine::reapProbes()
+{
+    std::vector<Probe *> spent;
+    spent.swap(m_spent);
+    qDeleteAll(spent);
+}
+
 void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
 {
-    slot->probe->deleteLater();
+    // Still inside the probe's own signal. Deleted from the next timer event rather than
+    // with deleteLater(), whose posted event would wake the event loop once per probe.
+    m_spent.push_back(slot->probe);
     slot->probe = nullptr;
     slot->running = false;
     --m_inFlight;

@@ -91,6 +91,7 @@ private:
     void schedule(Slot *slot, qint64 dueMs);
     void armTimer();
     void onTimer();
+    void reapProbes();
     void tryStart(Slot *slot);
     void dropProbe(Slot *slot);
     void startProbe(Slot *slot);
@@ -131,6 +132,7 @@ private:
     QElapsedTimer m_monotonic;
     QTimer m_timer;
     QTimer m_batchTimer;
+    std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;
     bool m_running = false;

@@ -1,45 +1,61 @@
 #include "httpclient.h"
 
 #include <QHostInfo>
-#include <QTcpSocket>
+#include <QSocketNotifier>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace hd {
+
+// One pooled TCP connection: a non-blocking socket and its two notifiers.
+struct HttpConnection {
+    int fd = -1;
+    QSocketNotifier *readable = nullptr; // on once connected, idle included, so a close is seen
+    QSocketNotifier *writable = nullptr; // on while connecting, or while request bytes wait
+    HttpCall *owner = nullptr;           // null while idle
+    qint64 since = 0;                    // idle since (HttpClient::m_clock)
+    QString key;                         // host:port
+    QString peer;                        // the address connected to
+    bool connected = false;
+    QByteArray out; // request bytes the kernel did not take yet
+};
 
 namespace {
 
 // Bounds that keep a hostile server from making the client buffer without end.
 constexpr qsizetype maxHeadBytes = 64 * 1024;
 constexpr qsizetype maxChunkLineBytes = 1024;
-constexpr qint64 socketReadBuffer = 256 * 1024;
+constexpr qsizetype readChunkBytes = 64 * 1024;
 
 bool isIdempotent(const QByteArray &method)
 {
     return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
-QNetworkReply::NetworkError mapSocketError(QAbstractSocket::SocketError error, bool connected)
+bool isRetryable(int error)
 {
-    using S = QAbstractSocket;
-    switch (error) {
-    case S::ConnectionRefusedError:
-        return QNetworkReply::ConnectionRefusedError;
-    case S::RemoteHostClosedError:
-        return QNetworkReply::RemoteHostClosedError;
-    case S::HostNotFoundError:
-        return QNetworkReply::HostNotFoundError;
-    case S::SocketTimeoutError:
-        return QNetworkReply::TimeoutError;
-    case S::NetworkError: // a reset reads as this once the connection was up
-        return connected ? QNetworkReply::RemoteHostClosedError : QNetworkReply::UnknownNetworkError;
-    default:
-        return QNetworkReply::UnknownNetworkError;
-    }
+    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+
+// A connection that the server reset or shut reads as closed, as Qt reports it.
+bool isClosedError(int error)
+{
+    return error == ECONNRESET || error == EPIPE || error == ECONNABORTED;
+}
+
+QString errnoText(int error)
+{
+    return qt_error_string(error);
 }
 
 // The start of what the server sent, printable, for an error detail.
@@ -63,6 +79,30 @@ bool hasToken(const QByteArray &list, const char *token)
     return false;
 }
 
+socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage *storage)
+{
+    std::memset(storage, 0, sizeof(*storage));
+    if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto *in = reinterpret_cast<sockaddr_in *>(storage);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(address.toIPv4Address());
+        return sizeof(sockaddr_in);
+    }
+    auto *in6 = reinterpret_cast<sockaddr_in6 *>(storage);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    const Q_IPV6ADDR bytes = address.toIPv6Address();
+    std::memcpy(&in6->sin6_addr, bytes.c, sizeof(bytes.c));
+    const QString scope = address.scopeId();
+    if (!scope.isEmpty()) {
+        bool numeric = false;
+        const uint id = scope.toUInt(&numeric);
+        in6->sin6_scope_id = numeric ? id : ::if_nametoindex(scope.toLatin1().constData());
+    }
+    return sizeof(sockaddr_in6);
+}
+
 } // namespace
 
 QByteArray HttpResponse::header(const QByteArray &name) const
@@ -84,7 +124,14 @@ HttpClient::HttpClient(QObject *parent)
     setIdleTimeoutMs(m_idleTimeoutMs);
 }
 
-HttpClient::~HttpClient() = default; // the sockets are children
+HttpClient::~HttpClient()
+{
+    for (auto &[key, connection] : m_connections) {
+        delete connection->readable;
+        delete connection->writable;
+        ::close(connection->fd);
+    }
+}
 
 HttpClient *HttpClient::sharedFor(QObject *owner)
 {
@@ -102,7 +149,7 @@ void HttpClient::setIdleTimeoutMs(int ms)
 int HttpClient::idleConnections() const
 {
     int count = 0;
-    for (const QList<QTcpSocket *> &list : m_idle)
+    for (const QList<HttpConnection *> &list : m_idle)
         count += int(list.size());
     return count;
 }
@@ -114,93 +161,203 @@ HttpCall *HttpClient::send(const HttpRequest &request, QObject *parent)
     return exchange;
 }
 
-QTcpSocket *HttpClient::takeIdle(const QString &key, HttpCall *call)
+HttpConnection *HttpClient::takeIdle(const QString &key, HttpCall *call)
 {
     const auto it = m_idle.find(key);
     if (it == m_idle.end())
         return nullptr;
-    QTcpSocket *found = nullptr;
+    HttpConnection *found = nullptr;
     const qint64 now = m_clock.elapsed();
     // Most recently used first: the least likely to have been closed by the server.
     while (!found && !it->isEmpty()) {
-        QTcpSocket *socket = it->takeLast();
-        if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() == 0
-            && now - m_sockets.value(socket).since < m_idleTimeoutMs)
-            found = socket;
+        HttpConnection *connection = it->takeLast();
+        if (now - connection->since < m_idleTimeoutMs)
+            found = connection;
         else
-            closeSocket(socket);
+            closeConnection(connection);
     }
     if (it->isEmpty())
         m_idle.erase(it);
     if (found)
-        m_sockets[found].owner = call;
+        found->owner = call;
     return found;
 }
 
-QTcpSocket *HttpClient::newSocket(HttpCall *call)
+HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &address, quint16 port, int *error)
 {
-    auto *socket = new QTcpSocket(this);
-    socket->setReadBufferSize(socketReadBuffer);
-    m_sockets.insert(socket, { call, 0, call->m_key });
+    sockaddr_storage storage;
+    const socklen_t length = toSockaddr(address, port, &storage);
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0) {
+        *error = errno;
+        return nullptr;
+    }
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    int rc = 0;
+    do {
+        rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&storage), length);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0 && errno != EINPROGRESS) {
+        *error = errno;
+        ::close(fd);
+        return nullptr;
+    }
+
+    auto owned = std::make_unique<HttpConnection>();
+    HttpConnection *connection = owned.get();
+    connection->fd = fd;
+    connection->owner = call;
+    connection->key = call->m_key;
+    connection->peer = address.toString();
+    connection->connected = rc == 0;
+    connection->readable = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connection->writable = new QSocketNotifier(fd, QSocketNotifier::Write, this);
+    connection->readable->setEnabled(connection->connected);
+    connection->writable->setEnabled(!connection->connected);
+    connect(connection->readable, &QSocketNotifier::activated, this, [this, connection] { onReadable(connection); });
+    connect(connection->writable, &QSocketNotifier::activated, this, [this, connection] { onWritable(connection); });
+    m_connections.emplace(connection, std::move(owned));
     ++m_opened;
-    // Connected once for the socket's life and routed to whichever call holds it:
-    // cheaper than connecting and disconnecting every call.
-    connect(socket, &QAbstractSocket::connected, this, [this, socket] { route(socket, &HttpCall::onConnected); });
-    connect(socket, &QIODevice::readyRead, this, [this, socket] { route(socket, &HttpCall::onReadyRead); });
-    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket] { route(socket, &HttpCall::onSocketError); });
-    connect(socket, &QAbstractSocket::disconnected, this, [this, socket] { route(socket, &HttpCall::onClosed); });
-    return socket;
+    return connection;
 }
 
-void HttpClient::route(QTcpSocket *socket, void (HttpCall::*handler)())
+bool HttpClient::sendOn(HttpConnection *connection, const QByteArray &bytes, int *error)
 {
-    const auto it = m_sockets.constFind(socket);
-    if (it == m_sockets.cend())
-        return; // being closed
-    if (HttpCall *call = it->owner) {
-        (call->*handler)();
+    if (!connection->out.isEmpty()) {
+        connection->out += bytes;
+        return true;
+    }
+    // Straight to the kernel; the write notifier only comes on if it takes less than all.
+    ssize_t n = 0;
+    do {
+        n = ::send(connection->fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && !isRetryable(errno)) {
+        *error = errno;
+        return false;
+    }
+    const qsizetype sent = qMax<qsizetype>(n, 0);
+    if (sent < bytes.size()) {
+        connection->out = bytes.mid(sent);
+        connection->writable->setEnabled(true);
+    }
+    return true;
+}
+
+void HttpClient::onWritable(HttpConnection *connection)
+{
+    HttpCall *call = connection->owner;
+    if (!connection->connected) {
+        int error = 0;
+        socklen_t length = sizeof(error);
+        if (::getsockopt(connection->fd, SOL_SOCKET, SO_ERROR, &error, &length) < 0)
+            error = errno;
+        if (error == EINPROGRESS || error == EALREADY)
+            return;
+        connection->writable->setEnabled(false);
+        if (error == 0) {
+            connection->connected = true;
+            connection->readable->setEnabled(true);
+        }
+        if (call)
+            call->onConnectDone(error); // may close the connection: nothing after this
+        else
+            closeConnection(connection);
         return;
     }
-    // An idle connection that the server closes, or that talks out of turn, is of no further use.
-    QList<QTcpSocket *> &idle = m_idle[it->key];
-    idle.removeOne(socket);
-    if (idle.isEmpty())
-        m_idle.remove(it->key);
-    closeSocket(socket);
+    if (connection->out.isEmpty()) {
+        connection->writable->setEnabled(false);
+        return;
+    }
+    ssize_t n = 0;
+    do {
+        n = ::send(connection->fd, connection->out.constData(), size_t(connection->out.size()), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (isRetryable(errno))
+            return;
+        const int error = errno;
+        connection->out.clear();
+        connection->writable->setEnabled(false);
+        if (call)
+            call->onReadFailed(error);
+        else
+            closeConnection(connection);
+        return;
+    }
+    connection->out.remove(0, n);
+    if (connection->out.isEmpty())
+        connection->writable->setEnabled(false);
 }
 
-void HttpClient::release(QTcpSocket *socket, const QString &key)
+void HttpClient::onReadable(HttpConnection *connection)
 {
-    QList<QTcpSocket *> &list = m_idle[key];
+    if (m_readChunk.size() != readChunkBytes)
+        m_readChunk.resize(readChunkBytes);
+    ssize_t n = 0;
+    do {
+        n = ::recv(connection->fd, m_readChunk.data(), size_t(m_readChunk.size()), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && isRetryable(errno))
+        return;
+    const int error = n < 0 ? errno : 0;
+    HttpCall *call = connection->owner;
+    if (!call) {
+        // An idle connection that the server closes, or that talks out of turn, is of no further use.
+        QList<HttpConnection *> &idle = m_idle[connection->key];
+        idle.removeOne(connection);
+        if (idle.isEmpty())
+            m_idle.remove(connection->key);
+        closeConnection(connection);
+        return;
+    }
+    if (n > 0)
+        call->onData(m_readChunk.constData(), qsizetype(n));
+    else if (n == 0)
+        call->onClosed();
+    else
+        call->onReadFailed(error);
+}
+
+void HttpClient::release(HttpConnection *connection, const QString &key)
+{
+    QList<HttpConnection *> &list = m_idle[key];
     if (list.size() >= m_maxIdlePerHost) {
-        closeSocket(socket);
+        closeConnection(connection);
         return;
     }
-    SocketState &state = m_sockets[socket];
-    state.owner = nullptr;
-    state.key = key;
-    state.since = m_clock.elapsed();
-    list.append(socket);
+    connection->owner = nullptr;
+    connection->key = key;
+    connection->since = m_clock.elapsed();
+    list.append(connection);
     if (!m_sweep.isActive())
         m_sweep.start();
 }
 
-void HttpClient::closeSocket(QTcpSocket *socket)
+void HttpClient::closeConnection(HttpConnection *connection)
 {
-    m_sockets.remove(socket);
-    socket->abort();
-    // Possibly inside one of its own signals.
-    socket->deleteLater();
+    const auto it = m_connections.find(connection);
+    if (it == m_connections.end())
+        return;
+    std::unique_ptr<HttpConnection> owned = std::move(it->second);
+    m_connections.erase(it);
+    // Possibly inside one of the notifiers' own signals: off now, deleted later.
+    owned->readable->setEnabled(false);
+    owned->writable->setEnabled(false);
+    owned->readable->deleteLater();
+    owned->writable->deleteLater();
+    ::close(owned->fd);
 }
 
 void HttpClient::sweep()
 {
     const qint64 now = m_clock.elapsed();
     for (auto it = m_idle.begin(); it != m_idle.end();) {
-        it->removeIf([this, now](QTcpSocket *socket) {
-            if (now - m_sockets.value(socket).since < m_idleTimeoutMs)
+        it->removeIf([this, now](HttpConnection *connection) {
+            if (now - connection->since < m_idleTimeoutMs)
                 return false;
-            closeSocket(socket);
+            closeConnection(connection);
             return true;
         });
         it = it->isEmpty() ? m_idle.erase(it) : std::next(it);
@@ -239,10 +396,10 @@ void HttpCall::start()
     m_port = quint16(m_request.url.port(80));
     m_key = m_host.toLower() + u':' + QString::number(m_port);
     m_starting = true;
-    QTcpSocket *idle = isIdempotent(m_request.method) && m_client ? m_client->takeIdle(m_key, this) : nullptr;
+    HttpConnection *idle = isIdempotent(m_request.method) && m_client ? m_client->takeIdle(m_key, this) : nullptr;
     if (idle) {
         m_reused = true;
-        m_socket = idle;
+        m_connection = idle;
         sendRequest();
     } else {
         openFresh();
@@ -285,26 +442,41 @@ void HttpCall::connectNext()
     }
     const QHostAddress address = m_addresses.takeFirst();
     m_state = State::Connecting;
-    m_socket = m_client->newSocket(this);
-    m_socket->connectToHost(address, m_port);
+    int error = 0;
+    m_connection = m_client->connectTo(this, address, m_port, &error);
+    if (!m_connection)
+        onConnectDone(error);
+    else if (m_connection->connected)
+        onConnectDone(0);
 }
 
-void HttpCall::onConnected()
+void HttpCall::onConnectDone(int error)
 {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    sendRequest();
+    if (m_state != State::Connecting)
+        return;
+    if (error == 0) {
+        sendRequest();
+        return;
+    }
+    detach(false);
+    if (!m_addresses.isEmpty()) {
+        connectNext();
+        return;
+    }
+    fail(error == ECONNREFUSED ? QNetworkReply::ConnectionRefusedError : QNetworkReply::UnknownNetworkError,
+        errnoText(error));
 }
 
 void HttpCall::detach(bool reusable)
 {
-    QTcpSocket *socket = m_socket;
-    m_socket = nullptr;
-    if (!socket || !m_client)
-        return; // without the client its sockets are gone too
+    HttpConnection *connection = m_connection;
+    m_connection = nullptr;
+    if (!connection || !m_client)
+        return; // without the client its connections are gone too
     if (reusable)
-        m_client->release(socket, m_key);
+        m_client->release(connection, m_key);
     else
-        m_client->closeSocket(socket);
+        m_client->closeConnection(connection);
 }
 
 void HttpCall::sendRequest()
@@ -342,38 +514,20 @@ void HttpCall::sendRequest()
 
     m_state = State::StatusLine;
     m_response.requestSent = true;
-    m_response.peerAddress = m_socket->peerAddress().toString();
-
-    // Straight to the kernel: QTcpSocket::write() would switch its write notifier on and
-    // off for every request, and each switch wakes the event loop up once more.
-    qsizetype sent = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t n = ::send(int(m_socket->socketDescriptor()), out.constData(), size_t(out.size()), MSG_NOSIGNAL);
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-            // Typically a pooled connection the server has just closed; the close is
-            // reported by the socket shortly, and handled there (a stale connection is resent).
-            return;
-        }
-        sent = qMax<qsizetype>(n, 0);
-    }
-    if (sent < out.size() && m_socket->write(out.constData() + sent, out.size() - sent) < 0) {
-        fail(QNetworkReply::RemoteHostClosedError, m_socket->errorString());
-        return;
+    m_response.peerAddress = m_connection->peer;
+    int error = 0;
+    if (!m_client->sendOn(m_connection, out, &error)) {
+        // Typically a pooled connection the server has just closed (a stale one is resent).
+        onReadFailed(error);
     }
 }
 
-void HttpCall::onReadyRead()
+void HttpCall::onData(const char *data, qsizetype size)
 {
-    if (!m_socket || m_state < State::StatusLine || m_state == State::Done)
-        return;
-    const QByteArray data = m_socket->readAll();
-    if (data.isEmpty())
+    if (!m_connection || m_state < State::StatusLine || m_state == State::Done)
         return;
     m_gotBytes = true;
-    if (m_buffer.isEmpty() && m_pos == 0)
-        m_buffer = data;
-    else
-        m_buffer += data;
+    m_buffer.append(data, size);
     if (!parse())
         return;
     // Keep only what is still to be parsed.
@@ -384,41 +538,21 @@ void HttpCall::onReadyRead()
     m_pos = 0;
 }
 
-void HttpCall::onSocketError()
+void HttpCall::onReadFailed(int error)
 {
-    if (!m_socket || m_state == State::Done)
+    if (!m_connection || m_state == State::Done)
         return;
-    const QAbstractSocket::SocketError error = m_socket->error();
-    if (m_state == State::Connecting) {
-        if (!m_addresses.isEmpty()) {
-            detach(false);
-            connectNext();
-            return;
-        }
-        fail(mapSocketError(error, false), m_socket->errorString());
-        return;
-    }
-    if (error == QAbstractSocket::RemoteHostClosedError || error == QAbstractSocket::NetworkError) {
+    if (isClosedError(error)) {
         onClosed();
         return;
     }
-    fail(mapSocketError(error, true), m_socket->errorString());
+    fail(QNetworkReply::UnknownNetworkError, errnoText(error));
 }
 
 void HttpCall::onClosed()
 {
-    if (!m_socket || m_state == State::Done)
+    if (!m_connection || m_state == State::Done)
         return;
-    if (m_state == State::Connecting) {
-        onSocketError();
-        return;
-    }
-    // The last bytes may still sit in the socket's buffer.
-    if (m_socket->bytesAvailable() > 0) {
-        onReadyRead();
-        if (m_state == State::Done)
-            return;
-    }
     if (m_state == State::Body && m_framing == Framing::UntilClose) {
         m_keepAlive = false;
         complete();
@@ -709,8 +843,7 @@ bool HttpCall::parseBody()
 void HttpCall::complete()
 {
     // Reuse only a connection whose answer ended exactly where the buffer ends.
-    const bool reusable = m_keepAlive && m_pos == m_buffer.size() && m_socket
-        && m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0;
+    const bool reusable = m_keepAlive && m_pos == m_buffer.size() && m_connection && m_connection->out.isEmpty();
     end(reusable);
 }
 
