@@ -3,8 +3,11 @@
 #include "engine/probefactory.h"
 #include "probes/probe.h"
 
+#include <QScopeGuard>
+
 #include <QDataStream>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <algorithm>
 
 namespace hd {
@@ -53,6 +56,7 @@ struct MonitorEngine::Slot {
     CheckConfig config;
     std::unique_ptr<CheckEvaluator> evaluator;
     QByteArray fingerprint;
+    QByteArray probeFingerprint; // the config `probe` was made for
     QString host;
     QString group;
     qint64 dueMs = 0;
@@ -60,7 +64,7 @@ struct MonitorEngine::Slot {
     bool running = false;
     bool waiting = false;
     bool offHours = false;
-    Probe *probe = nullptr;
+    Probe *probe = nullptr; // running, or (restartable) idle until the next run
     QStringList rowKeys;
 };
 
@@ -137,10 +141,11 @@ void MonitorEngine::setConfig(const Config &config)
         m_infraFingerprint = infra;
     }
 
-    QHash<QString, Slot *> old;
     std::vector<std::unique_ptr<Slot>> previous = std::move(m_slots);
-    for (auto &s : previous)
-        old.insert(s->config.key(), s.get());
+    QHash<QString, size_t> old; // check key -> index in previous
+    old.reserve(qsizetype(previous.size()));
+    for (size_t i = 0; i < previous.size(); ++i)
+        old.insert(previous[i]->config.key(), i);
 
     std::vector<std::unique_ptr<Slot>> next;
     QSet<QString> kept;
@@ -148,12 +153,8 @@ void MonitorEngine::setConfig(const Config &config)
         for (const CheckConfig &check : service.checks) {
             const QByteArray fp = fingerprint(check);
             std::unique_ptr<Slot> slot;
-            for (auto &p : previous) {
-                if (p && p->config.key() == check.key()) {
-                    slot = std::move(p);
-                    break;
-                }
-            }
+            if (const auto at = old.constFind(check.key()); at != old.cend())
+                slot = std::move(previous[*at]);
             const bool changed = !slot || slot->fingerprint != fp;
             if (!slot)
                 slot = std::make_unique<Slot>();
@@ -256,9 +257,15 @@ void MonitorEngine::dropProbe(Slot *slot)
 {
     if (!slot->probe)
         return;
-    slot->probe->cancel();
-    delete slot->probe;
+    Probe *probe = slot->probe;
     slot->probe = nullptr;
+    if (!slot->running) {
+        // An idle probe kept for its next run; possibly still inside its own finished().
+        m_spent.push_back(probe);
+        return;
+    }
+    probe->cancel();
+    delete probe;
     slot->running = false;
     --m_inFlight;
     --m_inFlightPerHost[slot->host];
@@ -372,16 +379,26 @@ void MonitorEngine::tryStart(Slot *slot)
 
 void MonitorEngine::startProbe(Slot *slot)
 {
-    Probe *probe = m_factory->create(slot->config, this);
+    Probe *probe = slot->probe;
+    // A restartable probe serves its check run after run, unless the check changed since it was
+    // made, or it is the one whose finished() is being handled right now.
+    if (probe && (!probe->restartable() || slot->probeFingerprint != slot->fingerprint || slot == m_finishing)) {
+        m_spent.push_back(probe);
+        probe = nullptr;
+    }
+    if (!probe) {
+        probe = m_factory->create(slot->config, this);
+        slot->probeFingerprint = slot->fingerprint;
+        connect(probe, &Probe::finished, this, [this, slot, probe](const ProbeResult &result) {
+            if (slot->probe != probe || !slot->running)
+                return; // superseded by a reload
+            onProbeFinished(slot, result);
+        });
+    }
     slot->probe = probe;
     slot->running = true;
     ++m_inFlight;
     ++m_inFlightPerHost[slot->host];
-    connect(probe, &Probe::finished, this, [this, slot, probe](const ProbeResult &result) {
-        if (slot->probe != probe)
-            return; // superseded by a reload
-        onProbeFinished(slot, result);
-    });
     probe->start();
 }
 
@@ -394,13 +411,18 @@ void MonitorEngine::reapProbes()
 
 void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
 {
-    // Still inside the probe's own signal. Deleted from the next timer event rather than
-    // with deleteLater(), whose posted event would wake the event loop once per probe.
-    m_spent.push_back(slot->probe);
-    slot->probe = nullptr;
+    if (!slot->probe->restartable()) {
+        // Still inside the probe's own signal. Deleted from the next timer event rather than
+        // with deleteLater(), whose posted event would wake the event loop once per probe.
+        m_spent.push_back(slot->probe);
+        slot->probe = nullptr;
+    }
     slot->running = false;
     --m_inFlight;
     --m_inFlightPerHost[slot->host];
+    Slot *const outer = m_finishing;
+    m_finishing = slot;
+    const auto restore = qScopeGuard([this, outer] { m_finishing = outer; });
 
     const auto memory = [this, slot](const QString &key) -> ConditionMemory * {
         auto &track = m_tracks[key];

@@ -133,6 +133,7 @@ private:
     QTimer m_timer;
     QTimer m_batchTimer;
     std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
+    Slot *m_finishing = nullptr;  // whose probe's finished() is being handled
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;
     bool m_running = false;

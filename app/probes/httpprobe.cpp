@@ -148,8 +148,20 @@ bool HttpProbe::buildRequest(QNetworkRequest *request, const QUrl &url, int maxR
 
 void HttpProbe::start()
 {
-    if (m_started)
-        return;
+    if (m_started && !m_done)
+        return; // running
+    if (m_started) {
+        // A new run: the previous one's exchanges go now (it has finished, so none is
+        // inside its own signal), and nothing of its outcome carries over.
+        qDeleteAll(findChildren<HttpCall *>(Qt::FindDirectChildrenOnly));
+        m_redirects = 0;
+        m_body.clear();
+        m_sslErrors.clear();
+        m_ip.clear();
+        m_connected = false;
+        m_encrypted = false;
+        m_done = false;
+    }
     m_started = true;
     m_clock.start();
 

@@ -35,6 +35,7 @@ public:
 
     void start() override;
     void cancel() override;
+    bool restartable() const override { return true; }
 
     qint64 bodyCap() const { return m_cap; }
 
