@@ -33,6 +33,7 @@ private slots:
     void offHoursRunsNothing();
     void acknowledgementClearsOnRecovery();
     void reloadKeepsUnchangedState();
+    void reloadedCheckProbesItsNewTarget();
 
 private:
     Config load(const QByteArray &yaml);
@@ -317,6 +318,26 @@ void TestMonitorEngine::reloadKeepsUnchangedState()
     QCOMPARE(removed.size(), 1);
     QCOMPARE(removed.first().first().toStringList(), QStringList { QStringLiteral("api/ready") });
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/ping"))->status == Status::Ok, 3000);
+}
+
+void TestMonitorEngine::reloadedCheckProbesItsNewTarget()
+{
+    // The engine keeps one probe per check between polls; a check whose config changes must get a new one.
+    const auto config = [this](const QByteArray &target) {
+        return load("version: 1\ndefaults: { interval: 100ms, failure_threshold: 1 }\nservices:\n  - name: api\n"
+                    "    checks:\n      - { name: live, http: { url: \"" + target + "\" } }\n");
+    };
+    MonitorEngine engine;
+    engine.setBatchIntervalMs(0);
+    engine.setConfig(config(url("trading-api", "/health/live")));
+    engine.start();
+    QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/live"))->status == Status::Ok, 3000);
+    QTest::qWait(300); // a few polls on the same probe
+
+    engine.setConfig(config(url("trading-api", "/no-such-endpoint")));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/live"))->status == Status::Down, 3000);
+    QVERIFY2(engine.row(QStringLiteral("api/live"))->detail.contains(u"404"),
+             qPrintable(engine.row(QStringLiteral("api/live"))->detail));
 }
 
 QTEST_GUILESS_MAIN(TestMonitorEngine)

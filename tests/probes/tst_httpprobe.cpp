@@ -99,6 +99,7 @@ private slots:
     void misconfigured_data();
     void misconfigured();
     void cancelStopsEverything();
+    void restartRunsAgainWithNothingCarriedOver();
     void deletingRunningProbeClosesConnection();
     void tls_data();
     void tls();
@@ -445,6 +446,47 @@ void TestHttpProbe::httpErrorStatusIsCompleted()
     QCOMPARE(r.status, status);
     QCOMPARE(r.body, body);
     QVERIFY(r.connected);
+}
+
+void TestHttpProbe::restartRunsAgainWithNothingCarriedOver()
+{
+    // The engine keeps one probe per check and starts it again for every poll.
+    HostileServer server(HostileServer::Mode::Canned);
+    server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-First: yes\r\n\r\nfirst");
+    QVERIFY(server.listen());
+    auto running = startProbe(httpCheck(server.url()), &m_nam);
+    QVERIFY(running->probe->restartable());
+    running->probe->start(); // already running: ignored
+    QVERIFY(running->wait(2000 + marginMs));
+    ProbeResult r = running->result();
+    QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
+    QCOMPARE(r.body, QByteArray("first"));
+    QCOMPARE(server.requests().size(), 1);
+
+    server.setCannedResponse("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 6\r\n\r\nsecond");
+    running->probe->start();
+    QTRY_COMPARE_WITH_TIMEOUT(running->spy->size(), 2, 2000 + int(marginMs));
+    r = running->spy->at(1).at(0).value<ProbeResult>();
+    QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.body, QByteArray("second"));
+    for (const auto &[name, value] : r.headers)
+        QVERIFY2(name != "X-First", "a header of the previous run");
+
+    // A failed run, then a good one: the failure does not stick.
+    server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort");
+    running->probe->start();
+    QTRY_COMPARE_WITH_TIMEOUT(running->spy->size(), 3, 2000 + int(marginMs));
+    r = running->spy->at(2).at(0).value<ProbeResult>();
+    QCOMPARE(r.outcome, Outcome::ProtocolError);
+    server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    running->probe->start();
+    QTRY_COMPARE_WITH_TIMEOUT(running->spy->size(), 4, 2000 + int(marginMs));
+    r = running->spy->at(3).at(0).value<ProbeResult>();
+    QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
+    QCOMPARE(r.error, QString());
+    QCOMPARE(r.body, QByteArray("ok"));
+    QCOMPARE(server.requests().size(), 4);
 }
 
 void TestHttpProbe::connectionRefused()
