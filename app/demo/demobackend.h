@@ -43,13 +43,6 @@ public:
 
     void resetFaults();
 
-    // A healthdeck config (spec section 2) watching these services, kept in memory: nothing is written to
-    // disk. With a redisUrl it also watches the heartbeat keys "health:*" on that server.
-    static QByteArray configYaml(const QHash<QString, QUrl>& baseUrls, const QString& redisUrl = {},
-        const QString& adminUser = QStringLiteral("admin"),
-        const QString& adminPassword = QStringLiteral("demo-password"));
-    QByteArray configYaml(const QString& redisUrl = {}) const;
-
 private:
     DemoTradingApi* m_tradingApi;
     DemoPortal* m_portal;

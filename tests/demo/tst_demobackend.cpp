@@ -1,5 +1,7 @@
 #include "config/configloader.h"
 #include "demo/demobackend.h"
+#include "demo/demoenvironment.h"
+#include "redis/redisserverprocess.h"
 #include "support/testutil.h"
 
 #include <QElapsedTimer>
@@ -122,7 +124,7 @@ private Q_SLOTS:
     void requestLogRedactsLoginBodies();
     void requestLogOverHttp();
 
-    void configYamlLoads();
+    void bundledConfigLoadsAndAnswers();
 
 private:
     Response send(const QByteArray& verb, const QUrl& url, const QByteArray& body = {}, const Headers& headers = {},
@@ -1368,41 +1370,45 @@ void TestDemoBackend::requestLogOverHttp()
     QCOMPARE(send("GET", requests).json().value(u"requests").toArray().size(), 0);
 }
 
-void TestDemoBackend::configYamlLoads()
+void TestDemoBackend::bundledConfigLoadsAndAnswers()
 {
-    const QByteArray yaml = m_backend->configYaml(QStringLiteral("redis://127.0.0.1:6390/0"));
-    const hd::ConfigLoadResult result = hd::loadConfigString(yaml, QStringLiteral("demo.yaml"), QProcessEnvironment());
-    QVERIFY2(result.ok(), qPrintable(result.errorText() + u'\n' + QString::fromUtf8(yaml)));
+    // What `healthdeck demo` ships and loads: resources/demo/healthdeck-demo.yaml, pointed at a backend of its own.
+    hd::DemoEnvironment environment;
+    QVERIFY2(environment.start(), qPrintable(environment.errorString()));
+    const hd::ConfigLoadResult result = hd::loadConfigFile(environment.configPath());
+    QVERIFY2(result.ok(), qPrintable(result.errorText()));
     const hd::Config& config = *result.config;
     QStringList names;
     for (const hd::ServiceConfig& service : config.services)
         names.append(service.name);
-    QCOMPARE(names,
-        QStringList({ QStringLiteral("database"), QStringLiteral("trading-api"), QStringLiteral("portal"),
-            QStringLiteral("analytics"), QStringLiteral("heartbeats") }));
+    for (const char16_t* name : { u"redis", u"database", u"trading-api", u"portal", u"analytics" })
+        QVERIFY2(names.contains(QString::fromUtf16(name)), qPrintable(names.join(u", ")));
+    hd::DemoBackend* backend = environment.backend();
     const hd::ServiceConfig* tradingService = config.service(QStringLiteral("trading-api"));
     QVERIFY(tradingService);
-    QCOMPARE(tradingService->dependsOn, QStringList { QStringLiteral("database") });
-    QCOMPARE(
-        tradingService->checks.at(1).http.url, url(QStringLiteral("trading-api"), QStringLiteral("/health/ready")));
-    QVERIFY(config.redis.contains(QStringLiteral("main")));
-    QCOMPARE(config.redis.value(QStringLiteral("main")).port, quint16(6390));
+    QVERIFY(tradingService->dependsOn.contains(QStringLiteral("database")));
     const hd::AdminServiceConfig adminConfig = config.admin.value(QStringLiteral("trading-api"));
-    QCOMPARE(adminConfig.baseUrl, m_backend->baseUrl(QStringLiteral("trading-api")));
+    QCOMPARE(adminConfig.baseUrl, backend->baseUrl(QStringLiteral("trading-api")));
     QCOMPARE(adminConfig.preset, QStringLiteral("trading-system"));
-    QCOMPARE(adminConfig.loginPassword, trading()->password());
+    QCOMPARE(adminConfig.loginPassword, backend->tradingApi()->password());
+    if (environment.redis())
+        QCOMPARE(config.redis.value(QStringLiteral("main")).port, environment.redis()->port());
 
-    // Every URL in it answers.
+    // Every HTTP check in it reaches the demo's own backend, and a healthy one answers 200.
+    QList<int> ports;
+    for (const QUrl& base : backend->baseUrls())
+        ports.append(base.port());
+    int httpChecks = 0;
     for (const hd::CheckConfig& check : config.allChecks()) {
         if (check.kind != hd::ProbeKind::Http)
             continue;
+        ++httpChecks;
+        QCOMPARE(check.http.url.host(), QStringLiteral("127.0.0.1"));
+        QVERIFY2(ports.contains(check.http.url.port()), qPrintable(check.key() + u' ' + check.http.url.toString()));
         const Response r = send("GET", check.http.url);
         QVERIFY2(r.status == 200, qPrintable(check.key() + u' ' + QString::number(r.status)));
     }
-
-    const QByteArray withoutRedis = hd::DemoBackend::configYaml(m_backend->baseUrls());
-    QVERIFY(!withoutRedis.contains("redis:"));
-    QVERIFY(hd::loadConfigString(withoutRedis, QStringLiteral("demo.yaml"), QProcessEnvironment()).ok());
+    QVERIFY(httpChecks >= 8);
 }
 
 QTEST_GUILESS_MAIN(TestDemoBackend)
