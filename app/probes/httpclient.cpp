@@ -161,6 +161,14 @@ HttpCall *HttpClient::send(const HttpRequest &request, QObject *parent)
     return exchange;
 }
 
+void HttpClient::resend(HttpCall *call, const HttpRequest &request)
+{
+    call->abort();
+    call->reset(request);
+    call->m_client = this;
+    call->start();
+}
+
 HttpConnection *HttpClient::takeIdle(const QString &key, HttpCall *call)
 {
     const auto it = m_idle.find(key);
@@ -388,6 +396,24 @@ void HttpCall::abort()
         m_lookupId = -1;
     }
     detach(false);
+}
+
+void HttpCall::reset(const HttpRequest &request)
+{
+    m_request = request;
+    m_response = HttpResponse();
+    m_addresses.clear();
+    m_buffer.clear();
+    m_pos = 0;
+    m_state = State::Resolving;
+    m_framing = Framing::None;
+    m_chunkState = ChunkState::Size;
+    m_remaining = 0;
+    m_headBytes = 0;
+    m_keepAlive = true;
+    m_reused = false;
+    m_resent = false;
+    m_gotBytes = false;
 }
 
 void HttpCall::start()

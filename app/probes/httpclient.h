@@ -72,6 +72,8 @@ public:
     // Starts one request; the exchange is a child of `parent` and emits finished()
     // once, never from inside send(). Deleting or abort()ing it closes its connection.
     HttpCall *send(const HttpRequest &request, QObject *parent);
+    // Starts `call` (one of this client's, finished or aborted) again with a new request, as send() would.
+    void resend(HttpCall *call, const HttpRequest &request);
 
     void setMaxIdlePerHost(int count) { m_maxIdlePerHost = count; }
     void setIdleTimeoutMs(int ms);
@@ -128,6 +130,7 @@ private:
     enum class ChunkState { Size, Data, DataEnd, Trailer };
 
     HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
+    void reset(const HttpRequest &request);
     void start();
     void onLookup(const QHostInfo &info);
     void openFresh();

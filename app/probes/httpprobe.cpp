@@ -151,9 +151,15 @@ void HttpProbe::start()
     if (m_started && !m_done)
         return; // running
     if (m_started) {
-        // A new run: the previous one's exchanges go now (it has finished, so none is
-        // inside its own signal), and nothing of its outcome carries over.
-        qDeleteAll(findChildren<HttpCall *>(Qt::FindDirectChildrenOnly));
+        // A new run: nothing of the previous one's outcome carries over. Its last exchange
+        // serves again; any others (redirects) go now, none being inside its own signal.
+        if (m_redirects > 0) {
+            const QList<HttpCall *> calls = findChildren<HttpCall *>(Qt::FindDirectChildrenOnly);
+            for (HttpCall *call : calls) {
+                if (call != m_lastCall)
+                    delete call;
+            }
+        }
         m_redirects = 0;
         m_body.clear();
         m_sslErrors.clear();
@@ -270,8 +276,20 @@ void HttpProbe::startPlain()
     request.headers = m_plainHeaders;
     request.body = m_requestBody;
     request.bodyCap = m_cap;
-    m_call = HttpClient::sharedFor(m_nam)->send(request, this);
-    connect(m_call, &HttpCall::finished, this, &HttpProbe::onCallFinished);
+    HttpClient *client = HttpClient::sharedFor(m_nam);
+    if (m_redirects == 0 && m_lastCall) {
+        // The previous run's exchange, again: no new object and no new connection of signals.
+        m_call = m_lastCall.get();
+        client->resend(m_lastCall, request);
+        return;
+    }
+    HttpCall *call = client->send(request, this);
+    m_call = call;
+    m_lastCall = call;
+    connect(call, &HttpCall::finished, this, [this, call] {
+        if (call == m_call)
+            onCallFinished();
+    });
 }
 
 void HttpProbe::onCallFinished()
@@ -489,9 +507,9 @@ void HttpProbe::releaseCall()
         return;
     HttpCall *call = m_call;
     m_call = nullptr;
-    disconnect(call, nullptr, this, nullptr);
-    // Closes an unfinished exchange's connection. The exchange itself goes with the
-    // probe, its parent: a deleteLater() per probe would cost an event-loop wake-up.
+    // Closes an unfinished exchange's connection; an aborted exchange emits nothing more.
+    // The exchange stays a child of this probe, to serve its next run: deleting it here
+    // could be inside its own signal, and a deleteLater() per probe would cost an event-loop wake-up.
     call->abort();
 }
 

@@ -60,6 +60,7 @@ private:
     qint64 m_cap = 0;
     QPointer<QNetworkReply> m_reply;
     QPointer<HttpCall> m_call;
+    QPointer<HttpCall> m_lastCall; // the exchange made last, reused by the next run
     QList<QPair<QByteArray, QByteArray>> m_plainHeaders;
     QUrl m_url;                 // the current target, after redirects
     QByteArray m_method;        // upper case; GET after a 301/302/303

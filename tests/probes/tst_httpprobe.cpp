@@ -1,3 +1,4 @@
+#include "probes/httpclient.h"
 #include "probes/httpprobe.h"
 
 #include "support/hostileserver.h"
@@ -100,6 +101,7 @@ private slots:
     void misconfigured();
     void cancelStopsEverything();
     void restartRunsAgainWithNothingCarriedOver();
+    void restartAfterRedirects();
     void deletingRunningProbeClosesConnection();
     void tls_data();
     void tls();
@@ -487,6 +489,25 @@ void TestHttpProbe::restartRunsAgainWithNothingCarriedOver()
     QCOMPARE(r.error, QString());
     QCOMPARE(r.body, QByteArray("ok"));
     QCOMPARE(server.requests().size(), 4);
+}
+
+void TestHttpProbe::restartAfterRedirects()
+{
+    HostileServer server(HostileServer::Mode::RedirectChain);
+    QVERIFY(server.listen());
+    hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/redirect/3")));
+    auto running = startProbe(check, &m_nam);
+    for (int run = 1; run <= 3; ++run) {
+        if (run > 1)
+            running->probe->start();
+        QTRY_COMPARE_WITH_TIMEOUT(running->spy->size(), run, 2000 + int(marginMs));
+        const ProbeResult r = running->spy->at(run - 1).at(0).value<ProbeResult>();
+        QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
+        QCOMPARE(r.status, 200);
+        // The exchanges of a run's hops do not pile up from run to run.
+        QVERIFY(running->probe->findChildren<hd::HttpCall *>().size() <= 4);
+    }
+    QCOMPARE(server.requests().size(), 12);
 }
 
 void TestHttpProbe::connectionRefused()
