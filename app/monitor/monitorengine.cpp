@@ -9,6 +9,7 @@
 #include <QRandomGenerator>
 #include <QScopeGuard>
 #include <algorithm>
+#include <tuple>
 
 namespace hd {
 
@@ -118,6 +119,7 @@ void MonitorEngine::setConfig(const Config &config)
 {
     m_config = config;
     m_graph = DependencyGraph(config);
+    m_impactStale = true;
     m_calendars.clear();
     for (auto it = config.calendars.cbegin(); it != config.calendars.cend(); ++it)
         m_calendars.insert(it.key(), MarketCalendar(it.value()));
@@ -204,6 +206,7 @@ void MonitorEngine::setConfig(const Config &config)
         m_waiting.removeAll(p.get());
         for (const QString &key : std::as_const(p->rowKeys)) {
             m_rows.remove(key);
+            m_impactStale = true;
             m_tracks.remove(key);
             m_dirty.remove(key);
             removed << key;
@@ -359,6 +362,7 @@ void MonitorEngine::tryStart(Slot *slot)
             RowState &row = m_rows[key];
             if (!row.gated) {
                 row.gated = true;
+                m_impactStale = true;
                 row.detail = QStringLiteral("waiting for the startup check to pass");
                 markDirty(key);
             }
@@ -464,6 +468,10 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
 
         RowState &row = m_rows[r.key];
         const bool isNew = row.key.isEmpty();
+        const auto impactInputs = [&row] {
+            return std::tuple(row.status, row.counts, row.offHours, row.gated, row.service);
+        };
+        const auto inputsBefore = impactInputs();
         row.key = r.key;
         row.service = r.service;
         row.check = r.check;
@@ -486,6 +494,8 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
         row.result = r.result;
         if (tr.changed || isNew)
             row.since = at;
+        if (isNew || impactInputs() != inputsBefore)
+            m_impactStale = true;
         m_acks.onStatus(r.key, row.status);
         markDirty(r.key);
 
@@ -498,6 +508,7 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
     for (const QString &key : std::as_const(slot->rowKeys)) {
         if (!keys.contains(key)) {
             m_rows.remove(key);
+            m_impactStale = true;
             m_tracks.remove(key);
             m_dirty.remove(key);
             removed << key;
@@ -522,6 +533,7 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
 void MonitorEngine::setOffHours(Slot *slot, bool offHours)
 {
     slot->offHours = offHours;
+    m_impactStale = true;
     for (const QString &key : std::as_const(slot->rowKeys)) {
         RowState &row = m_rows[key];
         row.offHours = offHours;
@@ -540,6 +552,10 @@ void MonitorEngine::setOffHours(Slot *slot, bool offHours)
 
 void MonitorEngine::recomputeImpact()
 {
+    // Only a row's status, service, or whether it counts can change the impact; most batches change none.
+    if (!m_impactStale)
+        return;
+    m_impactStale = false;
     QHash<QString, Status> serviceStatus;
     for (const RowState &row : std::as_const(m_rows)) {
         if (!row.counts || row.offHours || row.gated)

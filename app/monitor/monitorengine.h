@@ -134,6 +134,7 @@ private:
     QTimer m_batchTimer;
     std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
     Slot *m_finishing = nullptr;  // whose probe's finished() is being handled
+    bool m_impactStale = true;    // a row's status, or what counts, changed since the impact was computed
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;
     bool m_running = false;
