@@ -3,7 +3,7 @@
 // wrk's CPU per request and prometheus-blackbox-exporter's CPU per probe,
 // measured in the same run against the same server. See bench/README.md.
 //
-//   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--blackbox-seconds S]
+//   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--rounds N] [--blackbox-seconds S]
 //   monitor_load --serve      (the target server, started as a child process)
 
 #include "config/configloader.h"
@@ -26,8 +26,10 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <sched.h>
 #include <unistd.h>
 #include <vector>
 
@@ -79,10 +81,24 @@ int serve()
     return QCoreApplication::exec();
 }
 
+// On a machine with two cores or more, the clients (healthdeck's engine, wrk, the blackbox exporter) run on
+// core 0 and the target server on core 1, so that each client meets the same server on an otherwise idle core
+// and the figures do not swing with where the scheduler happens to put the two.
+bool pinToCore(pid_t pid, int core)
+{
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return false;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(core, &set);
+    return sched_setaffinity(pid, sizeof(set), &set) == 0;
+}
+
 class TargetServer {
 public:
     bool start(const QString &self)
     {
+        m_process.setChildProcessModifier([] { pinToCore(0, 1); });
         m_process.start(self, { QStringLiteral("--serve") });
         if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10'000))
             return false;
@@ -137,40 +153,52 @@ struct EngineRun {
     qint64 rssKb = 0;
 };
 
-EngineRun runEngine(TargetServer &server, int checks, int seconds)
-{
-    const ConfigLoadResult loaded
-        = loadConfigString(loadConfigYaml(checks, server.port), QStringLiteral("monitor_load.yaml"),
-            QProcessEnvironment::systemEnvironment());
-    if (!loaded.config) {
-        std::fprintf(stderr, "config failed\n");
-        std::exit(1);
+// The engine under test, kept across rounds: stopped while wrk runs, so that the two never share the core.
+class EngineUnderTest {
+public:
+    EngineUnderTest(TargetServer &server, int checks)
+        : m_server(server)
+    {
+        const ConfigLoadResult loaded = loadConfigString(loadConfigYaml(checks, server.port),
+            QStringLiteral("monitor_load.yaml"), QProcessEnvironment::systemEnvironment());
+        if (!loaded.config) {
+            std::fprintf(stderr, "config failed\n");
+            std::exit(1);
+        }
+        m_engine.setLimits({ 1024, 1024 }); // one host on purpose: the per-host cap must not be the bottleneck
+        m_engine.setConfig(*loaded.config);
+        QObject::connect(&m_engine, &MonitorEngine::rowsUpdated, [this](const QList<RowState> &rows) {
+            for (const RowState &row : rows)
+                m_notOk += row.freshResult && row.rawStatus != Status::Ok;
+        });
     }
-    MonitorEngine engine;
-    engine.setLimits({ 1024, 1024 }); // one host on purpose: the per-host cap must not be the bottleneck
-    engine.setConfig(*loaded.config);
-    qint64 notOk = 0;
-    QObject::connect(&engine, &MonitorEngine::rowsUpdated, [&](const QList<RowState> &rows) {
-        for (const RowState &row : rows)
-            notOk += row.freshResult && row.rawStatus != Status::Ok;
-    });
-    engine.start();
-    waitMs(5'000); // warm-up: connections open, every check has run a few times
-    EngineRun run;
-    notOk = 0;
-    const qint64 servedBefore = server.served();
-    const double cpuBefore = cpuSeconds(RUSAGE_SELF);
-    QElapsedTimer wall;
-    wall.start();
-    waitMs(seconds * 1000);
-    run.cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
-    run.wall = double(wall.elapsed()) / 1000.0;
-    run.requests = server.served() - servedBefore;
-    run.down = notOk;
-    run.rssKb = hdbench::procStatusKb("VmRSS:");
-    engine.stop();
-    return run;
-}
+
+    // Runs the engine for warmUpMs (connections open, every check runs a few times), then measures it for seconds.
+    EngineRun run(int warmUpMs, int seconds)
+    {
+        m_engine.start();
+        waitMs(warmUpMs);
+        EngineRun run;
+        m_notOk = 0;
+        const qint64 servedBefore = m_server.served();
+        const double cpuBefore = cpuSeconds(RUSAGE_SELF);
+        QElapsedTimer wall;
+        wall.start();
+        waitMs(seconds * 1000);
+        run.cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
+        run.wall = double(wall.elapsed()) / 1000.0;
+        run.requests = m_server.served() - servedBefore;
+        run.down = m_notOk;
+        run.rssKb = hdbench::procStatusKb("VmRSS:");
+        m_engine.stop();
+        return run;
+    }
+
+private:
+    TargetServer &m_server;
+    MonitorEngine m_engine;
+    qint64 m_notOk = 0;
+};
 
 struct ChildRun {
     double cpu = -1;
@@ -271,6 +299,8 @@ ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
 
 int main(int argc, char **argv)
 {
+    // Before any thread exists, so that every thread of the clients inherits it.
+    const bool pinned = pinToCore(0, 0);
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addOption({ QStringLiteral("serve"), QStringLiteral("Run as the target server.") });
@@ -279,7 +309,9 @@ int main(int argc, char **argv)
     parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured engine run."), QStringLiteral("s"),
         QStringLiteral("60") });
     parser.addOption({ QStringLiteral("wrk-seconds"), QStringLiteral("wrk run."), QStringLiteral("s"),
-        QStringLiteral("15") });
+        QStringLiteral("16") });
+    parser.addOption({ QStringLiteral("rounds"), QStringLiteral("Alternate healthdeck and wrk this many times."),
+        QStringLiteral("n"), QStringLiteral("4") });
     parser.addOption({ QStringLiteral("blackbox-seconds"), QStringLiteral("Blackbox exporter run."),
         QStringLiteral("s"), QStringLiteral("30") });
     parser.process(app);
@@ -293,28 +325,61 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "the target server did not start\n");
         return 1;
     }
-    std::printf("target server on 127.0.0.1:%d; %d checks at 1 s for %d s (after a 5 s warm-up)\n", server.port,
-        checks, seconds);
+    std::printf("target server on 127.0.0.1:%d; %d checks at 1 s for %d s (after a 5 s warm-up)%s\n", server.port,
+        checks, seconds, pinned ? "; clients on core 0, server on core 1" : "");
     std::fflush(stdout);
 
-    const double serverCpuBefore = hdbench::processCpuSeconds(server.pid());
-    const EngineRun engine = runEngine(server, checks, seconds);
-    const double serverCpu = hdbench::processCpuSeconds(server.pid()) - serverCpuBefore;
+    // Rounds of (healthdeck, then wrk), so that both meet the same spells of a busy host; the ratio is taken
+    // over the totals, and each round's is printed too.
+    const int rounds = qMax(1, parser.value(QStringLiteral("rounds")).toInt());
+    const int roundSeconds = qMax(1, seconds / rounds);
+    const int wrkRoundSeconds = parser.value(QStringLiteral("wrk-seconds")).toInt() / rounds;
+    EngineUnderTest underTest(server, checks);
+    EngineRun engine;
+    ChildRun wrk;
+    wrk.cpu = 0;
+    QList<double> roundRatios;
+    double serverCpuEngine = 0;
+    for (int round = 1; round <= rounds; ++round) {
+        const double serverBefore = hdbench::processCpuSeconds(server.pid());
+        const EngineRun e = underTest.run(round == 1 ? 5'000 : 3'000, roundSeconds);
+        serverCpuEngine += hdbench::processCpuSeconds(server.pid()) - serverBefore;
+        engine.cpu += e.cpu;
+        engine.wall += e.wall;
+        engine.requests += e.requests;
+        engine.down += e.down;
+        engine.rssKb = qMax(engine.rssKb, e.rssKb);
+        const double engineUs = e.requests > 0 ? e.cpu / double(e.requests) * 1e6 : 0;
+        std::printf("  round %d: healthdeck %.0f checks/s, %.1f us CPU per check", round, double(e.requests) / e.wall,
+            engineUs);
+        if (wrkRoundSeconds > 0) {
+            const ChildRun w = runWrk(server, wrkRoundSeconds);
+            if (w.cpu >= 0 && w.requests > 0) {
+                wrk.cpu += w.cpu;
+                wrk.requests += w.requests;
+                const double wrkUs = w.cpu / double(w.requests) * 1e6;
+                roundRatios << engineUs / wrkUs;
+                std::printf("; wrk %.2f us CPU per request; ratio %.2fx", wrkUs, roundRatios.last());
+            } else {
+                wrk.cpu = -1;
+                wrk.note = w.note;
+            }
+        }
+        std::printf("\n");
+        std::fflush(stdout);
+    }
     const double perCheckUs = engine.requests > 0 ? engine.cpu / double(engine.requests) * 1e6 : 0;
     std::printf("healthdeck: %lld probes in %.1f s = %.0f checks/s; CPU %.2f s = %.1f %% of one core; "
                 "%.1f us CPU per check; %lld non-ok results; RSS %.1f MiB (target server CPU %.2f s)\n",
         static_cast<long long>(engine.requests), engine.wall, double(engine.requests) / engine.wall, engine.cpu,
         100.0 * engine.cpu / engine.wall, perCheckUs, static_cast<long long>(engine.down),
-        double(engine.rssKb) / 1024.0, serverCpu);
-    std::fflush(stdout);
-
-    const ChildRun wrk = runWrk(server, parser.value(QStringLiteral("wrk-seconds")).toInt());
+        double(engine.rssKb) / 1024.0, serverCpuEngine);
     double wrkPerRequestUs = 0;
     if (wrk.cpu >= 0 && wrk.requests > 0) {
         wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;
         std::printf("wrk -t1 -c32: %lld requests, CPU %.2f s, %.2f us CPU per request\n",
             static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
-    } else {
+    } else if (wrkRoundSeconds > 0) {
         std::printf("wrk: %s\n", qPrintable(wrk.note));
     }
     std::fflush(stdout);
@@ -332,8 +397,11 @@ int main(int argc, char **argv)
     } else {
         std::printf("blackbox exporter: %s\n", qPrintable(blackbox.note));
     }
-    if (wrkPerRequestUs > 0)
-        std::printf("healthdeck/wrk CPU per request: %.2fx (target <= 3x)\n", perCheckUs / wrkPerRequestUs);
+    if (wrkPerRequestUs > 0) {
+        std::sort(roundRatios.begin(), roundRatios.end());
+        std::printf("healthdeck/wrk CPU per request: %.2fx over all rounds (rounds: %.2fx to %.2fx) (target <= 3x)\n",
+            perCheckUs / wrkPerRequestUs, roundRatios.first(), roundRatios.last());
+    }
     if (blackboxPerProbeUs > 0)
         std::printf("healthdeck/blackbox CPU per probe: %.2fx (target <= 0.5x)\n", perCheckUs / blackboxPerProbeUs);
     server.stop();
