@@ -69,12 +69,14 @@ QString preview(const QByteArray &bytes)
     return QString::fromLatin1(shown);
 }
 
-bool hasToken(const QByteArray &list, const char *token)
+bool hasToken(QByteArrayView list, QByteArrayView token)
 {
-    const QList<QByteArray> parts = list.split(',');
-    for (const QByteArray &part : parts) {
+    while (!list.isEmpty()) {
+        const qsizetype comma = list.indexOf(',');
+        const QByteArrayView part = comma < 0 ? list : list.first(comma);
         if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
             return true;
+        list = comma < 0 ? QByteArrayView() : list.sliced(comma + 1);
     }
     return false;
 }
@@ -165,6 +167,14 @@ void HttpClient::resend(HttpCall *call, const HttpRequest &request)
 {
     call->abort();
     call->reset(request);
+    call->m_client = this;
+    call->start();
+}
+
+void HttpClient::repeat(HttpCall *call)
+{
+    call->abort();
+    call->resetExchange();
     call->m_client = this;
     call->start();
 }
@@ -401,6 +411,13 @@ void HttpCall::abort()
 void HttpCall::reset(const HttpRequest &request)
 {
     m_request = request;
+    m_key.clear();
+    m_wire.clear();
+    resetExchange();
+}
+
+void HttpCall::resetExchange()
+{
     m_response = HttpResponse();
     m_addresses.clear();
     m_buffer.clear();
@@ -418,9 +435,11 @@ void HttpCall::reset(const HttpRequest &request)
 
 void HttpCall::start()
 {
-    m_host = m_request.url.host();
-    m_port = quint16(m_request.url.port(80));
-    m_key = m_host.toLower() + u':' + QString::number(m_port);
+    if (m_key.isEmpty()) {
+        m_host = m_request.url.host();
+        m_port = quint16(m_request.url.port(80));
+        m_key = m_host.toLower() + u':' + QString::number(m_port);
+    }
     m_starting = true;
     HttpConnection *idle = isIdempotent(m_request.method) && m_client ? m_client->takeIdle(m_key, this) : nullptr;
     if (idle) {
@@ -507,6 +526,20 @@ void HttpCall::detach(bool reusable)
 
 void HttpCall::sendRequest()
 {
+    if (m_wire.isEmpty())
+        m_wire = wireRequest();
+    m_state = State::StatusLine;
+    m_response.requestSent = true;
+    m_response.peerAddress = m_connection->peer;
+    int error = 0;
+    if (!m_client->sendOn(m_connection, m_wire, &error)) {
+        // Typically a pooled connection the server has just closed (a stale one is resent).
+        onReadFailed(error);
+    }
+}
+
+QByteArray HttpCall::wireRequest() const
+{
     const QUrl &url = m_request.url;
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
@@ -537,15 +570,7 @@ void HttpCall::sendRequest()
         out += "Content-Length: " + QByteArray::number(m_request.body.size()) + "\r\n";
     out += "\r\n";
     out += m_request.body;
-
-    m_state = State::StatusLine;
-    m_response.requestSent = true;
-    m_response.peerAddress = m_connection->peer;
-    int error = 0;
-    if (!m_client->sendOn(m_connection, out, &error)) {
-        // Typically a pooled connection the server has just closed (a stale one is resent).
-        onReadFailed(error);
-    }
+    return out;
 }
 
 void HttpCall::onData(const char *data, qsizetype size)
@@ -599,7 +624,7 @@ void HttpCall::onClosed()
     fail(QNetworkReply::RemoteHostClosedError, QStringLiteral("connection closed"));
 }
 
-bool HttpCall::takeLine(QByteArray *line)
+bool HttpCall::takeLine(QByteArrayView *line)
 {
     const qsizetype end = m_buffer.indexOf('\n', m_pos);
     if (end < 0)
@@ -607,7 +632,7 @@ bool HttpCall::takeLine(QByteArray *line)
     qsizetype stop = end;
     if (stop > m_pos && m_buffer.at(stop - 1) == '\r')
         --stop;
-    *line = m_buffer.mid(m_pos, stop - m_pos);
+    *line = QByteArrayView(m_buffer).sliced(m_pos, stop - m_pos); // valid until m_buffer changes
     m_headBytes += end + 1 - m_pos;
     m_pos = end + 1;
     return true;
@@ -615,7 +640,7 @@ bool HttpCall::takeLine(QByteArray *line)
 
 bool HttpCall::parse()
 {
-    QByteArray line;
+    QByteArrayView line;
     while (m_state != State::Done) {
         switch (m_state) {
         case State::StatusLine:
@@ -668,25 +693,26 @@ bool HttpCall::parse()
     return false; // done: the exchange let go of its buffer and socket
 }
 
-bool HttpCall::parseStatusLine(const QByteArray &line)
+bool HttpCall::parseStatusLine(QByteArrayView line)
 {
     // HTTP/1.x SP 3DIGIT [SP reason]
     const bool ok = line.size() >= 12 && line.startsWith("HTTP/1.") && std::isdigit(uchar(line.at(7)))
         && line.at(8) == ' ' && std::isdigit(uchar(line.at(9))) && std::isdigit(uchar(line.at(10)))
         && std::isdigit(uchar(line.at(11))) && (line.size() == 12 || line.at(12) == ' ');
     if (!ok) {
-        protocolError(QStringLiteral("invalid status line \"%1\"").arg(preview(line)));
+        protocolError(QStringLiteral("invalid status line \"%1\"").arg(preview(line.toByteArray())));
         return false;
     }
-    m_response.status = line.mid(9, 3).toInt();
+    m_response.status = line.sliced(9, 3).toInt();
     m_response.headers.clear();
+    m_response.headers.reserve(12);
     m_keepAlive = line.at(7) != '0'; // HTTP/1.0 closes unless it says otherwise
     m_state = State::Headers;
     m_headBytes = line.size();
     return true;
 }
 
-bool HttpCall::parseHeaderLine(const QByteArray &line)
+bool HttpCall::parseHeaderLine(QByteArrayView line)
 {
     if (line.isEmpty())
         return headersDone();
@@ -696,16 +722,18 @@ bool HttpCall::parseHeaderLine(const QByteArray &line)
             protocolError(QStringLiteral("header continuation without a header"));
             return false;
         }
-        m_response.headers.last().second += ' ' + line.trimmed();
+        QByteArray &value = m_response.headers.last().second;
+        value += ' ';
+        value += line.trimmed();
         return true;
     }
     const qsizetype colon = line.indexOf(':');
-    const QByteArray name = colon > 0 ? line.left(colon) : QByteArray();
+    const QByteArrayView name = colon > 0 ? line.first(colon) : QByteArrayView();
     if (name.isEmpty() || name.contains(' ') || name.contains('\t')) {
-        protocolError(QStringLiteral("malformed header line \"%1\"").arg(preview(line)));
+        protocolError(QStringLiteral("malformed header line \"%1\"").arg(preview(line.toByteArray())));
         return false;
     }
-    m_response.headers.append({ name, line.mid(colon + 1).trimmed() });
+    m_response.headers.append({ name.toByteArray(), line.sliced(colon + 1).trimmed().toByteArray() });
     return true;
 }
 
@@ -813,7 +841,7 @@ bool HttpCall::parseBody()
         break;
     }
 
-    QByteArray line;
+    QByteArrayView line;
     switch (m_chunkState) {
     case ChunkState::Size: {
         if (!takeLine(&line)) {
@@ -824,11 +852,11 @@ bool HttpCall::parseBody()
             return true;
         }
         const qsizetype semicolon = line.indexOf(';'); // chunk extensions are ignored
-        const QByteArray digits = (semicolon >= 0 ? line.left(semicolon) : line).trimmed();
+        const QByteArrayView digits = (semicolon >= 0 ? line.first(semicolon) : line).trimmed();
         bool ok = false;
         const qint64 size = digits.toLongLong(&ok, 16);
         if (!ok || size < 0 || digits.isEmpty()) {
-            protocolError(QStringLiteral("invalid chunk size \"%1\"").arg(preview(line)));
+            protocolError(QStringLiteral("invalid chunk size \"%1\"").arg(preview(line.toByteArray())));
             return false;
         }
         m_remaining = size;

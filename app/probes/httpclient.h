@@ -74,6 +74,8 @@ public:
     HttpCall *send(const HttpRequest &request, QObject *parent);
     // Starts `call` (one of this client's, finished or aborted) again with a new request, as send() would.
     void resend(HttpCall *call, const HttpRequest &request);
+    // Starts `call` again with the request it last sent (its bytes are kept, not built again).
+    void repeat(HttpCall *call);
 
     void setMaxIdlePerHost(int count) { m_maxIdlePerHost = count; }
     void setIdleTimeoutMs(int ms);
@@ -131,6 +133,7 @@ private:
 
     HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
     void reset(const HttpRequest &request);
+    void resetExchange(); // everything but the request
     void start();
     void onLookup(const QHostInfo &info);
     void openFresh();
@@ -138,16 +141,17 @@ private:
     void onConnectDone(int error); // 0, or the errno the connection attempt failed with
     void detach(bool reusable);
     void sendRequest();
+    QByteArray wireRequest() const; // the request as sent
     void onData(const char *data, qsizetype size);
     void onReadFailed(int error);
     void onClosed();
     bool parse();
-    bool parseStatusLine(const QByteArray &line);
-    bool parseHeaderLine(const QByteArray &line);
+    bool parseStatusLine(QByteArrayView line);
+    bool parseHeaderLine(QByteArrayView line);
     bool headersDone();
     bool parseBody();
     bool appendBody(const char *data, qsizetype size);
-    bool takeLine(QByteArray *line);
+    bool takeLine(QByteArrayView *line);
     void complete();
     void fail(QNetworkReply::NetworkError error, const QString &text);
     void protocolError(const QString &what);
@@ -155,6 +159,7 @@ private:
 
     QPointer<HttpClient> m_client;
     HttpRequest m_request;
+    QByteArray m_wire; // m_request as sent, built on first use
     QString m_key;
     QString m_host;
     quint16 m_port = 80;

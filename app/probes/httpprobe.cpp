@@ -146,6 +146,46 @@ bool HttpProbe::buildRequest(QNetworkRequest *request, const QUrl &url, int maxR
     return true;
 }
 
+void HttpProbe::prepare()
+{
+    // What stays the same from run to run, worked out once.
+    m_prepared = true;
+    const HttpProbeConfig &http = m_check.http;
+    if (!m_nam) {
+        m_misconfigured = QStringLiteral("no network access manager");
+        return;
+    }
+    if (!http.url.isValid() || http.url.host().isEmpty()) {
+        m_misconfigured = QStringLiteral("invalid URL %1").arg(http.url.toString());
+        return;
+    }
+    const QString scheme = http.url.scheme();
+    if (scheme != u"http" && scheme != u"https") {
+        m_misconfigured = QStringLiteral("unsupported URL scheme %1").arg(scheme);
+        return;
+    }
+    m_plain = scheme == u"http";
+    m_firstMethod = http.method.toUpper();
+    if (QHostAddress literal; literal.setAddress(http.url.host()))
+        m_literalIp = literal.toString();
+
+    // The headers every request of this probe sends; configured ones replace the
+    // defaults of the same name, as QNetworkRequest::setRawHeader does.
+    m_plainHeaders = { { QByteArrayLiteral("User-Agent"), QByteArrayLiteral("healthdeck/" HEALTHDECK_VERSION) } };
+    if (http.basic) {
+        const QByteArray credentials = (http.basic->username + u':' + http.basic->password).toUtf8();
+        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Basic " + credentials.toBase64() });
+    } else if (!http.bearer.isEmpty()) {
+        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Bearer " + http.bearer.toUtf8() });
+    }
+    for (const auto &[name, value] : http.headers) {
+        m_plainHeaders.removeIf([&name](const QPair<QByteArray, QByteArray> &header) {
+            return header.first.compare(name, Qt::CaseInsensitive) == 0;
+        });
+        m_plainHeaders.append({ name, value });
+    }
+}
+
 void HttpProbe::start()
 {
     if (m_started && !m_done)
@@ -170,45 +210,21 @@ void HttpProbe::start()
     }
     m_started = true;
     m_clock.start();
+    if (!m_prepared)
+        prepare();
 
     const HttpProbeConfig &http = m_check.http;
-    if (!m_nam) {
-        finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("no network access manager")));
-        return;
-    }
-    if (!http.url.isValid() || http.url.host().isEmpty()) {
-        finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("invalid URL %1").arg(http.url.toString())));
-        return;
-    }
-    const QString scheme = http.url.scheme();
-    if (scheme != u"http" && scheme != u"https") {
-        finishLater(
-            failedResult(Outcome::Misconfigured, QStringLiteral("unsupported URL scheme %1").arg(scheme)));
+    if (!m_misconfigured.isEmpty() || !m_nam) {
+        finishLater(failedResult(Outcome::Misconfigured,
+            m_nam ? m_misconfigured : QStringLiteral("no network access manager")));
         return;
     }
     m_url = http.url;
-    m_method = http.method.toUpper();
+    m_method = m_firstMethod;
     m_requestBody = http.body;
 
-    // The headers every request of this probe sends; configured ones replace the
-    // defaults of the same name, as QNetworkRequest::setRawHeader does.
-    m_plainHeaders = { { QByteArrayLiteral("User-Agent"), QByteArrayLiteral("healthdeck/" HEALTHDECK_VERSION) } };
-    if (http.basic) {
-        const QByteArray credentials = (http.basic->username + u':' + http.basic->password).toUtf8();
-        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Basic " + credentials.toBase64() });
-    } else if (!http.bearer.isEmpty()) {
-        m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Bearer " + http.bearer.toUtf8() });
-    }
-    for (const auto &[name, value] : http.headers) {
-        m_plainHeaders.removeIf([&name](const QPair<QByteArray, QByteArray> &header) {
-            return header.first.compare(name, Qt::CaseInsensitive) == 0;
-        });
-        m_plainHeaders.append({ name, value });
-    }
-
-    if (scheme == u"http") {
-        if (QHostAddress literal; literal.setAddress(m_url.host()))
-            m_ip = literal.toString();
+    if (m_plain) {
+        m_ip = m_literalIp;
         m_deadline.start(timerInterval(m_check.timeoutMs));
         startPlain();
         return;
@@ -270,15 +286,23 @@ void HttpProbe::startNetworkAccess(const QUrl &url, int maxRedirects)
 
 void HttpProbe::startPlain()
 {
+    HttpClient *client = HttpClient::sharedFor(m_nam);
+    if (m_redirects == 0 && m_lastCall && m_lastCallFirstHop) {
+        // The previous run's exchange, again, with the same request: no new object, no new
+        // connection of signals, and the request's bytes as they were built the first time.
+        m_call = m_lastCall.get();
+        client->repeat(m_lastCall);
+        return;
+    }
+    m_lastCallFirstHop = m_redirects == 0;
     HttpRequest request;
     request.method = m_method;
     request.url = m_url;
     request.headers = m_plainHeaders;
     request.body = m_requestBody;
     request.bodyCap = m_cap;
-    HttpClient *client = HttpClient::sharedFor(m_nam);
     if (m_redirects == 0 && m_lastCall) {
-        // The previous run's exchange, again: no new object and no new connection of signals.
+        // The previous run ended on a redirect's exchange: it serves again, with this request.
         m_call = m_lastCall.get();
         client->resend(m_lastCall, request);
         return;

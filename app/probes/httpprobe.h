@@ -40,6 +40,7 @@ public:
     qint64 bodyCap() const { return m_cap; }
 
 private:
+    void prepare();
     bool buildRequest(QNetworkRequest *request, const QUrl &url, int maxRedirects, QString *error) const;
     void startNetworkAccess(const QUrl &url, int maxRedirects);
     void startPlain();
@@ -61,6 +62,13 @@ private:
     QPointer<QNetworkReply> m_reply;
     QPointer<HttpCall> m_call;
     QPointer<HttpCall> m_lastCall; // the exchange made last, reused by the next run
+    bool m_lastCallFirstHop = false; // m_lastCall carries the check's own request, not a redirect's
+    // Worked out once, by prepare(), on the first start().
+    bool m_prepared = false;
+    bool m_plain = false;            // http://, on HttpClient
+    QString m_misconfigured;         // why this probe cannot run; empty if it can
+    QByteArray m_firstMethod;        // upper case
+    QString m_literalIp;             // the URL's host, if it is an IP address
     QList<QPair<QByteArray, QByteArray>> m_plainHeaders;
     QUrl m_url;                 // the current target, after redirects
     QByteArray m_method;        // upper case; GET after a 301/302/303
