@@ -69,6 +69,12 @@ QString preview(const QByteArray &bytes)
     return QString::fromLatin1(shown);
 }
 
+// A header name compared as HTTP does, without case; the length test first, as most names differ in it.
+bool isHeader(QByteArrayView name, QByteArrayView wanted)
+{
+    return name.size() == wanted.size() && name.compare(wanted, Qt::CaseInsensitive) == 0;
+}
+
 bool hasToken(QByteArrayView list, QByteArrayView token)
 {
     while (!list.isEmpty()) {
@@ -110,7 +116,7 @@ socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage
 QByteArray HttpResponse::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
+        if (isHeader(key, name))
             return value;
     }
     return {};
@@ -552,9 +558,9 @@ QByteArray HttpCall::wireRequest() const
     out += m_request.method + ' ' + target + " HTTP/1.1\r\n";
     bool hasHost = false;
     for (const auto &[name, value] : m_request.headers) {
-        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
+        if (isHeader(name, "Content-Length"))
             continue;
-        hasHost = hasHost || name.compare("Host", Qt::CaseInsensitive) == 0;
+        hasHost = hasHost || isHeader(name, "Host");
         out += name + ": " + value + "\r\n";
     }
     if (!hasHost) {
@@ -750,14 +756,14 @@ bool HttpCall::headersDone()
     qint64 length = -1;
     QByteArray transferEncoding;
     for (const auto &[name, value] : std::as_const(m_response.headers)) {
-        if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
+        if (isHeader(name, "Connection")) {
             if (hasToken(value, "close"))
                 m_keepAlive = false;
             else if (hasToken(value, "keep-alive"))
                 m_keepAlive = true;
-        } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+        } else if (isHeader(name, "Transfer-Encoding")) {
             transferEncoding = value;
-        } else if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
+        } else if (isHeader(name, "Content-Length")) {
             bool ok = false;
             const qint64 value64 = value.toLongLong(&ok);
             if (!ok || value64 < 0 || (length >= 0 && length != value64)) {
@@ -768,7 +774,7 @@ bool HttpCall::headersDone()
         }
     }
     for (const auto &[name, value] : std::as_const(m_request.headers)) {
-        if (name.compare("Connection", Qt::CaseInsensitive) == 0 && hasToken(value, "close"))
+        if (isHeader(name, "Connection") && hasToken(value, "close"))
             m_keepAlive = false;
     }
 
