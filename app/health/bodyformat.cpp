@@ -404,15 +404,14 @@ BodyVerdict finish(Found f, int httpStatus)
 
 BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType, int httpStatus)
 {
-    // Stateless: a sequence cut off at the end of the body is an error, not a wait for more.
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8(body);
-    const QStringView trimmed = QStringView(text).trimmed();
-    if (utf8.hasError() || trimmed.isEmpty())
-        return {};
-
+    // JSON first, straight from the bytes: Qt's parser rejects invalid UTF-8 itself, and most
+    // health bodies are JSON, so they need no decoding here. JSON allows only these four
+    // characters of white space before the value.
+    qsizetype first = 0;
+    while (first < body.size() && (body[first] == ' ' || body[first] == '\t' || body[first] == '\r' || body[first] == '\n'))
+        ++first;
     // Kubernetes lines start with '[' too, so a failed parse still tries the text formats.
-    if (trimmed.startsWith(u'{') || trimmed.startsWith(u'[')) {
+    if (first < body.size() && (body[first] == '{' || body[first] == '[')) {
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
         if (error.error == QJsonParseError::NoError) {
@@ -421,18 +420,28 @@ BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType,
             const QJsonObject object = doc.object();
             for (const JsonFormat& format : kJsonFormats) {
                 Found f;
-                f.format = format.name.toString();
-                if (format.recognize(object, contentType, f))
+                if (format.recognize(object, contentType, f)) {
+                    f.format = format.name.toString();
                     return finish(std::move(f), httpStatus);
+                }
             }
             return {};
         }
     }
+
+    // Stateless: a sequence cut off at the end of the body is an error, not a wait for more.
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8(body);
+    const QStringView trimmed = QStringView(text).trimmed();
+    if (utf8.hasError() || trimmed.isEmpty())
+        return {};
     for (const TextFormat& format : kTextFormats) {
         Found f;
-        f.format = format.name.toString();
-        if (format.recognize(trimmed, f))
+        if (format.recognize(trimmed, f)) {
+            if (f.format.isEmpty()) // a recogniser may name a more precise format itself
+                f.format = format.name.toString();
             return finish(std::move(f), httpStatus);
+        }
     }
     return {};
 }
