@@ -3,8 +3,6 @@
 #include "engine/probefactory.h"
 #include "probes/probe.h"
 
-#include <QScopeGuard>
-
 #include <QDataStream>
 #include <QRandomGenerator>
 #include <QScopeGuard>
