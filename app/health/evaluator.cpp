@@ -49,6 +49,21 @@ CheckEvaluator::CheckEvaluator(const CheckConfig &check)
     }
 }
 
+BodyVerdict CheckEvaluator::recognize(const QByteArray &body, const QByteArray &contentType, int httpStatus) const
+{
+    // Small bodies only: a cache of large ones would hold a copy per check.
+    constexpr qsizetype maxCachedBody = 4096;
+    if (m_lastBody && m_lastBody->httpStatus == httpStatus && m_lastBody->body == body
+        && m_lastBody->contentType == contentType)
+        return m_lastBody->verdict;
+    BodyVerdict verdict = recognizeBody(body, contentType, httpStatus);
+    if (body.size() <= maxCachedBody)
+        m_lastBody = Recognized { body, contentType, httpStatus, verdict };
+    else
+        m_lastBody.reset();
+    return verdict;
+}
+
 CheckEvaluation CheckEvaluator::evaluate(const ProbeResult &result, const QDateTime &now, ConditionMemory *memory) const
 {
     if (!result.completed()) {
@@ -58,7 +73,7 @@ CheckEvaluation CheckEvaluator::evaluate(const ProbeResult &result, const QDateT
         return out;
     }
 
-    const BodyVerdict verdict = recognizeBody(result.body, result.contentType, m_kind == ProbeKind::Http ? result.status : 0);
+    const BodyVerdict verdict = recognize(result.body, result.contentType, m_kind == ProbeKind::Http ? result.status : 0);
     if (m_conditions.isEmpty())
         return judgeWithoutConditions(result, verdict);
 

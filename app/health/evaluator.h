@@ -8,6 +8,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace hd {
 
 // The judgement of one probe result: spec section 3 applied to what a probe saw.
@@ -21,7 +23,8 @@ struct CheckEvaluation {
 
 // Turns ProbeResults of one check into statuses. Conditions are parsed once, at
 // construction; invalid ones are reported by validateConditions() at load time,
-// and judged unknown here if they slip through.
+// and judged unknown here if they slip through. One evaluator serves one thread:
+// evaluate() keeps the last body it recognised.
 class CheckEvaluator {
 public:
     explicit CheckEvaluator(const CheckConfig &check);
@@ -38,6 +41,16 @@ private:
     };
     ProbeKind m_kind;
     QList<Parsed> m_conditions;
+    // The last body recognised, with its verdict. A health endpoint mostly answers the same
+    // bytes poll after poll, and comparing them costs far less than recognising them again.
+    struct Recognized {
+        QByteArray body;
+        QByteArray contentType;
+        int httpStatus = 0;
+        BodyVerdict verdict;
+    };
+    mutable std::optional<Recognized> m_lastBody;
+    BodyVerdict recognize(const QByteArray &body, const QByteArray &contentType, int httpStatus) const;
 
     CheckEvaluation judgeWithoutConditions(const ProbeResult &result, const BodyVerdict &verdict) const;
     void judgeConditions(CheckEvaluation &out, const ProbeResult &result, const BodyVerdict &verdict,
