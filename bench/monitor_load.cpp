@@ -3,7 +3,7 @@
 // wrk's CPU per request and prometheus-blackbox-exporter's CPU per probe,
 // measured in the same run against the same server. See bench/README.md.
 //
-//   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--rounds N] [--blackbox-seconds S]
+//   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--rounds N] [--blackbox-seconds S] [--changing-bodies]
 //   monitor_load --serve      (the target server, started as a child process)
 
 #include "config/configloader.h"
@@ -40,7 +40,7 @@ namespace {
 
 // The target: HTTP/1.1 keep-alive, one small JSON answer per request, pipelining
 // tolerated. It counts requests and prints the count when a line arrives on stdin.
-int serve()
+int serve(bool changingBodies)
 {
     auto *server = new QTcpServer;
     if (!server->listen(QHostAddress::LocalHost, 0))
@@ -48,18 +48,25 @@ int serve()
     static qint64 served = 0;
     static const QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n"
                                        "Connection: keep-alive\r\n\r\n{\"status\":\"UP\"}";
-    QObject::connect(server, &QTcpServer::newConnection, server, [server] {
+    QObject::connect(server, &QTcpServer::newConnection, server, [server, changingBodies] {
         while (QTcpSocket *socket = server->nextPendingConnection()) {
             auto buffer = std::make_shared<QByteArray>();
             QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer] {
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer, changingBodies] {
                 buffer->append(socket->readAll());
                 QByteArray out;
                 qsizetype end;
                 while ((end = buffer->indexOf("\r\n\r\n")) >= 0) {
                     buffer->remove(0, end + 4); // the probes and wrk send no request bodies
-                    out += response;
                     ++served;
+                    if (!changingBodies) {
+                        out += response;
+                        continue;
+                    }
+                    // A body that differs on every answer, as one with a timestamp or a counter does.
+                    const QByteArray body = "{\"status\":\"UP\",\"served\":" + QByteArray::number(served) + "}";
+                    out += "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                        + QByteArray::number(body.size()) + "\r\nConnection: keep-alive\r\n\r\n" + body;
                 }
                 if (!out.isEmpty())
                     socket->write(out);
@@ -96,10 +103,13 @@ bool pinToCore(pid_t pid, int core)
 
 class TargetServer {
 public:
-    bool start(const QString &self)
+    bool start(const QString &self, bool changingBodies)
     {
         m_process.setChildProcessModifier([] { pinToCore(0, 1); });
-        m_process.start(self, { QStringLiteral("--serve") });
+        QStringList arguments { QStringLiteral("--serve") };
+        if (changingBodies)
+            arguments << QStringLiteral("--changing-bodies");
+        m_process.start(self, arguments);
         if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10'000))
             return false;
         port = m_process.readLine().trimmed().toInt();
@@ -304,6 +314,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addOption({ QStringLiteral("serve"), QStringLiteral("Run as the target server.") });
+    parser.addOption({ QStringLiteral("changing-bodies"),
+        QStringLiteral("The server's body differs on every answer (a counter in it).") });
     parser.addOption({ QStringLiteral("checks"), QStringLiteral("HTTP checks, 1 s interval."), QStringLiteral("n"),
         QStringLiteral("5000") });
     parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured engine run."), QStringLiteral("s"),
@@ -315,18 +327,20 @@ int main(int argc, char **argv)
     parser.addOption({ QStringLiteral("blackbox-seconds"), QStringLiteral("Blackbox exporter run."),
         QStringLiteral("s"), QStringLiteral("30") });
     parser.process(app);
+    const bool changingBodies = parser.isSet(QStringLiteral("changing-bodies"));
     if (parser.isSet(QStringLiteral("serve")))
-        return serve();
+        return serve(changingBodies);
 
     const int checks = parser.value(QStringLiteral("checks")).toInt();
     const int seconds = parser.value(QStringLiteral("seconds")).toInt();
     TargetServer server;
-    if (!server.start(QCoreApplication::applicationFilePath())) {
+    if (!server.start(QCoreApplication::applicationFilePath(), changingBodies)) {
         std::fprintf(stderr, "the target server did not start\n");
         return 1;
     }
-    std::printf("target server on 127.0.0.1:%d; %d checks at 1 s for %d s (after a 5 s warm-up)%s\n", server.port,
-        checks, seconds, pinned ? "; clients on core 0, server on core 1" : "");
+    std::printf("target server on 127.0.0.1:%d%s; %d checks at 1 s for %d s (after a 5 s warm-up)%s\n", server.port,
+        changingBodies ? " (a different body on every answer)" : "", checks, seconds,
+        pinned ? "; clients on core 0, server on core 1" : "");
     std::fflush(stdout);
 
     // Rounds of (healthdeck, then wrk), so that both meet the same spells of a busy host; the ratio is taken
