@@ -161,6 +161,7 @@ struct EngineRun {
     qint64 requests = 0;
     qint64 down = 0;
     qint64 rssKb = 0;
+    SchedulingLag lag;
 };
 
 // The engine under test, kept across rounds: stopped while wrk runs, so that the two never share the core.
@@ -190,6 +191,7 @@ public:
         waitMs(warmUpMs);
         EngineRun run;
         m_notOk = 0;
+        m_engine.resetSchedulingLag();
         const qint64 servedBefore = m_server.served();
         const double cpuBefore = cpuSeconds(RUSAGE_SELF);
         QElapsedTimer wall;
@@ -200,6 +202,7 @@ public:
         run.requests = m_server.served() - servedBefore;
         run.down = m_notOk;
         run.rssKb = hdbench::procStatusKb("VmRSS:");
+        run.lag = m_engine.schedulingLag();
         m_engine.stop();
         return run;
     }
@@ -363,9 +366,12 @@ int main(int argc, char **argv)
         engine.requests += e.requests;
         engine.down += e.down;
         engine.rssKb = qMax(engine.rssKb, e.rssKb);
+        engine.lag.starts += e.lag.starts;
+        engine.lag.p99Ms = qMax(engine.lag.p99Ms, e.lag.p99Ms);
+        engine.lag.maxMs = qMax(engine.lag.maxMs, e.lag.maxMs);
         const double engineUs = e.requests > 0 ? e.cpu / double(e.requests) * 1e6 : 0;
-        std::printf("  round %d: healthdeck %.0f checks/s, %.1f us CPU per check", round, double(e.requests) / e.wall,
-            engineUs);
+        std::printf("  round %d: healthdeck %.0f checks/s, %.1f us CPU per check, scheduling lag p99 %lld ms", round,
+            double(e.requests) / e.wall, engineUs, static_cast<long long>(e.lag.p99Ms));
         if (wrkRoundSeconds > 0) {
             const ChildRun w = runWrk(server, wrkRoundSeconds);
             if (w.cpu >= 0 && w.requests > 0) {
@@ -384,10 +390,12 @@ int main(int argc, char **argv)
     }
     const double perCheckUs = engine.requests > 0 ? engine.cpu / double(engine.requests) * 1e6 : 0;
     std::printf("healthdeck: %lld probes in %.1f s = %.0f checks/s; CPU %.2f s = %.1f %% of one core; "
-                "%.1f us CPU per check; %lld non-ok results; RSS %.1f MiB (target server CPU %.2f s)\n",
+                "%.1f us CPU per check; %lld non-ok results; RSS %.1f MiB; scheduling lag p99 %lld ms (worst "
+                "round), max %lld ms (target server CPU %.2f s)\n",
         static_cast<long long>(engine.requests), engine.wall, double(engine.requests) / engine.wall, engine.cpu,
         100.0 * engine.cpu / engine.wall, perCheckUs, static_cast<long long>(engine.down),
-        double(engine.rssKb) / 1024.0, serverCpuEngine);
+        double(engine.rssKb) / 1024.0, static_cast<long long>(engine.lag.p99Ms),
+        static_cast<long long>(engine.lag.maxMs), serverCpuEngine);
     double wrkPerRequestUs = 0;
     if (wrk.cpu >= 0 && wrk.requests > 0) {
         wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;

@@ -60,6 +60,7 @@ struct MonitorEngine::Slot {
     QString group;
     qint64 dueMs = 0;
     std::optional<std::multimap<qint64, Slot *>::iterator> queued;
+    qint64 runDueMs = 0; // when the run being started, or waiting for capacity, was due
     bool running = false;
     bool waiting = false;
     bool offHours = false;
@@ -229,6 +230,7 @@ void MonitorEngine::start()
     if (m_running)
         return;
     m_running = true;
+    resetSchedulingLag();
     const qint64 t = monotonicMs();
     for (auto &slot : m_slots) {
         // Spread the first runs a little so that thousands of checks do not fire in one burst.
@@ -252,6 +254,38 @@ void MonitorEngine::stop()
     m_queue.clear();
     m_waiting.clear();
     flush(); // running is false: nothing is held back any more
+}
+
+SchedulingLag MonitorEngine::schedulingLag() const
+{
+    SchedulingLag lag;
+    for (const qint64 count : m_lagCounts)
+        lag.starts += count;
+    if (lag.starts == 0)
+        return lag;
+    qint64 seen = 0;
+    bool p50 = false;
+    bool p99 = false;
+    for (size_t ms = 0; ms < m_lagCounts.size(); ++ms) {
+        if (m_lagCounts[ms] == 0)
+            continue;
+        seen += m_lagCounts[ms];
+        if (!p50 && seen * 2 >= lag.starts) {
+            lag.p50Ms = qint64(ms);
+            p50 = true;
+        }
+        if (!p99 && seen * 100 >= lag.starts * 99) {
+            lag.p99Ms = qint64(ms);
+            p99 = true;
+        }
+        lag.maxMs = qint64(ms);
+    }
+    return lag;
+}
+
+void MonitorEngine::resetSchedulingLag()
+{
+    std::fill(m_lagCounts.begin(), m_lagCounts.end(), 0);
 }
 
 void MonitorEngine::dropProbe(Slot *slot)
@@ -330,6 +364,7 @@ void MonitorEngine::tryStart(Slot *slot)
     if (!m_running)
         return;
     const qint64 t = monotonicMs();
+    slot->runDueMs = slot->dueMs;
     const qint64 interval = qMax<qint64>(slot->config.intervalMs, 1);
     // Drift guard: the next run is due one interval after this one was due, not
     // after it ended; runs missed while the machine slept are skipped, not bunched.
@@ -397,6 +432,10 @@ void MonitorEngine::startProbe(Slot *slot)
             onProbeFinished(slot, result);
         });
     }
+    constexpr size_t lagBuckets = 10'001; // 0..10,000 ms, then later
+    if (m_lagCounts.size() != lagBuckets)
+        m_lagCounts.assign(lagBuckets, 0);
+    ++m_lagCounts[size_t(qBound<qint64>(0, monotonicMs() - slot->runDueMs, qint64(lagBuckets) - 1))];
     slot->probe = probe;
     slot->running = true;
     ++m_inFlight;

@@ -23,6 +23,14 @@ namespace hd {
 class Probe;
 class ProbeFactory;
 
+// How late probes started against their schedule, in whole milliseconds.
+struct SchedulingLag {
+    qint64 starts = 0;
+    qint64 p50Ms = 0;
+    qint64 p99Ms = 0;
+    qint64 maxMs = 0;
+};
+
 // Limits that keep one slow host from starving the others.
 struct SchedulerLimits {
     int maxInFlight = 512;
@@ -65,6 +73,13 @@ public:
     QList<RowState> rows() const; // config order
     std::optional<RowState> row(const QString &key) const;
     DependencyGraph::Impact impact() const { return m_impact; }
+
+    // Since start() or the last resetSchedulingLag(): how long after its due time each probe started,
+    // held back by the in-flight limits or a busy event loop. A run still waiting when its next one falls
+    // due counts from the later due time. Checks due within a few ms start together, so a start a little
+    // early counts as on time.
+    SchedulingLag schedulingLag() const;
+    void resetSchedulingLag();
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void setLimits(SchedulerLimits limits) { m_limits = limits; }
@@ -134,6 +149,7 @@ private:
     QTimer m_batchTimer;
     std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
     Slot *m_finishing = nullptr;  // whose probe's finished() is being handled
+    std::vector<qint64> m_lagCounts; // starts by lateness in ms; the last bucket holds everything later
     bool m_impactStale = true;    // a row's status, or what counts, changed since the impact was computed
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;

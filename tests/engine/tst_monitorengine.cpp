@@ -34,6 +34,7 @@ private slots:
     void acknowledgementClearsOnRecovery();
     void reloadKeepsUnchangedState();
     void reloadedCheckProbesItsNewTarget();
+    void schedulingLagCountsHeldBackStarts();
 
 private:
     Config load(const QByteArray &yaml);
@@ -338,6 +339,37 @@ void TestMonitorEngine::reloadedCheckProbesItsNewTarget()
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/live"))->status == Status::Down, 3000);
     QVERIFY2(engine.row(QStringLiteral("api/live"))->detail.contains(u"404"),
              qPrintable(engine.row(QStringLiteral("api/live"))->detail));
+}
+
+void TestMonitorEngine::schedulingLagCountsHeldBackStarts()
+{
+    QByteArray yaml = "version: 1\ndefaults: { interval: 200ms, timeout: 2s }\nservices:\n  - name: api\n    checks:\n";
+    for (int i = 0; i < 4; ++i)
+        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"" + url("trading-api", "/health/live")
+            + "\" } }\n";
+    m_demo.tradingApi()->setLatency(300);
+
+    // One request at a time to a host that takes 300 ms, for four checks due every 200 ms: starts fall behind.
+    MonitorEngine held;
+    held.setLimits({ 512, 1 });
+    held.setConfig(load(yaml));
+    held.start();
+    QTest::qWait(2000);
+    const SchedulingLag late = held.schedulingLag();
+    held.stop();
+    QVERIFY2(late.starts >= 4, qPrintable(QString::number(late.starts)));
+    QVERIFY2(late.p99Ms >= 100, qPrintable(QString::number(late.p99Ms)));
+    QVERIFY(late.maxMs >= late.p99Ms && late.p99Ms >= late.p50Ms);
+
+    // The same checks without that limit start on time.
+    MonitorEngine free;
+    free.setConfig(load(yaml));
+    free.start();
+    QTest::qWait(1500);
+    const SchedulingLag onTime = free.schedulingLag();
+    free.stop();
+    QVERIFY2(onTime.starts >= 8, qPrintable(QString::number(onTime.starts)));
+    QVERIFY2(onTime.p99Ms < 100, qPrintable(QString::number(onTime.p99Ms)));
 }
 
 QTEST_GUILESS_MAIN(TestMonitorEngine)
