@@ -169,14 +169,6 @@ HttpCall *HttpClient::send(const HttpRequest &request, QObject *parent)
     return exchange;
 }
 
-void HttpClient::resend(HttpCall *call, const HttpRequest &request)
-{
-    call->abort();
-    call->reset(request);
-    call->m_client = this;
-    call->start();
-}
-
 void HttpClient::repeat(HttpCall *call)
 {
     call->abort();
@@ -412,14 +404,6 @@ void HttpCall::abort()
         m_lookupId = -1;
     }
     detach(false);
-}
-
-void HttpCall::reset(const HttpRequest &request)
-{
-    m_request = request;
-    m_key.clear();
-    m_wire.clear();
-    resetExchange();
 }
 
 void HttpCall::resetExchange()

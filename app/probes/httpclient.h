@@ -72,8 +72,6 @@ public:
     // Starts one request; the exchange is a child of `parent` and emits finished()
     // once, never from inside send(). Deleting or abort()ing it closes its connection.
     HttpCall *send(const HttpRequest &request, QObject *parent);
-    // Starts `call` (one of this client's, finished or aborted) again with a new request, as send() would.
-    void resend(HttpCall *call, const HttpRequest &request);
     // Starts `call` again with the request it last sent (its bytes are kept, not built again).
     void repeat(HttpCall *call);
 
@@ -132,7 +130,6 @@ private:
     enum class ChunkState { Size, Data, DataEnd, Trailer };
 
     HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
-    void reset(const HttpRequest &request);
     void resetExchange(); // everything but the request
     void start();
     void onLookup(const QHostInfo &info);

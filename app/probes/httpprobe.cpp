@@ -191,12 +191,12 @@ void HttpProbe::start()
     if (m_started && !m_done)
         return; // running
     if (m_started) {
-        // A new run: nothing of the previous one's outcome carries over. Its last exchange
-        // serves again; any others (redirects) go now, none being inside its own signal.
+        // A new run: nothing of the previous one's outcome carries over. The exchange of the
+        // check's own request serves again; those of redirects go now (none is inside its own signal).
         if (m_redirects > 0) {
             const QList<HttpCall *> calls = findChildren<HttpCall *>(Qt::FindDirectChildrenOnly);
             for (HttpCall *call : calls) {
-                if (call != m_lastCall)
+                if (call != m_firstCall)
                     delete call;
             }
         }
@@ -287,29 +287,23 @@ void HttpProbe::startNetworkAccess(const QUrl &url, int maxRedirects)
 void HttpProbe::startPlain()
 {
     HttpClient *client = HttpClient::sharedFor(m_nam);
-    if (m_redirects == 0 && m_lastCall && m_lastCallFirstHop) {
-        // The previous run's exchange, again, with the same request: no new object, no new
+    if (m_redirects == 0 && m_firstCall) {
+        // The check's own request again, on the previous run's exchange: no new object, no new
         // connection of signals, and the request's bytes as they were built the first time.
-        m_call = m_lastCall.get();
-        client->repeat(m_lastCall);
+        m_call = m_firstCall.get();
+        client->repeat(m_firstCall);
         return;
     }
-    m_lastCallFirstHop = m_redirects == 0;
     HttpRequest request;
     request.method = m_method;
     request.url = m_url;
     request.headers = m_plainHeaders;
     request.body = m_requestBody;
     request.bodyCap = m_cap;
-    if (m_redirects == 0 && m_lastCall) {
-        // The previous run ended on a redirect's exchange: it serves again, with this request.
-        m_call = m_lastCall.get();
-        client->resend(m_lastCall, request);
-        return;
-    }
     HttpCall *call = client->send(request, this);
     m_call = call;
-    m_lastCall = call;
+    if (m_redirects == 0)
+        m_firstCall = call;
     connect(call, &HttpCall::finished, this, [this, call] {
         if (call == m_call)
             onCallFinished();

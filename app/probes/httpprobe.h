@@ -61,8 +61,7 @@ private:
     qint64 m_cap = 0;
     QPointer<QNetworkReply> m_reply;
     QPointer<HttpCall> m_call;
-    QPointer<HttpCall> m_lastCall; // the exchange made last, reused by the next run
-    bool m_lastCallFirstHop = false; // m_lastCall carries the check's own request, not a redirect's
+    QPointer<HttpCall> m_firstCall; // the exchange of the check's own request, reused by every run
     // Worked out once, by prepare(), on the first start().
     bool m_prepared = false;
     bool m_plain = false;            // http://, on HttpClient
