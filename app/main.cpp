@@ -8,6 +8,11 @@
 int main(int argc, char *argv[])
 {
     const char *command = argc > 1 ? argv[1] : "";
+    // Answered before anything else, so that they work without a display or a config.
+    if (std::strcmp(command, "--version") == 0 || std::strcmp(command, "-v") == 0)
+        return hd::runVersion();
+    if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0 || std::strcmp(command, "help") == 0)
+        return hd::runHelp();
     if (std::strcmp(command, "check") == 0)
         return hd::runCheckCommand(argc, argv);
     if (std::strcmp(command, "monitor") == 0)

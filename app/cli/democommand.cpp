@@ -1,5 +1,6 @@
 // `healthdeck demo --headless`: the simulated backend plus the monitor engine in
 // a terminal, with commands on stdin to break and heal the simulated services.
+#include "commandline.h"
 #include "frontends.h"
 #include "unixsignals.h"
 
@@ -9,9 +10,10 @@
 #include "engine/loadconfig.h"
 #include "monitor/monitorengine.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <cstring>
 #include <QSocketNotifier>
+#include <cstring>
 #include <cstdio>
 #include <unistd.h>
 
@@ -67,6 +69,15 @@ bool applyCommand(DemoEnvironment &env, const QString &line)
 int runHeadlessDemo(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addOption(QCommandLineOption(QStringLiteral("headless"), QStringLiteral("Stay in the terminal even when a "
+                                                                                    "display is available.")));
+    if (const auto exitCode = parseCommandLine(parser, "demo",
+            QStringLiteral("Start the simulated trading backend and a private redis-server on free loopback ports,\n"
+                           "then open the dashboard on them; without a display, or with --headless, print the\n"
+                           "state changes here and take fault commands on stdin. In a window it also takes\n"
+                           "--history FILE and --read-only.")))
+        return *exitCode;
     DemoEnvironment env;
     if (!env.start()) {
         std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(env.errorString()));
@@ -127,7 +138,8 @@ bool hasDisplay()
 bool wantsHeadlessDemo(int argc, char *argv[])
 {
     for (int i = 2; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--headless") == 0)
+        if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--help") == 0
+            || std::strcmp(argv[i], "-h") == 0)
             return true;
     }
     // No display to open a window on (an SSH session, a container): the terminal demo still shows everything.

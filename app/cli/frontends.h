@@ -12,6 +12,11 @@ bool hasDisplay();
 // `healthdeck demo --headless`, or no display to open the dashboard on.
 bool wantsHeadlessDemo(int argc, char *argv[]);
 int runMonitorCommand(int argc, char *argv[]);
+// A command healthdeck does not know: the usage on stderr, exit 2.
 int runUsage(int argc, char *argv[]);
+// `healthdeck --help`: the usage on stdout, exit 0.
+int runHelp();
+// `healthdeck --version`: "healthdeck X.Y.Z".
+int runVersion();
 
 } // namespace hd
