@@ -33,7 +33,8 @@ int runDashboard(int argc, char *argv[], bool demo)
     QApplication::setApplicationName(QStringLiteral("healthdeck"));
     QApplication::setOrganizationName(QStringLiteral("healthdeck"));
     QApplication::setApplicationVersion(QStringLiteral(HEALTHDECK_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("healthdeck"));
+    // The name of the installed .desktop file: the Wayland app id, and how the desktop finds the icon.
+    QApplication::setDesktopFileName(QStringLiteral("org.healthdeck.healthdeck"));
     // Fusion draws our light and dark palettes faithfully on every platform.
     QApplication::setStyle(QStringLiteral("Fusion"));
 

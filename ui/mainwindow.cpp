@@ -39,22 +39,35 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+// The application icon lives in the resources library, linked statically.
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace hd {
 
 namespace {
 
 enum Tab { StatusTab, ChartsTab, HistoryTab, AdminTab };
 
+// The application icon with the worst status as a badge in its corner, at each size a desktop asks for.
 QIcon statusIcon(Status status)
 {
-    QPixmap pixmap(64, 64);
-    pixmap.fill(Qt::transparent);
-    QPainter p(&pixmap);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(QColor(0, 0, 0, 90), 3));
-    p.setBrush(statusColor(status));
-    p.drawEllipse(QRectF(5, 5, 54, 54));
-    return QIcon(pixmap);
+    initIconResources();
+    QIcon icon;
+    for (const int size : { 16, 32, 64, 128 }) {
+        QPixmap pixmap(QStringLiteral(":/healthdeck/icons/healthdeck-%1.png").arg(size));
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        const qreal badge = size * 0.46;
+        p.setPen(QPen(QColor(255, 255, 255), qMax(1.0, size / 24.0)));
+        p.setBrush(statusColor(status));
+        p.drawEllipse(QRectF(size - badge - 0.5, size - badge - 0.5, badge, badge));
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
 }
 
 QString currentUser()
