@@ -9,7 +9,8 @@ QString SourceLocation::toString() const
 
 QString ConfigError::toString() const
 {
-    return where.toString() + u": " + message;
+    // Line 0 speaks of the whole file ("and 12 more errors").
+    return (where.line > 0 ? where.toString() : where.file) + u": " + message;
 }
 
 const ServiceConfig *Config::service(const QString &name) const

@@ -89,6 +89,9 @@ struct CheckConfig {
     int failureThreshold = 3;
     int successThreshold = 1;
     Severity severity = Severity::Critical;
+    // How many probes of this kind may be open to this check's host:port at once (as browsers cap theirs);
+    // the rest wait their turn, and the wait does not count against the timeout.
+    int maxConnectionsPerHost = 6;
     QString active; // calendar name, empty = always
     ProbeKind kind = ProbeKind::Http;
     HttpProbeConfig http;
@@ -189,6 +192,7 @@ struct Defaults {
     int successThreshold = 1;
     Severity severity = Severity::Critical;
     qint64 maxBodyBytes = 4 * 1024 * 1024;
+    int maxConnectionsPerHost = 6;
 };
 
 struct Config {
@@ -210,7 +214,7 @@ struct Config {
 struct ConfigError {
     SourceLocation where;
     QString message;
-    QString toString() const; // "FILE:LINE:COLUMN: message"
+    QString toString() const; // "FILE:LINE:COLUMN: message", or "FILE: message" for line 0
 };
 
 } // namespace hd

@@ -220,7 +220,7 @@ private:
             return std::nullopt;
         BasicAuth basic;
         basic.username = required(*f, u"username", QStringLiteral("basic auth needs a username")).value_or(QString());
-        basic.password = m_yaml.string(*f, u"password").value_or(QString());
+        basic.password = m_yaml.secret(*f, u"password").value_or(QString());
         return basic;
     }
 
@@ -228,7 +228,8 @@ private:
 
     void parseDefaults(const YamlField& field)
     {
-        static const QStringList k = keys("interval timeout failure_threshold success_threshold severity max_body");
+        static const QStringList k
+            = keys("interval timeout failure_threshold success_threshold severity max_body max_connections_per_host");
         const auto f = m_yaml.map(field, QStringLiteral("'defaults'"), k);
         if (!f)
             return;
@@ -239,6 +240,8 @@ private:
         d.successThreshold = m_yaml.integer(*f, u"success_threshold", 1, INT_MAX).value_or(d.successThreshold);
         d.severity = severity(*f).value_or(d.severity);
         d.maxBodyBytes = m_yaml.size(*f, u"max_body").value_or(d.maxBodyBytes);
+        d.maxConnectionsPerHost
+            = m_yaml.integer(*f, u"max_connections_per_host", 1, 10'000).value_or(d.maxConnectionsPerHost);
     }
 
     void parseRedisServers(const YamlField& field)
@@ -282,10 +285,12 @@ private:
             server.db = db;
             server.username = url.userName(QUrl::FullyDecoded);
             server.password = url.password(QUrl::FullyDecoded);
+            if (!server.password.isEmpty())
+                m_yaml.noteSecret(*urlField, QStringLiteral("password in the url"));
             // Explicit keys win; an unset ${VAR} leaves what the url says.
             if (const auto user = m_yaml.string(*f, u"username"); user && !user->isEmpty())
                 server.username = *user;
-            if (const auto pass = m_yaml.string(*f, u"password"); pass && !pass->isEmpty())
+            if (const auto pass = m_yaml.secret(*f, u"password"); pass && !pass->isEmpty())
                 server.password = *pass;
             if (const YamlField* tls = f->find(u"tls")) {
                 parseTls(*tls, server.tlsFiles);
@@ -413,7 +418,7 @@ private:
     void parseCheck(const YAML::Node& node, ServiceConfig& svc, QHash<QString, SourceLocation>& names)
     {
         static const QStringList k = keys("name tags interval timeout failure_threshold success_threshold severity "
-                                          "active conditions")
+                                          "active conditions max_connections_per_host")
             + probeKeys();
         const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("a check"), k);
         if (!f)
@@ -440,6 +445,8 @@ private:
         c.failureThreshold = m_yaml.integer(*f, u"failure_threshold", 1, INT_MAX).value_or(d.failureThreshold);
         c.successThreshold = m_yaml.integer(*f, u"success_threshold", 1, INT_MAX).value_or(d.successThreshold);
         c.severity = severity(*f).value_or(d.severity);
+        c.maxConnectionsPerHost
+            = m_yaml.integer(*f, u"max_connections_per_host", 1, 10'000).value_or(d.maxConnectionsPerHost);
         if (const YamlField* active = f->find(u"active")) {
             c.active = m_yaml.string(*active).value_or(QString()).trimmed();
             if (!c.active.isEmpty() && !m_cfg.calendars.contains(c.active)) {
@@ -544,7 +551,7 @@ private:
                 if (const YamlField* which = exactlyOne(*a, authKeys, QStringLiteral("'auth' needs bearer or basic"),
                         QStringLiteral("'auth' takes one of bearer or basic"))) {
                     if (which->name == u"bearer")
-                        h.bearer = m_yaml.string(*which).value_or(QString());
+                        h.bearer = m_yaml.secret(*which).value_or(QString());
                     else
                         h.basic = parseBasic(*which);
                 }
@@ -817,7 +824,7 @@ private:
         if (!which)
             return;
         if (which->name == u"bearer") {
-            a.bearer = m_yaml.string(*which).value_or(QString());
+            a.bearer = m_yaml.secret(*which).value_or(QString());
         } else if (which->name == u"basic") {
             a.basic = parseBasic(*which);
         } else if (const auto login = m_yaml.map(*which, QStringLiteral("'login'"), keys("url username password"))) {
@@ -826,7 +833,7 @@ private:
                       .value_or(QString())
                       .trimmed();
             a.loginUsername = m_yaml.string(*login, u"username").value_or(QString());
-            a.loginPassword = m_yaml.string(*login, u"password").value_or(QString());
+            a.loginPassword = m_yaml.secret(*login, u"password").value_or(QString());
         }
     }
 
@@ -1030,8 +1037,9 @@ private:
     QList<QList<LocatedString>> m_deps; // per service, in m_cfg.services order
 };
 
+// othersCanRead: the file is readable by its group or by everyone, so a secret written into it is not one.
 ConfigLoadResult load(const QByteArray& yaml, const QString& label, const QString& file, const QString& baseDir,
-    const QProcessEnvironment& env)
+    const QProcessEnvironment& env, bool othersCanRead = false)
 {
     YamlReader reader(label, yaml, env);
     Config config;
@@ -1039,6 +1047,12 @@ ConfigLoadResult load(const QByteArray& yaml, const QString& label, const QStrin
     if (const auto root = reader.parse()) {
         Loader loader(reader, baseDir, config);
         loader.load(*root);
+    }
+    if (othersCanRead) {
+        for (const LocatedString& s : reader.literalSecrets())
+            reader.warning(s.where,
+                u"the " + s.text + u" is written into a file that others can read: use ${VAR} (or leave it out "
+                    u"for the keychain), or chmod 600 " + label);
     }
     ConfigLoadResult result;
     if (!reader.hasErrors())
@@ -1100,7 +1114,8 @@ ConfigLoadResult loadConfigFile(const QString& path, const QProcessEnvironment& 
     const QByteArray yaml = file.read(maxBytes + 1);
     if (file.error() != QFileDevice::NoError)
         return fail(u"cannot read the config file: " + file.errorString());
-    return load(yaml, path, info.absoluteFilePath(), info.absolutePath(), env);
+    const bool othersCanRead = info.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    return load(yaml, path, info.absoluteFilePath(), info.absolutePath(), env, othersCanRead);
 }
 
 ConfigLoadResult loadConfigString(const QByteArray& yaml, const QString& fileLabel, const QProcessEnvironment& env)

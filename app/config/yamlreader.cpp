@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QStringDecoder>
 #include <algorithm>
 #include <climits>
 
@@ -33,8 +34,33 @@ YamlReader::YamlReader(QString label, QByteArray source, QProcessEnvironment env
     }
 }
 
+namespace {
+
+// The offset of the first byte that is not part of UTF-8 text (a NUL counts), or -1. Qt's decoder would quietly
+// turn such bytes into U+FFFD, and a service named in Latin-1 would load under a mangled name.
+qsizetype firstNonUtf8Byte(const QByteArray& bytes)
+{
+    QStringDecoder decoder(
+        QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInvalidToNull | QStringDecoder::Flag::ConvertInitialBom);
+    const QString text = decoder.decode(bytes);
+    const qsizetype nul = text.indexOf(QChar(u'\0'));
+    // Everything before the first bad byte decoded cleanly, so encoding it again gives back exactly its bytes. A
+    // sequence cut off at the end of the file is not decoded at all, which the same count finds.
+    const qsizetype good = (nul < 0 ? QStringView(text) : QStringView(text).first(nul)).toUtf8().size();
+    return good < bytes.size() ? good : -1;
+}
+
+} // namespace
+
 std::optional<YAML::Node> YamlReader::parse()
 {
+    if (const qsizetype bad = firstNonUtf8Byte(m_source); bad >= 0) {
+        error(locationOfOffset(bad),
+            QStringLiteral("the config file is not UTF-8 text: byte 0x%1 here is not part of a UTF-8 character "
+                           "(YAML files are Unicode; save it as UTF-8)")
+                .arg(uchar(m_source[bad]), 2, 16, QChar(u'0')));
+        return std::nullopt;
+    }
     std::vector<YAML::Node> docs;
     try {
         docs = YAML::LoadAll(m_source.toStdString());
@@ -172,14 +198,27 @@ QString quoted(QStringView text)
 
 } // namespace
 
+// The first kMaxReported, then one line that counts the rest: a generated config with one mistake repeated
+// 90,000 times should not print 90,000 lines.
+QList<ConfigError> YamlReader::capped(QList<ConfigError> list, const QString& noun) const
+{
+    list = sortedUnique(std::move(list));
+    if (list.size() > kMaxReported) {
+        const qsizetype more = list.size() - kMaxReported;
+        list.resize(kMaxReported);
+        list += ConfigError { { m_label, 0, 0 }, QStringLiteral("and %1 more %2").arg(more).arg(noun) };
+    }
+    return list;
+}
+
 QList<ConfigError> YamlReader::takeErrors()
 {
-    return sortedUnique(std::exchange(m_errors, {}));
+    return capped(std::exchange(m_errors, {}), QStringLiteral("errors"));
 }
 
 QList<ConfigError> YamlReader::takeWarnings()
 {
-    return sortedUnique(std::exchange(m_warnings, {}));
+    return capped(std::exchange(m_warnings, {}), QStringLiteral("warnings"));
 }
 
 QString YamlReader::describe(const YAML::Node& node)
@@ -404,6 +443,26 @@ std::optional<QList<LocatedString>> YamlReader::stringList(const YamlField& fiel
     if (!ok)
         return std::nullopt;
     return out;
+}
+
+std::optional<QString> YamlReader::secret(const YamlField& field)
+{
+    const std::optional<QString> text = string(field);
+    if (text && !text->isEmpty())
+        noteSecret(field, field.name);
+    return text;
+}
+
+void YamlReader::noteSecret(const YamlField& field, const QString& what)
+{
+    if (field.value.IsScalar() && !QString::fromStdString(field.value.Scalar()).contains(u"${"))
+        m_literalSecrets += LocatedString { what, at(field.value) };
+}
+
+std::optional<QString> YamlReader::secret(const YamlFields& fields, QStringView name)
+{
+    const YamlField* f = fields.find(name);
+    return f ? secret(*f) : std::nullopt;
 }
 
 std::optional<QString> YamlReader::string(const YamlFields& fields, QStringView name)

@@ -80,6 +80,14 @@ public:
 
     // Shorthands: nullopt when the key is absent.
     std::optional<QString> string(const YamlFields& fields, QStringView name);
+    // A password or token: read as string(), and remembered when its text is written into the file rather than
+    // taken from ${VAR} or the keychain.
+    std::optional<QString> secret(const YamlField& field);
+    std::optional<QString> secret(const YamlFields& fields, QStringView name);
+    // Remembers `field` as a literal secret (`what` names it) unless its text comes from ${VAR}.
+    void noteSecret(const YamlField& field, const QString& what);
+    // Where each literal secret stands, with its key's name.
+    const QList<LocatedString>& literalSecrets() const { return m_literalSecrets; }
     std::optional<int> integer(const YamlFields& fields, QStringView name, int min, int max);
     std::optional<bool> boolean(const YamlFields& fields, QStringView name);
     std::optional<qint64> duration(const YamlFields& fields, QStringView name);
@@ -91,6 +99,8 @@ public:
     std::optional<QJsonValue> json(const YAML::Node& node, int depth = 0);
 
 private:
+    static constexpr qsizetype kMaxReported = 20;
+    QList<ConfigError> capped(QList<ConfigError> list, const QString& noun) const;
     QString syntaxHint(int line) const;
     qsizetype byteOffset(const YAML::Mark& mark) const;
     SourceLocation locationOfOffset(qsizetype offset) const;
@@ -102,6 +112,7 @@ private:
     QProcessEnvironment m_env;
     QList<ConfigError> m_errors;
     QList<ConfigError> m_warnings;
+    QList<LocatedString> m_literalSecrets;
     int m_mergeDepth = 0;
 };
 

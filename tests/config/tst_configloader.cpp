@@ -74,6 +74,10 @@ private Q_SLOTS:
     void neverThrowsOnGarbage_data();
     void neverThrowsOnGarbage();
     void fileErrors();
+    void notUtf8IsLocated_data();
+    void notUtf8IsLocated();
+    void errorsAreCapped();
+    void literalSecretInReadableFile();
     void fileFixtures_data();
     void fileFixtures();
 
@@ -496,6 +500,100 @@ void TestConfigLoader::fileErrors()
 
     result = hd::loadConfigFile(dir.path());
     QCOMPARE(result.errorText(), dir.path() + u":1:1: cannot read the config file: it is a directory");
+}
+
+void TestConfigLoader::notUtf8IsLocated_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("message");
+    // The case: Latin-1 "é" then bytes that are in no encoding's text.
+    QTest::newRow("latin1-in-name") << QByteArray("services:\n  - name: caf\xe9-\xff\xfe\n")
+                                    << u"t.yaml:2:14: the config file is not UTF-8 text: byte 0xe9 here is not part "
+                                       u"of a UTF-8 character (YAML files are Unicode; save it as UTF-8)"_s;
+    QTest::newRow("after-valid-multibyte") << QByteArray("# \xc3\xa9t\xc3\xa9\nservices: [\x80]\n")
+                                           << u"t.yaml:2:12: the config file is not UTF-8 text: byte 0x80 here is not "
+                                              u"part of a UTF-8 character (YAML files are Unicode; save it as UTF-8)"_s;
+    QTest::newRow("truncated-at-end") << QByteArray("version: 1\n# \xe2\x82")
+                                      << u"t.yaml:2:3: the config file is not UTF-8 text: byte 0xe2 here is not part "
+                                         u"of a UTF-8 character (YAML files are Unicode; save it as UTF-8)"_s;
+    QTest::newRow("nul-byte") << QByteArray("version: 1\0\n", 12)
+                              << u"t.yaml:1:11: the config file is not UTF-8 text: byte 0x00 here is not part of a "
+                                 u"UTF-8 character (YAML files are Unicode; save it as UTF-8)"_s;
+    QTest::newRow("bom-then-bad") << QByteArray("\xef\xbb\xbfversion: \xff\n")
+                                  << u"t.yaml:1:11: the config file is not UTF-8 text: byte 0xff here is not part of "
+                                     u"a UTF-8 character (YAML files are Unicode; save it as UTF-8)"_s;
+}
+
+void TestConfigLoader::notUtf8IsLocated()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, message);
+    const hd::ConfigLoadResult result = load(yaml, u"t.yaml"_s);
+    QVERIFY(!result.config);
+    QCOMPARE(result.errorText(), message);
+    // Valid UTF-8 with a BOM still loads.
+    const hd::ConfigLoadResult bom = load("\xef\xbb\xbf" + kOneCheck, u"t.yaml"_s);
+    REQUIRE_LOADED(bom);
+}
+
+void TestConfigLoader::errorsAreCapped()
+{
+    QByteArray yaml = "services:\n";
+    for (int i = 0; i < 50; ++i)
+        yaml += "  - name: api\n    checks: [{ name: live, tcp: { host: h, port: 1 } }]\n";
+    const hd::ConfigLoadResult result = load(yaml, u"big.yaml"_s);
+    QVERIFY(!result.config);
+    QCOMPARE(result.errors.size(), 21);
+    QVERIFY2(result.errors.at(0).toString().startsWith(u"big.yaml:4:11: duplicate service 'api'"),
+        qPrintable(result.errors.at(0).toString()));
+    QCOMPARE(result.errors.last().toString(), u"big.yaml: and 29 more errors"_s);
+}
+
+void TestConfigLoader::literalSecretInReadableFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray yaml = lines({
+        "redis:",
+        "  main: { url: \"redis://:hunter2@127.0.0.1:6379/0\" }",
+        "  other: { url: \"redis://127.0.0.1:6379/0\", password: \"${REDIS_PASSWORD}\" }",
+        "services:",
+        "  - name: api",
+        "    checks:",
+        "      - name: live",
+        "        http: { url: \"http://127.0.0.1:1/\", auth: { bearer: abc123 } }",
+        "      - name: ready",
+        "        http: { url: \"http://127.0.0.1:1/\", auth: { basic: { username: u, password: \"${API_TOKEN}\" } } }",
+        "admin:",
+        "  api:",
+        "    base_url: \"http://127.0.0.1:1\"",
+        "    auth: { login: { url: /login, username: admin, password: s3cret } }",
+    });
+    const QString path = dir.filePath(u"desk.yaml"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(yaml);
+    f.close();
+
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+            | QFileDevice::ReadOther);
+    hd::ConfigLoadResult result = hd::loadConfigFile(path, testEnv());
+    REQUIRE_LOADED(result);
+    const QString warnings = result.warningText();
+    QVERIFY2(warnings.contains(path + u":2:16: the password in the url is written into a file that others can read"),
+        qPrintable(warnings));
+    QVERIFY2(warnings.contains(path + u":8:61: the bearer is written into a file that others can read"),
+        qPrintable(warnings));
+    QVERIFY2(warnings.contains(path + u":14:62: the password is written into a file that others can read"),
+        qPrintable(warnings));
+    QVERIFY2(warnings.contains(u"chmod 600 " + path), qPrintable(warnings));
+    QCOMPARE(warnings.count(u"others can read"), 3); // ${VAR} secrets are not literal
+
+    // Readable only by its owner: a literal secret there is the user's choice.
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    result = hd::loadConfigFile(path, testEnv());
+    REQUIRE_LOADED(result);
+    QVERIFY2(!result.warningText().contains(u"others can read"), qPrintable(result.warningText()));
 }
 
 void TestConfigLoader::fileFixtures_data()
