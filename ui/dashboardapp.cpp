@@ -84,7 +84,6 @@ int runDashboard(int argc, char *argv[], bool demo)
             + QStringLiteral("/healthdeck/demo-history.sqlite");
     else
         options.path = HistoryStore::defaultPath();
-    QDir().mkpath(QFileInfo(options.path).absolutePath());
     HistoryStore store(options);
     store.openAsync();
 

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -252,6 +253,45 @@ bool HistoryWorker::open()
     return true;
 }
 
+namespace {
+
+constexpr QFileDevice::Permissions ownerOnlyFile = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions ownerOnlyDir = ownerOnlyFile | QFileDevice::ExeOwner;
+
+// The history holds the admin audit trail and internal services' responses, and healthdeck runs on shared jump
+// hosts: its folder is 0700 and its files 0600 whatever the umask. A folder healthdeck did not create (a
+// --history file in /tmp, say) keeps its permissions, unless it is the default one. The WAL and shared-memory
+// files take the database file's permissions from SQLite, so creating the file first covers them too.
+bool preparePrivateFile(const QString &path, QString *reason)
+{
+    const QFileInfo info(path);
+    const QString dir = info.absolutePath();
+    const bool ours = !QFileInfo::exists(dir) || dir == QFileInfo(HistoryStore::defaultPath()).absolutePath();
+    if (!QFileInfo::exists(dir)
+        && !(QDir().mkpath(QFileInfo(dir).absolutePath()) && QDir().mkdir(dir, ownerOnlyDir))) {
+        *reason = QStringLiteral("cannot create the directory for the history file: %1").arg(path);
+        return false;
+    }
+    if (ours)
+        QFile::setPermissions(dir, ownerOnlyDir);
+    QFile file(path);
+    // NewOnly: another process that created it first wins the race, and that is fine.
+    if (!info.exists() && !file.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnlyFile)
+        && !QFileInfo::exists(path)) {
+        *reason = QStringLiteral("cannot open the history file: cannot create %1 (%2)").arg(path, file.errorString());
+        return false;
+    }
+    file.close();
+    for (const QString &f : { path, QString(path + u"-wal"), QString(path + u"-shm") }) {
+        if (QFileInfo::exists(f) && (QFile::permissions(f) & ~(ownerOnlyFile | QFileDevice::ReadUser
+                                                                   | QFileDevice::WriteUser)))
+            QFile::setPermissions(f, ownerOnlyFile); // not our file to change: SQLite then says why it cannot open
+    }
+    return true;
+}
+
+} // namespace
+
 bool HistoryWorker::openFile(QString *reason)
 {
     const QFileInfo info(m_options.path);
@@ -259,10 +299,8 @@ bool HistoryWorker::openFile(QString *reason)
         *reason = QStringLiteral("history path is a directory: %1").arg(m_options.path);
         return false;
     }
-    if (!QDir().mkpath(info.absolutePath())) {
-        *reason = QStringLiteral("cannot create the directory for the history file: %1").arg(m_options.path);
+    if (!preparePrivateFile(m_options.path, reason))
         return false;
-    }
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_options.path);
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));

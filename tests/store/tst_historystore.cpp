@@ -11,7 +11,9 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
+#include <sys/stat.h>
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -81,6 +83,7 @@ class TestHistoryStore final : public QObject {
 private slots:
     void init();
     void migratesEmptyFile();
+    void filesArePrivate();
     void migratesOlderVersion();
     void refusesNewerSchema();
     void refusesForeignDatabase();
@@ -115,6 +118,49 @@ void TestHistoryStore::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_path = m_dir->filePath(QStringLiteral("sub/history.sqlite")); // the directory is created on open
+}
+
+void TestHistoryStore::filesArePrivate()
+{
+    // Whatever the umask: the history holds the audit trail and internal services' responses.
+    const mode_t before = ::umask(0);
+    const auto restore = qScopeGuard([before] { ::umask(before); });
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString folder = dir.filePath(QStringLiteral("new/healthdeck"));
+    hd::HistoryOptions o;
+    o.path = folder + QStringLiteral("/history.sqlite");
+    {
+        HistoryStore store(o);
+        QVERIFY(store.open());
+        QVERIFY2(!store.isDegraded(), qPrintable(store.degradedReason()));
+        QVERIFY(store.writeEventSync(makeEvent(t0, QStringLiteral("api"), Status::Ok, Status::Down)).ok);
+        const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        for (const QString &f : { o.path, QString(o.path + u"-wal"), QString(o.path + u"-shm") }) {
+            QVERIFY2(QFileInfo::exists(f), qPrintable(f));
+            QCOMPARE(QFile::permissions(f) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser), ownerOnly);
+        }
+        QCOMPARE(QFile::permissions(folder) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser),
+            ownerOnly | QFileDevice::ExeOwner);
+    }
+    // A file left readable by an older version is made private when opened; a folder healthdeck did not create
+    // (here the temporary one) keeps its permissions.
+    QFile::setPermissions(o.path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+    const QFileDevice::Permissions parent = QFile::permissions(dir.path());
+    o.path = dir.filePath(QStringLiteral("new/healthdeck/history.sqlite"));
+    {
+        HistoryStore store(o);
+        QVERIFY(store.open());
+        QVERIFY(!(QFile::permissions(o.path) & QFileDevice::ReadOther));
+    }
+    hd::HistoryOptions elsewhere;
+    elsewhere.path = dir.filePath(QStringLiteral("mine.sqlite"));
+    {
+        HistoryStore store(elsewhere);
+        QVERIFY(store.open());
+    }
+    QCOMPARE(QFile::permissions(dir.path()), parent);
+    QVERIFY(!(QFile::permissions(elsewhere.path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup)));
 }
 
 void TestHistoryStore::migratesEmptyFile()
