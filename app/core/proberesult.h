@@ -25,6 +25,7 @@ struct ProbeResult {
         AuthRejected,   // 401/403 or NOAUTH/WRONGPASS/NOPERM -> unknown
         Misconfigured,  // the probe could not run as configured (bad db index, WRONGTYPE, no such binary) -> unknown
         Missing,        // a heartbeat key that does not exist or has expired -> stale
+        NotRun,         // never got its turn: every connection to its host was busy until the run ended -> unknown
     };
 
     Outcome outcome = Outcome::Completed;

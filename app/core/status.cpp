@@ -82,6 +82,8 @@ QString outcomeName(ProbeResult::Outcome outcome)
         return QStringLiteral("misconfigured");
     case O::Missing:
         return QStringLiteral("missing");
+    case O::NotRun:
+        return QStringLiteral("not-run");
     }
     return QString();
 }

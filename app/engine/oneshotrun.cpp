@@ -4,11 +4,15 @@
 #include "probes/probe.h"
 
 #include <QElapsedTimer>
+#include <QSet>
+#include <climits>
 
 namespace hd {
 
 namespace {
 constexpr int kGraceMs = 500;
+// The run lasts at most this many of its largest timeout: time for the checks held back behind a busy host.
+constexpr int kTurns = 3;
 }
 
 bool CheckFilter::matches(const CheckConfig &check) const
@@ -48,6 +52,7 @@ void OneShotRun::start()
         longest = qMax(longest, check.timeoutMs);
         Probe *probe = m_factory->create(check, this);
         m_probes << probe;
+        m_hostKeys << HostSlots::keyOf(check);
         ++m_pending;
         connect(probe, &Probe::finished, this, [this, i](const ProbeResult &r) { onProbeFinished(int(i), r); });
     }
@@ -55,9 +60,25 @@ void OneShotRun::start()
         QMetaObject::invokeMethod(this, &OneShotRun::finish, Qt::QueuedConnection);
         return;
     }
-    m_deadline.start(int(longest + kGraceMs));
-    for (Probe *probe : std::as_const(m_probes))
-        probe->start();
+    m_deadline.start(int(qMin<qint64>(longest * kTurns + kGraceMs, INT_MAX)));
+    // Queue everything first: a probe that finishes inside start() hands its slot straight on.
+    QList<int> now;
+    for (int i = 0; i < m_checks.size(); ++i) {
+        const QString &key = m_hostKeys.at(i);
+        if (m_slots.isFull(key, HostSlots::limitOf(m_checks.at(i), INT_MAX))) {
+            m_waiting[key] << i;
+        } else {
+            m_slots.take(key);
+            now << i;
+        }
+    }
+    for (const int i : std::as_const(now))
+        startProbe(i);
+}
+
+void OneShotRun::startProbe(int index)
+{
+    m_probes[index]->start();
 }
 
 void OneShotRun::onProbeFinished(int index, const ProbeResult &result)
@@ -65,24 +86,52 @@ void OneShotRun::onProbeFinished(int index, const ProbeResult &result)
     if (m_done || m_results[index])
         return;
     m_results[index] = result;
+    const QString &key = m_hostKeys.at(index);
+    // The freed slot goes to the next check of the same host, if one waits.
+    const auto waiting = m_waiting.find(key);
+    if (waiting != m_waiting.end() && !waiting->isEmpty()) {
+        const int next = waiting->takeFirst();
+        if (--m_pending == 0)
+            finish();
+        else
+            startProbe(next);
+        return;
+    }
+    m_slots.give(key);
     if (--m_pending == 0)
         finish();
 }
 
 void OneShotRun::onDeadline()
 {
-    // A probe that outlived its own timeout: report it as timed out, stop waiting.
+    // A probe that outlived its own timeout is reported as timed out; one that never got its turn, as not run.
+    QSet<int> neverStarted;
+    for (const QList<int> &queue : std::as_const(m_waiting)) {
+        for (const int i : queue)
+            neverStarted.insert(i);
+    }
     for (qsizetype i = 0; i < m_checks.size(); ++i) {
         if (m_results[i])
             continue;
         m_probes[i]->cancel();
         ProbeResult r;
-        r.outcome = ProbeResult::Outcome::Timeout;
-        r.error = u"no answer within " + QString::number(m_checks[i].timeoutMs) + u" ms";
-        r.latencyMs = double(m_checks[i].timeoutMs);
         r.finishedAt = QDateTime::currentDateTimeUtc();
+        if (neverStarted.contains(int(i))) {
+            const CheckConfig &check = m_checks.at(i);
+            r.outcome = ProbeResult::Outcome::NotRun;
+            r.error = QStringLiteral("never got its turn: the %1 connection(s) to %2 that max_connections_per_host "
+                                     "allows stayed busy for the whole run (%3 ms)")
+                          .arg(check.maxConnectionsPerHost)
+                          .arg(m_hostKeys.at(i))
+                          .arg(m_deadline.interval());
+        } else {
+            r.outcome = ProbeResult::Outcome::Timeout;
+            r.error = u"no answer within " + QString::number(m_checks[i].timeoutMs) + u" ms";
+            r.latencyMs = double(m_checks[i].timeoutMs);
+        }
         m_results[i] = r;
     }
+    m_waiting.clear();
     finish();
 }
 

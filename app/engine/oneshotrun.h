@@ -2,6 +2,7 @@
 
 #include "checkrows.h"
 #include "config/config.h"
+#include "hostslots.h"
 
 #include <QHash>
 #include <QObject>
@@ -20,9 +21,10 @@ struct CheckFilter {
     bool matches(const CheckConfig &check) const;
 };
 
-// Runs every matching check once, all at the same time, and reports the rows.
-// The whole run is bounded by the largest timeout plus a grace period, never
-// by the sum of the timeouts.
+// Runs every matching check once and reports the rows. Checks start together, except that no more than
+// max_connections_per_host run against one host:port at once; the others wait their turn, and a check's timeout
+// runs only from its own start. The whole run is bounded: a few times the largest timeout, never the sum of the
+// timeouts. A check still waiting then is reported as never run.
 class OneShotRun final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OneShotRun)
@@ -38,6 +40,7 @@ Q_SIGNALS:
     void finished();
 
 private:
+    void startProbe(int index);
     void onProbeFinished(int index, const ProbeResult &result);
     void onDeadline();
     void finish();
@@ -46,6 +49,9 @@ private:
     QList<CheckConfig> m_checks;
     QList<std::optional<ProbeResult>> m_results;
     QList<Probe *> m_probes;
+    QList<QString> m_hostKeys; // per check: HostSlots::keyOf
+    HostSlots m_slots;
+    QHash<QString, QList<int>> m_waiting; // per host key: checks that wait for a slot, in config order
     ProbeFactory *m_factory = nullptr;
     QTimer m_deadline;
     int m_pending = 0;

@@ -10,6 +10,7 @@ Status statusForFailedOutcome(ProbeResult::Outcome outcome)
     switch (outcome) {
     case O::AuthRejected:
     case O::Misconfigured:
+    case O::NotRun:
         return Status::Unknown;
     case O::Missing:
         return Status::Stale;

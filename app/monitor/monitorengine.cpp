@@ -4,7 +4,6 @@
 #include "probes/probe.h"
 
 #include <QDataStream>
-#include <QRandomGenerator>
 #include <QScopeGuard>
 #include <algorithm>
 #include <tuple>
@@ -31,22 +30,6 @@ QByteArray fingerprint(const CheckConfig &c)
     for (const ConditionSpec &cond : c.conditions)
         s << cond.expression << cond.warn;
     return out;
-}
-
-QString hostOf(const CheckConfig &c)
-{
-    switch (c.kind) {
-    case ProbeKind::Http:
-        return c.http.url.host() + u':' + QString::number(c.http.url.port(c.http.url.scheme() == u"https" ? 443 : 80));
-    case ProbeKind::Tcp:
-        return c.tcp.host + u':' + QString::number(c.tcp.port);
-    case ProbeKind::Redis:
-        return u"redis:" + c.redis.server;
-    case ProbeKind::File:
-    case ProbeKind::Exec:
-        break;
-    }
-    return QStringLiteral("local");
 }
 
 } // namespace
@@ -161,7 +144,7 @@ void MonitorEngine::setConfig(const Config &config)
                 slot = std::make_unique<Slot>();
             slot->config = check;
             slot->group = service.group;
-            slot->host = hostOf(check);
+            slot->host = HostSlots::keyOf(check);
             slot->fingerprint = fp;
             slot->evaluator = std::make_unique<CheckEvaluator>(check);
             if (slot->rowKeys.isEmpty())
@@ -232,10 +215,16 @@ void MonitorEngine::start()
     m_running = true;
     resetSchedulingLag();
     const qint64 t = monotonicMs();
+    // The first runs of checks that share an interval are spread evenly across it, in config order, rather
+    // than fired in one burst at start-up; each then keeps its own phase.
+    QHash<qint64, qsizetype> sharing;
+    for (const auto &slot : m_slots)
+        ++sharing[slot->config.intervalMs];
+    QHash<qint64, qsizetype> placed;
     for (auto &slot : m_slots) {
-        // Spread the first runs a little so that thousands of checks do not fire in one burst.
-        const qint64 spread = qMin<qint64>(slot->config.intervalMs, 1000);
-        schedule(slot.get(), t + QRandomGenerator::global()->bounded(qMax<qint64>(spread, 1)));
+        const qint64 interval = qMax<qint64>(slot->config.intervalMs, 1);
+        const qsizetype k = placed[slot->config.intervalMs]++;
+        schedule(slot.get(), t + interval * k / sharing.value(slot->config.intervalMs));
     }
     armTimer();
     m_housekeeping.start();
@@ -303,7 +292,7 @@ void MonitorEngine::dropProbe(Slot *slot)
     delete probe;
     slot->running = false;
     --m_inFlight;
-    --m_inFlightPerHost[slot->host];
+    m_hostSlots.give(slot->host);
 }
 
 void MonitorEngine::runNow(const QString &checkKey)
@@ -404,7 +393,7 @@ void MonitorEngine::tryStart(Slot *slot)
     }
     if (slot->running)
         return; // never overlap itself; the next run is already scheduled
-    if (m_inFlight >= m_limits.maxInFlight || m_inFlightPerHost.value(slot->host) >= m_limits.maxInFlightPerHost) {
+    if (m_inFlight >= m_limits.maxInFlight || hostIsFull(slot)) {
         if (!slot->waiting) {
             slot->waiting = true;
             m_waiting << slot;
@@ -412,6 +401,11 @@ void MonitorEngine::tryStart(Slot *slot)
         return;
     }
     startProbe(slot);
+}
+
+bool MonitorEngine::hostIsFull(const Slot *slot) const
+{
+    return m_hostSlots.isFull(slot->host, HostSlots::limitOf(slot->config, m_limits.maxInFlightPerHost));
 }
 
 void MonitorEngine::startProbe(Slot *slot)
@@ -439,7 +433,7 @@ void MonitorEngine::startProbe(Slot *slot)
     slot->probe = probe;
     slot->running = true;
     ++m_inFlight;
-    ++m_inFlightPerHost[slot->host];
+    m_hostSlots.take(slot->host);
     probe->start();
 }
 
@@ -460,7 +454,7 @@ void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
     }
     slot->running = false;
     --m_inFlight;
-    --m_inFlightPerHost[slot->host];
+    m_hostSlots.give(slot->host);
     Slot *const outer = m_finishing;
     m_finishing = slot;
     const auto restore = qScopeGuard([this, outer] { m_finishing = outer; });
@@ -478,7 +472,7 @@ void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
     // Hand freed capacity to checks that were held back by the limits.
     for (qsizetype i = 0; i < m_waiting.size() && m_inFlight < m_limits.maxInFlight;) {
         Slot *waiting = m_waiting.at(i);
-        if (m_inFlightPerHost.value(waiting->host) >= m_limits.maxInFlightPerHost) {
+        if (hostIsFull(waiting)) {
             ++i;
             continue;
         }

@@ -3,6 +3,7 @@
 #include "acknowledgements.h"
 #include "calendar.h"
 #include "dependencygraph.h"
+#include "engine/hostslots.h"
 #include "flapping.h"
 #include "rowstate.h"
 #include "silences.h"
@@ -31,7 +32,8 @@ struct SchedulingLag {
     qint64 maxMs = 0;
 };
 
-// Limits that keep one slow host from starving the others.
+// Limits that keep one slow host from starving the others. Each check's own max_connections_per_host applies
+// too, under maxInFlightPerHost.
 struct SchedulerLimits {
     int maxInFlight = 512;
     int maxInFlightPerHost = 32;
@@ -110,6 +112,7 @@ private:
     void tryStart(Slot *slot);
     void dropProbe(Slot *slot);
     void startProbe(Slot *slot);
+    bool hostIsFull(const Slot *slot) const;
     void onProbeFinished(Slot *slot, const ProbeResult &result);
     void applyRows(Slot *slot, const QList<CheckRow> &rows);
     void setOffHours(Slot *slot, bool offHours);
@@ -131,7 +134,7 @@ private:
     std::vector<std::unique_ptr<Slot>> m_slots;
     std::multimap<qint64, Slot *> m_queue; // due time -> slot
     QList<Slot *> m_waiting;               // due, but over an in-flight limit
-    QHash<QString, int> m_inFlightPerHost;
+    HostSlots m_hostSlots;
     int m_inFlight = 0;
     QHash<QString, RowState> m_rows;
     QHash<QString, std::shared_ptr<Track>> m_tracks;
