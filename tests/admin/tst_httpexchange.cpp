@@ -109,7 +109,7 @@ void TestHttpExchange::requestIsWrittenAsGiven()
     QCOMPARE(r.status, 200);
     QCOMPARE(r.header("content-type"), QByteArray("application/json"));
     QCOMPARE(server.requests().size(), 1);
-    const RecordedRequest& seen = server.requests().first();
+    const RecordedRequest seen = server.requests().first(); // a copy: requests() returns a temporary list
     QCOMPARE(seen.method, QByteArray("POST"));
     QCOMPARE(seen.path, QByteArray("/api/orders/a%2Fb?x=1"));
     QCOMPARE(seen.body, QByteArray(R"({"action":"stop"})"));
