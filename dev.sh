@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # healthdeck developer entry point.
 #   ./dev.sh run       install what is missing, build, open the dashboard on the bundled demo
-#   ./dev.sh test      install what is missing, build, run every test
+#   ./dev.sh test      install what is missing, build, run every test: the suite, the suite again under ASan and
+#                      UBSan, and each fuzz target for 20 s (what CI runs); --quick runs the suite alone
+#   ./dev.sh fuzz [S]  build the libFuzzer targets and run each for S seconds (default 60)
 #   ./dev.sh build     install what is missing and build
 #   ./dev.sh package   install what is missing, build, and make build/package/healthdeck_<version>_amd64.deb
 #   ./dev.sh deps      only install what is missing
@@ -19,6 +21,7 @@ PACKAGES=(
     libyaml-cpp-dev libhiredis-dev qtkeychain-qt6-dev
     redis-server openssl tzdata fonts-dejavu-core
     python3 file desktop-file-utils appstream groff-base
+    clang-14 libclang-rt-14-dev
 )
 # Only the dashboard needs it: a Korean font for the trading backend's messages.
 RUN_PACKAGES=(fonts-nanum)
@@ -38,11 +41,40 @@ install_packages() {
 
 preset() { if [ "${CI:-}" = "true" ]; then echo ci; else echo default; fi; }
 
+# One compiler cache for every checkout and build folder of the tree: paths below it are hashed as relative ones.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+
 build() {
     install_packages
-    local p; p=$(preset)
+    local p=${1:-$(preset)}
     cmake --preset "$p" >/dev/null
     cmake --build --preset "$p"
+}
+
+# Each fuzz target: first the crash inputs kept in fuzz/regressions/<target> (each must now pass), then
+# $1 seconds of fuzzing from the seeds made from tests/data. A new crash input lands in fuzz/regressions/<target>.
+fuzz() {
+    local seconds=$1 failed=0
+    build fuzz
+    python3 fuzz/make_seeds.py . build-fuzz/seeds
+    python3 tests/setup/setup_closure.py --build build-fuzz --dev-sh dev.sh
+    for t in config conditions body resp; do
+        local bin=build-fuzz/fuzz/fuzz_$t
+        mkdir -p "build-fuzz/corpus/$t" "fuzz/regressions/$t"
+        if compgen -G "fuzz/regressions/$t/*" >/dev/null; then
+            "$bin" fuzz/regressions/$t/* >"build-fuzz/regressions-$t.log" 2>&1 \
+                || { echo "fuzz_$t: a kept regression input fails again (build-fuzz/regressions-$t.log)"; failed=1; }
+        fi
+        if "$bin" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" \
+            "build-fuzz/corpus/$t" "build-fuzz/seeds/$t" >"build-fuzz/fuzz-$t.log" 2>&1; then
+            echo "fuzz_$t: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "build-fuzz/fuzz-$t.log" | grep -o '[0-9]*$') runs in ${seconds} s, no finding"
+        else
+            echo "fuzz_$t: FOUND a crash, kept in fuzz/regressions/$t/ (build-fuzz/fuzz-$t.log):"
+            grep -m3 -E "ERROR|SUMMARY|runtime error" "build-fuzz/fuzz-$t.log" || tail -5 "build-fuzz/fuzz-$t.log"
+            failed=1
+        fi
+    done
+    return $failed
 }
 
 builddir() { if [ "$(preset)" = ci ]; then echo build-ci; else echo build; fi; }
@@ -57,6 +89,14 @@ run)
 test)
     build
     ctest --preset "$(preset)"
+    [ "${2:-}" = "--quick" ] && exit 0
+    build asan
+    python3 tests/setup/setup_closure.py --build build-asan --dev-sh dev.sh
+    ctest --preset asan
+    fuzz 20
+    ;;
+fuzz)
+    fuzz "${2:-60}"
     ;;
 build)
     build
@@ -73,7 +113,7 @@ packages)
     echo "${PACKAGES[@]}"
     ;;
 *)
-    echo "usage: ./dev.sh run|test|build|package|deps|packages" >&2
+    echo "usage: ./dev.sh run|test [--quick]|build|package|fuzz [SECONDS]|deps|packages" >&2
     exit 2
     ;;
 esac

@@ -178,11 +178,11 @@ void HttpProbe::prepare()
     } else if (!http.bearer.isEmpty()) {
         m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Bearer " + http.bearer.toUtf8() });
     }
-    for (const auto &[name, value] : http.headers) {
-        m_plainHeaders.removeIf([&name](const QPair<QByteArray, QByteArray> &header) {
-            return header.first.compare(name, Qt::CaseInsensitive) == 0;
+    for (const QPair<QByteArray, QByteArray> &configured : http.headers) {
+        m_plainHeaders.removeIf([&configured](const QPair<QByteArray, QByteArray> &header) {
+            return header.first.compare(configured.first, Qt::CaseInsensitive) == 0;
         });
-        m_plainHeaders.append({ name, value });
+        m_plainHeaders.append(configured);
     }
 }
 

@@ -33,14 +33,16 @@ def files_read_by_configure(build):
         sys.exit("setup_closure: build.ninja has no RERUN_CMAKE edge; is %s a Ninja build?" % build)
     for token in m.group(1).replace("$\n", " ").split():
         found.add(token.replace("$ ", " ").replace("$:", ":"))
-    # The programs configure found and the build runs (compiler, archiver, pkg-config, ccache). Libraries count
-    # only where a command line links them: a FindX module may cache an optional library that nothing uses.
-    program = re.compile(r"^(CMAKE_[A-Z_]+|[A-Za-z0-9_]+_(EXECUTABLE|PROGRAM)):FILEPATH=(/.*)$")
+    # The programs configure runs or the build uses (compiler, archiver, pkg-config, ccache). Other tools CMake
+    # merely notes (llvm-ar, ld.lld beside clang) count only where a command line runs them, and libraries only
+    # where one links them: a FindX module may cache an optional library that nothing uses.
+    program = re.compile(r"^(CMAKE_C_COMPILER|CMAKE_CXX_COMPILER|CMAKE_MAKE_PROGRAM|CMAKE_AR|CMAKE_RANLIB"
+                         r"|PKG_CONFIG_EXECUTABLE|CCACHE_PROGRAM):FILEPATH=(/.*)$")
     with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as f:
         for line in f:
             m = program.match(line.strip())
             if m:
-                found.add(m.group(3))
+                found.add(m.group(2))
     return found
 
 
