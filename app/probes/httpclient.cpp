@@ -32,9 +32,6 @@ struct HttpConnection {
 
 namespace {
 
-// Bounds that keep a hostile server from making the client buffer without end.
-constexpr qsizetype maxHeadBytes = 64 * 1024;
-constexpr qsizetype maxChunkLineBytes = 1024;
 constexpr qsizetype readChunkBytes = 64 * 1024;
 
 bool isIdempotent(const QByteArray &method)
@@ -56,35 +53,6 @@ bool isClosedError(int error)
 QString errnoText(int error)
 {
     return qt_error_string(error);
-}
-
-// The start of what the server sent, printable, for an error detail.
-QString preview(const QByteArray &bytes)
-{
-    QByteArray shown = bytes.left(40);
-    for (char &c : shown) {
-        if (uchar(c) < 0x20 || uchar(c) > 0x7e)
-            c = '.';
-    }
-    return QString::fromLatin1(shown);
-}
-
-// A header name compared as HTTP does, without case; the length test first, as most names differ in it.
-bool isHeader(QByteArrayView name, QByteArrayView wanted)
-{
-    return name.size() == wanted.size() && name.compare(wanted, Qt::CaseInsensitive) == 0;
-}
-
-bool hasToken(QByteArrayView list, QByteArrayView token)
-{
-    while (!list.isEmpty()) {
-        const qsizetype comma = list.indexOf(',');
-        const QByteArrayView part = comma < 0 ? list : list.first(comma);
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-        list = comma < 0 ? QByteArrayView() : list.sliced(comma + 1);
-    }
-    return false;
 }
 
 socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage *storage)
@@ -116,7 +84,7 @@ socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage
 QByteArray HttpResponse::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {
-        if (isHeader(key, name))
+        if (httpHeaderIs(key, name))
             return value;
     }
     return {};
@@ -389,6 +357,7 @@ HttpCall::HttpCall(HttpClient *client, const HttpRequest &request, QObject *pare
     , m_client(client)
     , m_request(request)
 {
+    m_parser.reset(m_request.method == "HEAD", m_request.bodyCap);
 }
 
 HttpCall::~HttpCall()
@@ -409,18 +378,11 @@ void HttpCall::abort()
 void HttpCall::resetExchange()
 {
     m_response = HttpResponse();
+    m_parser.reset(m_request.method == "HEAD", m_request.bodyCap);
     m_addresses.clear();
-    m_buffer.clear();
-    m_pos = 0;
     m_state = State::Resolving;
-    m_framing = Framing::None;
-    m_chunkState = ChunkState::Size;
-    m_remaining = 0;
-    m_headBytes = 0;
-    m_keepAlive = true;
     m_reused = false;
     m_resent = false;
-    m_gotBytes = false;
 }
 
 void HttpCall::start()
@@ -518,7 +480,7 @@ void HttpCall::sendRequest()
 {
     if (m_wire.isEmpty())
         m_wire = wireRequest();
-    m_state = State::StatusLine;
+    m_state = State::Receiving;
     m_response.requestSent = true;
     m_response.peerAddress = m_connection->peer;
     int error = 0;
@@ -542,9 +504,9 @@ QByteArray HttpCall::wireRequest() const
     out += m_request.method + ' ' + target + " HTTP/1.1\r\n";
     bool hasHost = false;
     for (const auto &[name, value] : m_request.headers) {
-        if (isHeader(name, "Content-Length"))
+        if (httpHeaderIs(name, "Content-Length"))
             continue;
-        hasHost = hasHost || isHeader(name, "Host");
+        hasHost = hasHost || httpHeaderIs(name, "Host");
         out += name + ": " + value + "\r\n";
     }
     if (!hasHost) {
@@ -563,20 +525,38 @@ QByteArray HttpCall::wireRequest() const
     return out;
 }
 
+HttpResponse HttpCall::response() const
+{
+    HttpResponse out = m_response;
+    out.status = m_parser.status();
+    out.headers = m_parser.headers();
+    out.body = m_parser.body();
+    return out;
+}
+
 void HttpCall::onData(const char *data, qsizetype size)
 {
-    if (!m_connection || m_state < State::StatusLine || m_state == State::Done)
+    if (!m_connection || m_state != State::Receiving)
         return;
-    m_gotBytes = true;
-    m_buffer.append(data, size);
-    if (!parse())
+    onParsed(m_parser.feed(QByteArrayView(data, size)));
+}
+
+void HttpCall::onParsed(HttpResponseParser::Result result)
+{
+    switch (result) {
+    case HttpResponseParser::Result::NeedMore:
         return;
-    // Keep only what is still to be parsed.
-    if (m_pos == m_buffer.size())
-        m_buffer.clear();
-    else
-        m_buffer.remove(0, m_pos);
-    m_pos = 0;
+    case HttpResponseParser::Result::Complete:
+        complete();
+        return;
+    case HttpResponseParser::Result::TooLarge:
+        m_response.bodyTooLarge = true;
+        end(false);
+        return;
+    case HttpResponseParser::Result::Malformed:
+        protocolError(m_parser.error());
+        return;
+    }
 }
 
 void HttpCall::onReadFailed(int error)
@@ -594,300 +574,33 @@ void HttpCall::onClosed()
 {
     if (!m_connection || m_state == State::Done)
         return;
-    if (m_state == State::Body && m_framing == Framing::UntilClose) {
-        m_keepAlive = false;
-        complete();
+    if (m_state == State::Receiving && m_parser.closed() == HttpResponseParser::Result::Complete) {
+        complete(); // a body that ran until the close
         return;
     }
-    if (m_reused && !m_gotBytes && !m_resent) {
+    if (m_reused && !m_parser.receivedAny() && !m_resent) {
         // The server closed a pooled connection just as the request went out: it never
         // answered it, and the method is idempotent, so send it once more on a fresh one.
         m_resent = true;
         m_reused = false;
         detach(false);
         m_response = HttpResponse();
-        m_buffer.clear();
-        m_pos = 0;
+        m_parser.reset(m_request.method == "HEAD", m_request.bodyCap);
         openFresh();
         return;
     }
     fail(QNetworkReply::RemoteHostClosedError, QStringLiteral("connection closed"));
 }
 
-bool HttpCall::takeLine(QByteArrayView *line)
-{
-    const qsizetype end = m_buffer.indexOf('\n', m_pos);
-    if (end < 0)
-        return false;
-    qsizetype stop = end;
-    if (stop > m_pos && m_buffer.at(stop - 1) == '\r')
-        --stop;
-    *line = QByteArrayView(m_buffer).sliced(m_pos, stop - m_pos); // valid until m_buffer changes
-    m_headBytes += end + 1 - m_pos;
-    m_pos = end + 1;
-    return true;
-}
-
-bool HttpCall::parse()
-{
-    QByteArrayView line;
-    while (m_state != State::Done) {
-        switch (m_state) {
-        case State::StatusLine:
-            // Tolerate stray line ends before the status line.
-            while (m_pos < m_buffer.size() && (m_buffer.at(m_pos) == '\r' || m_buffer.at(m_pos) == '\n'))
-                ++m_pos;
-            if (m_buffer.size() - m_pos >= 5 && !QByteArrayView(m_buffer).sliced(m_pos, 5).startsWith("HTTP/")) {
-                protocolError(QStringLiteral("the status line does not start with HTTP/ (\"%1\")")
-                                  .arg(preview(m_buffer.mid(m_pos))));
-                return false;
-            }
-            if (!takeLine(&line)) {
-                if (m_buffer.size() - m_pos > maxHeadBytes) {
-                    protocolError(QStringLiteral("status line longer than %1 bytes").arg(maxHeadBytes));
-                    return false;
-                }
-                return true;
-            }
-            if (!parseStatusLine(line))
-                return false;
-            break;
-        case State::Headers:
-            if (!takeLine(&line)) {
-                if (m_headBytes + m_buffer.size() - m_pos > maxHeadBytes) {
-                    protocolError(QStringLiteral("response headers larger than %1 bytes").arg(maxHeadBytes));
-                    return false;
-                }
-                return true;
-            }
-            if (m_headBytes > maxHeadBytes) {
-                protocolError(QStringLiteral("response headers larger than %1 bytes").arg(maxHeadBytes));
-                return false;
-            }
-            if (!parseHeaderLine(line))
-                return false;
-            break;
-        case State::Body: {
-            const qsizetype before = m_pos;
-            const State state = m_state;
-            if (!parseBody())
-                return false;
-            if (m_state == state && m_pos == before)
-                return true; // needs more bytes
-            break;
-        }
-        default:
-            return true;
-        }
-    }
-    return false; // done: the exchange let go of its buffer and socket
-}
-
-bool HttpCall::parseStatusLine(QByteArrayView line)
-{
-    // HTTP/1.x SP 3DIGIT [SP reason]
-    const bool ok = line.size() >= 12 && line.startsWith("HTTP/1.") && std::isdigit(uchar(line.at(7)))
-        && line.at(8) == ' ' && std::isdigit(uchar(line.at(9))) && std::isdigit(uchar(line.at(10)))
-        && std::isdigit(uchar(line.at(11))) && (line.size() == 12 || line.at(12) == ' ');
-    if (!ok) {
-        protocolError(QStringLiteral("invalid status line \"%1\"").arg(preview(line.toByteArray())));
-        return false;
-    }
-    m_response.status = line.sliced(9, 3).toInt();
-    m_response.headers.clear();
-    m_response.headers.reserve(12);
-    m_keepAlive = line.at(7) != '0'; // HTTP/1.0 closes unless it says otherwise
-    m_state = State::Headers;
-    m_headBytes = line.size();
-    return true;
-}
-
-bool HttpCall::parseHeaderLine(QByteArrayView line)
-{
-    if (line.isEmpty())
-        return headersDone();
-    if (line.at(0) == ' ' || line.at(0) == '\t') {
-        // An obsolete folded continuation of the previous value.
-        if (m_response.headers.isEmpty()) {
-            protocolError(QStringLiteral("header continuation without a header"));
-            return false;
-        }
-        QByteArray &value = m_response.headers.last().second;
-        value += ' ';
-        value += line.trimmed();
-        return true;
-    }
-    const qsizetype colon = line.indexOf(':');
-    const QByteArrayView name = colon > 0 ? line.first(colon) : QByteArrayView();
-    if (name.isEmpty() || name.contains(' ') || name.contains('\t')) {
-        protocolError(QStringLiteral("malformed header line \"%1\"").arg(preview(line.toByteArray())));
-        return false;
-    }
-    m_response.headers.append({ name.toByteArray(), line.sliced(colon + 1).trimmed().toByteArray() });
-    return true;
-}
-
-bool HttpCall::headersDone()
-{
-    const int status = m_response.status;
-    if (status >= 100 && status < 200) {
-        // Interim answers (100 Continue, 103 Early Hints) precede the real one.
-        m_response.status = 0;
-        m_response.headers.clear();
-        m_state = State::StatusLine;
-        return true;
-    }
-    qint64 length = -1;
-    QByteArray transferEncoding;
-    for (const auto &[name, value] : std::as_const(m_response.headers)) {
-        if (isHeader(name, "Connection")) {
-            if (hasToken(value, "close"))
-                m_keepAlive = false;
-            else if (hasToken(value, "keep-alive"))
-                m_keepAlive = true;
-        } else if (isHeader(name, "Transfer-Encoding")) {
-            transferEncoding = value;
-        } else if (isHeader(name, "Content-Length")) {
-            bool ok = false;
-            const qint64 value64 = value.toLongLong(&ok);
-            if (!ok || value64 < 0 || (length >= 0 && length != value64)) {
-                protocolError(QStringLiteral("invalid Content-Length \"%1\"").arg(preview(value)));
-                return false;
-            }
-            length = value64;
-        }
-    }
-    for (const auto &[name, value] : std::as_const(m_request.headers)) {
-        if (isHeader(name, "Connection") && hasToken(value, "close"))
-            m_keepAlive = false;
-    }
-
-    m_state = State::Body;
-    if (m_request.method == "HEAD" || status == 204 || status == 304) {
-        m_framing = Framing::None;
-    } else if (!transferEncoding.isEmpty()) {
-        m_framing = transferEncoding.trimmed().toLower().endsWith("chunked") ? Framing::Chunked : Framing::UntilClose;
-        m_chunkState = ChunkState::Size;
-    } else if (length >= 0) {
-        m_framing = length == 0 ? Framing::None : Framing::Length;
-        m_remaining = length;
-        if (m_request.bodyCap > 0 && length > m_request.bodyCap) {
-            // Announced too large: stop before reading any of it.
-            m_response.bodyTooLarge = true;
-            end(false);
-            return false;
-        }
-    } else {
-        m_framing = Framing::UntilClose;
-    }
-    if (m_framing == Framing::UntilClose)
-        m_keepAlive = false;
-    if (m_framing == Framing::None) {
-        complete();
-        return false;
-    }
-    return true;
-}
-
-bool HttpCall::appendBody(const char *data, qsizetype size)
-{
-    const qint64 cap = m_request.bodyCap;
-    if (cap > 0 && m_response.body.size() + size > cap) {
-        // Past the cap: keep what fits and give up on the rest (and on the connection).
-        m_response.body.append(data, cap - m_response.body.size());
-        m_response.bodyTooLarge = true;
-        end(false);
-        return false;
-    }
-    m_response.body.append(data, size);
-    return true;
-}
-
-bool HttpCall::parseBody()
-{
-    const qsizetype pending = m_buffer.size() - m_pos;
-    switch (m_framing) {
-    case Framing::None:
-        complete();
-        return false;
-    case Framing::UntilClose:
-        if (!appendBody(m_buffer.constData() + m_pos, pending))
-            return false;
-        m_pos += pending;
-        return true;
-    case Framing::Length: {
-        const qsizetype take = qsizetype(qMin<qint64>(pending, m_remaining));
-        if (!appendBody(m_buffer.constData() + m_pos, take))
-            return false;
-        m_pos += take;
-        m_remaining -= take;
-        if (m_remaining == 0) {
-            complete();
-            return false;
-        }
-        return true;
-    }
-    case Framing::Chunked:
-        break;
-    }
-
-    QByteArrayView line;
-    switch (m_chunkState) {
-    case ChunkState::Size: {
-        if (!takeLine(&line)) {
-            if (pending > maxChunkLineBytes) {
-                protocolError(QStringLiteral("chunk size line longer than %1 bytes").arg(maxChunkLineBytes));
-                return false;
-            }
-            return true;
-        }
-        const qsizetype semicolon = line.indexOf(';'); // chunk extensions are ignored
-        const QByteArrayView digits = (semicolon >= 0 ? line.first(semicolon) : line).trimmed();
-        bool ok = false;
-        const qint64 size = digits.toLongLong(&ok, 16);
-        if (!ok || size < 0 || digits.isEmpty()) {
-            protocolError(QStringLiteral("invalid chunk size \"%1\"").arg(preview(line.toByteArray())));
-            return false;
-        }
-        m_remaining = size;
-        m_chunkState = size == 0 ? ChunkState::Trailer : ChunkState::Data;
-        return true;
-    }
-    case ChunkState::Data: {
-        const qsizetype take = qsizetype(qMin<qint64>(pending, m_remaining));
-        if (!appendBody(m_buffer.constData() + m_pos, take))
-            return false;
-        m_pos += take;
-        m_remaining -= take;
-        if (m_remaining == 0)
-            m_chunkState = ChunkState::DataEnd;
-        return true;
-    }
-    case ChunkState::DataEnd:
-        if (!takeLine(&line))
-            return true;
-        if (!line.isEmpty()) {
-            protocolError(QStringLiteral("chunk data longer than its size"));
-            return false;
-        }
-        m_chunkState = ChunkState::Size;
-        return true;
-    case ChunkState::Trailer:
-        if (!takeLine(&line))
-            return true;
-        if (line.isEmpty()) {
-            complete();
-            return false;
-        }
-        return true; // trailer fields are not reported
-    }
-    return true;
-}
-
 void HttpCall::complete()
 {
-    // Reuse only a connection whose answer ended exactly where the buffer ends.
-    const bool reusable = m_keepAlive && m_pos == m_buffer.size() && m_connection && m_connection->out.isEmpty();
+    // Reuse only a connection whose answer ended exactly where the bytes did, and whose request did not ask
+    // for it to close.
+    bool reusable = m_parser.keepAlive() && m_connection && m_connection->out.isEmpty();
+    for (const auto &[name, value] : std::as_const(m_request.headers)) {
+        if (httpHeaderIs(name, "Connection") && httpHasToken(value, "close"))
+            reusable = false;
+    }
     end(reusable);
 }
 
@@ -907,8 +620,6 @@ void HttpCall::end(bool reusable)
 {
     m_state = State::Done;
     detach(reusable);
-    m_buffer.clear();
-    m_pos = 0;
     if (m_starting) {
         // Never from inside send().
         QTimer::singleShot(0, this, &HttpCall::finished);

@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include "httpresponseparser.h"
+
 #include <memory>
 #include <unordered_map>
 
@@ -115,7 +117,8 @@ class HttpCall final : public QObject {
 public:
     ~HttpCall() override;
 
-    const HttpResponse &response() const { return m_response; }
+    // What came back so far: the parsed status, headers and body with the exchange's own facts.
+    HttpResponse response() const;
 
     // Stops at once and closes the connection; nothing is emitted afterwards.
     void abort();
@@ -125,9 +128,7 @@ Q_SIGNALS:
 
 private:
     friend class HttpClient;
-    enum class State { Resolving, Connecting, StatusLine, Headers, Body, Done };
-    enum class Framing { None, Length, Chunked, UntilClose };
-    enum class ChunkState { Size, Data, DataEnd, Trailer };
+    enum class State { Resolving, Connecting, Receiving, Done };
 
     HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
     void resetExchange(); // everything but the request
@@ -142,13 +143,7 @@ private:
     void onData(const char *data, qsizetype size);
     void onReadFailed(int error);
     void onClosed();
-    bool parse();
-    bool parseStatusLine(QByteArrayView line);
-    bool parseHeaderLine(QByteArrayView line);
-    bool headersDone();
-    bool parseBody();
-    bool appendBody(const char *data, qsizetype size);
-    bool takeLine(QByteArrayView *line);
+    void onParsed(HttpResponseParser::Result result);
     void complete();
     void fail(QNetworkReply::NetworkError error, const QString &text);
     void protocolError(const QString &what);
@@ -163,18 +158,11 @@ private:
     QList<QHostAddress> m_addresses;
     int m_lookupId = -1;
     HttpConnection *m_connection = nullptr; // owned by the client; valid while m_client is
-    HttpResponse m_response;
-    QByteArray m_buffer;
-    qsizetype m_pos = 0;
+    HttpResponse m_response; // all but status, headers and body, which m_parser holds
+    HttpResponseParser m_parser;
     State m_state = State::Resolving;
-    Framing m_framing = Framing::None;
-    ChunkState m_chunkState = ChunkState::Size;
-    qint64 m_remaining = 0;
-    qsizetype m_headBytes = 0;
-    bool m_keepAlive = true;
     bool m_reused = false;
     bool m_resent = false;
-    bool m_gotBytes = false;
     bool m_starting = false;
 };
 
