@@ -8,46 +8,10 @@
 
 namespace hd {
 
-namespace {
-
-constexpr qsizetype maxHeaderBytes = 64 * 1024;
-
-// Decodes a complete chunked body; false while more bytes are needed, or (with *bad set) when it is not chunked.
-bool decodeChunked(const QByteArray& raw, QByteArray* out, bool* bad)
-{
-    out->clear();
-    qsizetype pos = 0;
-    for (;;) {
-        const qsizetype eol = raw.indexOf("\r\n", pos);
-        if (eol < 0)
-            return false;
-        QByteArray sizeText = raw.mid(pos, eol - pos);
-        if (const qsizetype semi = sizeText.indexOf(';'); semi >= 0)
-            sizeText.truncate(semi); // chunk extensions
-        bool ok = false;
-        const qint64 size = sizeText.trimmed().toLongLong(&ok, 16);
-        if (!ok || size < 0) {
-            *bad = true;
-            return false;
-        }
-        pos = eol + 2;
-        if (size == 0) {
-            // Trailers end with an empty line.
-            return raw.indexOf("\r\n\r\n", pos - 2) >= 0 || raw.mid(pos).startsWith("\r\n");
-        }
-        if (raw.size() < pos + size + 2)
-            return false;
-        out->append(raw.constData() + pos, size);
-        pos += size + 2;
-    }
-}
-
-} // namespace
-
 QByteArray HttpExchangeResponse::header(const QByteArray& name) const
 {
     for (const auto& [key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
+        if (httpHeaderIs(key, name))
             return value;
     }
     return {};
@@ -57,7 +21,7 @@ QList<QByteArray> HttpExchangeResponse::headerValues(const QByteArray& name) con
 {
     QList<QByteArray> values;
     for (const auto& [key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
+        if (httpHeaderIs(key, name))
             values += value;
     }
     return values;
@@ -67,6 +31,7 @@ HttpExchange::HttpExchange(HttpExchangeRequest request, QObject* parent)
     : QObject(parent)
     , m_request(std::move(request))
 {
+    m_parser.reset(m_request.method.toUpper() == "HEAD", m_request.maxBodyBytes);
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         const int defaultPort = m_request.url.scheme().toLower() == u"https" ? 443 : 80;
@@ -178,114 +143,47 @@ void HttpExchange::onReadyRead()
 {
     if (m_finished || !m_socket)
         return;
-    m_buffer += m_socket->readAll();
-    if (parse())
-        finish();
+    onParsed(m_parser.feed(m_socket->readAll()));
 }
 
 void HttpExchange::onClosed(const QString& reason)
 {
     if (m_finished || !m_socket)
         return;
-    m_buffer += m_socket->readAll();
-    if (parse()) {
-        finish();
-        return;
-    }
-    if (m_finished) // parse() failed the exchange
-        return;
-    if (m_headersDone && m_mode == BodyMode::UntilClose) {
-        m_response.body = m_buffer;
-        finish();
+    HttpResponseParser::Result result = m_parser.feed(m_socket->readAll());
+    if (result == HttpResponseParser::Result::NeedMore)
+        result = m_parser.closed(); // completes a body that runs until the close
+    if (result != HttpResponseParser::Result::NeedMore) {
+        onParsed(result);
         return;
     }
     if (!m_response.requestWritten)
         fail(HttpExchangeResponse::Error::NotSent, reason);
     else
         fail(HttpExchangeResponse::Error::ConnectionLost,
-            (m_headersDone ? QStringLiteral("the answer was cut short: ") : QStringLiteral("no answer: ")) + reason);
+            (m_parser.headersDone() ? QStringLiteral("the answer was cut short: ") : QStringLiteral("no answer: "))
+                + reason);
 }
 
-bool HttpExchange::parse()
+void HttpExchange::onParsed(HttpResponseParser::Result result)
 {
-    while (!m_headersDone) {
-        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-        if (end < 0) {
-            if (m_buffer.size() > maxHeaderBytes)
-                fail(HttpExchangeResponse::Error::Malformed, QStringLiteral("the answer's headers are too long"));
-            else if (!m_buffer.isEmpty() && !QByteArray("HTTP/").startsWith(m_buffer.left(5)))
-                fail(HttpExchangeResponse::Error::Malformed, QStringLiteral("the answer is not HTTP"));
-            return false;
-        }
-        const QList<QByteArray> lines = m_buffer.left(end).split('\n');
-        m_buffer.remove(0, end + 4);
-        const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
-        bool ok = false;
-        const int status = statusLine.value(1).toInt(&ok);
-        if (!statusLine.first().startsWith("HTTP/1.") || !ok || status < 100 || status > 999) {
-            fail(HttpExchangeResponse::Error::Malformed, QStringLiteral("the answer is not HTTP"));
-            return false;
-        }
-        if (status < 200)
-            continue; // 100 Continue and other interim answers
-        m_response.status = status;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray line = lines.at(i).trimmed();
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0)
-                m_response.headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
-        }
-        m_headersDone = true;
-        const QByteArray length = m_response.header("Content-Length");
-        if (m_request.method.toUpper() == "HEAD" || status == 204 || status == 304) {
-            m_mode = BodyMode::None;
-        } else if (m_response.header("Transfer-Encoding").toLower().contains("chunked")) {
-            m_mode = BodyMode::Chunked;
-        } else if (!length.isEmpty()) {
-            m_mode = BodyMode::Length;
-            m_contentLength = length.toLongLong(&ok);
-            if (!ok || m_contentLength < 0) {
-                fail(HttpExchangeResponse::Error::Malformed, u"bad Content-Length: " + QString::fromLatin1(length));
-                return false;
-            }
-            if (m_contentLength > m_request.maxBodyBytes) {
-                fail(HttpExchangeResponse::Error::TooLarge,
-                    u"the answer is larger than " + QString::number(m_request.maxBodyBytes) + u" bytes");
-                return false;
-            }
-        } else {
-            m_mode = BodyMode::UntilClose;
-        }
-    }
-    if (m_buffer.size() > m_request.maxBodyBytes + 64 * 1024
-        || (m_mode != BodyMode::Chunked && m_buffer.size() > m_request.maxBodyBytes)) {
+    switch (result) {
+    case HttpResponseParser::Result::NeedMore:
+        return;
+    case HttpResponseParser::Result::Complete:
+        m_response.status = m_parser.status();
+        m_response.headers = m_parser.headers();
+        m_response.body = m_parser.takeBody();
+        finish();
+        return;
+    case HttpResponseParser::Result::TooLarge:
         fail(HttpExchangeResponse::Error::TooLarge,
             u"the answer is larger than " + QString::number(m_request.maxBodyBytes) + u" bytes");
-        return false;
+        return;
+    case HttpResponseParser::Result::Malformed:
+        fail(HttpExchangeResponse::Error::Malformed, u"the answer is not HTTP: " + m_parser.error());
+        return;
     }
-    switch (m_mode) {
-    case BodyMode::None:
-        return true;
-    case BodyMode::Length:
-        if (m_buffer.size() < m_contentLength)
-            return false;
-        m_response.body = m_buffer.left(m_contentLength);
-        return true;
-    case BodyMode::Chunked: {
-        bool bad = false;
-        QByteArray body;
-        if (decodeChunked(m_buffer, &body, &bad)) {
-            m_response.body = body;
-            return true;
-        }
-        if (bad)
-            fail(HttpExchangeResponse::Error::Malformed, QStringLiteral("bad chunked encoding"));
-        return false;
-    }
-    case BodyMode::UntilClose:
-        return false;
-    }
-    return false;
 }
 
 void HttpExchange::fail(HttpExchangeResponse::Error error, const QString& message)

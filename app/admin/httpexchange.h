@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "probes/httpresponseparser.h"
 
 #include <QByteArray>
 #include <QList>
@@ -68,20 +69,15 @@ private:
     void writeRequest();
     void onReadyRead();
     void onClosed(const QString& reason);
-    bool parse(); // true once the answer is complete
+    void onParsed(HttpResponseParser::Result result);
     void fail(HttpExchangeResponse::Error error, const QString& message);
     void finish();
-
-    enum class BodyMode { None, Length, Chunked, UntilClose };
 
     HttpExchangeRequest m_request;
     HttpExchangeResponse m_response;
     QTcpSocket* m_socket = nullptr;
     QTimer m_deadline;
-    QByteArray m_buffer;
-    bool m_headersDone = false;
-    BodyMode m_mode = BodyMode::None;
-    qint64 m_contentLength = 0;
+    HttpResponseParser m_parser; // reads the one answer
     bool m_finished = false;
 };
 
