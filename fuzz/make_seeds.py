@@ -42,3 +42,17 @@ for exchange in transcript["exchanges"]:
     raw = exchange.get("reply_raw")
     if raw:
         put("resp", b"\x03" + raw.encode("utf-8", "surrogateescape"))
+
+# HTTP responses: the hostile shapes the parser must take, and a real Prometheus answer.
+responses = [
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}",
+    b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nnot_\r\n5\r\nready\r\n0\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.0 200 OK\nX-Long: a\n b\n\nuntil close",
+    b"HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+]
+for path in glob.glob(os.path.join(data, "prometheus-2.42-*.txt")):
+    body = open(path, "rb").read()
+    responses.append(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+for r in responses:
+    put("http", b"\x05" + r)
