@@ -33,7 +33,9 @@ for dep in libqt6core6 libqt6widgets6 libqt6charts6 libhiredis0.14 libyaml-cpp0.
     grep -q "$dep" <<<"$depends" || fail "Depends lacks $dep (shlibdeps or the plugins): $depends"
 done
 [ "$(field Recommends)" = redis-server ] || fail "Recommends: $(field Recommends)"
-field Description | grep -q "as one dependency" || fail "the long description is missing"
+# Into a variable first: with pipefail, grep -q leaving early would fail dpkg-deb's write.
+description=$(field Description)
+grep -q "as one dependency" <<<"$description" || fail "the long description is missing: $description"
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
@@ -52,8 +54,8 @@ for f in "${expected[@]}"; do [ -s "$root/$f" ] || fail "the package does not in
 # Nothing beyond that list: no test, bench or build file leaks in.
 extra=$(cd "$root" && find . -type f | sed 's|^\./||' | sort | comm -23 - <(printf '%s\n' "${expected[@]}" | sort))
 [ -z "$extra" ] || fail "unexpected files in the package: $extra"
-file "$root/usr/bin/healthdeck" | grep -q "stripped" && ! file "$root/usr/bin/healthdeck" | grep -q "not stripped" \
-    || fail "the binary is not stripped"
+kind=$(file "$root/usr/bin/healthdeck")
+grep -q "stripped" <<<"$kind" && ! grep -q "not stripped" <<<"$kind" || fail "the binary is not stripped: $kind"
 
 desktop-file-validate "$root/usr/share/applications/$id.desktop" || fail "desktop-file-validate"
 desktop="$root/usr/share/applications/$id.desktop"
@@ -72,7 +74,7 @@ done
 
 hd="$root/usr/bin/healthdeck"
 [ "$("$hd" --version)" = "healthdeck $version" ] || fail "--version says: $("$hd" --version)"
-"$hd" --help | grep -q "healthdeck check" || fail "--help"
+grep -q "healthdeck check" <<<"$("$hd" --help)" || fail "--help"
 for cmd in check monitor admin demo; do
     "$hd" $cmd --help >"$work/help.txt" 2>&1 || fail "healthdeck $cmd --help exited $?"
     grep -q -- "--help" "$work/help.txt" || fail "healthdeck $cmd --help: $(cat "$work/help.txt")"
