@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 #include <algorithm>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
 #include <climits>
 
 namespace hd {
@@ -52,6 +54,48 @@ qsizetype firstNonUtf8Byte(const QByteArray& bytes)
 
 } // namespace
 
+namespace {
+
+// Where each document of a stream starts: its first node, or the document marker when it has none.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;
+
+    void OnDocumentStart(const YAML::Mark& mark) override
+    {
+        starts.push_back(mark);
+        m_fresh = true;
+    }
+    void OnDocumentEnd() override { }
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override
+    {
+        node(mark);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        node(mark);
+    }
+    void OnSequenceEnd() override { }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+    {
+        node(mark);
+    }
+    void OnMapEnd() override { }
+
+private:
+    void node(const YAML::Mark& mark)
+    {
+        if (m_fresh)
+            starts.back() = mark;
+        m_fresh = false;
+    }
+    bool m_fresh = false;
+};
+
+} // namespace
+
 std::optional<YAML::Node> YamlReader::parse()
 {
     if (const qsizetype bad = firstNonUtf8Byte(m_source); bad >= 0) {
@@ -61,9 +105,18 @@ std::optional<YAML::Node> YamlReader::parse()
                 .arg(uchar(m_source[bad]), 2, 16, QChar(u'0')));
         return std::nullopt;
     }
-    std::vector<YAML::Node> docs;
+    const std::string text = m_source.toStdString();
+    YAML::Node root;
+    DocumentStarts documents;
     try {
-        docs = YAML::LoadAll(m_source.toStdString());
+        // yaml-cpp 0.7's LoadAll() never returns on some malformed input (a stray ',' where a value should start,
+        // upstream issue #1040): its parser hands out the same empty document again and again, each one kept,
+        // until memory runs out. So Load() reads the first document, and a bounded pass of the event parser
+        // counts what follows it.
+        root = YAML::Load(text);
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        while (documents.starts.size() < 8 && parser.HandleNextDocument(documents)) { }
     } catch (const YAML::Exception& e) {
         const SourceLocation where
             = e.mark.is_null() ? SourceLocation { m_label, 1, 1 } : locationOfOffset(byteOffset(e.mark));
@@ -73,15 +126,28 @@ std::optional<YAML::Node> YamlReader::parse()
         error({ m_label, 1, 1 }, u"cannot read YAML: " + QString::fromLocal8Bit(e.what()));
         return std::nullopt;
     }
-    if (docs.size() > 1) {
-        error(at(docs[1]), QStringLiteral("a config file holds one YAML document; found a second one"));
+    const std::vector<YAML::Mark>& starts = documents.starts;
+    const auto stuck = std::adjacent_find(starts.cbegin(), starts.cend(),
+        [](const YAML::Mark& a, const YAML::Mark& b) { return a.pos == b.pos; });
+    if (stuck != starts.cend()) {
+        // A document that starts where the one before it did: yaml-cpp stuck on a token it cannot place.
+        const qsizetype offset = byteOffset(*stuck);
+        const SourceLocation where = locationOfOffset(offset);
+        error(where,
+            u"YAML syntax error: unexpected '" + QString::fromUtf8(m_source.mid(offset, 1)) + u'\''
+                + syntaxHint(where.line));
         return std::nullopt;
     }
-    if (docs.empty() || docs.front().IsNull()) {
+    if (starts.size() > 1) {
+        error(locationOfOffset(byteOffset(starts[1])),
+            QStringLiteral("a config file holds one YAML document; found a second one"));
+        return std::nullopt;
+    }
+    if (!root.IsDefined() || root.IsNull()) {
         error({ m_label, 1, 1 }, QStringLiteral("the config file is empty"));
         return std::nullopt;
     }
-    return docs.front();
+    return root;
 }
 
 // The two mistakes people make most, which yaml-cpp reports only vaguely.
