@@ -31,7 +31,10 @@ public:
     void reset();
 
 private:
+    void setReaderError();
+
     redisReader *m_reader = nullptr;
+    qint64 m_refusedElements = 0; // the count of an array refused as too large; the reader's privdata
     QString m_error;
 };
 

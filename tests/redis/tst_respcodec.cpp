@@ -152,6 +152,9 @@ void TestRespCodec::reportsProtocolErrors_data()
     QTest::newRow("garbage after a good reply") << QByteArray("+OK\r\n\x01\x02\x03\r\n") << 1;
     QTest::newRow("RESP3 map") << QByteArray("%1\r\n$1\r\na\r\n:1\r\n") << 0;
     QTest::newRow("nesting deeper than hiredis allows") << QByteArray("*1\r\n").repeated(9) + ":1\r\n" << 0;
+    // hiredis 0.14 would allocate the element table (6 GB) on reading the header; found by fuzz_resp.
+    QTest::newRow("array header of 795 million elements") << QByteArray("*1\r\n*795345900\r\n$1") << 0;
+    QTest::newRow("negative array length below -1") << QByteArray("*-5\r\n") << 0;
 }
 
 void TestRespCodec::reportsProtocolErrors()
@@ -163,6 +166,10 @@ void TestRespCodec::reportsProtocolErrors()
     const QList<RedisReply> replies = decoder.feed(raw);
     QVERIFY(decoder.hasError());
     QVERIFY(!decoder.errorString().isEmpty());
+    if (raw.contains("795345900"))
+        QCOMPARE(decoder.errorString(),
+            QStringLiteral("the server sent an array of 795345900 elements; more than 1048576 is not a reply "
+                           "healthdeck reads"));
     QCOMPARE(replies.size(), repliesBefore);
     // A failed decoder stays failed: the stream cannot be resynchronised.
     QVERIFY(decoder.feed("+OK\r\n").isEmpty());
