@@ -7,6 +7,7 @@
 
 #include "core/duration.h"
 #include "engine/configwatcher.h"
+#include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
 #include "store/historystore.h"
 
@@ -86,17 +87,14 @@ int runMonitorCommand(int argc, char *argv[])
     engine.setConfig(*config);
 
     // An event is printed only after its commit, so kill -9 loses nothing printed.
-    int outstanding = 0;
+    HistoryRecorder recorder(&engine, &store);
     bool stopping = false;
     const auto finishIfDone = [&] {
-        if (stopping && outstanding == 0)
+        if (stopping && recorder.outstanding() == 0)
             app.quit();
     };
-    QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [&](const StateChange &change) {
-        ++outstanding;
-        const StateEvent event = change.toEvent();
-        store.writeEvent(event, &app, [&, event](const WriteResult &result) {
-            --outstanding;
+    QObject::connect(&recorder, &HistoryRecorder::eventCommitted, &app,
+        [&](const StateEvent &event, const WriteResult &result) {
             if (!result.ok)
                 printErr(u"healthdeck monitor: could not record an event: " + result.error);
             const QByteArray line = monitorLine(event);
@@ -104,16 +102,6 @@ int runMonitorCommand(int argc, char *argv[])
             std::fflush(stdout);
             finishIfDone();
         });
-    });
-    QObject::connect(&engine, &MonitorEngine::rowsUpdated, &app, [&](const QList<RowState> &rows) {
-        QList<Sample> samples;
-        for (const RowState &row : rows) {
-            if (row.freshResult)
-                samples << Sample { row.lastResult.toMSecsSinceEpoch(), row.key, row.rawStatus, row.latencyMs };
-        }
-        if (!samples.isEmpty())
-            store.addSamples(samples);
-    });
 
     const auto shutdown = [&] {
         if (stopping)

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "store/historystore.h"
+
+#include <QObject>
+
+namespace hd {
+
+class MonitorEngine;
+
+// Records what an engine sees into a history store: each state change as an event, committed (and synced)
+// before eventCommitted() announces it, and each fresh result as a latency sample, batched by the store.
+// `healthdeck monitor` prints its JSON lines from eventCommitted(), so a kill -9 loses nothing it printed.
+class HistoryRecorder final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HistoryRecorder)
+public:
+    HistoryRecorder(MonitorEngine *engine, HistoryStore *store, QObject *parent = nullptr);
+
+    // State changes handed to the store and not yet committed.
+    int outstanding() const { return m_outstanding; }
+
+Q_SIGNALS:
+    void eventCommitted(const hd::StateEvent &event, const hd::WriteResult &result);
+
+private:
+    HistoryStore *m_store;
+    int m_outstanding = 0;
+};
+
+} // namespace hd
