@@ -1,6 +1,7 @@
 #include "monitorbridge.h"
 
 #include "engine/configwatcher.h"
+#include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
 #include "store/historystore.h"
 
@@ -25,21 +26,8 @@ MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
         connect(m_engine, &MonitorEngine::rowsRemoved, this, &MonitorBridge::rowsRemoved);
         connect(m_engine, &MonitorEngine::stateChanged, this, &MonitorBridge::stateChanged);
         connect(m_engine, &MonitorEngine::configApplied, this, &MonitorBridge::configApplied);
-        if (!m_store)
-            return;
-        HistoryStore *store = m_store;
-        connect(m_engine, &MonitorEngine::stateChanged, m_engine, [store](const StateChange &change) {
-            store->writeEvent(change.toEvent());
-        });
-        connect(m_engine, &MonitorEngine::rowsUpdated, m_engine, [store](const QList<RowState> &rows) {
-            QList<Sample> samples;
-            for (const RowState &row : rows) {
-                if (row.freshResult)
-                    samples << Sample { row.lastResult.toMSecsSinceEpoch(), row.key, row.rawStatus, row.latencyMs };
-            }
-            if (!samples.isEmpty())
-                store->addSamples(samples);
-        });
+        if (m_store)
+            new HistoryRecorder(m_engine, m_store, m_engine); // the same recording as healthdeck monitor
     }, Qt::BlockingQueuedConnection);
 }
 
