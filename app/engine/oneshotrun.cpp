@@ -87,18 +87,18 @@ void OneShotRun::onProbeFinished(int index, const ProbeResult &result)
         return;
     m_results[index] = result;
     const QString &key = m_hostKeys.at(index);
-    // The freed slot goes to the next check of the same host, if one waits.
-    const auto waiting = m_waiting.find(key);
-    if (waiting != m_waiting.end() && !waiting->isEmpty()) {
-        const int next = waiting->takeFirst();
-        if (--m_pending == 0)
-            finish();
-        else
-            startProbe(next);
-        return;
-    }
     m_slots.give(key);
-    if (--m_pending == 0)
+    --m_pending;
+    // The freed slot goes to the checks of the same host that wait, in order, as far as their own caps allow.
+    // A probe that finishes inside start() comes back through here; the queue is read afresh each time.
+    const auto waiting = m_waiting.find(key);
+    while (waiting != m_waiting.end() && !waiting->isEmpty()
+        && !m_slots.isFull(key, HostSlots::limitOf(m_checks.at(waiting->first()), INT_MAX))) {
+        const int next = waiting->takeFirst();
+        m_slots.take(key);
+        startProbe(next);
+    }
+    if (m_pending == 0)
         finish();
 }
 
