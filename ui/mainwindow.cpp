@@ -42,7 +42,11 @@
 // The application icon lives in the resources library, linked statically.
 static void initIconResources()
 {
-    Q_INIT_RESOURCE(resources);
+    static const bool done = [] {
+        Q_INIT_RESOURCE(resources);
+        return true;
+    }();
+    Q_UNUSED(done);
 }
 
 namespace hd {

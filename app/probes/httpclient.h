@@ -119,6 +119,8 @@ public:
 
     // What came back so far: the parsed status, headers and body with the exchange's own facts.
     HttpResponse response() const;
+    // The address the request went to; empty before a connection.
+    const QString &peerAddress() const { return m_response.peerAddress; }
 
     // Stops at once and closes the connection; nothing is emitted afterwards.
     void abort();

@@ -491,8 +491,8 @@ void HttpProbe::finish(ProbeResult result)
         return;
     m_done = true;
     m_deadline.stop();
-    if (m_call && !m_call->response().peerAddress.isEmpty())
-        m_ip = m_call->response().peerAddress;
+    if (m_call && !m_call->peerAddress().isEmpty())
+        m_ip = m_call->peerAddress();
     releaseReply();
     releaseCall();
     result.latencyMs = elapsedMs(m_clock);
