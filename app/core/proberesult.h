@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
+#include <QMap>
 #include <QPair>
 #include <QString>
 #include <optional>
@@ -50,6 +51,10 @@ struct ProbeResult {
     // and each row is judged on its own.
     QString item;
     QList<ProbeResult> items;
+
+    // One series of a `prometheus:` query (an entry of items): [VALUE] and [LABELS].name.
+    std::optional<double> seriesValue;
+    QMap<QString, QString> seriesLabels; // __name__ included when the series has one
 
     bool completed() const { return outcome == Outcome::Completed; }
 };
