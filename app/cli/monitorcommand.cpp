@@ -7,6 +7,7 @@
 
 #include "core/duration.h"
 #include "engine/configwatcher.h"
+#include "metrics/metricsexporter.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
 #include "store/historystore.h"
@@ -15,6 +16,7 @@
 #include <QCoreApplication>
 #include <QTimer>
 #include <cstdio>
+#include <memory>
 
 namespace hd {
 
@@ -53,7 +55,10 @@ int runMonitorCommand(int argc, char *argv[])
                                          QStringLiteral("D"));
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
                                         QStringLiteral("FILE"));
-    parser.addOptions({ configOpt, durationOpt, historyOpt });
+    const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
+        QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). Off by default."),
+        QStringLiteral("ADDR"));
+    parser.addOptions({ configOpt, durationOpt, historyOpt, metricsOpt });
     if (const auto exitCode = parseCommandLine(parser, "monitor",
             QStringLiteral("Poll continuously and print one JSON line per state change.")))
         return *exitCode;
@@ -86,6 +91,17 @@ int runMonitorCommand(int argc, char *argv[])
     MonitorEngine engine;
     engine.setConfig(*config);
 
+    std::unique_ptr<MetricsExporter> metrics;
+    if (parser.isSet(metricsOpt)) {
+        metrics = std::make_unique<MetricsExporter>(&engine);
+        QString why;
+        if (!metrics->listen(parser.value(metricsOpt), &why)) {
+            printErr(u"healthdeck monitor: --metrics-listen: " + why);
+            return 2;
+        }
+        printErr(u"healthdeck monitor: serving metrics at http://" + metrics->address() + u"/metrics");
+    }
+
     // An event is printed only after its commit, so kill -9 loses nothing printed.
     HistoryRecorder recorder(&engine, &store);
     bool stopping = false;
@@ -95,8 +111,11 @@ int runMonitorCommand(int argc, char *argv[])
     };
     QObject::connect(&recorder, &HistoryRecorder::eventCommitted, &app,
         [&](const StateEvent &event, const WriteResult &result) {
-            if (!result.ok)
+            if (!result.ok) {
                 printErr(u"healthdeck monitor: could not record an event: " + result.error);
+                if (metrics)
+                    metrics->metrics().noteHistoryWriteError();
+            }
             const QByteArray line = monitorLine(event);
             std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fflush(stdout);

@@ -72,13 +72,21 @@ struct ExecProbeConfig {
     QString workingDirectory;
 };
 
+// A PromQL instant query. The request itself goes out as an http probe (CheckConfig::http holds
+// GET URL/api/v1/query?query=...), with the same headers, auth and TLS settings.
+struct PrometheusProbeConfig {
+    QUrl url;       // the Prometheus server, as written
+    QString query;
+    bool emptyOk = false; // `empty: ok`: a query that returns no series is ok rather than down
+};
+
 struct ConditionSpec {
     QString expression;
     bool warn = false; // "- warn: ..." failing makes the check degraded, not down
     SourceLocation where;
 };
 
-enum class ProbeKind { Http, Redis, Tcp, File, Exec };
+enum class ProbeKind { Http, Redis, Tcp, File, Exec, Prometheus };
 
 struct CheckConfig {
     QString service;
@@ -99,6 +107,7 @@ struct CheckConfig {
     TcpProbeConfig tcp;
     FileProbeConfig file;
     ExecProbeConfig exec;
+    PrometheusProbeConfig prometheus;
     QList<ConditionSpec> conditions;
     SourceLocation where;
 

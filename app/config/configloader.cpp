@@ -49,7 +49,7 @@ QString lineOf(const SourceLocation& where)
 
 const QStringList& probeKeys()
 {
-    static const QStringList k = keys("http redis tcp file exec");
+    static const QStringList k = keys("http redis tcp file exec prometheus");
     return k;
 }
 
@@ -418,7 +418,7 @@ private:
     void parseCheck(const YAML::Node& node, ServiceConfig& svc, QHash<QString, SourceLocation>& names)
     {
         static const QStringList k = keys("name tags interval timeout failure_threshold success_threshold severity "
-                                          "active conditions max_connections_per_host")
+                                          "active conditions max_connections_per_host empty")
             + probeKeys();
         const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("a check"), k);
         if (!f)
@@ -459,7 +459,7 @@ private:
         if (const YamlField* conditions = f->find(u"conditions"))
             parseConditions(*conditions, c);
 
-        const QString kinds = QStringLiteral("http, redis, tcp, file or exec");
+        const QString kinds = QStringLiteral("http, redis, tcp, file, exec or prometheus");
         if (const YamlField* probe
             = exactlyOne(*f, probeKeys(), u"a check needs exactly one probe: " + kinds + u"; found none",
                 u"a check needs exactly one probe: " + kinds)) {
@@ -471,8 +471,21 @@ private:
                 parseTcp(*probe, c);
             else if (probe->name == u"file")
                 parseFile(*probe, c);
+            else if (probe->name == u"prometheus")
+                parsePrometheus(*probe, c);
             else
                 parseExec(*probe, c);
+        }
+        if (const YamlField* empty = f->find(u"empty")) {
+            const QString value = m_yaml.string(*empty).value_or(QString()).trimmed();
+            if (c.kind != ProbeKind::Prometheus)
+                m_yaml.error(m_yaml.at(empty->key), QStringLiteral("'empty' applies to prometheus checks only"));
+            else if (value == u"ok" || value == u"down")
+                c.prometheus.emptyOk = value == u"ok";
+            else
+                m_yaml.error(m_yaml.atKeyOrValue(*empty),
+                    u"bad 'empty' " + YamlReader::describe(empty->value)
+                        + u": use down (the default) or ok, for what a query with no series means");
         }
         svc.checks += c;
     }
@@ -545,7 +558,14 @@ private:
             else
                 h.body = m_yaml.string(*body).value_or(QString()).toUtf8();
         }
-        if (const YamlField* auth = f->find(u"auth")) {
+        parseAuthAndTls(*f, h);
+        h.maxRedirects = m_yaml.integer(*f, u"max_redirects", 0, 100).value_or(h.maxRedirects);
+        h.maxBodyBytes = m_yaml.size(*f, u"max_body").value_or(h.maxBodyBytes);
+    }
+
+    void parseAuthAndTls(const YamlFields& f, HttpProbeConfig& h)
+    {
+        if (const YamlField* auth = f.find(u"auth")) {
             static const QStringList authKeys = keys("bearer basic");
             if (const auto a = m_yaml.map(*auth, QStringLiteral("'auth'"), authKeys)) {
                 if (const YamlField* which = exactlyOne(*a, authKeys, QStringLiteral("'auth' needs bearer or basic"),
@@ -557,10 +577,43 @@ private:
                 }
             }
         }
-        if (const YamlField* tls = f->find(u"tls"))
+        if (const YamlField* tls = f.find(u"tls"))
             parseTls(*tls, h.tls);
-        h.maxRedirects = m_yaml.integer(*f, u"max_redirects", 0, 100).value_or(h.maxRedirects);
+    }
+
+    // prometheus: { url, query, headers, auth, tls, max_body }: an instant query, sent as
+    // GET URL/api/v1/query?query=... by the http probe.
+    void parsePrometheus(const YamlField& field, CheckConfig& c)
+    {
+        static const QStringList k = keys("url query headers auth tls max_body");
+        c.kind = ProbeKind::Prometheus;
+        HttpProbeConfig& h = c.http;
+        h.maxBodyBytes = m_cfg.defaults.maxBodyBytes;
+        h.maxRedirects = 0;
+        const auto f = m_yaml.map(field, QStringLiteral("'prometheus'"), k);
+        if (!f)
+            return;
+        if (const YamlField* url = f->find(u"url"))
+            c.prometheus.url = httpUrl(*url, QStringLiteral("a prometheus check needs the server's url")).value_or(QUrl());
+        else
+            m_yaml.error(f->owner, QStringLiteral("a prometheus check needs the server's url"));
+        c.prometheus.query
+            = required(*f, u"query", QStringLiteral("a prometheus check needs a query, such as 'up{job=\"trading\"}'"))
+                  .value_or(QString())
+                  .trimmed();
+        if (const YamlField* headers = f->find(u"headers"))
+            parseHeaders(*headers, h);
+        parseAuthAndTls(*f, h);
         h.maxBodyBytes = m_yaml.size(*f, u"max_body").value_or(h.maxBodyBytes);
+        if (c.prometheus.url.isValid()) {
+            QUrl api = c.prometheus.url;
+            QString path = api.path();
+            while (path.endsWith(u'/'))
+                path.chop(1);
+            api.setPath(path + QStringLiteral("/api/v1/query"));
+            api.setQuery(u"query=" + QString::fromLatin1(QUrl::toPercentEncoding(c.prometheus.query)), QUrl::StrictMode);
+            h.url = api;
+        }
     }
 
     std::optional<QByteArray> method(const YamlField& field)

@@ -45,18 +45,27 @@ QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &ev
                               const QDateTime &now, const MemoryLookup &memory)
 {
     QList<CheckRow> rows;
+    // A Redis pattern gives a row per key, a Prometheus query a row per series; an item without a name (a
+    // series without labels) is the check's own row.
     const bool isPattern = check.kind == ProbeKind::Redis && check.redis.mode == RedisProbeConfig::Mode::Pattern;
-    if (isPattern && result.completed()) {
-        for (const ProbeResult &keyResult : result.items) {
-            CheckRow row = baseRow(check, keyResult);
-            row.item = keyResult.item;
-            row.key = check.key() + u'/' + keyResult.item;
+    const bool isQuery = check.kind == ProbeKind::Prometheus;
+    if ((isPattern || isQuery) && result.completed()) {
+        for (const ProbeResult &itemResult : result.items) {
+            CheckRow row = baseRow(check, itemResult);
+            row.item = itemResult.item;
+            if (!row.item.isEmpty())
+                row.key = check.key() + u'/' + itemResult.item;
             appendJudged(rows, row, evaluator, now, memory);
         }
         if (rows.isEmpty()) {
             CheckRow row = baseRow(check, result);
-            row.status = Status::Stale;
-            row.detail = u"no key matches " + check.redis.key;
+            if (isPattern) {
+                row.status = Status::Stale;
+                row.detail = u"no key matches " + check.redis.key;
+            } else {
+                row.status = check.prometheus.emptyOk ? Status::Ok : Status::Down;
+                row.detail = QStringLiteral("query returned no series");
+            }
             row.evaluation.status = row.status;
             row.evaluation.detail = row.detail;
             rows << row;

@@ -5,7 +5,8 @@ namespace hd {
 QString HostSlots::keyOf(const CheckConfig &check)
 {
     switch (check.kind) {
-    case ProbeKind::Http: {
+    case ProbeKind::Http:
+    case ProbeKind::Prometheus: {
         const QUrl &url = check.http.url;
         return u"http " + url.host() + u':' + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
     }

@@ -3,6 +3,7 @@
 #include "probes/execprobe.h"
 #include "probes/fileprobe.h"
 #include "probes/httpprobe.h"
+#include "probes/prometheusprobe.h"
 #include "probes/tcpprobe.h"
 #include "redis/redisprobe.h"
 #include "redis/redispool.h"
@@ -43,6 +44,9 @@ Probe *ProbeFactory::create(const CheckConfig &check, QObject *parent)
         return new FileProbe(check, parent);
     case ProbeKind::Exec:
         return new ExecProbe(check, m_maxBodyBytes, parent);
+    case ProbeKind::Prometheus:
+        return new PrometheusProbe(check, networkFor(check.http.tls),
+                                   check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);
     }
     return nullptr;
 }
