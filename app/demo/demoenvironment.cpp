@@ -34,6 +34,8 @@ bool DemoEnvironment::start()
         m_error = u"the demo backend did not start: " + m_backend->errorString();
         return false;
     }
+    // The trading API's /metrics reports its Redis as the private redis-server is: up, killed, or never started.
+    m_backend->tradingApi()->setRedisProbe([this] { return m_redis && m_redis->isRunning(); });
     qputenv("DEMO_TRADING_API", m_backend->baseUrl(QStringLiteral("trading-api")).toString().toUtf8());
     qputenv("DEMO_PORTAL", m_backend->baseUrl(QStringLiteral("portal")).toString().toUtf8());
     qputenv("DEMO_ANALYTICS", m_backend->baseUrl(QStringLiteral("analytics")).toString().toUtf8());

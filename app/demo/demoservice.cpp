@@ -406,6 +406,7 @@ void DemoService::park(QHttpServerResponder&& responder, const DemoReply* reply,
 
 void DemoService::logRequest(const QHttpServerRequest& request)
 {
+    ++m_requestTotal;
     DemoRequest entry;
     entry.time = QDateTime::currentDateTimeUtc();
     entry.method = methodName(request.method());

@@ -86,6 +86,7 @@ public:
 
     // The request log (newest last, bounded). Control routes are not logged.
     QList<DemoRequest> requests() const { return m_requests; }
+    qint64 requestTotal() const { return m_requestTotal; } // every request served since start, control routes aside
     QList<DemoRequest> requests(const QString& path) const;
     void clearRequests();
 
@@ -145,6 +146,7 @@ private:
     std::map<quint64, Pending> m_pending;
     quint64 m_nextPendingId = 0;
     QList<DemoRequest> m_requests;
+    qint64 m_requestTotal = 0;
 
     bool m_databaseDown = false;
     int m_latencyMs = 0;

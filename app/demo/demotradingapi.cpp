@@ -134,6 +134,7 @@ DemoTradingApi::DemoTradingApi(QObject* parent)
                 503);
         return DemoReply::json({ { QStringLiteral("status"), QStringLiteral("ready") } });
     });
+    addRoute(Method::Get, QStringLiteral("/metrics"), [this](const QHttpServerRequest&) { return metrics(); });
     addRoute(Method::Get, QStringLiteral("/health/live"), [](const QHttpServerRequest&) {
         return DemoReply::json({ { QStringLiteral("status"), QStringLiteral("alive") },
             { QStringLiteral("timestamp"), isoTime(QDateTime::currentDateTimeUtc()) } });
@@ -711,6 +712,50 @@ DemoReply DemoTradingApi::health() const
             { QStringLiteral("uptime_seconds"), uptimeMs() / 1000 },
         },
         dbDown ? 503 : 200);
+}
+
+// The seed's Prometheus metrics (text format 0.0.4): a status gauge and a duration histogram per check, and a
+// request counter. The redis check follows the demo's own redis-server.
+DemoReply DemoTradingApi::metrics()
+{
+    static const QList<double> bounds { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0 };
+    const bool dbUp = !isDatabaseDown();
+    const bool redisUp = !m_redisUp || m_redisUp();
+    const QList<std::tuple<QString, bool, double>> checks {
+        { QStringLiteral("database"), dbUp, dbUp ? simulatedMs(8, 40) / 1000.0 : 3.0 },
+        { QStringLiteral("redis"), redisUp, redisUp ? simulatedMs(2, 15) / 1000.0 : 1.0 },
+        { QStringLiteral("scheduler"), m_schedulerRunning, 0.0001 },
+    };
+    QByteArray out;
+    out += "# HELP messenger_health_check_status Health check status (1 = healthy, 0 = unhealthy)\n"
+           "# TYPE messenger_health_check_status gauge\n";
+    for (const auto &[name, up, seconds] : checks)
+        out += "messenger_health_check_status{check=\"" + name.toUtf8() + "\"} " + (up ? "1" : "0") + "\n";
+    out += "# HELP messenger_health_check_duration_seconds Health check duration\n"
+           "# TYPE messenger_health_check_duration_seconds histogram\n";
+    for (const auto &[name, up, seconds] : checks) {
+        CheckHistogram &h = m_checkDurations[name];
+        h.buckets.resize(bounds.size() + 1);
+        for (qsizetype i = 0; i < bounds.size(); ++i)
+            h.buckets[i] += seconds <= bounds[i] ? 1 : 0;
+        h.buckets.last() += 1;
+        h.sum += seconds;
+        ++h.count;
+        const QByteArray label = "check=\"" + name.toUtf8() + '"';
+        for (qsizetype i = 0; i <= bounds.size(); ++i) {
+            const QByteArray le = i < bounds.size() ? QByteArray::number(bounds[i]) : QByteArrayLiteral("+Inf");
+            out += "messenger_health_check_duration_seconds_bucket{" + label + ",le=\"" + le + "\"} "
+                + QByteArray::number(h.buckets[i]) + '\n';
+        }
+        out += "messenger_health_check_duration_seconds_sum{" + label + "} " + QByteArray::number(h.sum, 'g', 12) + '\n';
+        out += "messenger_health_check_duration_seconds_count{" + label + "} " + QByteArray::number(h.count) + '\n';
+    }
+    out += "# HELP messenger_requests_total Requests served\n"
+           "# TYPE messenger_requests_total counter\n"
+           "messenger_requests_total " + QByteArray::number(requestTotal()) + '\n';
+    DemoReply reply = DemoReply::text(out);
+    reply.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+    return reply;
 }
 
 DemoReply DemoTradingApi::detailedHealth() const

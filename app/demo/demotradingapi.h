@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "demo/demoservice.h"
 
 #include <QDateTime>
@@ -58,6 +60,10 @@ public:
 
     void resetFaults() override; // also clears the bad body and the Telegram failure
 
+    // Whether the service's Redis answers, as GET /metrics reports it (messenger_health_check_status{check="redis"}).
+    // The demo environment asks its private redis-server; without a probe Redis counts as up.
+    void setRedisProbe(std::function<bool()> probe) { m_redisUp = std::move(probe); }
+
     // Telegram.
     int telegramTestCount() const { return m_telegramTests; } // messages "sent"
     void setTelegramFailing(bool failing);
@@ -105,6 +111,7 @@ private:
     DemoReply exchangeMetadata() const;
     DemoReply health() const;
     DemoReply detailedHealth() const;
+    DemoReply metrics();
 
     Job* job(const QString& type);
     const Job* job(const QString& type) const;
@@ -120,6 +127,14 @@ private:
     int m_logins = 0;
     int m_failedLogins = 0;
     QHash<QString, int> m_actionCounts;
+    std::function<bool()> m_redisUp;
+    // GET /metrics: each scrape runs the three checks once and adds their durations to a histogram.
+    struct CheckHistogram {
+        QList<qint64> buckets; // cumulative counts, one per kMetricBuckets bound, then +Inf
+        double sum = 0;
+        qint64 count = 0;
+    };
+    QMap<QString, CheckHistogram> m_checkDurations;
 
     QList<Job> m_jobs;
     bool m_schedulerRunning = false;
