@@ -1,5 +1,7 @@
 #include "monitorbridge.h"
 
+#include "metrics/metricsexporter.h"
+
 #include "engine/configwatcher.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
@@ -51,6 +53,20 @@ void MonitorBridge::post(std::function<void(MonitorEngine &)> work)
         if (m_engine)
             work(*m_engine);
     }, Qt::QueuedConnection);
+}
+
+void MonitorBridge::serveMetrics(const QString &address)
+{
+    post([this, address](MonitorEngine &engine) {
+        auto *exporter = new MetricsExporter(&engine, &engine); // lives and dies with the engine, on its thread
+        QString error;
+        if (!exporter->listen(address, &error)) {
+            delete exporter;
+            Q_EMIT metricsServing(QString(), error);
+            return;
+        }
+        Q_EMIT metricsServing(exporter->address(), QString());
+    });
 }
 
 void MonitorBridge::watchConfig(const QString &path)

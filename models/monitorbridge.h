@@ -42,6 +42,9 @@ public:
     // Silences the services, groups or tags named; recorded in the history. The id arrives as silenced().
     void silence(const OperatorSilence &silence);
     void setBatchIntervalMs(int ms); // test seam, see MonitorEngine
+    // Serves Prometheus metrics of the engine's rows at http://ADDRESS/metrics, as `monitor --metrics-listen`
+    // does; metricsServing() tells where, or why not.
+    void serveMetrics(const QString &address);
 
     QThread *engineThread() { return &m_thread; }
 
@@ -54,6 +57,7 @@ Q_SIGNALS:
     void configFailed(const QStringList &errors);
     void acknowledged(const QString &checkKey, bool accepted);
     void silenced(const QString &id, const hd::OperatorSilence &silence);
+    void metricsServing(const QString &address, const QString &error); // address empty on error
 
 private:
     void post(std::function<void(MonitorEngine &)> work);

@@ -12,6 +12,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QSettings>
 #include <QStandardPaths>
 #include <cstdio>
 #include <memory>
@@ -46,7 +47,11 @@ int runDashboard(int argc, char *argv[], bool demo)
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions."));
-    parser.addOptions({ configOpt, historyOpt, readOnlyOpt });
+    const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
+        QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). "
+                       "Without it, the setting metrics/listen applies; off by default."),
+        QStringLiteral("ADDR"));
+    parser.addOptions({ configOpt, historyOpt, readOnlyOpt, metricsOpt });
     if (demo)
         parser.addPositionalArgument(QStringLiteral("demo"), QStringLiteral("Open the bundled demo."));
     parser.process(app);
@@ -110,6 +115,18 @@ int runDashboard(int argc, char *argv[], bool demo)
             panel->setService(service);
     });
     bridge.watchConfig(path);
+    const QString metricsAddress = parser.isSet(metricsOpt)
+        ? parser.value(metricsOpt)
+        : QSettings().value(QStringLiteral("metrics/listen")).toString().trimmed();
+    if (!metricsAddress.isEmpty()) {
+        QObject::connect(&bridge, &MonitorBridge::metricsServing, &window, [](const QString &address, const QString &error) {
+            if (address.isEmpty())
+                printErr(u"healthdeck: metrics not served: " + error);
+            else
+                printErr(u"healthdeck: serving metrics at http://" + address + u"/metrics");
+        });
+        bridge.serveMetrics(metricsAddress);
+    }
     window.show();
     return app.exec();
 }
