@@ -4,9 +4,11 @@
 // measured in the same run against the same server. See bench/README.md.
 //
 //   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--rounds N] [--blackbox-seconds S] [--changing-bodies]
+//                [--metrics-listen ADDR]   (serve /metrics as `monitor --metrics-listen` does, scraped every second)
 //   monitor_load --serve      (the target server, started as a child process)
 
 #include "config/configloader.h"
+#include "metrics/metricsexporter.h"
 #include "monitor/monitorengine.h"
 
 #include "benchutil.h"
@@ -24,6 +26,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTimer>
 
 #include <algorithm>
@@ -32,6 +35,8 @@
 #include <sched.h>
 #include <unistd.h>
 #include <vector>
+
+using namespace Qt::StringLiterals;
 
 using namespace hd;
 using hdbench::cpuSeconds;
@@ -167,7 +172,7 @@ struct EngineRun {
 // The engine under test, kept across rounds: stopped while wrk runs, so that the two never share the core.
 class EngineUnderTest {
 public:
-    EngineUnderTest(TargetServer &server, int checks)
+    EngineUnderTest(TargetServer &server, int checks, const QString &metricsAddress)
         : m_server(server)
     {
         const ConfigLoadResult loaded = loadConfigString(loadConfigYaml(checks, server.port),
@@ -182,6 +187,39 @@ public:
             for (const RowState &row : rows)
                 m_notOk += row.freshResult && row.rawStatus != Status::Ok;
         });
+        if (!metricsAddress.isEmpty()) {
+            // Scraped once a second by curl in a child process, so that only serving the scrape is counted here.
+            m_metrics = std::make_unique<MetricsExporter>(&m_engine);
+            QString why;
+            if (!m_metrics->listen(metricsAddress, &why)) {
+                std::fprintf(stderr, "--metrics-listen: %s\n", qPrintable(why));
+                std::exit(1);
+            }
+            m_scrapeLog.open();
+            m_scraper.start(QStringLiteral("sh"),
+                { QStringLiteral("-c"),
+                    u"while :; do curl -s -o /dev/null -w '%{size_download}\\n' http://"_s + m_metrics->address()
+                        + u"/metrics >> \"$0\"; sleep 1; done"_s,
+                    m_scrapeLog.fileName() });
+        }
+    }
+
+    ~EngineUnderTest()
+    {
+        if (m_scraper.state() != QProcess::NotRunning) {
+            m_scraper.kill();
+            m_scraper.waitForFinished(2000);
+        }
+    }
+
+    // Scrapes served so far and the size of the last one, in bytes.
+    std::pair<int, qint64> scrapes()
+    {
+        QFile log(m_scrapeLog.fileName());
+        if (!log.open(QIODevice::ReadOnly))
+            return { 0, 0 };
+        const QList<QByteArray> lines = log.readAll().trimmed().split('\n');
+        return { lines.first().isEmpty() ? 0 : int(lines.size()), lines.last().toLongLong() };
     }
 
     // Runs the engine for warmUpMs (connections open, every check runs a few times), then measures it for seconds.
@@ -211,6 +249,9 @@ private:
     TargetServer &m_server;
     MonitorEngine m_engine;
     qint64 m_notOk = 0;
+    std::unique_ptr<MetricsExporter> m_metrics;
+    QProcess m_scraper;
+    QTemporaryFile m_scrapeLog;
 };
 
 struct ChildRun {
@@ -329,6 +370,8 @@ int main(int argc, char **argv)
         QStringLiteral("n"), QStringLiteral("4") });
     parser.addOption({ QStringLiteral("blackbox-seconds"), QStringLiteral("Blackbox exporter run."),
         QStringLiteral("s"), QStringLiteral("30") });
+    parser.addOption({ QStringLiteral("metrics-listen"),
+        QStringLiteral("Serve /metrics here while measuring, scraped every second (needs curl)."), QStringLiteral("addr") });
     parser.process(app);
     const bool changingBodies = parser.isSet(QStringLiteral("changing-bodies"));
     if (parser.isSet(QStringLiteral("serve")))
@@ -351,7 +394,7 @@ int main(int argc, char **argv)
     const int rounds = qMax(1, parser.value(QStringLiteral("rounds")).toInt());
     const int roundSeconds = qMax(1, seconds / rounds);
     const int wrkRoundSeconds = parser.value(QStringLiteral("wrk-seconds")).toInt() / rounds;
-    EngineUnderTest underTest(server, checks);
+    EngineUnderTest underTest(server, checks, parser.value(QStringLiteral("metrics-listen")));
     EngineRun engine;
     ChildRun wrk;
     wrk.cpu = 0;
@@ -396,6 +439,10 @@ int main(int argc, char **argv)
         100.0 * engine.cpu / engine.wall, perCheckUs, static_cast<long long>(engine.down),
         double(engine.rssKb) / 1024.0, static_cast<long long>(engine.lag.p99Ms),
         static_cast<long long>(engine.lag.maxMs), serverCpuEngine);
+    if (parser.isSet(QStringLiteral("metrics-listen"))) {
+        const auto [count, bytes] = underTest.scrapes();
+        std::printf("metrics: served %d scrapes of /metrics, the last %lld bytes\n", count, static_cast<long long>(bytes));
+    }
     double wrkPerRequestUs = 0;
     if (wrk.cpu >= 0 && wrk.requests > 0) {
         wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;
