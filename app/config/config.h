@@ -80,13 +80,29 @@ struct PrometheusProbeConfig {
     bool emptyOk = false; // `empty: ok`: a query that returns no series is ok rather than down
 };
 
+// An Alertmanager to read firing alerts from (`sources: - alertmanager:`). It becomes the service `name` with
+// the check `api` (and `watchdog` when one is named); each firing alert becomes a row of its own.
+struct AlertmanagerSourceConfig {
+    QString name;
+    QUrl url;
+    QStringList filter;                                          // matchers, as Alertmanager takes them
+    QStringList serviceLabels { QStringLiteral("service"), QStringLiteral("job") }; // the first present names the row's service
+    QStringList checkLabels { QStringLiteral("alertname") };
+    QString groupLabel;                                          // empty: the source's name is the group
+    QMap<QString, Status> severity { { QStringLiteral("critical"), Status::Down },
+        { QStringLiteral("warning"), Status::Degraded }, { QStringLiteral("info"), Status::Ok } };
+    qint64 ackExpiryMs = 2 * 3600 * 1000;
+    QStringList ackMatchers { QStringLiteral("alertname"), QStringLiteral("service"), QStringLiteral("instance") };
+    QString watchdog; // an alert that must always be firing; empty: none
+};
+
 struct ConditionSpec {
     QString expression;
     bool warn = false; // "- warn: ..." failing makes the check degraded, not down
     SourceLocation where;
 };
 
-enum class ProbeKind { Http, Redis, Tcp, File, Exec, Prometheus };
+enum class ProbeKind { Http, Redis, Tcp, File, Exec, Prometheus, Alertmanager };
 
 struct CheckConfig {
     QString service;
@@ -108,6 +124,7 @@ struct CheckConfig {
     FileProbeConfig file;
     ExecProbeConfig exec;
     PrometheusProbeConfig prometheus;
+    AlertmanagerSourceConfig alertmanager; // kind Alertmanager: the source this check reads
     QList<ConditionSpec> conditions;
     SourceLocation where;
 

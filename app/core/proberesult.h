@@ -8,9 +8,31 @@
 #include <QMap>
 #include <QPair>
 #include <QString>
+#include <QStringList>
+#include <memory>
 #include <optional>
 
 namespace hd {
+
+// One firing alert of an `alertmanager:` source, as its API reported it (an entry of ProbeResult::items).
+struct AlertFacts {
+    QString source;      // the source's name
+    QString fingerprint;
+    QString service;     // from the source's map: the first of its service labels present
+    QString check;       // alertname, or the map's check label
+    QString instance;
+    QString group;
+    QString severity;    // the severity label as written
+    QString summary;     // summary or description annotation
+    QString generatorUrl;
+    QDateTime startsAt;
+    QMap<QString, QString> labels;
+    QStringList silencedBy;  // silence ids
+    QString silence;         // "by AUTHOR until TIME: COMMENT", when the silence could be read
+    QStringList inhibitedBy; // fingerprints
+    bool stale = false;      // the source could not be read; this is the alert as last seen
+    QString staleReason;
+};
 
 // What one run of one probe saw, before any judgement. Probes fill it; the
 // evaluator (health/) turns it into a status. Value type: copied freely.
@@ -55,6 +77,8 @@ struct ProbeResult {
     // One series of a `prometheus:` query (an entry of items): [VALUE] and [LABELS].name.
     std::optional<double> seriesValue;
     QMap<QString, QString> seriesLabels; // __name__ included when the series has one
+
+    std::shared_ptr<const AlertFacts> alert; // set on the items of an alertmanager source
 
     bool completed() const { return outcome == Outcome::Completed; }
 };

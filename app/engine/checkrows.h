@@ -13,6 +13,7 @@ struct CheckRow {
     QString service;
     QString check;
     QString item;
+    QString group; // an alert's group; empty: the service's
     Status status = Status::Starting;
     Severity severity = Severity::Critical;
     double latencyMs = 0;

@@ -6,7 +6,8 @@ QString HostSlots::keyOf(const CheckConfig &check)
 {
     switch (check.kind) {
     case ProbeKind::Http:
-    case ProbeKind::Prometheus: {
+    case ProbeKind::Prometheus:
+    case ProbeKind::Alertmanager: {
         const QUrl &url = check.http.url;
         return u"http " + url.host() + u':' + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
     }

@@ -6,6 +6,7 @@
 #include "probes/prometheusprobe.h"
 #include "probes/tcpprobe.h"
 #include "redis/redisprobe.h"
+#include "sources/alertmanagerprobe.h"
 #include "redis/redispool.h"
 
 namespace hd {
@@ -44,6 +45,9 @@ Probe *ProbeFactory::create(const CheckConfig &check, QObject *parent)
         return new FileProbe(check, parent);
     case ProbeKind::Exec:
         return new ExecProbe(check, m_maxBodyBytes, parent);
+    case ProbeKind::Alertmanager:
+        return new AlertmanagerProbe(check, networkFor(check.http.tls),
+                                     check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);
     case ProbeKind::Prometheus:
         return new PrometheusProbe(check, networkFor(check.http.tls),
                                    check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <tuple>
 
+using namespace Qt::StringLiterals;
+
 namespace hd {
 
 namespace {
@@ -508,7 +510,7 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
         row.service = r.service;
         row.check = r.check;
         row.item = r.item;
-        row.group = slot->group;
+        row.group = r.group.isEmpty() ? slot->group : r.group;
         row.tags = slot->config.tags;
         row.severity = r.severity;
         row.counts = r.counts;
@@ -526,7 +528,7 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
         row.result = r.result;
         if (tr.changed || isNew)
             row.since = at;
-        if (isNew || impactInputs() != inputsBefore)
+        if (isNew || impactInputs() != inputsBefore || r.result.alert) // an alert's inhibition may change alone
             m_impactStale = true;
         m_acks.onStatus(r.key, row.status);
         markDirty(r.key);
@@ -539,6 +541,16 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
     QStringList removed;
     for (const QString &key : std::as_const(slot->rowKeys)) {
         if (!keys.contains(key)) {
+            // A resolved alert leaves the matrix, and its end goes to the history like any recovery.
+            const auto gone = m_rows.constFind(key);
+            if (gone != m_rows.constEnd() && gone->result.alert && gone->status != Status::Ok) {
+                RowState resolved = *gone;
+                resolved.status = Status::Ok;
+                resolved.rawStatus = Status::Ok;
+                resolved.detail = QStringLiteral("resolved");
+                m_changes.push_back(
+                    PendingChange { resolved, gone->status, Status::Ok, FlapDetector::Change::None, at, monotonicMs() });
+            }
             m_rows.remove(key);
             m_impactStale = true;
             m_tracks.remove(key);
@@ -599,8 +611,18 @@ void MonitorEngine::recomputeImpact()
             *it = worst(*it, row.status);
     }
     m_impact = m_graph.impact(serviceStatus);
+    QHash<QString, QString> alertServices; // fingerprint -> service, for "inhibited by"
+    for (const RowState &row : std::as_const(m_rows)) {
+        if (row.result.alert)
+            alertServices.insert(row.result.alert->fingerprint, row.service);
+    }
     for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
-        const QString by = m_impact.rootOf(it->service);
+        QString by = m_impact.rootOf(it->service);
+        if (by.isEmpty() && it->result.alert && !it->result.alert->inhibitedBy.isEmpty()) {
+            // Inhibited in Alertmanager: impacted by the service of the alert that inhibits it.
+            const QString fingerprint = it->result.alert->inhibitedBy.first();
+            by = alertServices.value(fingerprint, u"alert "_s + fingerprint);
+        }
         if (by != it->impactedBy) {
             it->impactedBy = by;
             it->impacted = !by.isEmpty();
@@ -614,6 +636,15 @@ void MonitorEngine::refreshOverlays(RowState &row, const QDateTime &at)
     row.acknowledged = m_acks.isAcknowledged(row.key, at);
     QString reason;
     row.silenced = m_silences.isSilenced(row.service, row.group, row.tags, at, &reason);
+    if (!row.silenced && row.result.alert && !row.result.alert->silencedBy.isEmpty()) {
+        // Silenced in Alertmanager: the silence's author, end and comment when they could be read.
+        row.silenced = true;
+        const AlertFacts &alert = *row.result.alert;
+        if (alert.silence.isEmpty())
+            reason = u"silenced in Alertmanager ("_s + alert.silencedBy.join(u", ") + u')';
+        else
+            reason = u"silenced in Alertmanager "_s + alert.silence;
+    }
     row.silenceReason = row.silenced ? reason : QString();
 }
 
