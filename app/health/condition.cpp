@@ -770,6 +770,8 @@ bool isNumericSide(const QString &side)
 
 QString selectorError(const QString &side)
 {
+    if (const auto call = healthdeckCall(side); call && !call->error.isEmpty())
+        return {}; // the call's own error says more
     const QString inner = innerPlaceholder(side);
     if (!inner.contains(QLatin1String("[METRIC]"), Qt::CaseInsensitive))
         return {};
