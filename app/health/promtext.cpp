@@ -728,6 +728,29 @@ private:
 
 // ---- OpenMetrics 1.0, strict: what the OpenMetrics test suite demands ----
 
+// The state of OpenMetrics reading: the family being read, and its label set being read.
+struct OmMetric { // one label set of the current family
+    QString key;
+    bool bucket = false;
+    double lastLe = 0;
+    double lastBucket = 0;
+    bool hasInf = false;
+    double infValue = 0;
+    bool negativeBucket = false;
+    std::optional<double> count;
+    std::optional<double> sum;
+};
+struct OmFamily {
+    qsizetype index = -1;
+    QString name;
+    MetricType type = MetricType::Unknown;
+    QList<QString> sampleNames; // what the family's samples may be called
+    bool typeSet = false, helpSet = false, unitSet = false, hasSamples = false;
+    std::optional<OmMetric> metric;
+    QSet<QString> finishedMetrics;
+    QHash<QString, std::optional<double>> seriesTimestamps;
+};
+
 class OpenMetricsParser : ParserBase {
 public:
     OpenMetricsParser(Bytes input, Exposition &out)
@@ -777,28 +800,6 @@ public:
     }
 
 private:
-    struct Metric { // one label set of the current family
-        QString key;
-        bool bucket = false;
-        double lastLe = 0;
-        double lastBucket = 0;
-        bool hasInf = false;
-        double infValue = 0;
-        bool negativeBucket = false;
-        std::optional<double> count;
-        std::optional<double> sum;
-    };
-    struct Current {
-        qsizetype index = -1;
-        QString name;
-        MetricType type = MetricType::Unknown;
-        QList<QString> sampleNames; // what the family's samples may be called
-        bool typeSet = false, helpSet = false, unitSet = false, hasSamples = false;
-        std::optional<Metric> metric;
-        QSet<QString> finishedMetrics;
-        QHash<QString, std::optional<double>> seriesTimestamps;
-    };
-
     static QList<QString> sampleNames(const QString &name, MetricType type)
     {
         const auto with = [&](std::initializer_list<const char16_t *> suffixes) {
@@ -838,7 +839,7 @@ private:
         if (m_claimed.contains(name))
             return fail(u"metric family " + name + u" appears twice or clashes with an earlier one");
         m_out.families.append(Family { name, MetricType::Unknown, {}, {} });
-        m_current = Current {};
+        m_current = OmFamily {};
         m_current.index = m_out.families.size() - 1;
         m_current.name = name;
         m_current.sampleNames = { name };
@@ -855,7 +856,7 @@ private:
 
     bool finishMetric()
     {
-        const Metric &m = *m_current.metric;
+        const OmMetric &m = *m_current.metric;
         const MetricType type = m_current.type;
         if (type != MetricType::Histogram && type != MetricType::GaugeHistogram)
             return true;
@@ -1160,7 +1161,7 @@ private:
         const auto nonNegative = [&] {
             return (std::isnan(v) || v < 0) ? fail(s.name + u" must not be negative or NaN") : true;
         };
-        Metric &m = *m_current.metric;
+        OmMetric &m = *m_current.metric;
         switch (type) {
         case MetricType::Counter:
             return suffix == u"_total" ? nonNegative() : true;
@@ -1216,7 +1217,7 @@ private:
         return true;
     }
 
-    Current m_current;
+    OmFamily m_current;
     QHash<QString, qsizetype> m_claimed;
 };
 
@@ -1305,14 +1306,15 @@ bool isValidLabelName(QStringView name)
     return legacyName(name.toUtf8().toStdString(), false);
 }
 
-QString escapeLabelValue(QStringView value)
+// Backslash, new-line and (in label values) the double quote, escaped as both formats read them.
+static QString escaped(QStringView text, bool quotes)
 {
     QString out;
-    out.reserve(value.size());
-    for (const QChar c : value) {
+    out.reserve(text.size());
+    for (const QChar c : text) {
         if (c == u'\\')
             out += u"\\\\";
-        else if (c == u'"')
+        else if (c == u'"' && quotes)
             out += u"\\\"";
         else if (c == u'\n')
             out += u"\\n";
@@ -1322,19 +1324,14 @@ QString escapeLabelValue(QStringView value)
     return out;
 }
 
+QString escapeLabelValue(QStringView value)
+{
+    return escaped(value, true);
+}
+
 QString escapeHelp(QStringView help)
 {
-    QString out;
-    out.reserve(help.size());
-    for (const QChar c : help) {
-        if (c == u'\\')
-            out += u"\\\\";
-        else if (c == u'\n')
-            out += u"\\n";
-        else
-            out += c;
-    }
-    return out;
+    return escaped(help, false);
 }
 
 QString formatValue(double value)
