@@ -58,7 +58,7 @@ fuzz() {
     build fuzz
     python3 fuzz/make_seeds.py . build-fuzz/seeds
     python3 tests/setup/setup_closure.py --build build-fuzz --dev-sh dev.sh
-    for t in config conditions body resp http; do
+    for t in config conditions body resp http promtext; do
         local bin=build-fuzz/fuzz/fuzz_$t
         mkdir -p "build-fuzz/corpus/$t" "fuzz/regressions/$t"
         if compgen -G "fuzz/regressions/$t/*" >/dev/null; then

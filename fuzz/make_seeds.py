@@ -3,6 +3,7 @@
 
 usage: make_seeds.py SOURCE_DIR OUT_DIR
 """
+import base64
 import glob
 import hashlib
 import json
@@ -36,6 +37,24 @@ for extra in ["age([BODY].last_activity) < 60s\n{\"last_activity\":\"2026-09-21T
 
 for path in glob.glob(os.path.join(data, "*.json")) + glob.glob(os.path.join(data, "*.txt")):
     put("body", b"\x00" + open(path, "rb").read())
+
+# Prometheus text: the first byte picks the format (bit 0: OpenMetrics) and the name scheme (bit 1: legacy).
+prometheus = os.path.join(data, "prometheus")
+for path in glob.glob(os.path.join(prometheus, "*.txt")):
+    body = open(path, "rb").read()
+    put("promtext", b"\x00" + body)
+    put("body", b"\x02" + body)
+expfmt = json.load(open(os.path.join(prometheus, "expfmt-text-parse-cases.json")))
+for case in expfmt["valid"] + expfmt["errors"]:
+    raw = base64.b64decode(case["input_base64"]) if "input_base64" in case else case["input"].encode()
+    put("promtext", b"\x00" + raw)
+    put("promtext", b"\x02" + raw)
+for case in json.load(open(os.path.join(prometheus, "openmetrics-parser-tests.json")))["cases"]:
+    put("promtext", b"\x01" + case["input"].encode())
+for extra in ['[METRIC].messenger_health_check_status{check="redis"} == 1\nmessenger_health_check_status{check="redis"} 0\n',
+              'rate([METRIC].requests_total{method="GET"}) > 0\n# TYPE requests counter\nrequests_total{method="GET"} 5\n',
+              'delta([METRIC].a_total, 5m) > 0\na_total 3\n']:
+    put("conditions", extra)
 
 transcript = json.load(open(os.path.join(data, "redis-7.0.15-resp-transcript.json")))
 for exchange in transcript["exchanges"]:

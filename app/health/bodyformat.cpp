@@ -58,6 +58,7 @@ struct Found {
     QString word; // the body's own wording, quoted when the HTTP status contradicts it
     QString detail;
     QList<HealthItem> items;
+    std::shared_ptr<const prom::Exposition> metrics;
 };
 
 bool inList(std::span<const QStringView> list, QStringView word, Qt::CaseSensitivity cs = Qt::CaseInsensitive)
@@ -363,6 +364,46 @@ constexpr TextFormat kTextFormats[] = {
     { u"seed", plainWord },
 };
 
+// Prometheus text: `x_health_check_status{check="redis"} 0` is one sub-check per check, as Actuator's components.
+// Without such a family the body is still Prometheus text, and having parsed it is all it says: ok.
+std::optional<BodyVerdict> prometheus(const QByteArray& body, const QByteArray& contentType, int httpStatus, Found& f)
+{
+    const bool declared = prom::isExpositionContentType(contentType);
+    if (!declared && !body.contains("# TYPE ") && !body.contains("# HELP "))
+        return std::nullopt;
+    auto metrics = std::make_shared<prom::Exposition>(prom::parse(body, prom::formatOf(contentType, body)));
+    if (!metrics->ok() || (!declared && metrics->samples.isEmpty()))
+        return std::nullopt;
+    f.format = QStringLiteral("prometheus");
+    for (const prom::Sample& sample : std::as_const(metrics->samples)) {
+        if (!sample.name.endsWith(u"_health_check_status"))
+            continue;
+        const auto check = std::find_if(sample.labels.begin(), sample.labels.end(),
+                                        [](const auto& label) { return label.first == u"check"; });
+        if (check == sample.labels.end())
+            continue;
+        HealthItem item { check->second, Status::Unknown, QString() };
+        if (sample.value == 1)
+            item.status = Status::Ok;
+        else if (sample.value == 0)
+            item.status = Status::Down;
+        else
+            item.detail = u"value " + prom::formatValue(sample.value);
+        // One row per check: the same check in two families (or with other labels) keeps the worse status.
+        const auto same = std::find_if(f.items.begin(), f.items.end(), [&](const HealthItem& i) { return i.name == item.name; });
+        if (same == f.items.end())
+            f.items.append(item);
+        else if (worst(same->status, item.status) != same->status)
+            *same = item;
+    }
+    if (f.items.isEmpty()) {
+        // No sub-checks: as for a body in no known format, the HTTP status decides.
+        return BodyVerdict { f.format, httpStatus >= 400 ? Status::Down : Status::Ok, QString(), {}, std::move(metrics) };
+    }
+    f.metrics = std::move(metrics);
+    return std::nullopt;
+}
+
 QString summary(const QList<HealthItem>& items)
 {
     QStringList names;
@@ -397,7 +438,7 @@ BodyVerdict finish(Found f, int httpStatus)
         f.detail = f.detail.isEmpty() ? contradiction : contradiction + u": " + f.detail;
         f.status = Status::Down;
     }
-    return { f.format, f.status, f.detail, f.items };
+    return { f.format, f.status, f.detail, f.items, std::move(f.metrics) };
 }
 
 } // namespace
@@ -435,6 +476,12 @@ BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType,
     const QStringView trimmed = QStringView(text).trimmed();
     if (utf8.hasError() || trimmed.isEmpty())
         return {};
+    if (Found f; prom::isExpositionContentType(contentType)) {
+        if (auto verdict = prometheus(body, contentType, httpStatus, f))
+            return *verdict;
+        if (!f.format.isEmpty())
+            return finish(std::move(f), httpStatus);
+    }
     for (const TextFormat& format : kTextFormats) {
         Found f;
         if (format.recognize(trimmed, f)) {
@@ -442,6 +489,12 @@ BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType,
                 f.format = format.name.toString();
             return finish(std::move(f), httpStatus);
         }
+    }
+    if (Found f; !prom::isExpositionContentType(contentType)) {
+        if (auto verdict = prometheus(body, contentType, httpStatus, f))
+            return *verdict;
+        if (!f.format.isEmpty())
+            return finish(std::move(f), httpStatus);
     }
     return {};
 }

@@ -3,6 +3,7 @@
 #include "core/duration.h"
 #include "jsonpath.h"
 #include "pattern.h"
+#include "promtext.h"
 
 #include <QTimeZone>
 #include <algorithm>
@@ -264,7 +265,230 @@ qint64 gatusNumber(const QString &text)
     return 0;
 }
 
+// ---- Prometheus samples: [METRIC].name{label="v"}, and a prometheus: series' [VALUE] and [LABELS].name ----
+
+const QLatin1String kMetric("[METRIC].");
+const QLatin1String kLabels("[LABELS].");
+
+bool isMetricPlaceholder(QStringView text)
+{
+    return text.startsWith(kMetric, Qt::CaseInsensitive);
+}
+
+bool isValuePlaceholder(QStringView text)
+{
+    return text.compare(QLatin1String("[VALUE]"), Qt::CaseInsensitive) == 0;
+}
+
+bool isAsciiLetter(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_';
+}
+
+struct Selector {
+    QString name;
+    prom::Labels labels;
+};
+
+// NAME or NAME{label="value", ...}: the sample NAME whose labels include these.
+std::optional<Selector> parseSelector(QStringView text, QString *error)
+{
+    const auto failed = [&](const QString &why) {
+        *error = why + u" in [METRIC]." + text;
+        return std::nullopt;
+    };
+    text = text.trimmed();
+    qsizetype i = 0;
+    while (i < text.size() && (isAsciiLetter(text[i]) || text[i] == u':' || (i > 0 && isAsciiDigit(text[i]))))
+        ++i;
+    if (i == 0) {
+        *error = QStringLiteral("[METRIC] needs a metric name, as in [METRIC].up{job=\"api\"}");
+        return std::nullopt;
+    }
+    Selector sel;
+    sel.name = text.left(i).toString();
+    const auto skipSpaces = [&] {
+        while (i < text.size() && text[i] == u' ')
+            ++i;
+    };
+    if (i == text.size())
+        return sel;
+    if (text[i] != u'{')
+        return failed(QStringLiteral("a metric name, then {labels}, is expected"));
+    ++i;
+    while (true) {
+        skipSpaces();
+        if (i < text.size() && text[i] == u'}' )
+            break;
+        const qsizetype start = i;
+        while (i < text.size() && (isAsciiLetter(text[i]) || (i > start && isAsciiDigit(text[i]))))
+            ++i;
+        if (i == start)
+            return failed(QStringLiteral("a label name is expected"));
+        const QString label = text.mid(start, i - start).toString();
+        skipSpaces();
+        if (i >= text.size() || text[i] != u'=')
+            return failed(u"= is expected after " + label);
+        ++i;
+        skipSpaces();
+        if (i >= text.size() || text[i] != u'"')
+            return failed(u"label " + label + u" needs a value in double quotes");
+        QString value;
+        for (++i;; ++i) {
+            if (i >= text.size())
+                return failed(u"the value of label " + label + u" is not closed");
+            if (text[i] == u'"')
+                break;
+            if (text[i] == u'\\' && i + 1 < text.size()) {
+                const QChar e = text[++i];
+                if (e == u'n')
+                    value += u'\n';
+                else if (e == u'\\' || e == u'"')
+                    value += e;
+                else
+                    return failed(u"invalid escape \\" + QString(e));
+                continue;
+            }
+            value += text[i];
+        }
+        ++i;
+        sel.labels.append({ label, value });
+        skipSpaces();
+        if (i < text.size() && text[i] == u',') {
+            ++i;
+            continue;
+        }
+        if (i < text.size() && text[i] == u'}')
+            break;
+        return failed(QStringLiteral(", or } is expected"));
+    }
+    ++i;
+    if (i != text.size())
+        return failed(QStringLiteral("nothing may follow }"));
+    std::sort(sel.labels.begin(), sel.labels.end());
+    for (qsizetype k = 1; k < sel.labels.size(); ++k) {
+        if (sel.labels[k].first == sel.labels[k - 1].first)
+            return failed(u"label " + sel.labels[k].first + u" is given twice");
+    }
+    return sel;
+}
+
+// The body parsed as Prometheus text at most once per evaluation, and only when asked for.
+class MetricsSource {
+public:
+    MetricsSource(const ProbeResult &result, const prom::Exposition *given)
+        : m_result(result)
+        , m_given(given)
+    {
+    }
+    const prom::Exposition &get()
+    {
+        if (m_given)
+            return *m_given;
+        if (!m_own)
+            m_own = prom::parse(m_result.body, prom::formatOf(m_result.contentType, m_result.body));
+        return *m_own;
+    }
+
+private:
+    const ProbeResult &m_result;
+    const prom::Exposition *m_given;
+    std::optional<prom::Exposition> m_own;
+};
+
+struct MetricValue {
+    std::optional<double> value;
+    QString detail;       // why there is no value
+    bool counter = false; // a counter's value: a drop means it restarted
+};
+
+QString labelsText(const prom::Labels &labels)
+{
+    QStringList parts;
+    for (const auto &[name, value] : labels)
+        parts << name + u"=\"" + prom::escapeLabelValue(value) + u'"';
+    return u'{' + parts.join(u',') + u'}';
+}
+
+bool counterLike(const prom::Exposition &e, const prom::Sample &s)
+{
+    const prom::Family *f = e.familyOf(s);
+    const prom::MetricType type = f ? f->type : prom::MetricType::Unknown;
+    switch (type) {
+    case prom::MetricType::Counter:
+        return !s.name.endsWith(u"_created");
+    case prom::MetricType::Histogram:
+    case prom::MetricType::Summary:
+        return s.name.endsWith(u"_count") || s.name.endsWith(u"_sum") || s.name.endsWith(u"_bucket");
+    case prom::MetricType::Unknown:
+        return s.name.endsWith(u"_total");
+    default:
+        return false;
+    }
+}
+
+// The one sample a selector names. Several samples with exactly the same labels are one series written
+// twice: the last one counts. Several different series are ambiguous, unless exactly one of them has no
+// labels beyond those asked for; a condition never picks one of them silently.
+MetricValue readMetric(QStringView placeholder, MetricsSource &source)
+{
+    MetricValue out;
+    const QStringView written = placeholder.mid(kMetric.size()).trimmed();
+    const std::optional<Selector> sel = parseSelector(written, &out.detail);
+    if (!sel)
+        return out;
+    const prom::Exposition &e = source.get();
+    if (!e.ok()) {
+        out.detail = u"the body is not Prometheus text (line " + QString::number(e.error->line) + u": "
+            + e.error->message + u')';
+        return out;
+    }
+    QList<qsizetype> series;
+    QHash<QString, qsizetype> byLabels;
+    for (const qsizetype i : e.find(sel->name, sel->labels)) {
+        const QString key = labelsText(e.samples[i].labels);
+        if (const auto it = byLabels.constFind(key); it != byLabels.cend())
+            series[it.value()] = i;
+        else {
+            byLabels.insert(key, series.size());
+            series << i;
+        }
+    }
+    if (series.isEmpty()) {
+        out.detail = u"no such series: " + written;
+        return out;
+    }
+    if (series.size() > 1) {
+        QList<qsizetype> exact;
+        for (const qsizetype i : std::as_const(series)) {
+            if (e.samples[i].labels.size() == sel->labels.size())
+                exact << i;
+        }
+        if (exact.size() != 1) {
+            QStringList examples;
+            for (qsizetype k = 0; k < std::min<qsizetype>(series.size(), 3); ++k)
+                examples << labelsText(e.samples[series[k]].labels);
+            out.detail = QString::number(series.size()) + u" series match " + written + u", name more labels: "
+                + examples.join(u", ") + (series.size() > 3 ? QStringLiteral(", ...") : QString());
+            return out;
+        }
+        series = exact;
+    }
+    const prom::Sample &sample = e.samples[series.first()];
+    out.value = sample.value;
+    out.counter = counterLike(e, sample);
+    return out;
+}
+
 // ---- Gatus placeholders ----
+
+QString formatNumber(double value);
+
+// A sample value as shown in a display string: 1, 0.25, NaN, +Inf.
+QString metricText(double value)
+{
+    return std::isfinite(value) ? formatNumber(value) : prom::formatValue(value);
+}
 
 enum class Wrap { None, Len, Has };
 
@@ -279,7 +503,7 @@ QString wrapped(const QString &value, Wrap wrap)
 
 // Gatus' ResolvePlaceholder: the value of one side, or the text itself when it is
 // no placeholder. A placeholder that cannot be read gives "<text> (INVALID)".
-QString resolve(const QString &element, const ProbeResult &r)
+QString resolve(const QString &element, const ProbeResult &r, MetricsSource *metrics)
 {
     Wrap wrap = Wrap::None;
     QString inner = element;
@@ -314,6 +538,23 @@ QString resolve(const QString &element, const ProbeResult &r)
             return QString::number(whole.ok ? whole.length : body.size());
         }
         return QString::fromUtf8(body);
+    }
+    if (upper == u"[VALUE]") {
+        if (!r.seriesValue)
+            return wrap == Wrap::Has ? boolText(false) : invalid;
+        return wrapped(metricText(*r.seriesValue), wrap);
+    }
+    if (upper.startsWith(kLabels)) {
+        const auto label = r.seriesLabels.constFind(inner.mid(kLabels.size()));
+        if (label == r.seriesLabels.cend())
+            return wrap == Wrap::Has ? boolText(false) : invalid;
+        return wrapped(label.value(), wrap);
+    }
+    if (upper.startsWith(kMetric)) {
+        const MetricValue m = metrics ? readMetric(inner, *metrics) : MetricValue {};
+        if (!m.value)
+            return wrap == Wrap::Has ? boolText(false) : invalid;
+        return wrapped(metricText(*m.value), wrap);
     }
     if (upper.startsWith(u"[HEADER].")) {
         const QByteArray name = inner.mid(9).toUtf8();
@@ -428,6 +669,31 @@ bool compare(T a, QStringView op, T b)
 
 // ---- healthdeck functions: age(X), rate(X), delta(X, window) ----
 
+// A comma outside {labels} and "quoted values": [METRIC].x{a="1",b="2"} is still one placeholder.
+bool hasTopLevelComma(QStringView text)
+{
+    int depth = 0;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == u'\\')
+                ++i;
+            else if (c == u'"')
+                quoted = false;
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u'{') {
+            ++depth;
+        } else if (c == u'}') {
+            depth = std::max(0, depth - 1);
+        } else if (c == u',' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 struct Call {
     enum Kind { Age, Rate, Delta } kind = Age;
     QString argument; // the placeholder X
@@ -456,7 +722,7 @@ std::optional<Call> healthdeckCall(const QString &text)
             argument = argument.left(std::max<qsizetype>(comma, 0)).trimmed();
         }
         call.argument = argument.toString();
-        if (call.error.isEmpty() && (!argument.startsWith(u'[') || argument.contains(u',')))
+        if (call.error.isEmpty() && (!argument.startsWith(u'[') || hasTopLevelComma(argument)))
             call.error = name + u"() takes one placeholder, such as [BODY].last_activity";
         return call;
     }
@@ -484,11 +750,46 @@ std::optional<double> literalNumber(const QString &text)
 }
 
 // Why a condition using age()/rate()/delta() cannot work; empty when it can.
+// The placeholder inside a side: X of rate(X), len(X), has(X), or the side itself.
+QString innerPlaceholder(const QString &side)
+{
+    if (const auto call = healthdeckCall(side))
+        return call->argument;
+    for (const QStringView prefix : { QStringView(u"len("), QStringView(u"has(") }) {
+        if (isCall(side, prefix))
+            return callArgument(side, prefix).trimmed().toString();
+    }
+    return side;
+}
+
+// Sides compared as numbers rather than as Gatus' text: healthdeck's functions, and sample values.
+bool isNumericSide(const QString &side)
+{
+    return healthdeckCall(side) || isMetricPlaceholder(side) || isValuePlaceholder(side);
+}
+
+QString selectorError(const QString &side)
+{
+    if (const auto call = healthdeckCall(side); call && !call->error.isEmpty())
+        return {}; // the call's own error says more
+    const QString inner = innerPlaceholder(side);
+    if (!inner.contains(QLatin1String("[METRIC]"), Qt::CaseInsensitive))
+        return {};
+    QString why;
+    if (!isMetricPlaceholder(inner) || !parseSelector(QStringView(inner).mid(kMetric.size()), &why))
+        return why.isEmpty() ? QStringLiteral("[METRIC] needs a metric name, as in [METRIC].up{job=\"api\"}") : why;
+    return {};
+}
+
 QString healthdeckError(const QString &left, const QString &right)
 {
+    for (const QString &side : { left, right }) {
+        if (const QString why = selectorError(side); !why.isEmpty())
+            return why;
+    }
     const auto leftCall = healthdeckCall(left);
     const auto rightCall = healthdeckCall(right);
-    if (!leftCall && !rightCall)
+    if (!isNumericSide(left) && !isNumericSide(right))
         return {};
     for (const auto &call : { leftCall, rightCall }) {
         if (call && !call->error.isEmpty())
@@ -544,6 +845,7 @@ struct EvalContext {
     const ProbeResult &result;
     QDateTime now;
     ConditionMemory *memory;
+    MetricsSource *metrics;
 };
 
 // One side of a condition that uses a healthdeck function, as a number.
@@ -553,15 +855,33 @@ struct Side {
     QString detail;            // why there is no value, or how old the timestamp is
     bool insufficient = false; // rate()/delta() without history
     bool age = false;
+    bool counter = false; // a Prometheus counter: a drop means it restarted
 };
 
 Side readPlaceholder(const QString &placeholder, const EvalContext &ctx)
 {
     Side side;
-    const QString text = resolve(placeholder, ctx.result);
+    if (isMetricPlaceholder(placeholder)) {
+        const MetricValue m = readMetric(placeholder, *ctx.metrics);
+        side.value = m.value;
+        side.shown = m.value ? metricText(*m.value) : QStringLiteral("INVALID");
+        side.detail = m.detail;
+        side.counter = m.counter;
+        return side;
+    }
+    if (isValuePlaceholder(placeholder)) {
+        side.value = ctx.result.seriesValue;
+        side.shown = side.value ? metricText(*side.value) : QStringLiteral("INVALID");
+        if (!side.value)
+            side.detail = QStringLiteral("the result has no series value");
+        return side;
+    }
+    const QString text = resolve(placeholder, ctx.result, ctx.metrics);
     if (text == placeholder + kInvalid) {
         side.shown = QStringLiteral("INVALID");
-        side.detail = fieldName(placeholder) + u" is missing";
+        side.detail = placeholder.startsWith(kLabels, Qt::CaseInsensitive)
+            ? QString(u"the series has no label " + placeholder.mid(kLabels.size()))
+            : QString(fieldName(placeholder) + u" is missing");
         return side;
     }
     side.value = number(text);
@@ -575,7 +895,7 @@ Side ageSide(const Call &call, const EvalContext &ctx)
 {
     Side side;
     side.age = true;
-    const QString text = resolve(call.argument, ctx.result);
+    const QString text = resolve(call.argument, ctx.result, ctx.metrics);
     const QString name = fieldName(call.argument);
     if (text == call.argument + kInvalid) {
         side.shown = QStringLiteral("INVALID");
@@ -607,17 +927,29 @@ Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
 
     const std::deque<ConditionMemory::Sample> *samples = ctx.memory ? ctx.memory->samples(call.argument) : nullptr;
     std::optional<ConditionMemory::Sample> earlier;
+    // A counter's increase over the window, step by step: after a drop (a restart) it counts from zero.
+    std::optional<double> previous;
+    double increase = 0;
+    const auto step = [&](double value) {
+        if (previous)
+            increase += value >= *previous ? value - *previous : value;
+        previous = value;
+    };
     if (samples) {
         const QDateTime windowStart = ctx.now.addMSecs(-call.windowMs);
         for (const ConditionMemory::Sample &s : *samples) {
             if (s.time >= ctx.now)
                 break;
-            if (call.kind == Call::Rate)
+            if (call.kind == Call::Rate) {
                 earlier = s; // the latest before now
-            else if (s.time >= windowStart && !earlier)
-                earlier = s; // the oldest inside the window
+            } else if (s.time >= windowStart) {
+                if (!earlier)
+                    earlier = s; // the oldest inside the window
+                step(s.value);
+            }
         }
     }
+    step(current);
     if (ctx.memory)
         ctx.memory->record(call.argument, ctx.now, current, call.windowMs);
     if (!earlier) {
@@ -625,7 +957,7 @@ Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
         side.detail = u"not enough data for " + text;
         return side;
     }
-    double result = current - earlier->value;
+    double result = side.counter && call.kind == Call::Delta ? increase : current - earlier->value;
     if (call.kind == Call::Rate) {
         if (result < 0)
             result = current; // a counter reset, counted from zero as Prometheus does
@@ -688,11 +1020,12 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
     const auto showValues = [&](bool success) { return success ? input.resolveSuccessful : !input.dontResolveFailed; };
     const std::array<QString, 2> params = { m_left, m_right };
 
-    if (healthdeckCall(m_left) || healthdeckCall(m_right)) {
+    MetricsSource metrics(result, input.metrics);
+    if (isNumericSide(m_left) || isNumericSide(m_right)) {
         QDateTime now = input.now.isValid() ? input.now : result.finishedAt;
         if (!now.isValid())
             now = QDateTime::currentDateTimeUtc();
-        const EvalContext ctx { result, now, input.memory };
+        const EvalContext ctx { result, now, input.memory, &metrics };
         const std::array<Side, 2> sides = { evaluateSide(m_left, ctx), evaluateSide(m_right, ctx) };
         const auto missing = std::find_if(sides.begin(), sides.end(), [](const Side &s) { return !s.value && !s.insufficient; });
         const auto waiting = std::find_if(sides.begin(), sides.end(), [](const Side &s) { return s.insufficient; });
@@ -721,11 +1054,18 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
         return out;
     }
 
-    const std::array<QString, 2> resolved = { resolve(m_left, result), resolve(m_right, result) };
+    const std::array<QString, 2> resolved = { resolve(m_left, result, &metrics), resolve(m_right, result, &metrics) };
+    // A label of a prometheus: series that is not there says so, rather than failing without a word.
+    for (int i = 0; i < 2; ++i) {
+        if (params[i].startsWith(kLabels, Qt::CaseInsensitive) && resolved[i] == params[i] + kInvalid)
+            out.detail = u"the series has no label " + params[i].mid(kLabels.size());
+    }
     if (m_op == u"==" || m_op == u"!=") {
         out.success = isEqual(resolved[0], resolved[1]) == (m_op == u"==");
         if (showValues(out.success))
             out.display = prettify(params, resolved, m_op);
+        if (out.success)
+            out.detail.clear();
         return out;
     }
     const qint64 a = gatusNumber(resolved[0]);
@@ -739,7 +1079,15 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
         };
         out.display = prettify(params, { shown(params[0], a), shown(params[1], b) }, m_op);
     }
+    if (out.success)
+        out.detail.clear();
     return out;
+}
+
+bool Condition::usesMetrics() const
+{
+    return m_left.contains(QLatin1String("[METRIC]"), Qt::CaseInsensitive)
+        || m_right.contains(QLatin1String("[METRIC]"), Qt::CaseInsensitive);
 }
 
 } // namespace hd

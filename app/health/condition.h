@@ -10,6 +10,10 @@
 
 namespace hd {
 
+namespace prom {
+struct Exposition;
+}
+
 // What rate() and delta() remember between polls of one check: a bounded list
 // of (time, value) samples per expression. The engine keeps one per check, so
 // `healthdeck check`, which polls once, has none and reports "not enough data".
@@ -39,6 +43,9 @@ struct ConditionInput {
     // Gatus' ui options: show resolved values on passing conditions too, or never on failing ones.
     bool resolveSuccessful = false;
     bool dontResolveFailed = false;
+    // The body as Prometheus text, parsed once for every condition of a poll (the evaluator does it);
+    // nullptr: a [METRIC] condition parses the body itself.
+    const prom::Exposition *metrics = nullptr;
 };
 
 struct ConditionOutcome {
@@ -51,7 +58,7 @@ struct ConditionOutcome {
 };
 
 // One Gatus-compatible condition plus the healthdeck functions age(), rate(),
-// delta() and the [TTL] placeholder.
+// delta() and the placeholders [TTL], [METRIC].name{label="v"}, [VALUE] and [LABELS].name.
 class Condition {
 public:
     // nullopt when the expression is not a valid condition; *error says why.
@@ -59,6 +66,8 @@ public:
 
     ConditionOutcome evaluate(const ConditionInput &input) const;
     const QString &expression() const { return m_expression; }
+    // Whether it reads [METRIC]: the body must then be parsed as Prometheus text.
+    bool usesMetrics() const;
 
 private:
     QString m_expression;

@@ -46,6 +46,7 @@ CheckEvaluator::CheckEvaluator(const CheckConfig &check)
         p.warn = spec.warn;
         p.expression = spec.expression;
         p.condition = Condition::parse(spec.expression, &p.parseError);
+        m_usesMetrics = m_usesMetrics || (p.condition && p.condition->usesMetrics());
         m_conditions << p;
     }
 }
@@ -125,6 +126,13 @@ void CheckEvaluator::judgeConditions(CheckEvaluation &out, const ProbeResult &re
     input.result = &result;
     input.now = now;
     input.memory = memory;
+    // Parsed once here for every [METRIC] condition, unless recognising the body did it already.
+    std::optional<prom::Exposition> parsed;
+    input.metrics = verdict.metrics.get();
+    if (!input.metrics && m_usesMetrics) {
+        parsed = prom::parse(result.body, prom::formatOf(result.contentType, result.body));
+        input.metrics = &*parsed;
+    }
 
     Status critical = Status::Ok;
     bool warnFailed = false;

@@ -41,6 +41,7 @@ private:
     };
     ProbeKind m_kind;
     QList<Parsed> m_conditions;
+    bool m_usesMetrics = false; // some condition reads [METRIC]: the body is parsed once per poll for all of them
     // The last body recognised, with its verdict. A health endpoint mostly answers the same
     // bytes poll after poll, and comparing them costs far less than recognising them again.
     struct Recognized {

@@ -126,6 +126,9 @@ private Q_SLOTS:
     void httpStatusInterplay() { checkVerdict(); }
     void badInput_data();
     void badInput() { checkVerdict(); }
+    void prometheusBodies_data();
+    void prometheusBodies() { checkVerdict(); }
+    void prometheusVerdictCarriesTheParse();
     void parserRejectsDeepNesting();
     void deepLegalNestingIsWalked();
 };
@@ -455,6 +458,61 @@ void TestBodyFormat::badInput_data()
 }
 
 // recognizeBody relies on the parser's depth limit to bound its recursion.
+void TestBodyFormat::prometheusBodies_data()
+{
+    addColumns();
+    const QByteArray text004 = "text/plain; version=0.0.4; charset=utf-8";
+    const QByteArray openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    const QByteArray messenger = hdtest::readData(u"prometheus/messenger-metrics.txt"_s);
+    const QByteArray ownMetrics = hdtest::readData(u"prometheus/prometheus-2.42-metrics-excerpt.txt"_s);
+
+    // One sub-check per `check` value, as Actuator's components; any 0 makes the service down.
+    addRow(u"health family, one down"_s, messenger, text004, 200,
+           { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
+    QByteArray allUp = messenger;
+    allUp.replace("{check=\"redis\"} 0", "{check=\"redis\"} 1");
+    addRow(u"health family, all up"_s, allUp, text004, 200,
+           { u"prometheus"_s, u"ok"_s, {}, { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
+    addRow(u"health family, by content alone"_s, messenger, "text/plain", 200,
+           { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
+    addRow(u"health family, openmetrics"_s,
+           "# TYPE app_health_check_status gauge\napp_health_check_status{check=\"db\"} 1\n"
+           "app_health_check_status{check=\"cache\"} 0.5\n# EOF\n",
+           openMetrics, 200,
+           { u"prometheus"_s, u"unknown"_s, u"cache: value 0.5"_s, { u"db=ok"_s, u"cache=unknown"_s },
+             { u"cache=value 0.5"_s } });
+    addRow(u"health family, the same check twice keeps the worse"_s,
+           "a_health_check_status{check=\"db\",pod=\"1\"} 1\na_health_check_status{check=\"db\",pod=\"2\"} 0\n"
+           "a_health_check_status{other=\"x\"} 0\n",
+           text004, 200, { u"prometheus"_s, u"down"_s, u"db"_s, { u"db=down"_s } });
+    addRow(u"health family, HTTP 503 although all up"_s, allUp, text004, 503,
+           { u"prometheus"_s, u"down"_s, u"HTTP 503 although the body says ok"_s,
+             { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
+    // Metrics without a health family: recognised, and having parsed is all the body says.
+    addRow(u"prometheus own metrics"_s, ownMetrics, text004, 200, { u"prometheus"_s, u"ok"_s });
+    addRow(u"prometheus own metrics, by content"_s, ownMetrics, "text/plain; charset=utf-8", 200,
+           { u"prometheus"_s, u"ok"_s });
+    addRow(u"metrics with HTTP 500: the status decides, as for any body"_s, ownMetrics, text004, 500,
+           { u"prometheus"_s, u"down"_s });
+    addRow(u"bare samples, declared"_s, "up 1\n", text004, 200, { u"prometheus"_s, u"ok"_s });
+    // Not clearly Prometheus text: falls through to what the body is otherwise.
+    addRow(u"bare samples, undeclared"_s, "up 1\n", "text/plain", 200, kNone);
+    addRow(u"invalid exposition, declared"_s, "# TYPE a gauge\na{b=\"c} 1\n", text004, 200, kNone);
+    addRow(u"invalid exposition, by content"_s, "# HELP a x\na one\n", "text/plain", 200, kNone);
+    addRow(u"openmetrics without # EOF"_s, "# TYPE a gauge\na 1\n", openMetrics, 200, kNone);
+    addRow(u"a status word, declared as metrics"_s, "ok", text004, 200, { u"seed"_s, u"ok"_s });
+}
+
+void TestBodyFormat::prometheusVerdictCarriesTheParse()
+{
+    const QByteArray body = hdtest::readData(u"prometheus/messenger-metrics.txt"_s);
+    const BodyVerdict v = recognizeBody(body, "text/plain; version=0.0.4", 200);
+    QVERIFY(v.metrics);
+    QVERIFY(v.metrics->ok());
+    QCOMPARE(v.metrics->find(u"messenger_health_check_status").size(), 3);
+    QVERIFY(!recognizeBody(R"({"status":"UP"})", "application/json", 200).metrics);
+}
+
 void TestBodyFormat::parserRejectsDeepNesting()
 {
     QJsonParseError error;

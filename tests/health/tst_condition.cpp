@@ -1,4 +1,6 @@
 #include "health/condition.h"
+#include "health/evaluator.h"
+#include "health/promtext.h"
 #include "support/testutil.h"
 
 #include <QJsonArray>
@@ -70,6 +72,17 @@ private Q_SLOTS:
     void invalidExpressions();
     void hostileInput_data();
     void hostileInput();
+    void metricSamples_data();
+    void metricSamples();
+    void metricExpressions_data();
+    void metricExpressions();
+    void metricRateAcrossAReset();
+    void metricDeltaCountsCounterResets();
+    void metricDeltaOfAGauge();
+    void metricUsesTheGivenParse();
+    void evaluatorWithMetricConditions();
+    void seriesValueAndLabels_data();
+    void seriesValueAndLabels();
 };
 
 void TestCondition::gatusTable_data()
@@ -533,6 +546,277 @@ void TestCondition::hostileInput()
             QVERIFY2(!o.display.isEmpty(), qPrintable(expr));
         }
     }
+}
+
+namespace {
+
+ProbeResult metricsBody(const QByteArray &body, const QByteArray &contentType = "text/plain; version=0.0.4")
+{
+    ProbeResult r = withBody(body);
+    r.contentType = contentType;
+    return r;
+}
+
+QByteArray counterBody(const char *name, int value)
+{
+    return "# TYPE " + QByteArray(name) + " counter\n" + name + "_total{method=\"GET\"} " + QByteArray::number(value)
+        + "\n";
+}
+
+} // namespace
+
+void TestCondition::metricSamples_data()
+{
+    QTest::addColumn<QString>("condition");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<bool>("success");
+    QTest::addColumn<QString>("display");
+    QTest::addColumn<QString>("detail");
+    const QByteArray text = "text/plain; version=0.0.4";
+    const QByteArray messenger = hdtest::readData(QStringLiteral("prometheus/messenger-metrics.txt"));
+    const auto row = [&](const char *name, const QString &condition, bool success, const QString &display,
+                         const QString &detail = {}, const QByteArray &body = {}, const QByteArray &type = {}) {
+        QTest::newRow(name) << condition << (body.isEmpty() ? messenger : body) << (type.isEmpty() ? text : type)
+                            << success << display << detail;
+    };
+    const QString redis = QStringLiteral(R"([METRIC].messenger_health_check_status{check="redis"})");
+    row("the contract's example, failing", redis + u" == 1", false, redis + u" (0) == 1");
+    row("the contract's example, passing", redis + u" == 0", true, redis + u" == 0");
+    row("labels in any order, spaces allowed", QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"),
+        true, QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"));
+    row("no such series", QStringLiteral(R"([METRIC].messenger_health_check_status{check="kafka2"} == 1)"), false,
+        QStringLiteral(R"([METRIC].messenger_health_check_status{check="kafka2"} (INVALID) == 1)"),
+        QStringLiteral(R"(no such series: messenger_health_check_status{check="kafka2"})"));
+    row("no such metric", QStringLiteral("[METRIC].nope != 1"), false, QStringLiteral("[METRIC].nope (INVALID) != 1"),
+        QStringLiteral("no such series: nope"));
+    row("histogram bucket", QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"),
+        true, QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"));
+    row("histogram sum, compared as a number", QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} > 11.6)"),
+        false, QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} (11.5) > 11.6)"));
+    row("histogram count", QStringLiteral("[METRIC].messenger_health_check_duration_seconds_count == 250"), true,
+        QStringLiteral("[METRIC].messenger_health_check_duration_seconds_count == 250"));
+    row("no braces, one series", QStringLiteral("[METRIC].messenger_queue_depth < 5"), false,
+        QStringLiteral("[METRIC].messenger_queue_depth (7) < 5"));
+    row("ambiguous: several series match", QStringLiteral("[METRIC].messenger_requests_total > 0"), false,
+        QStringLiteral("[METRIC].messenger_requests_total (INVALID) > 0"),
+        QStringLiteral(R"(2 series match messenger_requests_total, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
+    row("ambiguous with a label", QStringLiteral(R"([METRIC].messenger_requests_total{code="200"} > 0)"), false,
+        QStringLiteral(R"([METRIC].messenger_requests_total{code="200"} (INVALID) > 0)"),
+        QStringLiteral(R"(2 series match messenger_requests_total{code="200"}, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
+    row("the series with exactly these labels wins", QStringLiteral("[METRIC].up == 1"), true,
+        QStringLiteral("[METRIC].up == 1"), {}, "up{job=\"a\"} 0\nup 1\nup{job=\"b\"} 0\n");
+    row("one series written twice: the last line counts", QStringLiteral("[METRIC].a == 2"), true,
+        QStringLiteral("[METRIC].a == 2"), {}, "a 1 100\na 2 200\n");
+    row("NaN is never equal", QStringLiteral("[METRIC].x == 1"), false, QStringLiteral("[METRIC].x (NaN) == 1"), {},
+        "x NaN\n");
+    row("+Inf", QStringLiteral("[METRIC].x > 1e300"), true, QStringLiteral("[METRIC].x > 1e300"), {}, "x +Inf\n");
+    row("not Prometheus text", QStringLiteral("[METRIC].x == 1"), false, QStringLiteral("[METRIC].x (INVALID) == 1"),
+        QStringLiteral(R"(the body is not Prometheus text (line 1: expected float as value, got "metrics"))"),
+        "x metrics\n");
+    row("openmetrics", QStringLiteral("[METRIC].c_total == 5"), true, QStringLiteral("[METRIC].c_total == 5"), {},
+        "# TYPE c counter\nc_total 5 # {trace=\"a\"} 1\n# EOF\n", "application/openmetrics-text; version=1.0.0");
+    row("has(), present", QStringLiteral("has([METRIC].messenger_queue_depth) == true"), true,
+        QStringLiteral("has([METRIC].messenger_queue_depth) == true"));
+    row("has(), absent", QStringLiteral(R"(has([METRIC].messenger_queue_depth{x="y"}) == true)"), false,
+        QStringLiteral(R"(has([METRIC].messenger_queue_depth{x="y"}) (false) == true)"));
+    row("escaped label value", QStringLiteral(R"([METRIC].m{path="a\"b\\c"} == 4)"), true,
+        QStringLiteral(R"([METRIC].m{path="a\"b\\c"} == 4)"), {}, R"(m{path="a\"b\\c"} 4)" "\n");
+    row("age() of a timestamp sample", QStringLiteral("age([METRIC].last_success_seconds) < 60s"), true,
+        QStringLiteral("age([METRIC].last_success_seconds) < 60s"), {},
+        QByteArray::number(kNow.addSecs(-30).toSecsSinceEpoch()).prepend("last_success_seconds ") + "\n");
+}
+
+void TestCondition::metricSamples()
+{
+    QFETCH(QString, condition);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(bool, success);
+    QFETCH(QString, display);
+    QFETCH(QString, detail);
+    const ConditionOutcome o = run(condition, metricsBody(body, contentType));
+    QCOMPARE(o.success, success);
+    QCOMPARE(o.display, display);
+    QCOMPARE(o.detail, detail);
+    QVERIFY(!o.insufficientData);
+}
+
+void TestCondition::metricExpressions_data()
+{
+    QTest::addColumn<QString>("condition");
+    QTest::addColumn<QString>("error"); // empty: valid
+    QTest::newRow("plain") << R"([METRIC].a{b="c",d="e"} == 1)" << "";
+    QTest::newRow("lower-case placeholder") << "[metric].a >= 0.5" << "";
+    QTest::newRow("rate with labels") << R"(rate([METRIC].a_total{b="c",d="e"}) > 0)" << "";
+    QTest::newRow("delta with labels") << R"(delta([METRIC].a_total{b="c",d="e"}, 5m) > 0)" << "";
+    QTest::newRow("no name") << "[METRIC]. == 1" << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
+    QTest::newRow("no dot") << "[METRIC] == 1" << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
+    QTest::newRow("unquoted value") << "[METRIC].a{b=c} == 1"
+                                    << "label b needs a value in double quotes in [METRIC].a{b=c}";
+    QTest::newRow("unclosed braces") << R"([METRIC].a{b="c" == 1)"
+                                     << R"(, or } is expected in [METRIC].a{b="c")";
+    QTest::newRow("label twice") << R"([METRIC].a{b="1",b="2"} == 1)"
+                                 << R"(label b is given twice in [METRIC].a{b="1",b="2"})";
+    QTest::newRow("text after the braces") << R"([METRIC].a{b="1"}x == 1)"
+                                           << R"(nothing may follow } in [METRIC].a{b="1"}x)";
+    QTest::newRow("compared with a word") << "[METRIC].a == up" << "'up' is neither a number nor a duration such as 60s";
+    QTest::newRow("rate of two") << "rate([METRIC].a, [METRIC].b) > 0"
+                                 << "rate() takes one placeholder, such as [BODY].last_activity";
+    QTest::newRow("value against a word") << "[VALUE] == up" << "'up' is neither a number nor a duration such as 60s";
+    QTest::newRow("labels compare as text") << "[LABELS].job == trading" << "";
+}
+
+void TestCondition::metricExpressions()
+{
+    QFETCH(QString, condition);
+    QFETCH(QString, error);
+    QString why;
+    const std::optional<Condition> c = Condition::parse(condition, &why);
+    QCOMPARE(bool(c), error.isEmpty());
+    QCOMPARE(why, error);
+    if (c)
+        QCOMPARE(c->usesMetrics(), condition.contains(u"[METRIC]", Qt::CaseInsensitive));
+}
+
+void TestCondition::metricRateAcrossAReset()
+{
+    ConditionMemory memory;
+    const QString expr = QStringLiteral(R"(rate([METRIC].requests_total{method="GET"}) >= 5)");
+    ConditionOutcome o = run(expr, metricsBody(counterBody("requests", 1000)), kNow, &memory);
+    QVERIFY(o.insufficientData);
+    QCOMPARE(o.detail, u"not enough data for " + expr.left(expr.indexOf(u" >=")));
+    o = run(expr, metricsBody(counterBody("requests", 1100)), kNow.addSecs(10), &memory);
+    QVERIFY(o.success); // 10 per second
+    // The process restarted: 30 since then, not -1070.
+    o = run(expr, metricsBody(counterBody("requests", 30)), kNow.addSecs(20), &memory);
+    QVERIFY(!o.success);
+    QVERIFY(!o.insufficientData);
+    QCOMPARE(o.display, QStringLiteral(R"(rate([METRIC].requests_total{method="GET"}) (3) >= 5)"));
+    // A series that vanished is a failure, not missing history.
+    o = run(expr, metricsBody("other 1\n"), kNow.addSecs(30), &memory);
+    QVERIFY(!o.success);
+    QVERIFY(!o.insufficientData);
+    QCOMPARE(o.detail, QStringLiteral(R"(no such series: requests_total{method="GET"})"));
+}
+
+void TestCondition::metricDeltaCountsCounterResets()
+{
+    ConditionMemory memory;
+    const QString expr = QStringLiteral("delta([METRIC].errors_total, 5m) > 100");
+    const auto poll = [&](int seconds, int value) {
+        return run(expr, metricsBody(counterBody("errors", value)), kNow.addSecs(seconds), &memory);
+    };
+    QVERIFY(poll(0, 100).insufficientData);
+    QVERIFY(!poll(60, 150).success); // +50
+    QVERIFY(!poll(120, 20).success); // restarted: +20
+    const ConditionOutcome o = poll(180, 50); // +30: 100 in all, where 50 - 100 would say -50
+    QVERIFY(!o.success);
+    QCOMPARE(o.display, QStringLiteral("delta([METRIC].errors_total, 5m) (100) > 100"));
+    QVERIFY(poll(240, 51).success); // 101
+}
+
+void TestCondition::metricDeltaOfAGauge()
+{
+    ConditionMemory memory;
+    const QString expr = QStringLiteral("delta([METRIC].queue_depth, 5m) < 0");
+    const auto poll = [&](int seconds, int value) {
+        return run(expr, metricsBody("# TYPE queue_depth gauge\nqueue_depth " + QByteArray::number(value) + "\n"),
+                   kNow.addSecs(seconds), &memory);
+    };
+    poll(0, 10);
+    poll(60, 25);
+    const ConditionOutcome o = poll(120, 4); // a gauge going down is no restart: 4 - 10
+    QVERIFY(o.success);
+    QVERIFY(!poll(180, 12).success);
+}
+
+void TestCondition::metricUsesTheGivenParse()
+{
+    // The evaluator hands every condition the same parse; the body is then not read again.
+    const prom::Exposition given = prom::parse("a 42\n", prom::Format::Text);
+    const ProbeResult r = metricsBody("a 1\n");
+    const std::optional<Condition> c = Condition::parse(QStringLiteral("[METRIC].a == 42"));
+    QVERIFY(c);
+    ConditionInput input;
+    input.result = &r;
+    input.now = kNow;
+    input.metrics = &given;
+    QVERIFY(c->evaluate(input).success);
+    input.metrics = nullptr;
+    QVERIFY(!c->evaluate(input).success);
+}
+
+void TestCondition::evaluatorWithMetricConditions()
+{
+    CheckConfig check;
+    check.service = QStringLiteral("messenger");
+    check.name = QStringLiteral("metrics");
+    check.kind = ProbeKind::Http;
+    for (const char *expression : { R"([METRIC].messenger_health_check_status{check="redis"} == 1)",
+                                    R"([METRIC].messenger_health_check_status{check="database"} == 1)",
+                                    R"([METRIC].messenger_health_check_status{check="nats"} == 1)" })
+        check.conditions.append(ConditionSpec { QString::fromUtf8(expression), false, {} });
+    const CheckEvaluator evaluator(check);
+    ProbeResult r = metricsBody(hdtest::readData(QStringLiteral("prometheus/messenger-metrics.txt")));
+    r.status = 200;
+    r.connected = true;
+    const CheckEvaluation e = evaluator.evaluate(r, kNow, nullptr);
+    QCOMPARE(e.status, Status::Down);
+    QCOMPARE(e.format, u"prometheus");
+    QCOMPARE(e.conditions.size(), 3);
+    QVERIFY(!e.conditions[0].success);
+    QVERIFY(e.conditions[1].success);
+    QCOMPARE(e.conditions[2].detail, QStringLiteral(R"(no such series: messenger_health_check_status{check="nats"})"));
+    QVERIFY(e.detail.contains(u"no such series"));
+}
+
+void TestCondition::seriesValueAndLabels_data()
+{
+    QTest::addColumn<QString>("condition");
+    QTest::addColumn<bool>("hasSeries");
+    QTest::addColumn<bool>("success");
+    QTest::addColumn<QString>("display");
+    QTest::addColumn<QString>("detail");
+    QTest::newRow("value equal") << "[VALUE] == 1" << true << true << "[VALUE] == 1" << "";
+    QTest::newRow("value as a number") << "[VALUE] > 0.5" << true << true << "[VALUE] > 0.5" << "";
+    QTest::newRow("value failing") << "[VALUE] == 0" << true << false << "[VALUE] (1) == 0" << "";
+    QTest::newRow("no series value") << "[VALUE] == 1" << false << false << "[VALUE] (INVALID) == 1"
+                                     << "the result has no series value";
+    QTest::newRow("label") << "[LABELS].instance == 10.0.0.1:9100" << true << true
+                           << "[LABELS].instance == 10.0.0.1:9100" << "";
+    QTest::newRow("label failing") << "[LABELS].job == other" << true << false << "[LABELS].job (trading) == other"
+                                   << "";
+    QTest::newRow("metric name") << "[LABELS].__name__ == up" << true << true << "[LABELS].__name__ == up" << "";
+    QTest::newRow("label pattern") << "[LABELS].instance == pat(10.0.*)" << true << true
+                                   << "[LABELS].instance == pat(10.0.*)" << "";
+    QTest::newRow("missing label") << "[LABELS].zone == eu" << true << false << "[LABELS].zone (INVALID) == eu"
+                                   << "the series has no label zone";
+    QTest::newRow("missing label, negated") << "[LABELS].zone != eu" << true << true << "[LABELS].zone != eu" << "";
+    QTest::newRow("label as a number") << "[LABELS].port > 9000" << true << true << "[LABELS].port > 9000" << "";
+    QTest::newRow("has a label") << "has([LABELS].zone) == false" << true << true << "has([LABELS].zone) == false"
+                                 << "";
+}
+
+void TestCondition::seriesValueAndLabels()
+{
+    QFETCH(QString, condition);
+    QFETCH(bool, hasSeries);
+    QFETCH(bool, success);
+    QFETCH(QString, display);
+    QFETCH(QString, detail);
+    ProbeResult r;
+    if (hasSeries) {
+        r.seriesValue = 1;
+        r.seriesLabels = { { QStringLiteral("__name__"), QStringLiteral("up") },
+                           { QStringLiteral("instance"), QStringLiteral("10.0.0.1:9100") },
+                           { QStringLiteral("job"), QStringLiteral("trading") },
+                           { QStringLiteral("port"), QStringLiteral("9100") } };
+    }
+    const ConditionOutcome o = run(condition, r);
+    QCOMPARE(o.success, success);
+    QCOMPARE(o.display, display);
+    QCOMPARE(o.detail, detail);
 }
 
 QTEST_GUILESS_MAIN(TestCondition)
