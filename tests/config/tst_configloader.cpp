@@ -13,7 +13,7 @@
 // error's toString() on stderr, one per line, and exits 2). The fixtures are in
 // tests/data/config/ and written for healthdeck (not taken from /work/shared):
 //   bad-unknown-key.yaml -> "<path>:6:9: unknown key 'intervl' in a check; did you mean 'interval'?"
-//   bad-two-probes.yaml  -> "<path>:6:9: a check needs exactly one probe: http, redis, tcp, file or exec; found http
+//   bad-two-probes.yaml  -> "<path>:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http
 //   and tcp" bad-cycle.yaml       -> "<path>:6:18: dependency cycle: a -> b -> a" bad-syntax.yaml      -> "<path>:4:4:
 //   YAML syntax error: illegal block entry (the line is indented with a tab; YAML needs spaces)" missing file ->
 //   "<path>:1:1: cannot read the config file: it does not exist"
@@ -191,11 +191,11 @@ void TestConfigLoader::badConfig_data()
                                       << u"bad.yaml:5:30: unterminated '${' (write '$${' for a literal '${')"_s << 1;
     QTest::newRow("no-probe")
         << lines({ "services:", "  - name: api", "    checks:", "      - name: live", "        interval: 5s" })
-        << u"bad.yaml:4:9: a check needs exactly one probe: http, redis, tcp, file or exec; found none"_s << 1;
+        << u"bad.yaml:4:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found none"_s << 1;
     QTest::newRow("two-probes")
         << lines({ "services:", "  - name: api", "    checks:", "      - name: live",
                "        http: { url: \"http://127.0.0.1:1/\" }", "        tcp: { host: 127.0.0.1, port: 1 }" })
-        << u"bad.yaml:6:9: a check needs exactly one probe: http, redis, tcp, file or exec; found http and tcp"_s << 1;
+        << u"bad.yaml:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http and tcp"_s << 1;
     QTest::newRow("check-without-name") << lines(
         { "services:", "  - name: api", "    checks:", "      - tcp: { host: h, port: 1 }" })
                                         << u"bad.yaml:4:9: a check needs a name"_s << 1;
@@ -448,7 +448,7 @@ void TestConfigLoader::collectsEveryError()
         u"many.yaml:2:13: bad duration '10 sec': use 250ms, 10s, 5m or 1h"_s,
         u"many.yaml:5:18: unknown dependency 'db': no service has that name"_s,
         u"many.yaml:8:19: unknown severity 'fatal': use critical or warning"_s,
-        u"many.yaml:10:9: a check needs exactly one probe: http, redis, tcp, file or exec; found http and tcp"_s,
+        u"many.yaml:10:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http and tcp"_s,
         u"many.yaml:12:9: an http check needs a url"_s,
     };
     QCOMPARE(result.errorText(), expected.join(u'\n'));
@@ -608,7 +608,7 @@ void TestConfigLoader::fileFixtures_data()
                                  << u"6:9: unknown key 'intervl' in a check; did you mean 'interval'?"_s;
     QTest::newRow("two-probes")
         << u"config/bad-two-probes.yaml"_s
-        << u"6:9: a check needs exactly one probe: http, redis, tcp, file or exec; found http and tcp"_s;
+        << u"6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http and tcp"_s;
     QTest::newRow("cycle") << u"config/bad-cycle.yaml"_s << u"6:18: dependency cycle: a -> b -> a"_s;
     QTest::newRow("syntax")
         << u"config/bad-syntax.yaml"_s
