@@ -17,6 +17,8 @@ int main(int argc, char *argv[])
         return hd::runCheckCommand(argc, argv);
     if (std::strcmp(command, "monitor") == 0)
         return hd::runMonitorCommand(argc, argv);
+    if (std::strcmp(command, "ack") == 0)
+        return hd::runAckCommand(argc, argv);
     if (std::strcmp(command, "admin") == 0)
         return hd::runAdminCommand(argc, argv);
     if (std::strcmp(command, "demo") == 0)

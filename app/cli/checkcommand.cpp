@@ -4,11 +4,15 @@
 #include "jsonout.h"
 
 #include "engine/oneshotrun.h"
+#include "monitor/dependencygraph.h"
+#include "monitor/silences.h"
+#include "store/historystore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFileInfo>
 #include <cstdio>
 
 namespace hd {
@@ -38,8 +42,68 @@ QByteArray jsonNumber(double v)
     return QByteArray::number(qRound64(v * 10) / 10.0, 'f', 1);
 }
 
+// The overlays of section 3 that one run can know, in that section's order: impacted (a service it depends on
+// is failing, or Alertmanager inhibits the alert), acknowledged (in the history), silenced (a maintenance window,
+// or an Alertmanager silence).
+QHash<QString, QStringList> overlaysOf(const Config &config, const QList<CheckRow> &rows, const QSet<QString> &acked)
+{
+    QHash<QString, Status> serviceStatus;
+    for (const CheckRow &row : rows) {
+        if (!row.counts)
+            continue;
+        const auto it = serviceStatus.constFind(row.service);
+        serviceStatus.insert(row.service, it == serviceStatus.constEnd() ? row.status : worst(*it, row.status));
+    }
+    const DependencyGraph::Impact impact = DependencyGraph(config).impact(serviceStatus);
+    const Silences silences(config.maintenance);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QHash<QString, QStringList> out;
+    for (const CheckRow &row : rows) {
+        const ServiceConfig *service = config.service(row.service);
+        QStringList tags;
+        if (service) {
+            for (const CheckConfig &check : service->checks) {
+                if (check.name == row.check)
+                    tags = check.tags;
+            }
+        }
+        const AlertFacts *alert = row.result.alert.get();
+        QStringList overlays;
+        if (impact.isImpacted(row.service) || (alert && !alert->inhibitedBy.isEmpty()))
+            overlays << QStringLiteral("impacted");
+        if (acked.contains(row.key))
+            overlays << QStringLiteral("acknowledged");
+        QString reason;
+        const QString group = !row.group.isEmpty() ? row.group : service ? service->group : QString();
+        if (silences.isSilenced(row.service, group, tags, now, &reason) || (alert && !alert->silencedBy.isEmpty()))
+            overlays << QStringLiteral("silenced");
+        if (!overlays.isEmpty())
+            out.insert(row.key, overlays);
+    }
+    return out;
+}
+
+// Acknowledgements in force in the history, when there is one to read (--history, else the default file).
+QSet<QString> acknowledgedKeys(const QString &historyPath)
+{
+    const QString path = historyPath.isEmpty() ? HistoryStore::defaultPath() : historyPath;
+    if (!QFileInfo::exists(path))
+        return {};
+    HistoryOptions options;
+    options.path = path;
+    HistoryStore store(options);
+    if (!store.open() || store.isDegraded())
+        return {};
+    QSet<QString> keys;
+    for (const Ack &ack : store.acks(AckQuery {}))
+        keys.insert(ack.checkKey);
+    store.close();
+    return keys;
+}
+
 // Written by hand so that the keys come in the documented order.
-QByteArray jsonReport(const QList<CheckRow> &rows, Verdict verdict, const QDateTime &now)
+QByteArray jsonReport(const QList<CheckRow> &rows, Verdict verdict, const QDateTime &now,
+                      const QHash<QString, QStringList> &overlays)
 {
     static const char *names[] = { "ok", "degraded", "fail" };
     QByteArray out = "{\"status\":\"" + QByteArray(names[int(verdict)]) + "\",\"timestamp\":"
@@ -51,7 +115,16 @@ QByteArray jsonReport(const QList<CheckRow> &rows, Verdict verdict, const QDateT
         first = false;
         out += jsonString(row.key) + ":{\"status\":" + jsonString(statusName(row.status))
             + ",\"severity\":" + jsonString(severityName(row.severity)) + ",\"latency_ms\":" + jsonNumber(row.latencyMs)
-            + ",\"detail\":" + jsonString(row.detail) + '}';
+            + ",\"detail\":" + jsonString(row.detail);
+        if (const auto it = overlays.constFind(row.key); it != overlays.constEnd()) {
+            out += ",\"overlays\":[";
+            for (qsizetype i = 0; i < it->size(); ++i)
+                out += (i ? "," : "") + jsonString(it->at(i));
+            out += ']';
+        }
+        if (row.result.alert)
+            out += ",\"source\":" + jsonString(row.result.alert->source);
+        out += '}';
     }
     out += "}}\n";
     return out;
@@ -100,7 +173,7 @@ int runCheckCommand(int argc, char *argv[])
                                         QStringLiteral("S"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one line of JSON."));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print nothing; set the exit code."));
-    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("History file (unused by check)."),
+    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("History file: its acknowledgements show as overlays."),
                                         QStringLiteral("FILE"));
     parser.addOptions({ configOpt, tagOpt, serviceOpt, jsonOpt, quietOpt, historyOpt });
     if (const auto exitCode
@@ -127,8 +200,10 @@ int runCheckCommand(int argc, char *argv[])
     const QList<CheckRow> &rows = run.rows();
     const Verdict verdict = verdictOf(rows);
     if (!parser.isSet(quietOpt)) {
-        const QByteArray out = parser.isSet(jsonOpt) ? jsonReport(rows, verdict, QDateTime::currentDateTimeUtc())
-                                                     : textReport(rows, verdict);
+        const QByteArray out = parser.isSet(jsonOpt)
+            ? jsonReport(rows, verdict, QDateTime::currentDateTimeUtc(),
+                  overlaysOf(*config, rows, acknowledgedKeys(parser.value(historyOpt))))
+            : textReport(rows, verdict);
         std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
         std::fflush(stdout);
     }

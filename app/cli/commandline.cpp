@@ -13,11 +13,14 @@ void printCommandError(const char *command, const QString &text)
     std::fflush(stderr);
 }
 
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description)
+std::optional<int> parseCommandLine(
+    QCommandLineParser &parser, const char *command, const QString &description, const QStringList &arguments)
 {
     parser.setApplicationDescription(description);
     parser.addHelpOption();
     parser.addPositionalArgument(QString::fromLatin1(command), QStringLiteral("the command"));
+    for (const QString &argument : arguments)
+        parser.addPositionalArgument(argument, QStringLiteral("required"));
     if (!parser.parse(QCoreApplication::arguments())) {
         printCommandError(command, parser.errorText());
         return 2;
@@ -26,8 +29,13 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *comm
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
     }
-    if (parser.positionalArguments().size() > 1) {
-        printCommandError(command, u"unexpected argument '" + parser.positionalArguments().at(1) + u'\'');
+    const qsizetype expected = 1 + arguments.size();
+    if (parser.positionalArguments().size() > expected) {
+        printCommandError(command, u"unexpected argument '" + parser.positionalArguments().at(expected) + u'\'');
+        return 2;
+    }
+    if (parser.positionalArguments().size() < expected) {
+        printCommandError(command, u"missing " + arguments.at(parser.positionalArguments().size() - 1));
         return 2;
     }
     return std::nullopt;

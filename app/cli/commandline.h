@@ -14,7 +14,9 @@ void printCommandError(const char *command, const QString &text);
 
 // Parses argv (help option and the subcommand's positional already added by this function). Returns the exit
 // code to stop with (0 after --help, 2 for a usage error, already printed), or nullopt to go on.
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description);
+// `arguments` names the positional arguments the command requires after its name ("KEY").
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description,
+    const QStringList &arguments = {});
 
 // Resolves --config (else $HEALTHDECK_CONFIG, else the default path), loads and validates it and prints the
 // warnings; nullopt after printing why not (the caller exits 2). path receives the file used.

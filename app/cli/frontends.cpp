@@ -8,7 +8,8 @@ namespace {
 
 const char *kUsage = "usage: healthdeck [--config FILE] [--history FILE] [--read-only]   the dashboard\n"
                      "       healthdeck check --config FILE [--tag T]... [--service S]... [--json] [--quiet]\n"
-                     "       healthdeck monitor --config FILE [--duration D] [--history FILE]\n"
+                     "       healthdeck monitor --config FILE [--duration D] [--history FILE] [--metrics-listen ADDR]\n"
+                     "       healthdeck ack --config FILE KEY --comment TEXT [--expiry D] [--author NAME] [--remove]\n"
                      "       healthdeck admin --config FILE SERVICE ACTION [key=value]... [--yes] [--json] [--read-only]\n"
                      "       healthdeck demo [--headless]                    the simulated trading backend\n"
                      "       healthdeck --version\n"

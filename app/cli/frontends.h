@@ -3,6 +3,7 @@
 namespace hd {
 
 // Each front end owns its QCoreApplication/QApplication and returns the exit code.
+int runAckCommand(int argc, char *argv[]);
 int runAdminCommand(int argc, char *argv[]);
 int runCheckCommand(int argc, char *argv[]);
 // `healthdeck demo` in the terminal: the simulated backend, state changes on stdout, faults from stdin.

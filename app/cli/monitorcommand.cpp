@@ -22,7 +22,7 @@ namespace hd {
 
 namespace {
 
-QByteArray monitorLine(const StateEvent &e)
+QByteArray monitorLine(const StateEvent &e, const QString &source)
 {
     QByteArray out = "{\"time\":" + jsonString(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs))
         + ",\"service\":" + jsonString(e.service) + ",\"check\":" + jsonString(e.check);
@@ -33,6 +33,8 @@ QByteArray monitorLine(const StateEvent &e)
         + ",\"impacted_by\":" + jsonStringOrNull(e.impactedBy);
     if (e.flapping)
         out += ",\"flapping\":true";
+    if (!source.isEmpty())
+        out += ",\"source\":" + jsonString(source);
     out += "}\n";
     return out;
 }
@@ -104,6 +106,14 @@ int runMonitorCommand(int argc, char *argv[])
 
     // An event is printed only after its commit, so kill -9 loses nothing printed.
     HistoryRecorder recorder(&engine, &store);
+    // Alert rows name the Alertmanager source they come from.
+    QHash<QString, QString> alertSources;
+    QObject::connect(&engine, &MonitorEngine::rowsUpdated, &app, [&alertSources](const QList<RowState> &rows) {
+        for (const RowState &row : rows) {
+            if (row.result.alert)
+                alertSources.insert(row.key, row.result.alert->source);
+        }
+    });
     bool stopping = false;
     const auto finishIfDone = [&] {
         if (stopping && recorder.outstanding() == 0)
@@ -116,7 +126,8 @@ int runMonitorCommand(int argc, char *argv[])
                 if (metrics)
                     metrics->metrics().noteHistoryWriteError();
             }
-            const QByteArray line = monitorLine(event);
+            const QString key = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
+            const QByteArray line = monitorLine(event, alertSources.value(key));
             std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fflush(stdout);
             finishIfDone();

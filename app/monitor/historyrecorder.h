@@ -11,6 +11,8 @@ class MonitorEngine;
 // Records what an engine sees into a history store: each state change as an event, committed (and synced)
 // before eventCommitted() announces it, and each fresh result as a latency sample, batched by the store.
 // `healthdeck monitor` prints its JSON lines from eventCommitted(), so a kill -9 loses nothing it printed.
+// Every few seconds it also hands the engine the acknowledgements the history holds, so that one given in
+// another healthdeck (a dashboard, `healthdeck ack`) is honoured here too.
 class HistoryRecorder final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryRecorder)
@@ -24,6 +26,9 @@ Q_SIGNALS:
     void eventCommitted(const hd::StateEvent &event, const hd::WriteResult &result);
 
 private:
+    void syncAcknowledgements();
+
+    MonitorEngine *m_engine;
     HistoryStore *m_store;
     int m_outstanding = 0;
 };

@@ -768,6 +768,24 @@ bool MonitorEngine::unacknowledge(const QString &rowKey)
     return true;
 }
 
+void MonitorEngine::syncAcknowledgements(const QList<Acknowledgement> &stored, qint64 graceMs)
+{
+    const QDateTime at = now();
+    QSet<QString> keys;
+    for (const Acknowledgement &ack : stored) {
+        keys.insert(ack.checkKey);
+        const auto mine = m_acks.get(ack.checkKey, at);
+        if (!mine || mine->created != ack.created || mine->expires != ack.expires) {
+            m_acks.restore(ack);
+            markDirty(ack.checkKey);
+        }
+    }
+    for (const Acknowledgement &ack : m_acks.all()) {
+        if (!keys.contains(ack.checkKey) && ack.created.msecsTo(at) > graceMs && m_acks.remove(ack.checkKey))
+            markDirty(ack.checkKey);
+    }
+}
+
 QString MonitorEngine::silence(const OperatorSilence &silence)
 {
     const QString id = m_silences.add(silence);

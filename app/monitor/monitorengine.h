@@ -67,6 +67,10 @@ public:
 
     bool acknowledge(const Acknowledgement &ack);
     bool unacknowledge(const QString &rowKey);
+    // Makes the engine's acknowledgements those stored in the history (another healthdeck, or `healthdeck ack`,
+    // may have written them): stored ones are restored; one the history no longer holds goes, unless it is
+    // younger than `graceMs` (its own write may not be committed yet).
+    void syncAcknowledgements(const QList<Acknowledgement> &stored, qint64 graceMs);
     QString silence(const OperatorSilence &silence);
     bool unsilence(const QString &id);
     const Acknowledgements &acknowledgements() const { return m_acks; }
