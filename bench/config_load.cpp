@@ -59,7 +59,7 @@ void measure(const QString &label, const QString &path, int rounds)
     const double mib = 1024.0 * 1024.0;
     const qint64 bytes = QFileInfo(path).size();
     double best = -1;
-    qint64 before = 0, peak = 0;
+    qint64 before = 0, peak = 0, kept = 0;
     qsizetype services = 0, errors = 0;
     for (int r = 0; r < rounds; ++r) {
         malloc_trim(0);
@@ -75,6 +75,7 @@ void measure(const QString &label, const QString &path, int rounds)
         if (r == 0) {
             before = rss;
             peak = procStatusKb("VmHWM:");
+            kept = procStatusKb("VmRSS:"); // while the loaded Config lives
             services = result.config ? result.config->services.size() : 0;
             errors = result.errors.size();
             if (!result.errors.isEmpty())
@@ -84,8 +85,9 @@ void measure(const QString &label, const QString &path, int rounds)
         best = best < 0 ? seconds : std::min(best, seconds);
     }
     const double grown = double(peak - before) * 1024.0;
-    std::printf("%-22s %9.2f %9d %7lld %9.3f %10.1f %10.1f %8.1f\n", qPrintable(label), double(bytes) / mib,
-        int(services), qlonglong(errors), best, double(peak) / 1024.0, grown / mib, grown / double(bytes));
+    std::printf("%-22s %9.2f %9d %7lld %9.3f %10.1f %10.1f %8.1f %9.1f\n", qPrintable(label), double(bytes) / mib,
+        int(services), qlonglong(errors), best, double(peak) / 1024.0, grown / mib, grown / double(bytes),
+        double(kept - before) / 1024.0);
 }
 
 } // namespace
@@ -104,8 +106,8 @@ int main(int argc, char **argv)
     const int services = parser.value(QStringLiteral("services")).toInt();
     const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
 
-    std::printf("%-22s %9s %9s %7s %9s %10s %10s %8s\n", "config", "file MiB", "services", "errors", "load s",
-        "peak MiB", "+RSS MiB", "x file");
+    std::printf("%-22s %9s %9s %7s %9s %10s %10s %8s %9s\n", "config", "file MiB", "services", "errors", "load s",
+        "peak MiB", "+RSS MiB", "x file", "kept MiB");
     if (parser.isSet(QStringLiteral("file"))) {
         measure(QFileInfo(parser.value(QStringLiteral("file"))).fileName(), parser.value(QStringLiteral("file")),
             rounds);

@@ -488,6 +488,7 @@ private:
                 u"'conditions' must be a list of strings, found " + YamlReader::describe(field.value));
             return;
         }
+        c.conditions.reserve(field.value.size());
         for (const YamlNode& item : field.value) {
             ConditionSpec spec;
             YamlNode text = item;

@@ -29,7 +29,7 @@ YamlReader::YamlReader(QString label, QByteArray source, QProcessEnvironment env
 {
     m_lineStarts += 0;
     const char* const text = m_source.constData(); // no copy of a shared source
-    const char* const end = text + m_source.size();
+    const char* const end = text + std::min(m_source.size(), YamlTree::kMaxSource); // larger is refused anyway
     for (const char* p = text; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
         m_lineStarts += p - text + 1;
 }

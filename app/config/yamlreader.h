@@ -110,7 +110,7 @@ private:
     QString m_label;
     QByteArray m_source;
     std::unique_ptr<YamlTree> m_tree;
-    QList<qsizetype> m_lineStarts;
+    QList<quint32> m_lineStarts; // a config is far below 4 GiB
     QProcessEnvironment m_env;
     QList<ConfigError> m_errors;
     QList<ConfigError> m_warnings;

@@ -2,7 +2,6 @@
 
 #include <yaml.h>
 
-#include <climits>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -11,7 +10,7 @@ namespace hd {
 
 YamlNode::Type YamlNode::type() const
 {
-    return m_tree ? m_tree->m_nodes[m_index].type : Type::Undefined;
+    return m_tree ? Type(m_tree->m_nodes[m_index].type) : Type::Undefined;
 }
 
 QByteArrayView YamlNode::utf8() const
@@ -102,8 +101,8 @@ public:
 
     YamlTree::Result run()
     {
-        if (m_source.size() > INT_MAX)
-            return fail({ QStringLiteral("the text is larger than 2 GiB"), 0 });
+        if (m_source.size() >= YamlTree::kMaxSource)
+            return fail({ QStringLiteral("the text is larger than 128 MiB"), 0 });
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser))
             return fail({ QStringLiteral("out of memory"), 0 });
@@ -136,6 +135,12 @@ private:
     using Type = YamlNode::Type;
 
     static YamlTree::Result fail(YamlTree::SyntaxError error) { return { nullptr, std::move(error) }; }
+
+    static Node makeNode(
+        Type type, quint32 at, bool plain = false, bool inSource = false, quint32 first = 0, quint32 count = 0)
+    {
+        return Node { at, quint32(type), plain, inSource, first, count };
+    }
 
     std::optional<YamlTree::SyntaxError> handle(const yaml_event_t& event)
     {
@@ -215,19 +220,19 @@ private:
             // Most scalars are their source text, after the opening quote if they have one.
             const qsizetype from = at + (s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
             const bool inSource = null || m_source.sliced(std::min(from, m_source.size())).startsWith(text);
-            nodes.push_back(Node { null ? Type::Null : Type::Scalar, plain, inSource, at,
-                quint32(inSource ? from : m_tree->m_text.size()), quint32(null ? 0 : s.length) });
+            nodes.push_back(makeNode(null ? Type::Null : Type::Scalar, at, plain, inSource,
+                quint32(inSource ? from : m_tree->m_text.size()), quint32(null ? 0 : s.length)));
             if (!inSource)
                 m_tree->m_text.append(text);
             anchor = s.anchor;
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
-            nodes.push_back(Node { Type::Sequence, false, false, at, 0, 0 });
+            nodes.push_back(makeNode(Type::Sequence, at));
             anchor = event.data.sequence_start.anchor;
             break;
         default:
-            nodes.push_back(Node { Type::Map, false, false, at, 0, 0 });
+            nodes.push_back(makeNode(Type::Map, at));
             anchor = event.data.mapping_start.anchor;
             break;
         }

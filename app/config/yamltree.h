@@ -89,7 +89,7 @@ inline YamlNode::Iterator YamlNode::end() const
 }
 
 // The first document of a YAML stream, read with libyaml's event parser into one compact array of nodes:
-// 16 bytes a node, 4 bytes a child. A scalar whose text stands as it is in the source points there; the others
+// 12 bytes a node, 4 bytes a child. A scalar whose text stands as it is in the source points there; the others
 // (escapes, folded lines) are copied into one buffer. An alias is the node its anchor names.
 class YamlTree final {
 public:
@@ -105,6 +105,8 @@ public:
         std::optional<SyntaxError> error;
     };
     static Result parse(const QByteArray& source);
+    // Offsets fit in 27 bits: a larger source is refused.
+    static constexpr qsizetype kMaxSource = qsizetype(1) << 27;
 
     YamlNode root() const; // undefined when the stream holds no document
     // Where the second document's first node starts (or its '---' when it has none), else -1.
@@ -116,14 +118,14 @@ private:
     YamlTree() = default;
 
     struct Node {
-        YamlNode::Type type;
-        bool plain; // written plain and untagged
-        bool inSource; // the text is in m_source, else in m_text
-        quint32 offset; // in the source
+        quint32 offset : 27; // in the source
+        quint32 type : 3; // a YamlNode::Type
+        quint32 plain : 1; // written plain and untagged
+        quint32 inSource : 1; // the text is in m_source, else in m_text
         quint32 first; // where a scalar's text starts, or a collection's first child in m_children
         quint32 count; // the text's length, or the number of children (two for each pair of a map)
     };
-    static_assert(sizeof(Node) == 16);
+    static_assert(sizeof(Node) == 12);
 
     QByteArray m_source;
     std::vector<Node> m_nodes;
