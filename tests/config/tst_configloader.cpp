@@ -77,6 +77,7 @@ private Q_SLOTS:
     void notUtf8IsLocated_data();
     void notUtf8IsLocated();
     void errorsAreCapped();
+    void largeConfig();
     void literalSecretInReadableFile();
     void fileFixtures_data();
     void fileFixtures();
@@ -551,6 +552,41 @@ void TestConfigLoader::errorsAreCapped()
     QVERIFY2(result.errors.at(0).toString().startsWith(u"big.yaml:4:11: duplicate service 'api'"),
         qPrintable(result.errors.at(0).toString()));
     QCOMPARE(result.errors.last().toString(), u"big.yaml: and 29 more errors"_s);
+}
+
+// A generated config of a few MB: every service loads, in order, with its place; with only 100 distinct names
+// the duplicates are counted, not listed. No timing here: bench/config_load measures that.
+void TestConfigLoader::largeConfig()
+{
+    constexpr int services = 10'000;
+    const auto generate = [](bool repeatNames) {
+        QByteArray yaml = "version: 1\nservices:\n";
+        for (int i = 0; i < services; ++i) {
+            const QByteArray n = QByteArray::number(repeatNames ? i % 100 : i);
+            yaml += "  - name: svc-" + n + "\n    checks:\n      - name: live\n        http:\n          url: "
+                    "\"http://127.0.0.1:8080/health/" + QByteArray::number(i) + "\"\n        conditions:\n"
+                    "          - \"[STATUS] == 200\"\n      - { name: ready, tcp: { host: 127.0.0.1, port: 9000 } }\n";
+        }
+        return yaml;
+    };
+    const QByteArray yaml = generate(false);
+    QVERIFY(yaml.size() > 2'000'000);
+    const hd::ConfigLoadResult result = load(yaml, u"big.yaml"_s);
+    REQUIRE_LOADED(result);
+    QCOMPARE(result.config->services.size(), services);
+    const hd::ServiceConfig& last = result.config->services.last();
+    QCOMPARE(last.name, u"svc-9999"_s);
+    QCOMPARE(last.where.toString(), u"big.yaml:%1:5"_s.arg(3 + 8 * (services - 1)));
+    QCOMPARE(last.checks.size(), 2);
+    QCOMPARE(last.checks[0].http.url.toString(), u"http://127.0.0.1:8080/health/9999"_s);
+    QCOMPARE(last.checks[0].conditions.size(), 1);
+    QCOMPARE(last.checks[1].kind, hd::ProbeKind::Tcp);
+
+    const hd::ConfigLoadResult repeated = load(generate(true), u"big.yaml"_s);
+    QVERIFY(!repeated.config);
+    QCOMPARE(repeated.errors.size(), 21);
+    QCOMPARE(repeated.errors.first().toString(), u"big.yaml:803:11: duplicate service 'svc-0' (first at line 3)"_s);
+    QCOMPARE(repeated.errors.last().toString(), u"big.yaml: and %1 more errors"_s.arg(services - 100 - 20));
 }
 
 void TestConfigLoader::literalSecretInReadableFile()
