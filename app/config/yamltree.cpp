@@ -93,16 +93,15 @@ public:
         , m_tree(new YamlTree)
     {
         m_tree->m_source = source;
-        // Reserved, not touched: pages that are never written cost no memory.
-        m_tree->m_nodes.reserve(size_t(source.size() / 8 + 16));
-        m_tree->m_children.reserve(size_t(source.size() / 8 + 16));
-
     }
 
     YamlTree::Result run()
     {
         if (m_source.size() >= YamlTree::kMaxSource)
             return fail({ QStringLiteral("the text is larger than 128 MiB"), 0 });
+        // Reserved, not touched: pages that are never written cost no memory.
+        m_tree->m_nodes.reserve(size_t(m_source.size() / 8 + 16));
+        m_tree->m_children.reserve(size_t(m_source.size() / 8 + 16));
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser))
             return fail({ QStringLiteral("out of memory"), 0 });
