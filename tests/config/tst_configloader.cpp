@@ -117,7 +117,7 @@ void TestConfigLoader::badConfig_data()
         << 1;
     QTest::newRow("two-documents") << lines({ "version: 1", "---", "version: 1" })
                                    << u"bad.yaml:3:1: a config file holds one YAML document; found a second one"_s << 1;
-    // yaml-cpp 0.7 loops for ever on these in LoadAll() (found by fuzz_config): reported, not hung on.
+    // Found by fuzz_config: yaml-cpp 0.7, the YAML library before libyaml, looped for ever on these in LoadAll().
     QTest::newRow("stray-comma") << QByteArray(",") << u"bad.yaml:1:1: YAML syntax error: unexpected ','"_s << 1;
     QTest::newRow("stray-comma-after-a-flow-list") << lines({ "[a]", "," })
                                                    << u"bad.yaml:2:1: YAML syntax error: unexpected ','"_s << 1;
