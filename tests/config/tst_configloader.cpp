@@ -121,6 +121,11 @@ void TestConfigLoader::badConfig_data()
     QTest::newRow("stray-comma") << QByteArray(",") << u"bad.yaml:1:1: YAML syntax error: unexpected ','"_s << 1;
     QTest::newRow("stray-comma-after-a-flow-list") << lines({ "[a]", "," })
                                                    << u"bad.yaml:2:1: YAML syntax error: unexpected ','"_s << 1;
+    QTest::newRow("unclosed-quote") << lines({ "version: 1", "services: \"api" })
+                                    << u"bad.yaml:2:11: YAML syntax error: the quoted text is never closed"_s << 1;
+    QTest::newRow("undefined-alias") << lines({ "services: *api" })
+                                     << u"bad.yaml:1:11: YAML syntax error: the referenced anchor is not defined"_s
+                                     << 1;
     QTest::newRow("empty-file") << QByteArray() << u"bad.yaml:1:1: the config file is empty"_s << 1;
     QTest::newRow("only-comments") << lines({ "# nothing yet" }) << u"bad.yaml:1:1: the config file is empty"_s << 1;
     QTest::newRow("top-level-list") << lines({ "- a", "- b" })
