@@ -217,7 +217,8 @@ private:
             const bool null
                 = plain && (text.isEmpty() || text == "~" || text == "null" || text == "Null" || text == "NULL");
             // Most scalars are their source text, after the opening quote if they have one.
-            const qsizetype from = at + (s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+            const qsizetype from
+                = at + (s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
             const bool inSource = null || m_source.sliced(std::min(from, m_source.size())).startsWith(text);
             nodes.push_back(makeNode(null ? Type::Null : Type::Scalar, at, plain, inSource,
                 quint32(inSource ? from : m_tree->m_text.size()), quint32(null ? 0 : s.length)));
@@ -283,8 +284,8 @@ private:
             while (offset < m_source.size() && (m_source[offset] == '\t' || m_source[offset] == ' '))
                 ++offset;
             return { offset < m_source.size() && m_source[offset] == '-'
-                        ? QStringLiteral("illegal block entry")
-                        : QStringLiteral("illegal tab when looking for indentation"),
+                    ? QStringLiteral("illegal block entry")
+                    : QStringLiteral("illegal tab when looking for indentation"),
                 offset };
         }
         if (std::strcmp(problem, "did not find expected node content") == 0

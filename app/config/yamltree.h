@@ -98,8 +98,9 @@ public:
         qsizetype offset = 0; // byte offset in the source
     };
 
-    // Reads `source` (UTF-8), which the tree keeps (shared, not copied). Either the tree or the syntax error is set. A stream with a second document or no
-    // document at all still gives a tree: see documents() and root().
+    // Reads `source` (UTF-8), which the tree keeps (shared, not copied). Either the tree or the syntax error is
+    // set. A stream with a second document or no document at all still gives a tree: see secondDocument() and
+    // root().
     struct Result {
         std::unique_ptr<YamlTree> tree;
         std::optional<SyntaxError> error;
