@@ -63,7 +63,7 @@ public:
     {
     }
 
-    void load(const YAML::Node& root)
+    void load(const YamlNode& root)
     {
         static const QStringList top
             = keys("version defaults redis calendars services sources admin maintenance history");
@@ -509,7 +509,8 @@ private:
         }
         static const QStringList k = keys("name group depends_on checks");
         QHash<QString, SourceLocation> seen;
-        for (const YAML::Node& node : field.value) {
+        m_cfg.services.reserve(m_cfg.services.size() + field.value.size());
+        for (const YamlNode& node : field.value) {
             const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("a service"), k);
             if (!f)
                 continue;
@@ -539,15 +540,16 @@ private:
                     u"'checks' must be a list (- name: ...), found " + YamlReader::describe(checks->value));
             } else {
                 QHash<QString, SourceLocation> checkNames;
-                for (const YAML::Node& c : checks->value)
+                svc.checks.reserve(checks->value.size());
+                for (const YamlNode& c : checks->value)
                     parseCheck(c, svc, checkNames);
             }
-            m_cfg.services += svc;
+            m_cfg.services += std::move(svc);
             m_deps += deps;
         }
     }
 
-    void parseCheck(const YAML::Node& node, ServiceConfig& svc, QHash<QString, SourceLocation>& names)
+    void parseCheck(const YamlNode& node, ServiceConfig& svc, QHash<QString, SourceLocation>& names)
     {
         static const QStringList k = keys("name tags interval timeout failure_threshold success_threshold severity "
                                           "active conditions max_connections_per_host empty")
@@ -619,7 +621,7 @@ private:
                     u"bad 'empty' " + YamlReader::describe(empty->value)
                         + u": use down (the default) or ok, for what a query with no series means");
         }
-        svc.checks += c;
+        svc.checks += std::move(c);
     }
 
     void parseConditions(const YamlField& field, CheckConfig& c)
@@ -631,9 +633,10 @@ private:
                 u"'conditions' must be a list of strings, found " + YamlReader::describe(field.value));
             return;
         }
-        for (const YAML::Node& item : field.value) {
+        c.conditions.reserve(field.value.size());
+        for (const YamlNode& item : field.value) {
             ConditionSpec spec;
-            YAML::Node text = item;
+            YamlNode text = item;
             if (item.IsMap()) {
                 const auto f
                     = m_yaml.map(item, m_yaml.at(item), QStringLiteral("a condition"), { QStringLiteral("warn") });
@@ -1039,7 +1042,7 @@ private:
         }
         static const QStringList k = keys("name method path body confirm params required");
         QHash<QString, SourceLocation> seen;
-        for (const YAML::Node& node : field.value) {
+        for (const YamlNode& node : field.value) {
             const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("an admin action"), k);
             if (!f)
                 continue;
@@ -1120,7 +1123,7 @@ private:
             }
         }
         static const QStringList k = keys("name services groups tags start end weekly timezone");
-        for (const YAML::Node& node : field.value) {
+        for (const YamlNode& node : field.value) {
             const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("a maintenance window"), k);
             if (!f)
                 continue;

@@ -7,11 +7,9 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QStringDecoder>
 #include <algorithm>
-#include <sstream>
-#include <yaml-cpp/eventhandler.h>
 #include <climits>
+#include <cstring>
 
 namespace hd {
 
@@ -30,73 +28,48 @@ YamlReader::YamlReader(QString label, QByteArray source, QProcessEnvironment env
     , m_env(std::move(env))
 {
     m_lineStarts += 0;
-    for (qsizetype i = 0; i < m_source.size(); ++i) {
-        if (m_source[i] == '\n')
-            m_lineStarts += i + 1;
-    }
+    const char* const text = m_source.constData(); // no copy of a shared source
+    const char* const end = text + std::min(m_source.size(), YamlTree::kMaxSource); // larger is refused anyway
+    for (const char* p = text; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
+        m_lineStarts += p - text + 1;
 }
 
 namespace {
 
 // The offset of the first byte that is not part of UTF-8 text (a NUL counts), or -1. Qt's decoder would quietly
-// turn such bytes into U+FFFD, and a service named in Latin-1 would load under a mangled name.
-qsizetype firstNonUtf8Byte(const QByteArray& bytes)
+// turn such bytes into U+FFFD, and a service named in Latin-1 would load under a mangled name. Overlong forms,
+// surrogates and code points past U+10FFFF are not UTF-8 either; a sequence cut off at the end of the file is
+// reported at its first byte.
+qsizetype firstNonUtf8Byte(QByteArrayView bytes)
 {
-    QStringDecoder decoder(
-        QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInvalidToNull | QStringDecoder::Flag::ConvertInitialBom);
-    const QString text = decoder.decode(bytes);
-    const qsizetype nul = text.indexOf(QChar(u'\0'));
-    // Everything before the first bad byte decoded cleanly, so encoding it again gives back exactly its bytes. A
-    // sequence cut off at the end of the file is not decoded at all, which the same count finds.
-    const qsizetype good = (nul < 0 ? QStringView(text) : QStringView(text).first(nul)).toUtf8().size();
-    return good < bytes.size() ? good : -1;
+    const auto* p = reinterpret_cast<const uchar*>(bytes.data());
+    const qsizetype n = bytes.size();
+    for (qsizetype i = 0; i < n;) {
+        const uchar lead = p[i];
+        if (lead >= 0x01 && lead < 0x80) {
+            ++i;
+            continue;
+        }
+        const int length = (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
+        if (length == 0 || i + length > n)
+            return i;
+        char32_t cp = lead & (0x7F >> length);
+        for (int k = 1; k < length; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        static constexpr char32_t smallest[] = { 0, 0, 0x80, 0x800, 0x10000 };
+        if (cp < smallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += length;
+    }
+    return -1;
 }
 
 } // namespace
 
-namespace {
-
-// Where each document of a stream starts: its first node, or the document marker when it has none.
-class DocumentStarts final : public YAML::EventHandler {
-public:
-    std::vector<YAML::Mark> starts;
-
-    void OnDocumentStart(const YAML::Mark& mark) override
-    {
-        starts.push_back(mark);
-        m_fresh = true;
-    }
-    void OnDocumentEnd() override { }
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override
-    {
-        node(mark);
-    }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
-    {
-        node(mark);
-    }
-    void OnSequenceEnd() override { }
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
-    {
-        node(mark);
-    }
-    void OnMapEnd() override { }
-
-private:
-    void node(const YAML::Mark& mark)
-    {
-        if (m_fresh)
-            starts.back() = mark;
-        m_fresh = false;
-    }
-    bool m_fresh = false;
-};
-
-} // namespace
-
-std::optional<YAML::Node> YamlReader::parse()
+std::optional<YamlNode> YamlReader::parse()
 {
     if (const qsizetype bad = firstNonUtf8Byte(m_source); bad >= 0) {
         error(locationOfOffset(bad),
@@ -105,44 +78,19 @@ std::optional<YAML::Node> YamlReader::parse()
                 .arg(uchar(m_source[bad]), 2, 16, QChar(u'0')));
         return std::nullopt;
     }
-    const std::string text = m_source.toStdString();
-    YAML::Node root;
-    DocumentStarts documents;
-    try {
-        // yaml-cpp 0.7's LoadAll() never returns on some malformed input (a stray ',' where a value should start,
-        // upstream issue #1040): its parser hands out the same empty document again and again, each one kept,
-        // until memory runs out. So Load() reads the first document, and a bounded pass of the event parser
-        // counts what follows it.
-        root = YAML::Load(text);
-        std::istringstream in(text);
-        YAML::Parser parser(in);
-        while (documents.starts.size() < 8 && parser.HandleNextDocument(documents)) { }
-    } catch (const YAML::Exception& e) {
-        const SourceLocation where
-            = e.mark.is_null() ? SourceLocation { m_label, 1, 1 } : locationOfOffset(byteOffset(e.mark));
-        error(where, u"YAML syntax error: " + QString::fromStdString(e.msg) + syntaxHint(where.line));
-        return std::nullopt;
-    } catch (const std::exception& e) {
-        error({ m_label, 1, 1 }, u"cannot read YAML: " + QString::fromLocal8Bit(e.what()));
+    YamlTree::Result parsed = YamlTree::parse(m_source);
+    if (parsed.error) {
+        const SourceLocation where = locationOfOffset(parsed.error->offset);
+        error(where, u"YAML syntax error: " + parsed.error->message + syntaxHint(where.line));
         return std::nullopt;
     }
-    const std::vector<YAML::Mark>& starts = documents.starts;
-    const auto stuck = std::adjacent_find(starts.cbegin(), starts.cend(),
-        [](const YAML::Mark& a, const YAML::Mark& b) { return a.pos == b.pos; });
-    if (stuck != starts.cend()) {
-        // A document that starts where the one before it did: yaml-cpp stuck on a token it cannot place.
-        const qsizetype offset = byteOffset(*stuck);
-        const SourceLocation where = locationOfOffset(offset);
-        error(where,
-            u"YAML syntax error: unexpected '" + QString::fromUtf8(m_source.mid(offset, 1)) + u'\''
-                + syntaxHint(where.line));
-        return std::nullopt;
-    }
-    if (starts.size() > 1) {
-        error(locationOfOffset(byteOffset(starts[1])),
+    m_tree = std::move(parsed.tree);
+    if (m_tree->secondDocument() >= 0) {
+        error(locationOfOffset(m_tree->secondDocument()),
             QStringLiteral("a config file holds one YAML document; found a second one"));
         return std::nullopt;
     }
+    const YamlNode root = m_tree->root();
     if (!root.IsDefined() || root.IsNull()) {
         error({ m_label, 1, 1 }, QStringLiteral("the config file is empty"));
         return std::nullopt;
@@ -150,7 +98,7 @@ std::optional<YAML::Node> YamlReader::parse()
     return root;
 }
 
-// The two mistakes people make most, which yaml-cpp reports only vaguely.
+// The two mistakes people make most, which YAML parsers report only vaguely.
 QString YamlReader::syntaxHint(int line) const
 {
     if (line < 1 || line > m_lineStarts.size())
@@ -169,20 +117,11 @@ QString YamlReader::syntaxHint(int line) const
     return {};
 }
 
-qsizetype YamlReader::byteOffset(const YAML::Mark& mark) const
-{
-    if (mark.is_null() || mark.line < 0)
-        return 0;
-    if (mark.line >= m_lineStarts.size())
-        return m_source.size();
-    return std::min<qsizetype>(m_lineStarts[mark.line] + std::max(mark.column, 0), m_source.size());
-}
-
 SourceLocation YamlReader::locationOfOffset(qsizetype offset) const
 {
     const auto next = std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), offset);
     const qsizetype line = std::distance(m_lineStarts.cbegin(), next) - 1;
-    // yaml-cpp counts bytes; people count characters.
+    // Offsets count bytes; people count characters.
     int column = 1;
     for (qsizetype i = m_lineStarts[line]; i < offset; ++i) {
         if ((static_cast<unsigned char>(m_source[i]) & 0xC0) != 0x80)
@@ -191,32 +130,32 @@ SourceLocation YamlReader::locationOfOffset(qsizetype offset) const
     return { m_label, int(line) + 1, column };
 }
 
-SourceLocation YamlReader::at(const YAML::Node& node) const
+SourceLocation YamlReader::at(const YamlNode& node) const
 {
     if (!node.IsDefined())
         return { m_label, 1, 1 };
-    return locationOfOffset(byteOffset(node.Mark()));
+    return locationOfOffset(node.offset());
 }
 
 SourceLocation YamlReader::atKeyOrValue(const YamlField& field) const
 {
-    // An empty value has no text of its own; yaml-cpp marks it on the next line.
+    // An empty value has no text of its own; it is placed where the next token starts, often the next line.
     return field.value.IsNull() ? at(field.key) : at(field.value);
 }
 
-SourceLocation YamlReader::atContent(const YAML::Node& node) const
+SourceLocation YamlReader::atContent(const YamlNode& node) const
 {
-    qsizetype offset = byteOffset(node.Mark());
+    qsizetype offset = node.offset();
     if (node.IsScalar() && offset < m_source.size() && (m_source[offset] == '"' || m_source[offset] == '\''))
         ++offset;
     return locationOfOffset(offset);
 }
 
-SourceLocation YamlReader::atText(const YAML::Node& node, QStringView needle) const
+SourceLocation YamlReader::atText(const YamlNode& node, QStringView needle) const
 {
-    const qsizetype start = byteOffset(node.Mark());
+    const qsizetype start = node.offset();
     const QByteArray utf8 = needle.toUtf8();
-    const qsizetype extent = node.IsScalar() ? qsizetype(node.Scalar().size()) * 2 + 16 : 0;
+    const qsizetype extent = node.IsScalar() ? node.utf8().size() * 2 + 16 : 0;
     const qsizetype found = m_source.indexOf(utf8, start);
     if (found < 0 || found > start + extent)
         return at(node);
@@ -287,16 +226,16 @@ QList<ConfigError> YamlReader::takeWarnings()
     return capped(std::exchange(m_warnings, {}), QStringLiteral("warnings"));
 }
 
-QString YamlReader::describe(const YAML::Node& node)
+QString YamlReader::describe(const YamlNode& node)
 {
-    switch (node.Type()) {
-    case YAML::NodeType::Map:
+    switch (node.type()) {
+    case YamlNode::Type::Map:
         return QStringLiteral("a map");
-    case YAML::NodeType::Sequence:
+    case YamlNode::Type::Sequence:
         return QStringLiteral("a list");
-    case YAML::NodeType::Scalar:
+    case YamlNode::Type::Scalar:
         // The text before expansion, so that no secret from the environment is shown.
-        return quoted(QString::fromStdString(node.Scalar()));
+        return quoted(node.Scalar());
     default:
         return QStringLiteral("nothing");
     }
@@ -308,7 +247,7 @@ std::optional<YamlFields> YamlReader::map(
     return map(field.value, at(field.key), what, known, entryNoun);
 }
 
-std::optional<YamlFields> YamlReader::map(const YAML::Node& node, const SourceLocation& owner, const QString& what,
+std::optional<YamlFields> YamlReader::map(const YamlNode& node, const SourceLocation& owner, const QString& what,
     const QStringList& known, const QString& entryNoun)
 {
     YamlFields out;
@@ -321,14 +260,14 @@ std::optional<YamlFields> YamlReader::map(const YAML::Node& node, const SourceLo
         return std::nullopt;
     }
     QList<YamlField> merged;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node key = it->first;
-        const YAML::Node value = it->second;
+    for (qsizetype i = 0; i < node.size(); ++i) {
+        const YamlNode key = node.key(i);
+        const YamlNode value = node.value(i);
         if (!key.IsScalar()) {
             error(at(key), u"keys in " + what + u" must be plain names, found " + describe(key));
             continue;
         }
-        if (key.Scalar() == "<<" && key.Tag() == "?") {
+        if (key.IsPlain() && key.utf8() == "<<") {
             // A YAML merge key: the keys written here win over the merged ones.
             // An alias can point back at its own map, so the nesting is bounded.
             constexpr int maxMergeDepth = 16;
@@ -336,7 +275,7 @@ std::optional<YamlFields> YamlReader::map(const YAML::Node& node, const SourceLo
                 error(at(key), QStringLiteral("merge keys (<<) nested too deeply"));
                 continue;
             }
-            const auto mergeOne = [&](const YAML::Node& source) {
+            const auto mergeOne = [&](const YamlNode& source) {
                 ++m_mergeDepth;
                 auto fields = map(source, at(source), what, known, entryNoun);
                 --m_mergeDepth;
@@ -344,7 +283,7 @@ std::optional<YamlFields> YamlReader::map(const YAML::Node& node, const SourceLo
                     merged += fields->m_fields;
             };
             if (value.IsSequence()) {
-                for (const YAML::Node& item : value)
+                for (const YamlNode& item : value)
                     mergeOne(item);
             } else {
                 mergeOne(value);
@@ -375,7 +314,7 @@ std::optional<YamlFields> YamlReader::map(const YAML::Node& node, const SourceLo
     return out;
 }
 
-std::optional<QString> YamlReader::scalarText(const YAML::Node& node, const QString& what)
+std::optional<QString> YamlReader::scalarText(const YamlNode& node, const QString& what)
 {
     if (node.IsNull())
         return QString();
@@ -383,7 +322,7 @@ std::optional<QString> YamlReader::scalarText(const YAML::Node& node, const QStr
         error(at(node), u"expected a string for " + what + u", found " + describe(node));
         return std::nullopt;
     }
-    const QString raw = QString::fromStdString(node.Scalar());
+    const QString raw = node.Scalar();
     const EnvExpansion expanded = expandEnvironment(raw, m_env);
     if (!expanded.error.isEmpty()) {
         error(atText(node, QStringView(raw).mid(expanded.errorOffset, 2)), expanded.error);
@@ -499,7 +438,7 @@ std::optional<QList<LocatedString>> YamlReader::stringList(const YamlField& fiel
         return std::nullopt;
     }
     bool ok = true;
-    for (const YAML::Node& item : field.value) {
+    for (const YamlNode& item : field.value) {
         const auto text = scalarText(item, u"an item of '" + field.name + u'\'');
         if (text)
             out += LocatedString { *text, at(item) };
@@ -521,7 +460,7 @@ std::optional<QString> YamlReader::secret(const YamlField& field)
 
 void YamlReader::noteSecret(const YamlField& field, const QString& what)
 {
-    if (field.value.IsScalar() && !QString::fromStdString(field.value.Scalar()).contains(u"${"))
+    if (field.value.IsScalar() && !field.value.utf8().contains("${"))
         m_literalSecrets += LocatedString { what, at(field.value) };
 }
 
@@ -567,7 +506,7 @@ std::optional<QList<LocatedString>> YamlReader::stringList(const YamlFields& fie
     return f ? stringList(*f) : std::nullopt;
 }
 
-std::optional<QJsonValue> YamlReader::json(const YAML::Node& node, int depth)
+std::optional<QJsonValue> YamlReader::json(const YamlNode& node, int depth)
 {
     constexpr int maxDepth = 64;
     if (depth > maxDepth) {
@@ -578,7 +517,7 @@ std::optional<QJsonValue> YamlReader::json(const YAML::Node& node, int depth)
         return QJsonValue(QJsonValue::Null);
     if (node.IsSequence()) {
         QJsonArray array;
-        for (const YAML::Node& item : node) {
+        for (const YamlNode& item : node) {
             const auto v = json(item, depth + 1);
             if (!v)
                 return std::nullopt;
@@ -588,9 +527,9 @@ std::optional<QJsonValue> YamlReader::json(const YAML::Node& node, int depth)
     }
     if (node.IsMap()) {
         QJsonObject object;
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const auto key = scalarText(it->first, QStringLiteral("a key"));
-            const auto v = key ? json(it->second, depth + 1) : std::nullopt;
+        for (qsizetype i = 0; i < node.size(); ++i) {
+            const auto key = scalarText(node.key(i), QStringLiteral("a key"));
+            const auto v = key ? json(node.value(i), depth + 1) : std::nullopt;
             if (!v)
                 return std::nullopt;
             object.insert(*key, *v);
@@ -600,7 +539,7 @@ std::optional<QJsonValue> YamlReader::json(const YAML::Node& node, int depth)
     const auto text = scalarText(node, QStringLiteral("a value"));
     if (!text)
         return std::nullopt;
-    if (node.Tag() != "?") // quoted or explicitly tagged: a string as written
+    if (!node.IsPlain()) // quoted or explicitly tagged: a string as written
         return QJsonValue(*text);
     if (*text == u"true" || *text == u"false")
         return QJsonValue(*text == u"true");

@@ -2,16 +2,18 @@
 
 #include "config/config.h"
 
+#include "config/yamltree.h"
+
 #include <QProcessEnvironment>
-#include <yaml-cpp/yaml.h>
+#include <memory>
 
 namespace hd {
 
 // One key/value pair of a YAML map.
 struct YamlField {
     QString name;
-    YAML::Node key;
-    YAML::Node value;
+    YamlNode key;
+    YamlNode value;
 };
 
 // A string with the place it was written, for cross-references checked later.
@@ -42,15 +44,15 @@ class YamlReader final {
 public:
     YamlReader(QString label, QByteArray source, QProcessEnvironment env);
 
-    // The single document, or nullopt after recording why not.
-    std::optional<YAML::Node> parse();
+    // The single document, or nullopt after recording why not. The nodes live as long as the reader.
+    std::optional<YamlNode> parse();
 
-    SourceLocation at(const YAML::Node& node) const;
+    SourceLocation at(const YamlNode& node) const;
     SourceLocation atKeyOrValue(const YamlField& field) const; // the value, or the key when the value is empty
     // The first character of a scalar's text, after an opening quote.
-    SourceLocation atContent(const YAML::Node& node) const;
+    SourceLocation atContent(const YamlNode& node) const;
     // The first occurrence of `needle` in the source at or after `node`, else the node itself.
-    SourceLocation atText(const YAML::Node& node, QStringView needle) const;
+    SourceLocation atText(const YamlNode& node, QStringView needle) const;
 
     void error(const SourceLocation& where, const QString& message);
     void warning(const SourceLocation& where, const QString& message);
@@ -58,20 +60,20 @@ public:
     QList<ConfigError> takeWarnings();
     bool hasErrors() const { return !m_errors.isEmpty(); }
 
-    static QString describe(const YAML::Node& node); // "a map", "a list", "'ten'", "nothing"
+    static QString describe(const YamlNode& node); // "a map", "a list", "'ten'", "nothing"
 
     // Reads a map. Reports a value that is not a map, a key that is not a
     // string, a duplicate key and, when `known` is not empty, an unknown key
     // (with a "did you mean"). Merge keys (`<<: *anchor`) are applied.
     // `entryNoun` names the entries in duplicate messages ("redis server").
-    std::optional<YamlFields> map(const YAML::Node& node, const SourceLocation& owner, const QString& what,
+    std::optional<YamlFields> map(const YamlNode& node, const SourceLocation& owner, const QString& what,
         const QStringList& known, const QString& entryNoun = QString());
     std::optional<YamlFields> map(
         const YamlField& field, const QString& what, const QStringList& known, const QString& entryNoun = QString());
 
     // The expanded text of a scalar; null gives "". Records an error for a map or list.
     std::optional<QString> string(const YamlField& field);
-    std::optional<QString> scalarText(const YAML::Node& node, const QString& what);
+    std::optional<QString> scalarText(const YamlNode& node, const QString& what);
     std::optional<int> integer(const YamlField& field, int min, int max);
     std::optional<bool> boolean(const YamlField& field);
     std::optional<qint64> duration(const YamlField& field); // must be > 0
@@ -96,19 +98,19 @@ public:
 
     // Converts any YAML value to JSON: plain scalars become numbers, booleans
     // or null where they read as such, quoted scalars stay strings.
-    std::optional<QJsonValue> json(const YAML::Node& node, int depth = 0);
+    std::optional<QJsonValue> json(const YamlNode& node, int depth = 0);
 
 private:
     static constexpr qsizetype kMaxReported = 20;
     QList<ConfigError> capped(QList<ConfigError> list, const QString& noun) const;
     QString syntaxHint(int line) const;
-    qsizetype byteOffset(const YAML::Mark& mark) const;
     SourceLocation locationOfOffset(qsizetype offset) const;
     bool requireValue(const YamlField& field);
 
     QString m_label;
     QByteArray m_source;
-    QList<qsizetype> m_lineStarts;
+    std::unique_ptr<YamlTree> m_tree;
+    QList<quint32> m_lineStarts; // a config is far below 4 GiB
     QProcessEnvironment m_env;
     QList<ConfigError> m_errors;
     QList<ConfigError> m_warnings;

@@ -29,7 +29,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Section)" = admin ] || fail "Section: $(field Section)"
 [ "$(field Architecture)" = amd64 ] || fail "Architecture: $(field Architecture)"
 depends=$(field Depends)
-for dep in libqt6core6 libqt6widgets6 libqt6charts6 libhiredis0.14 libyaml-cpp0.7 libqt6sql6-sqlite qt6-qpa-plugins; do
+for dep in libqt6core6 libqt6widgets6 libqt6charts6 libhiredis0.14 libyaml-0-2 libqt6sql6-sqlite qt6-qpa-plugins; do
     grep -q "$dep" <<<"$depends" || fail "Depends lacks $dep (shlibdeps or the plugins): $depends"
 done
 [ "$(field Recommends)" = redis-server ] || fail "Recommends: $(field Recommends)"
