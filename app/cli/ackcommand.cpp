@@ -240,7 +240,7 @@ int runAckCommand(int argc, char *argv[])
         return failures == 0 ? 0 : 1;
     }
 
-    const SilenceRequest request = silenceForAlert(source->alertmanager,
+    const SilenceRequest request = silenceForAlert(*source->alertmanager,
         alert, author, comment, now, expiryMs.value_or(0));
     entry.action = QStringLiteral("alertmanager-silence");
     QJsonArray matchers;

@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <QTime>
 #include <QUrl>
+#include <memory>
 #include <optional>
 
 namespace hd {
@@ -39,7 +40,7 @@ struct BasicAuth {
 
 struct HttpProbeConfig {
     QUrl url;
-    QByteArray method = "GET";
+    QByteArray method = QByteArrayLiteral("GET"); // static data: no allocation per check
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QString bearer;                 // auth: { bearer: ... }
@@ -124,7 +125,8 @@ struct CheckConfig {
     FileProbeConfig file;
     ExecProbeConfig exec;
     PrometheusProbeConfig prometheus;
-    AlertmanagerSourceConfig alertmanager; // kind Alertmanager: the source this check reads
+    // kind Alertmanager: the source this check reads (shared: most checks have none, and copies are many)
+    std::shared_ptr<const AlertmanagerSourceConfig> alertmanager;
     QList<ConditionSpec> conditions;
     SourceLocation where;
 
@@ -179,7 +181,7 @@ struct MaintenanceWindow {
 
 struct AdminActionConfig {
     QString name;
-    QByteArray method = "GET";
+    QByteArray method = QByteArrayLiteral("GET"); // static data: no allocation per check
     QString path;
     QJsonValue body;           // JSON template with {param} placeholders
     bool confirm = false;

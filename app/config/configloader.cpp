@@ -450,7 +450,7 @@ private:
                 api.setQuery(query, QUrl::StrictMode);
                 c.http.url = api;
             }
-            c.alertmanager = src;
+            c.alertmanager = std::make_shared<const AlertmanagerSourceConfig>(src);
             ServiceConfig svc;
             svc.name = src.name;
             svc.where = c.where;

@@ -57,7 +57,8 @@ CheckRow judgedRow(const CheckConfig &check, const ProbeResult &result, const QS
 // stale.
 QList<CheckRow> alertRows(const CheckConfig &check, const ProbeResult &result)
 {
-    const AlertmanagerSourceConfig &source = check.alertmanager;
+    static const AlertmanagerSourceConfig none;
+    const AlertmanagerSourceConfig &source = check.alertmanager ? *check.alertmanager : none;
     QList<CheckRow> rows;
     bool watchdogFiring = false;
     int firing = 0;

@@ -114,7 +114,7 @@ void applyAlertmanagerSilences(ProbeResult &alerts, const QByteArray &silencesJs
 AlertmanagerProbe::AlertmanagerProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes,
     QObject *parent)
     : Probe(parent)
-    , m_source(check.alertmanager)
+    , m_source(check.alertmanager ? *check.alertmanager : AlertmanagerSourceConfig {})
 {
     m_alerts = new HttpProbe(check, nam, maxBodyBytes, this);
     CheckConfig silences = check;

@@ -66,7 +66,7 @@ void AlertmanagerSilences::expire(const CheckConfig &source, const QString &sile
 void AlertmanagerSilences::send(
     const CheckConfig &source, const QByteArray &method, const QString &path, const QByteArray &body, Done done)
 {
-    QUrl url = source.alertmanager.url;
+    QUrl url = source.alertmanager ? source.alertmanager->url : source.http.url;
     QString base = url.path();
     while (base.endsWith(u'/'))
         base.chop(1);
