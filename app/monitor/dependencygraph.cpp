@@ -30,16 +30,32 @@ DependencyGraph::DependencyGraph(const Config &config)
             m_names.append(s.name);
         }
     }
+    // A dependency on a name no service has is missing, unless the config has alert sources: then it may name
+    // the service of an alert, and becomes a node of its own, failing while such an alert fires.
+    bool hasSources = false;
+    for (const ServiceConfig &s : config.services) {
+        for (const CheckConfig &c : s.checks)
+            hasSources = hasSources || c.kind == ProbeKind::Alertmanager;
+    }
+    for (const ServiceConfig &s : config.services) {
+        for (const QString &dep : s.dependsOn) {
+            if (m_index.contains(dep))
+                continue;
+            m_missing.append({ s.name, dep });
+            if (hasSources) {
+                m_index.insert(dep, int(m_names.size()));
+                m_names.append(dep);
+            }
+        }
+    }
     m_dependencies.resize(m_names.size());
     m_dependents.resize(m_names.size());
     for (const ServiceConfig &s : config.services) {
         const int from = m_index.value(s.name);
         for (const QString &dep : s.dependsOn) {
             const auto to = m_index.constFind(dep);
-            if (to == m_index.cend()) {
-                m_missing.append({ s.name, dep });
+            if (to == m_index.cend())
                 continue;
-            }
             if (m_dependencies[from].contains(*to))
                 continue;
             m_dependencies[from].append(*to);

@@ -51,6 +51,9 @@ private Q_SLOTS:
             "services:\n"
             "  - name: database\n"
             "    checks: [{ name: ping, tcp: { host: 127.0.0.1, port: 1 } }]\n"
+            "  - name: web\n"
+            "    depends_on: [trading-api]\n"
+            "    checks: [{ name: ping, tcp: { host: 127.0.0.1, port: 1 } }]\n"
             "sources:\n"
             "  - alertmanager:\n"
             "      name: am\n"
@@ -91,6 +94,8 @@ private Q_SLOTS:
         QVERIFY2(!checks.contains(u"hr/Elsewhere"_s) && !QJsonDocument(checks).toJson().contains("Elsewhere"),
             "the source's filter keeps other teams' alerts out");
         QVERIFY(!QJsonDocument(checks).toJson().contains("\"trading-api/Watchdog"));
+        // An own service depending on an alert's service is impacted while the alert fires.
+        QCOMPARE(checks.value(u"web/ping"_s).toObject().value(u"overlays"_s).toArray(), QJsonArray { u"impacted"_s });
     }
 
     void inhibitedAlertsAreImpacted()
