@@ -1,6 +1,9 @@
 #include "monitorbridge.h"
 
 #include "metrics/metricsexporter.h"
+#include "sources/alertmanagersilences.h"
+
+#include <QJsonObject>
 
 #include "engine/configwatcher.h"
 #include "monitor/historyrecorder.h"
@@ -113,9 +116,63 @@ void MonitorBridge::setBatchIntervalMs(int ms)
     post([ms](MonitorEngine &e) { e.setBatchIntervalMs(ms); });
 }
 
+// An alert row is acknowledged in its Alertmanager, with a silence (and audited); the next poll shows it silenced.
+// Runs on the engine's thread.
+void MonitorBridge::silenceAlert(MonitorEngine &engine, const RowState &row, const Acknowledgement &ack, bool remove)
+{
+    const AlertFacts alert = *row.result.alert;
+    const CheckConfig *source = nullptr;
+    for (const ServiceConfig &service : engine.config().services) {
+        for (const CheckConfig &check : service.checks) {
+            if (check.kind == ProbeKind::Alertmanager && check.service == alert.source)
+                source = &check;
+        }
+    }
+    const auto answer = [this, key = row.key](bool accepted) {
+        QMetaObject::invokeMethod(this, [this, key, accepted] { Q_EMIT acknowledged(key, accepted); }, Qt::QueuedConnection);
+    };
+    if (!source || !source->alertmanager) {
+        answer(false);
+        return;
+    }
+    if (!m_silences)
+        m_silences = new AlertmanagerSilences(m_anchor);
+    AuditEntry entry;
+    entry.timeMs = QDateTime::currentMSecsSinceEpoch();
+    entry.osUser = ack.author;
+    entry.service = alert.source;
+    entry.params = QJsonObject { { QStringLiteral("key"), row.key }, { QStringLiteral("author"), ack.author } };
+    const auto done = [this, entry, answer](const QString &action, const QString &id) {
+        return [this, entry, answer, action, id](bool ok, int status, const QString &newId, const QString &message) {
+            AuditEntry e = entry;
+            e.action = action;
+            e.httpStatus = status;
+            e.result = ok ? QStringLiteral("success") : QStringLiteral("failure");
+            e.message = ok ? u"silence " + (newId.isEmpty() ? id : newId) : message;
+            if (m_store)
+                m_store->appendAudit(e);
+            answer(ok);
+        };
+    };
+    if (remove) {
+        for (const QString &id : alert.silencedBy)
+            m_silences->expire(*source, id, done(QStringLiteral("alertmanager-expire-silence"), id));
+        return;
+    }
+    const qint64 expiryMs = ack.expires.isValid() ? QDateTime::currentDateTimeUtc().msecsTo(ack.expires) : 0;
+    const SilenceRequest request
+        = silenceForAlert(*source->alertmanager, alert, ack.author, ack.comment, QDateTime::currentDateTimeUtc(), expiryMs);
+    entry.params.insert(QStringLiteral("comment"), ack.comment);
+    m_silences->create(*source, request, done(QStringLiteral("alertmanager-silence"), QString()));
+}
+
 void MonitorBridge::acknowledge(const Acknowledgement &ack)
 {
     post([this, ack](MonitorEngine &e) {
+        if (const auto row = e.row(ack.checkKey); row && row->result.alert) {
+            silenceAlert(e, *row, ack, false);
+            return;
+        }
         const bool accepted = e.acknowledge(ack);
         if (accepted && m_store) {
             Ack stored;
@@ -134,6 +191,12 @@ void MonitorBridge::acknowledge(const Acknowledgement &ack)
 void MonitorBridge::unacknowledge(const QString &checkKey)
 {
     post([this, checkKey](MonitorEngine &e) {
+        if (const auto row = e.row(checkKey); row && row->result.alert) {
+            Acknowledgement ack;
+            ack.checkKey = checkKey;
+            silenceAlert(e, *row, ack, true);
+            return;
+        }
         if (e.unacknowledge(checkKey) && m_store)
             m_store->clearAcks(checkKey, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("removed"));
     });

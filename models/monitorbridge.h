@@ -11,6 +11,7 @@
 
 namespace hd {
 
+class AlertmanagerSilences;
 class ConfigWatcher;
 class HistoryStore;
 class MonitorEngine;
@@ -36,7 +37,8 @@ public:
     void setConfig(const Config &config);
     void start();
     void runNow(const QString &checkKey);
-    // The answer arrives as acknowledged(); an accepted ack is recorded in the history.
+    // The answer arrives as acknowledged(); an accepted ack is recorded in the history. An Alertmanager alert
+    // row is acknowledged with a silence in its Alertmanager instead (audited), and unacknowledged by expiring it.
     void acknowledge(const Acknowledgement &ack);
     void unacknowledge(const QString &checkKey);
     // Silences the services, groups or tags named; recorded in the history. The id arrives as silenced().
@@ -61,12 +63,14 @@ Q_SIGNALS:
 
 private:
     void post(std::function<void(MonitorEngine &)> work);
+    void silenceAlert(MonitorEngine &engine, const RowState &row, const Acknowledgement &ack, bool remove);
 
     HistoryStore *m_store;
     QThread m_thread;
     QObject *m_anchor = nullptr; // lives in m_thread: the context of posted work
     MonitorEngine *m_engine = nullptr;
     ConfigWatcher *m_watcher = nullptr; // lives in m_thread
+    AlertmanagerSilences *m_silences = nullptr; // lives in m_thread, a child of m_anchor
 };
 
 } // namespace hd

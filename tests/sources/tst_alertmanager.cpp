@@ -2,6 +2,7 @@
 // `check --json` and in the engine, acknowledging one creates a silence that Alertmanager then reports as
 // suppressed, removing it expires the silence, the watchdog, and a killed Alertmanager never reads as all clear.
 #include "config/configloader.h"
+#include "models/monitorbridge.h"
 #include "monitor/monitorengine.h"
 #include "support/alertmanagerserver.h"
 #include "support/clirunner.h"
@@ -9,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QtTest>
 
 using namespace hd;
@@ -168,6 +170,56 @@ private Q_SLOTS:
             { u"ack"_s, u"--config"_s, m_config, u"nobody/Nothing/x"_s, u"--comment"_s, u"x"_s, u"--history"_s, m_history });
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY2(unknown.err.contains("no row nobody/Nothing/x"), unknown.err.constData());
+    }
+
+    // The dashboard's Acknowledge on an alert row silences it in Alertmanager; taking it back expires the silence.
+    void dashboardAcknowledgeIsASilence()
+    {
+        const QString key = u"trading-api/OrdersStuck/10.0.0.1:8080"_s;
+        const ConfigLoadResult loaded = loadConfigFile(m_config);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errorText()));
+        MonitorBridge bridge(nullptr);
+        QSignalSpy rows(&bridge, &MonitorBridge::rowsUpdated);
+        QSignalSpy answers(&bridge, &MonitorBridge::acknowledged);
+        bridge.setConfig(*loaded.config);
+        bridge.start();
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(rows.cbegin(), rows.cend(),
+                                     [&](const QList<QVariant> &batch) {
+                                         const auto list = batch.at(0).value<QList<RowState>>();
+                                         return std::any_of(list.cbegin(), list.cend(),
+                                             [&](const RowState &r) { return r.key == key; });
+                                     }),
+            10'000);
+        Acknowledgement ack;
+        ack.checkKey = key;
+        ack.author = u"desk-lead"_s;
+        ack.comment = u"from the dashboard"_s;
+        ack.created = QDateTime::currentDateTimeUtc();
+        bridge.acknowledge(ack);
+        QVERIFY(answers.wait(10'000));
+        QCOMPARE(answers.last().at(0).toString(), key);
+        QVERIFY(answers.last().at(1).toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
+                                      .value(u"state"_s).toString(),
+            u"suppressed"_s, 10'000);
+        bool byLead = false;
+        for (const QJsonValue &s : m_am.silences())
+            byLead = byLead || (s.toObject().value(u"createdBy"_s).toString() == u"desk-lead"_s
+                                   && s.toObject().value(u"status"_s).toObject().value(u"state"_s).toString() == u"active"_s);
+        QVERIFY(byLead);
+
+        // Once the engine has seen the alert silenced, taking the acknowledgement back expires the silence.
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(rows.cbegin(), rows.cend(),
+                                     [&](const QList<QVariant> &batch) {
+                                         const auto list = batch.at(0).value<QList<RowState>>();
+                                         return std::any_of(list.cbegin(), list.cend(),
+                                             [&](const RowState &r) { return r.key == key && r.silenced; });
+                                     }),
+            10'000);
+        bridge.unacknowledge(key);
+        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
+                                      .value(u"state"_s).toString(),
+            u"active"_s, 10'000);
     }
 
     void ownChecksAreAcknowledgedInTheHistory()
