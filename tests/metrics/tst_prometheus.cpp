@@ -7,6 +7,7 @@
 #include "metrics/metricsexporter.h"
 #include "monitor/monitorengine.h"
 #include "support/prometheusserver.h"
+#include "support/clirunner.h"
 #include "support/testutil.h"
 
 #include <QSignalSpy>
@@ -35,9 +36,36 @@ private Q_SLOTS:
         QVERIFY2(m_exporter->listen(u"127.0.0.1:"_s + QString::number(hdtest::freePort()), &why),
             qPrintable(why));
         m_engine.start();
+
+        // `healthdeck monitor --metrics-listen` itself, as a user runs it.
+        const QString monitorAddress = u"127.0.0.1:"_s + QString::number(hdtest::freePort());
+        const QString config = hdtest::writeFile(m_dir, u"monitor.yaml"_s,
+            "services:\n  - name: api\n    checks:\n      - { name: live, interval: 1s, http: { url: \"" + url("/health/live")
+                + "\" } }\n");
+        m_monitor.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_monitor.start(QStringLiteral(HD_HEALTHDECK_BIN),
+            { u"monitor"_s, u"--config"_s, config, u"--history"_s, m_dir.filePath(u"h.sqlite"_s), u"--metrics-listen"_s,
+                monitorAddress });
+        QVERIFY(m_monitor.waitForStarted(5000));
+
         const QString trading = u"127.0.0.1:"_s + QString::number(m_demo.tradingApi()->port());
-        QVERIFY2(m_prometheus.start({ { u"healthdeck"_s, { m_exporter->address() } }, { u"trading"_s, { trading } } }),
+        QVERIFY2(m_prometheus.start({ { u"healthdeck"_s, { m_exporter->address() } }, { u"trading"_s, { trading } },
+                     { u"monitor"_s, { monitorAddress } } }),
             qPrintable(m_prometheus.error()));
+    }
+
+    void cleanupTestCase()
+    {
+        m_monitor.terminate();
+        m_monitor.waitForFinished(5000);
+    }
+
+    void prometheusScrapesHealthdeckMonitor()
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(m_prometheus.value(u"up{job=\"monitor\"}"_s), 1.0, 30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_prometheus.value(u"healthdeck_check_status{job=\"monitor\",service=\"api\",check=\"live\",status=\"ok\"}"_s),
+            1.0, 15'000);
     }
 
     void prometheusScrapesHealthdeck()
@@ -45,24 +73,24 @@ private Q_SLOTS:
         // One scrape a second; give it a few, as a slow machine may take a while for the first.
         QTRY_COMPARE_WITH_TIMEOUT(m_prometheus.value(u"up{job=\"healthdeck\"}"_s), 1.0, 30'000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_prometheus.value(u"healthdeck_check_status{service=\"api\",check=\"live\",status=\"ok\"}"_s), 1.0, 15'000);
+            m_prometheus.value(u"healthdeck_check_status{job=\"healthdeck\",service=\"api\",check=\"live\",status=\"ok\"}"_s), 1.0, 15'000);
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_prometheus.value(u"healthdeck_check_status{service=\"api\",check=\"gone\",status=\"down\"}"_s), 1.0, 15'000);
-        QCOMPARE(m_prometheus.value(u"healthdeck_check_status{service=\"api\",check=\"gone\",status=\"ok\"}"_s), 0.0);
-        QVERIFY(m_prometheus.value(u"healthdeck_check_results_total{service=\"api\",check=\"live\",result=\"ok\"}"_s) >= 1);
-        QCOMPARE(m_prometheus.value(u"healthdeck_build_info{version=\"" HEALTHDECK_VERSION "\"}"_s), 1.0);
-        QVERIFY(m_prometheus.value(u"healthdeck_check_state_changes_total{service=\"api\",check=\"gone\"}"_s) >= 1);
+            m_prometheus.value(u"healthdeck_check_status{job=\"healthdeck\",service=\"api\",check=\"gone\",status=\"down\"}"_s), 1.0, 15'000);
+        QCOMPARE(m_prometheus.value(u"healthdeck_check_status{job=\"healthdeck\",service=\"api\",check=\"gone\",status=\"ok\"}"_s), 0.0);
+        QVERIFY(m_prometheus.value(u"healthdeck_check_results_total{job=\"healthdeck\",service=\"api\",check=\"live\",result=\"ok\"}"_s) >= 1);
+        QCOMPARE(m_prometheus.value(u"healthdeck_build_info{job=\"healthdeck\",version=\"" HEALTHDECK_VERSION "\"}"_s), 1.0);
+        QVERIFY(m_prometheus.value(u"healthdeck_check_state_changes_total{job=\"healthdeck\",service=\"api\",check=\"gone\"}"_s) >= 1);
         // Six statuses per row, and nothing beyond the config's rows.
-        QCOMPARE(m_prometheus.value(u"count(healthdeck_check_status)"_s), 12.0);
+        QCOMPARE(m_prometheus.value(u"count(healthdeck_check_status{job=\"healthdeck\"})"_s), 12.0);
     }
 
     void prometheusCheckGivesOneRowPerTarget()
     {
-        QTRY_COMPARE_WITH_TIMEOUT(m_prometheus.value(u"count(up == 1)"_s), 2.0, 30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_prometheus.value(u"count(up == 1)"_s), 3.0, 30'000);
         const QList<CheckRow> rows = runOnce("      - name: targets\n"
                                              "        prometheus: { url: \""
             + m_prometheus.url().toUtf8() + "\", query: 'up' }\n");
-        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.size(), 3);
         QStringList keys;
         for (const CheckRow &row : rows) {
             keys << row.key;
@@ -124,6 +152,8 @@ private:
     }
 
     DemoBackend m_demo;
+    QTemporaryDir m_dir;
+    QProcess m_monitor;
     MonitorEngine m_engine;
     std::unique_ptr<MetricsExporter> m_exporter;
     hdtest::PrometheusServer m_prometheus;
