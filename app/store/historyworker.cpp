@@ -712,41 +712,52 @@ bool HistoryWorker::computeMinute(qint64 bucketMs, QSqlError *error)
 }
 
 // Hours are merged from their minutes: exact counts and extremes, percentiles from the sketches.
+// One check at a time, its minutes read through the primary key, so that only one merged sketch is in memory
+// however many checks there are. Merging every check's sketch at once held 64 bytes per distinct latency bucket
+// of each check (25 to 113 MiB at 5,000 checks in bench/rollup_memory), and glibc kept that memory after the job.
 bool HistoryWorker::computeHour(qint64 bucketMs, QSqlError *error)
 {
-    struct Acc {
-        Rollup r;
-        LatencySketch sketch;
-    };
-    QHash<qint64, Acc> byCheck;
-    QSqlQuery *select
-        = prepared(QStringLiteral("SELECT check_id, count, failures, min_ms, max_ms, sketch FROM rollups_minute"
-                                  " WHERE bucket_ms >= ? AND bucket_ms < ?"),
-            error);
-    if (!select || !execBound(select, { bucketMs, bucketMs + hourMs }, error))
+    QSqlQuery *checks = prepared(
+        QStringLiteral("SELECT DISTINCT check_id FROM rollups_minute WHERE bucket_ms >= ? AND bucket_ms < ?"), error);
+    if (!checks || !execBound(checks, { bucketMs, bucketMs + hourMs }, error))
         return false;
-    while (select->next()) {
-        Acc &acc = byCheck[select->value(0).toLongLong()];
-        const int count = select->value(1).toInt();
-        const double min = select->value(3).toDouble();
-        const double max = select->value(4).toDouble();
-        acc.r.minMs = acc.r.count == 0 ? min : qMin(acc.r.minMs, min);
-        acc.r.maxMs = acc.r.count == 0 ? max : qMax(acc.r.maxMs, max);
-        acc.r.count += count;
-        acc.r.failures += select->value(2).toInt();
-        acc.sketch.merge(LatencySketch::decode(select->value(5).toByteArray()));
-    }
-    select->finish();
-    QSqlQuery *upsert
-        = prepared(QStringLiteral("INSERT OR REPLACE INTO rollups_hour VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), error);
+    QList<qint64> ids;
+    while (checks->next())
+        ids << checks->value(0).toLongLong();
+    checks->finish();
+    QSqlQuery *select
+        = prepared(QStringLiteral("SELECT count, failures, min_ms, max_ms, sketch FROM rollups_minute"
+                                  " WHERE check_id = ? AND bucket_ms >= ? AND bucket_ms < ?"),
+            error);
+    QSqlQuery *upsert = select
+        ? prepared(QStringLiteral("INSERT OR REPLACE INTO rollups_hour VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), error)
+        : nullptr;
     if (!upsert)
         return false;
-    for (auto it = byCheck.cbegin(); it != byCheck.cend(); ++it) {
-        const Rollup &r = it->r;
+    for (qint64 id : std::as_const(ids)) {
+        if (!execBound(select, { id, bucketMs, bucketMs + hourMs }, error))
+            return false;
+        Rollup r;
+        LatencySketch sketch;
+        bool any = false;
+        while (select->next()) {
+            const int count = select->value(0).toInt();
+            const double min = select->value(2).toDouble();
+            const double max = select->value(3).toDouble();
+            r.minMs = r.count == 0 ? min : qMin(r.minMs, min);
+            r.maxMs = r.count == 0 ? max : qMax(r.maxMs, max);
+            r.count += count;
+            r.failures += select->value(1).toInt();
+            sketch.merge(LatencySketch::decode(select->value(4).toByteArray()));
+            any = true;
+        }
+        select->finish();
+        if (!any)
+            continue; // cannot happen inside the transaction; an hour is never written empty
         const auto clamp = [&](double v) { return std::clamp(v, r.minMs, r.maxMs); };
         if (!execBound(upsert,
-                { it.key(), bucketMs, r.count, r.failures, r.minMs, clamp(it->sketch.percentile(50)),
-                    clamp(it->sketch.percentile(95)), r.maxMs },
+                { id, bucketMs, r.count, r.failures, r.minMs, clamp(sketch.percentile(50)),
+                    clamp(sketch.percentile(95)), r.maxMs },
                 error))
             return false;
     }

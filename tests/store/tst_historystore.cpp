@@ -94,6 +94,7 @@ private slots:
     void rollupMath();
     void rollupsFromSamples();
     void rollupsFollowTheClock();
+    void hourRollupsOfManyChecks();
     void retentionSweepWithInjectedClock();
     void retentionSweepOnOpen();
     void auditIsRedacted();
@@ -579,6 +580,61 @@ void TestHistoryStore::rollupsFollowTheClock()
     QTRY_COMPARE(store.rollups(hours).size(), 1);
     QCOMPARE(store.rollups(hours).first().count, 31);
     QCOMPARE(store.rollups(hours).first().maxMs, 99.0);
+}
+
+// The hour is merged one check at a time: each check's hour must come from its own minutes of that hour only.
+void TestHistoryStore::hourRollupsOfManyChecks()
+{
+    auto o = options();
+    o.flushIntervalMs = 3'600'000;
+    HistoryStore store(o);
+    QVERIFY(store.open());
+    constexpr int checks = 300;
+    const auto key = [](int c) { return QStringLiteral("svc%1/check").arg(c, 3, 10, QLatin1Char('0')); };
+    QList<hd::Sample> batch;
+    for (int c = 0; c < checks; ++c) {
+        // Three minutes in the hour, every check with its own latencies (c + 1 .. c + 60 ms twice, then 1000 ms
+        // more) and its own number of failures; every third check also has a minute in the next hour.
+        for (int m = 0; m < 3; ++m) {
+            for (int i = 0; i < 60; ++i) {
+                const double ms = c + 1 + i + (m == 2 ? 1000 : 0);
+                const bool failed = i < c % 7 && m == 0;
+                batch << hd::Sample { t0 + (10 + m) * 60'000 + i * 1000, key(c), failed ? Status::Down : Status::Ok,
+                    ms };
+            }
+        }
+        if (c % 3 == 0)
+            batch << hd::Sample { t0 + hourMs + 5'000, key(c), Status::Down, 1e6 };
+    }
+    std::shuffle(batch.begin(), batch.end(), *QRandomGenerator::global());
+    store.addSamples(batch);
+    store.flush();
+
+    hd::RollupQuery hours;
+    hours.granularity = hd::RollupGranularity::Hour;
+    hours.fromMs = t0;
+    hours.toMs = t0 + hourMs;
+    const auto h = store.rollups(hours);
+    QCOMPARE(h.size(), checks);
+    for (int c = 0; c < checks; ++c) {
+        const hd::Rollup &r = h.at(c); // ordered by key
+        QCOMPARE(r.checkKey, key(c));
+        QCOMPARE(r.bucketMs, t0);
+        QCOMPARE(r.count, 180);
+        QCOMPARE(r.failures, c % 7);
+        QCOMPARE(r.minMs, double(c + 1));
+        QCOMPARE(r.maxMs, double(c + 1060));
+        // Nearest rank over the 180 latencies: the first two minutes hold c + 1 .. c + 60 twice, so the 90th is
+        // c + 45 ms; the 171st is the 51st of the third minute, c + 1051 ms. Sketches are within 1 %.
+        QVERIFY2(qAbs(r.p50Ms - (c + 45)) <= 0.01 * (c + 45), qPrintable(QString::number(r.p50Ms)));
+        QVERIFY2(qAbs(r.p95Ms - (c + 1051)) <= 0.01 * (c + 1051), qPrintable(QString::number(r.p95Ms)));
+    }
+    hours.fromMs = t0 + hourMs;
+    hours.toMs = t0 + 2 * hourMs;
+    const auto next = store.rollups(hours);
+    QCOMPARE(next.size(), checks / 3);
+    for (const hd::Rollup &r : next)
+        QCOMPARE(r, (hd::Rollup { r.checkKey, t0 + hourMs, 1, 1, 1e6, 1e6, 1e6, 1e6 }));
 }
 
 void TestHistoryStore::retentionSweepWithInjectedClock()
