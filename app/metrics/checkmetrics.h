@@ -49,7 +49,9 @@ private:
         qint64 lastChangeMs = 0;
         bool acknowledged = false;
         bool silenced = false;
+        QByteArray labels; // service="..",check="..",group="..",item="..", escaped
     };
+    static QByteArray labelsOf(const Row &row);
     QHash<QString, Row> m_rows;
     qint64 m_historyWriteErrors = 0;
     qint64 m_lagP99Ms = 0;
