@@ -51,4 +51,13 @@ int timerInterval(qint64 ms)
     return int(qBound(qint64(1), ms, qint64(std::numeric_limits<int>::max())));
 }
 
+ProbeResult failedAnswer(const ProbeResult &answer, ProbeResult::Outcome outcome, const QString &error)
+{
+    ProbeResult r = answer;
+    r.outcome = outcome;
+    r.error = error;
+    r.items.clear();
+    return r;
+}
+
 } // namespace hd

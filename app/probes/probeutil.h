@@ -22,6 +22,8 @@ QString lowerFirst(QString text);
 
 // A result for a probe that ended without a usable answer.
 ProbeResult failedResult(ProbeResult::Outcome outcome, const QString &error);
+// An answer that arrived but cannot be used (an API error, not JSON): `answer` with that outcome and cause, no items.
+ProbeResult failedAnswer(const ProbeResult &answer, ProbeResult::Outcome outcome, const QString &error);
 
 double elapsedMs(const QElapsedTimer &clock);
 

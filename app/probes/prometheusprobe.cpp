@@ -50,14 +50,6 @@ ProbeResult seriesResult(const ProbeResult &http, const QJsonObject &series, dou
     return r;
 }
 
-ProbeResult failed(const ProbeResult &http, ProbeResult::Outcome outcome, const QString &why)
-{
-    ProbeResult r = http;
-    r.outcome = outcome;
-    r.error = why;
-    r.items.clear();
-    return r;
-}
 
 } // namespace
 
@@ -81,9 +73,9 @@ ProbeResult prometheusQueryResult(const ProbeResult &http)
     const QJsonObject top = doc.object();
     const QString httpStatus = u"HTTP " + QString::number(http.status);
     if (http.status == 401 || http.status == 403)
-        return failed(http, O::AuthRejected, httpStatus + u": authentication rejected by Prometheus");
+        return failedAnswer(http, O::AuthRejected, httpStatus + u": authentication rejected by Prometheus");
     if (parseError.error != QJsonParseError::NoError || !top.contains(u"status"))
-        return failed(http, O::ProtocolError,
+        return failedAnswer(http, O::ProtocolError,
             httpStatus + u": not a Prometheus API answer"
                 + (parseError.error != QJsonParseError::NoError ? u" (" + parseError.errorString() + u')' : QString()));
 
@@ -91,7 +83,7 @@ ProbeResult prometheusQueryResult(const ProbeResult &http)
         // {"status":"error","errorType":"bad_data","error":"1:5: parse error: ..."}
         const QString type = top.value(u"errorType").toString();
         const QString message = top.value(u"error").toString();
-        return failed(http, O::Misconfigured,
+        return failedAnswer(http, O::Misconfigured,
             u"Prometheus answered " + httpStatus + (type.isEmpty() ? QString() : u' ' + type)
                 + (message.isEmpty() ? QString() : u": " + message));
     }
@@ -127,7 +119,7 @@ ProbeResult prometheusQueryResult(const ProbeResult &http)
     } else if (type == u"scalar") {
         add(QJsonObject { { QStringLiteral("value"), result } }, pairValue(result));
     } else {
-        return failed(http, O::Misconfigured, u"the query returned a " + (type.isEmpty() ? QStringLiteral("result of no known type") : type) + u", not numbers");
+        return failedAnswer(http, O::Misconfigured, u"the query returned a " + (type.isEmpty() ? QStringLiteral("result of no known type") : type) + u", not numbers");
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #include "alertmanagerprobe.h"
 
 #include "probes/httpprobe.h"
+#include "probes/probeutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,14 +21,6 @@ QString firstLabel(const QMap<QString, QString> &labels, const QStringList &name
     return QString();
 }
 
-ProbeResult failed(const ProbeResult &http, ProbeResult::Outcome outcome, const QString &why)
-{
-    ProbeResult r = http;
-    r.outcome = outcome;
-    r.error = why;
-    r.items.clear();
-    return r;
-}
 
 } // namespace
 
@@ -38,15 +31,15 @@ ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, con
         return http;
     const QString httpStatus = u"HTTP " + QString::number(http.status);
     if (http.status == 401 || http.status == 403)
-        return failed(http, O::AuthRejected, httpStatus + u": authentication rejected by Alertmanager");
+        return failedAnswer(http, O::AuthRejected, httpStatus + u": authentication rejected by Alertmanager");
     if (http.status != 200)
-        return failed(http, O::ProtocolError,
+        return failedAnswer(http, O::ProtocolError,
             u"Alertmanager answered " + httpStatus
                 + (http.body.isEmpty() ? QString() : u": " + QString::fromUtf8(http.body.left(200)).simplified()));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(http.body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isArray())
-        return failed(http, O::ProtocolError, httpStatus + u": not a list of alerts from Alertmanager's API v2");
+        return failedAnswer(http, O::ProtocolError, httpStatus + u": not a list of alerts from Alertmanager's API v2");
 
     ProbeResult out = http;
     out.items.clear();
