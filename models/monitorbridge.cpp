@@ -63,12 +63,14 @@ void MonitorBridge::serveMetrics(const QString &address)
     post([this, address](MonitorEngine &engine) {
         auto *exporter = new MetricsExporter(&engine, &engine); // lives and dies with the engine, on its thread
         QString error;
-        if (!exporter->listen(address, &error)) {
+        QString serving;
+        if (exporter->listen(address, &error))
+            serving = exporter->address();
+        else
             delete exporter;
-            Q_EMIT metricsServing(QString(), error);
-            return;
-        }
-        Q_EMIT metricsServing(exporter->address(), QString());
+        // Relayed to the bridge's thread, as every signal of the bridge is.
+        QMetaObject::invokeMethod(
+            this, [this, serving, error] { Q_EMIT metricsServing(serving, error); }, Qt::QueuedConnection);
     });
 }
 

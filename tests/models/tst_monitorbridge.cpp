@@ -27,7 +27,7 @@ private Q_SLOTS:
         QSignalSpy serving(&bridge, &MonitorBridge::metricsServing);
         const QString address = u"127.0.0.1:"_s + QString::number(hdtest::freePort());
         bridge.serveMetrics(address);
-        QVERIFY(serving.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(serving.size(), 1, 5000);
         QCOMPARE(serving.first().at(0).toString(), address);
 
         QNetworkAccessManager nam;
@@ -44,7 +44,7 @@ private Q_SLOTS:
             10'000);
 
         bridge.serveMetrics(address); // taken now
-        QVERIFY(serving.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(serving.size(), 2, 5000);
         QVERIFY(serving.last().at(0).toString().isEmpty());
         QVERIFY2(serving.last().at(1).toString().startsWith(u"cannot listen on "_s + address),
             qPrintable(serving.last().at(1).toString()));

@@ -196,7 +196,7 @@ private Q_SLOTS:
         ack.comment = u"from the dashboard"_s;
         ack.created = QDateTime::currentDateTimeUtc();
         bridge.acknowledge(ack);
-        QVERIFY(answers.wait(10'000));
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 10'000);
         QCOMPARE(answers.last().at(0).toString(), key);
         QVERIFY(answers.last().at(1).toBool());
         QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
