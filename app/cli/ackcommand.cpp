@@ -35,17 +35,16 @@ const CheckConfig *ownCheck(const Config &config, const QString &key)
     const QStringList parts = key.split(u'/');
     if (parts.size() < 2)
         return nullptr;
-    if (const ServiceConfig *service = config.service(parts.at(0))) {
-        for (const CheckConfig &check : service->checks) {
-            if (check.name == parts.at(1)
-                && (check.kind != ProbeKind::Alertmanager || parts.size() == 2)) // am/api itself, not an alert under it
-                return &check;
-        }
-        // am/watchdog: a row of the source's own
-        for (const CheckConfig &check : service->checks) {
-            if (check.kind == ProbeKind::Alertmanager && parts.size() == 2 && parts.at(1) == u"watchdog")
-                return &check;
-        }
+    const ServiceConfig *service = config.service(parts.at(0));
+    if (!service)
+        return nullptr;
+    for (const CheckConfig &check : service->checks) {
+        if (check.kind != ProbeKind::Alertmanager && check.name == parts.at(1))
+            return &check;
+        // A source's own rows, `am/api` and `am/watchdog`; alerts are keyed by their own services.
+        if (check.kind == ProbeKind::Alertmanager && parts.size() == 2
+            && (parts.at(1) == check.name || parts.at(1) == u"watchdog"))
+            return &check;
     }
     return nullptr;
 }

@@ -30,4 +30,15 @@ QList<CheckConfig> Config::allChecks() const
     return out;
 }
 
+QUrl apiUrl(const QUrl &server, const QString &path, const QString &encodedQuery)
+{
+    QUrl url = server;
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path);
+    url.setQuery(encodedQuery, QUrl::StrictMode);
+    return url;
+}
+
 } // namespace hd

@@ -239,6 +239,10 @@ struct Config {
     QList<CheckConfig> allChecks() const;
 };
 
+// `server` with `path` appended to its own path (a trailing '/' dropped) and `encodedQuery` as its query:
+// ("http://h:9090/prom/", "/api/v1/query", "query=up") -> http://h:9090/prom/api/v1/query?query=up.
+QUrl apiUrl(const QUrl &server, const QString &path, const QString &encodedQuery = QString());
+
 struct ConfigError {
     SourceLocation where;
     QString message;

@@ -439,16 +439,10 @@ private:
                 parseHeaders(*headers, c.http);
             parseAuthAndTls(*f, c.http);
             if (src.url.isValid()) {
-                QUrl api = src.url;
-                QString path = api.path();
-                while (path.endsWith(u'/'))
-                    path.chop(1);
-                api.setPath(path + QStringLiteral("/api/v2/alerts"));
                 QString query = QStringLiteral("active=true&silenced=true&inhibited=true&unprocessed=true");
                 for (const QString& m : std::as_const(src.filter))
                     query += u"&filter=" + QString::fromLatin1(QUrl::toPercentEncoding(m));
-                api.setQuery(query, QUrl::StrictMode);
-                c.http.url = api;
+                c.http.url = apiUrl(src.url, QStringLiteral("/api/v2/alerts"), query);
             }
             c.alertmanager = std::make_shared<const AlertmanagerSourceConfig>(src);
             ServiceConfig svc;
@@ -740,15 +734,9 @@ private:
             parseHeaders(*headers, h);
         parseAuthAndTls(*f, h);
         h.maxBodyBytes = m_yaml.size(*f, u"max_body").value_or(h.maxBodyBytes);
-        if (c.prometheus.url.isValid()) {
-            QUrl api = c.prometheus.url;
-            QString path = api.path();
-            while (path.endsWith(u'/'))
-                path.chop(1);
-            api.setPath(path + QStringLiteral("/api/v1/query"));
-            api.setQuery(u"query=" + QString::fromLatin1(QUrl::toPercentEncoding(c.prometheus.query)), QUrl::StrictMode);
-            h.url = api;
-        }
+        if (c.prometheus.url.isValid())
+            h.url = apiUrl(c.prometheus.url, QStringLiteral("/api/v1/query"),
+                u"query=" + QString::fromLatin1(QUrl::toPercentEncoding(c.prometheus.query)));
     }
 
     std::optional<QByteArray> method(const YamlField& field)

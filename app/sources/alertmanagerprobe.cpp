@@ -111,10 +111,8 @@ AlertmanagerProbe::AlertmanagerProbe(const CheckConfig &check, QNetworkAccessMan
 {
     m_alerts = new HttpProbe(check, nam, maxBodyBytes, this);
     CheckConfig silences = check;
-    QUrl url = check.http.url;
-    url.setPath(url.path().chopped(QStringLiteral("alerts").size()) + QStringLiteral("silences"));
-    url.setQuery(QString());
-    silences.http.url = url;
+    if (check.alertmanager)
+        silences.http.url = apiUrl(check.alertmanager->url, QStringLiteral("/api/v2/silences"));
     m_silences = new HttpProbe(silences, nam, maxBodyBytes, this);
     connect(m_alerts, &Probe::finished, this, &AlertmanagerProbe::onAlerts);
     connect(m_silences, &Probe::finished, this, &AlertmanagerProbe::onSilences);

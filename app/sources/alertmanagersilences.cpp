@@ -66,12 +66,7 @@ void AlertmanagerSilences::expire(const CheckConfig &source, const QString &sile
 void AlertmanagerSilences::send(
     const CheckConfig &source, const QByteArray &method, const QString &path, const QByteArray &body, Done done)
 {
-    QUrl url = source.alertmanager ? source.alertmanager->url : source.http.url;
-    QString base = url.path();
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    url.setPath(base + path);
-    url.setQuery(QString());
+    const QUrl url = apiUrl(source.alertmanager ? source.alertmanager->url : source.http.url, path);
     QNetworkRequest request(url);
     request.setTransferTimeout(int(std::clamp<qint64>(source.timeoutMs, 1, 600000)));
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);

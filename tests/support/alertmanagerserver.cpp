@@ -18,23 +18,6 @@ namespace hdtest {
 
 namespace {
 
-QByteArray request(const QByteArray &method, const QUrl &url, const QByteArray &body, int *status)
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest r(url);
-    r.setTransferTimeout(5000);
-    if (!body.isEmpty())
-        r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(r, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray answer = reply->readAll();
-    reply->deleteLater();
-    return answer;
-}
-
 const char *kConfig = "route:\n"
                       "  receiver: nobody\n"
                       "  group_wait: 0s\n"
@@ -90,7 +73,7 @@ bool AlertmanagerServer::start()
     const QDeadlineTimer deadline(30'000);
     while (!deadline.hasExpired() && m_process.state() != QProcess::NotRunning) {
         int status = 0;
-        request("GET", QUrl(url() + u"/-/ready"), {}, &status);
+        httpRequest("GET", QUrl(url() + u"/-/ready"), {}, &status);
         if (status == 200)
             return true;
         QEventLoop loop;
@@ -111,7 +94,7 @@ QString AlertmanagerServer::url() const
 bool AlertmanagerServer::post(const QJsonArray &alerts) const
 {
     int status = 0;
-    request("POST", QUrl(url() + u"/api/v2/alerts"), QJsonDocument(alerts).toJson(QJsonDocument::Compact), &status);
+    httpRequest("POST", QUrl(url() + u"/api/v2/alerts"), QJsonDocument(alerts).toJson(QJsonDocument::Compact), &status);
     return status == 200;
 }
 
@@ -127,13 +110,13 @@ QJsonArray AlertmanagerServer::alerts(const QString &alertname) const
     u.setQuery(u"filter="_s + QString::fromLatin1(QUrl::toPercentEncoding(u"alertname=\""_s + alertname + u'"')),
         QUrl::StrictMode);
     int status = 0;
-    return QJsonDocument::fromJson(request("GET", u, {}, &status)).array();
+    return QJsonDocument::fromJson(httpRequest("GET", u, {}, &status)).array();
 }
 
 QJsonArray AlertmanagerServer::silences() const
 {
     int status = 0;
-    return QJsonDocument::fromJson(request("GET", QUrl(url() + u"/api/v2/silences"), {}, &status)).array();
+    return QJsonDocument::fromJson(httpRequest("GET", QUrl(url() + u"/api/v2/silences"), {}, &status)).array();
 }
 
 } // namespace hdtest

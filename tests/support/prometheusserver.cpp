@@ -19,26 +19,6 @@ using namespace Qt::StringLiterals;
 
 namespace hdtest {
 
-namespace {
-
-// A blocking GET for test set-up; the event loop keeps running meanwhile.
-QByteArray get(const QUrl &url, int *status)
-{
-    QNetworkAccessManager nam;
-    QNetworkRequest request(url);
-    request.setTransferTimeout(5000);
-    QNetworkReply *reply = nam.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
-}
-
-} // namespace
-
 PrometheusServer::~PrometheusServer()
 {
     if (m_process.state() != QProcess::NotRunning) {
@@ -89,7 +69,7 @@ bool PrometheusServer::start(const QList<Job> &jobs)
     const QDeadlineTimer deadline(30'000);
     while (!deadline.hasExpired()) {
         int status = 0;
-        get(QUrl(url() + u"/-/ready"), &status);
+        httpRequest("GET", QUrl(url() + u"/-/ready"), {}, &status);
         if (status == 200)
             return true;
         if (m_process.state() == QProcess::NotRunning)
@@ -115,7 +95,7 @@ QJsonObject PrometheusServer::query(const QString &promql) const
     QUrl u(url() + u"/api/v1/query");
     u.setQuery(u"query="_s + QString::fromLatin1(QUrl::toPercentEncoding(promql)), QUrl::StrictMode);
     int status = 0;
-    return QJsonDocument::fromJson(get(u, &status)).object();
+    return QJsonDocument::fromJson(httpRequest("GET", u, {}, &status)).object();
 }
 
 double PrometheusServer::value(const QString &promql) const

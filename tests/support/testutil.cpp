@@ -1,5 +1,11 @@
 #include "testutil.h"
 
+#include <QNetworkReply>
+
+#include <QNetworkAccessManager>
+
+#include <QEventLoop>
+
 #include <QFile>
 #include <QTcpServer>
 
@@ -24,6 +30,24 @@ quint16 freePort()
     if (!server.listen(QHostAddress::LocalHost, 0))
         qFatal("no free port");
     return server.serverPort();
+}
+
+QByteArray httpRequest(const QByteArray &method, const QUrl &url, const QByteArray &body, int *status)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request(url);
+    request.setTransferTimeout(5000);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (status)
+        *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray answer = reply->readAll();
+    reply->deleteLater();
+    return answer;
 }
 
 } // namespace hdtest
