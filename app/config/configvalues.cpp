@@ -169,7 +169,8 @@ QString closestMatch(QStringView word, const QStringList& candidates)
     int bestScore = 3;
     for (const QString& candidate : candidates) {
         const QString c = candidate.toLower();
-        int score = editDistance(w, c);
+        // The distance is at least the difference in length, so words far apart in length need no table.
+        int score = std::abs(w.size() - c.size()) >= 3 ? 3 : editDistance(w, c);
         // Very short words are within two edits of almost anything.
         if (score >= w.size() || score >= c.size())
             score = 3;
