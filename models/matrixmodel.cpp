@@ -714,8 +714,12 @@ QVariant MatrixModel::checkData(const Node *n, int column, int role) const
         return overlaysOf(r);
     case ImpactedByRole:
         return r.impactedBy;
+    case SourceRole:
+        return r.result.alert ? QStringLiteral("Alertmanager") : QString();
     case Qt::ToolTipRole: {
         QStringList lines { r.key + u": " + statusName(r.status) };
+        if (r.result.alert)
+            lines << tr("an alert of Alertmanager source %1").arg(r.result.alert->source);
         if (r.pending)
             lines << tr("pending: the last result was %1, the failure threshold is not reached yet").arg(statusName(r.rawStatus));
         if (r.impacted)

@@ -156,6 +156,16 @@ void MonitorBridge::silenceAlert(MonitorEngine &engine, const RowState &row, con
             answer(ok);
         };
     };
+    if (m_readOnly.load()) {
+        AuditEntry refused = entry;
+        refused.action = remove ? QStringLiteral("alertmanager-expire-silence") : QStringLiteral("alertmanager-silence");
+        refused.result = QStringLiteral("refused");
+        refused.message = QStringLiteral("read-only mode: no silence is written to Alertmanager");
+        if (m_store)
+            m_store->appendAudit(refused);
+        answer(false);
+        return;
+    }
     if (remove) {
         for (const QString &id : alert.silencedBy)
             m_silences->expire(*source, id, done(QStringLiteral("alertmanager-expire-silence"), id));

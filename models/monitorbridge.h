@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QThread>
+#include <atomic>
 #include <functional>
 
 namespace hd {
@@ -41,6 +42,8 @@ public:
     // row is acknowledged with a silence in its Alertmanager instead (audited), and unacknowledged by expiring it.
     void acknowledge(const Acknowledgement &ack);
     void unacknowledge(const QString &checkKey);
+    // --read-only: alert rows are neither silenced nor unsilenced (refused, and audited as refused).
+    void setReadOnly(bool readOnly) { m_readOnly.store(readOnly); }
     // Silences the services, groups or tags named; recorded in the history. The id arrives as silenced().
     void silence(const OperatorSilence &silence);
     void setBatchIntervalMs(int ms); // test seam, see MonitorEngine
@@ -70,6 +73,7 @@ private:
     QObject *m_anchor = nullptr; // lives in m_thread: the context of posted work
     MonitorEngine *m_engine = nullptr;
     ConfigWatcher *m_watcher = nullptr; // lives in m_thread
+    std::atomic<bool> m_readOnly { false };
     AlertmanagerSilences *m_silences = nullptr; // lives in m_thread, a child of m_anchor
 };
 

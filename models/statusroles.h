@@ -20,6 +20,7 @@ enum ItemRole {
     ServiceRole,                   // QString: the service a row belongs to
     TimelineKindRole,              // TimelineEntry::Kind as int (history rows)
     TimeRole,                      // qint64 ms since the epoch, UTC (history rows)
+    SourceRole,                    // QString: where a row comes from when it is not healthdeck's own probe ("Alertmanager")
 };
 
 } // namespace hd

@@ -46,7 +46,7 @@ int runDashboard(int argc, char *argv[], bool demo)
     const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
                                         QStringLiteral("FILE"));
-    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions."));
+    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions and Alertmanager silences."));
     const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
         QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). "
                        "Without it, the setting metrics/listen applies; off by default."),
@@ -102,6 +102,7 @@ int runDashboard(int argc, char *argv[], bool demo)
     AdminClient admin;
     admin.setHistoryStore(&store);
     const bool readOnly = parser.isSet(readOnlyOpt);
+    window.setReadOnly(readOnly);
     auto *panel = new AdminPanel(&admin, &store);
     window.setAdminPanel(panel);
     QObject::connect(&bridge, &MonitorBridge::configLoaded, panel, [&admin, panel, readOnly](const Config &config) {

@@ -10,6 +10,8 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTextBrowser>
+#include <QDesktopServices>
+#include <QUrl>
 #include <QTimeZone>
 #include <QVBoxLayout>
 #include <climits>
@@ -20,6 +22,11 @@ namespace {
 
 constexpr int kBodyCap = 64 * 1024;
 constexpr int kHistoryRows = 15;
+
+bool isOpenableLink(const QUrl &url)
+{
+    return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https") && !url.host().isEmpty();
+}
 
 QString esc(const QString &s)
 {
@@ -68,7 +75,6 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     m_runNow->setObjectName(QStringLiteral("runNowButton"));
     m_admin->setObjectName(QStringLiteral("adminActionsButton"));
     m_text->setObjectName(QStringLiteral("detailText"));
-    m_ack->setToolTip(tr("Take this check: the others see someone is on it (Ctrl+K)"));
     m_silence->setToolTip(tr("Mute this service's alerts for a while"));
     m_runNow->setToolTip(tr("Probe this check now, outside its schedule (F5)"));
     m_admin->setToolTip(tr("This service's admin actions"));
@@ -81,6 +87,12 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     m_title->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);
     m_text->setOpenLinks(false);
+    // Only web links open, in the desktop's browser; nothing in a row's text can start anything else.
+    connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+        if (!isOpenableLink(url))
+            return;
+        QDesktopServices::openUrl(url);
+    });
     m_text->setFocusPolicy(Qt::StrongFocus);
 
     auto *buttons = new QHBoxLayout;
@@ -108,6 +120,12 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     showRows(QString(), {});
 }
 
+void DetailPane::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    showRows(m_key, m_rows);
+}
+
 void DetailPane::setAdminAvailable(bool available)
 {
     m_admin->setVisible(available);
@@ -128,7 +146,16 @@ void DetailPane::showRows(const QString &key, const QList<RowState> &rows)
         if (r.key == key)
             selected = &r;
     }
-    m_ack->setEnabled(selected);
+    // The same button takes an acknowledgement back; for an alert that expires its Alertmanager silence.
+    const bool alert = selected && selected->result.alert;
+    const bool taken = selected && isAcknowledged(*selected);
+    m_ack->setText(taken ? tr("Remove acknowledgement") : tr("Acknowledge\u2026"));
+    m_ack->setEnabled(selected && !(alert && m_readOnly));
+    m_ack->setToolTip(alert && m_readOnly ? tr("Read-only mode: acknowledging an alert would write a silence to Alertmanager")
+                          : alert && taken ? tr("Expire this alert's silence in Alertmanager (Ctrl+K)")
+                          : alert          ? tr("Silence this alert in Alertmanager, with an expiry (Ctrl+K)")
+                          : taken          ? tr("Take the acknowledgement back (Ctrl+K)")
+                                           : tr("Take this check: the others see someone is on it (Ctrl+K)"));
     m_silence->setEnabled(selected);
     m_runNow->setEnabled(selected);
     m_admin->setEnabled(selected);
@@ -178,6 +205,34 @@ void DetailPane::onEvents(quint64 id, const QList<StateEvent> &events)
     m_history = events;
     m_shownFingerprint.clear();
     showRows(m_key, m_rows);
+}
+
+// What Alertmanager says of an alert row: where it comes from, since when, its labels, and a link to
+// the expression that fires it.
+QString DetailPane::alertSection(const AlertFacts &a, const QDateTime &now) const
+{
+    QString h = section(tr("Alertmanager"));
+    h += QStringLiteral("<table cellspacing=0>");
+    h += row(tr("Source"), esc(a.source) + (a.stale ? u" \u00b7 " + tr("stale: %1").arg(esc(a.staleReason)) : QString()));
+    if (a.startsAt.isValid())
+        h += row(tr("Firing since"), esc(formatClock(a.startsAt, now)) + u" (" + esc(formatDuration(a.startsAt.msecsTo(now))) + u")");
+    h += row(tr("Severity label"), a.severity.isEmpty() ? tr("(none)") : esc(a.severity));
+    if (!a.silence.isEmpty() || !a.silencedBy.isEmpty())
+        h += row(tr("Silence"), esc(a.silence.isEmpty() ? a.silencedBy.join(QStringLiteral(", ")) : a.silence));
+    if (!a.inhibitedBy.isEmpty())
+        h += row(tr("Inhibited by"), esc(a.inhibitedBy.join(QStringLiteral(", "))));
+    QStringList labels;
+    for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
+        labels << esc(it.key()) + u"=<code>" + esc(it.value()) + u"</code>";
+    h += row(tr("Labels"), labels.join(QStringLiteral(", ")));
+    h += row(tr("Fingerprint"), u"<code>" + esc(a.fingerprint) + u"</code>");
+    const QUrl generator(a.generatorUrl);
+    if (isOpenableLink(generator))
+        h += row(tr("Generator"), QStringLiteral("<a href=\"%1\">%2</a>").arg(esc(generator.toString(QUrl::FullyEncoded)), esc(a.generatorUrl)));
+    else if (!a.generatorUrl.isEmpty())
+        h += row(tr("Generator"), esc(a.generatorUrl));
+    h += QStringLiteral("</table>");
+    return h;
 }
 
 QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
@@ -251,6 +306,9 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
                      .arg(esc(s.first), chipHtml(s.second.first), esc(s.second.second));
         h += QStringLiteral("</table>");
     }
+
+    if (r.result.alert)
+        h += alertSection(*r.result.alert, now);
 
     const ProbeResult &p = r.result;
     h += section(tr("Response"));

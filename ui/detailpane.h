@@ -28,6 +28,8 @@ public:
     // selected one is `key`. An empty list clears the pane.
     void showRows(const QString &key, const QList<RowState> &rows);
     QString currentKey() const { return m_key; }
+    // In read-only mode an alert row offers no acknowledgement: it would write a silence to Alertmanager.
+    void setReadOnly(bool readOnly);
     QString text() const; // what the pane shows, as plain text
     void refreshHistory();
     // The "Admin actions…" button shows only once an admin panel is plugged in.
@@ -41,6 +43,7 @@ Q_SIGNALS:
 
 private:
     QString render(const RowState &row, const QList<RowState> &rows) const;
+    QString alertSection(const AlertFacts &alert, const QDateTime &now) const;
     void onEvents(quint64 id, const QList<hd::StateEvent> &events);
 
     HistoryStore *m_store;
@@ -52,6 +55,7 @@ private:
     QPushButton *m_admin;
     QTextBrowser *m_text;
     QString m_key;
+    bool m_readOnly = false;
     QByteArray m_shownFingerprint;
     QList<RowState> m_rows;
     QList<StateEvent> m_history;

@@ -250,7 +250,11 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
         m_notifyTimer.start();
     });
     connect(m_bridge, &MonitorBridge::acknowledged, this, [this](const QString &key, bool accepted) {
-        statusBar()->showMessage(accepted ? tr("Acknowledged %1").arg(key)
+        const auto row = m_matrix->rowState(key);
+        const bool alert = row && row->result.alert;
+        statusBar()->showMessage(accepted ? (alert ? tr("Alertmanager took the change to %1's silence").arg(key)
+                                                   : tr("Acknowledged %1").arg(key))
+                                 : alert  ? tr("Alertmanager refused the silence change for %1: see the audit log").arg(key)
                                           : tr("Nothing to acknowledge: %1 is ok").arg(key),
                                  8000);
     });
@@ -379,6 +383,13 @@ void MainWindow::setDemo(DemoSession *demo)
         }
     });
     statusBar()->showMessage(tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+8, Alt+0 heals)."));
+}
+
+void MainWindow::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    m_detail->setReadOnly(readOnly);
+    m_bridge->setReadOnly(readOnly);
 }
 
 void MainWindow::setAdminPanel(QWidget *panel)
@@ -619,6 +630,20 @@ void MainWindow::acknowledgeCurrent()
     const auto row = m_matrix->rowState(m_currentKey);
     if (!row) {
         statusBar()->showMessage(tr("Select a check to acknowledge"), 5000);
+        return;
+    }
+    const bool alert = bool(row->result.alert);
+    if (alert && m_readOnly) {
+        statusBar()->showMessage(tr("Read-only mode: %1 is an Alertmanager alert, and acknowledging it would write a silence")
+                                     .arg(row->key),
+                                 8000);
+        return;
+    }
+    if (isAcknowledged(*row)) {
+        m_bridge->unacknowledge(row->key);
+        statusBar()->showMessage(alert ? tr("Expiring the Alertmanager silence of %1\u2026").arg(row->key)
+                                       : tr("Acknowledgement of %1 removed").arg(row->key),
+                                 8000);
         return;
     }
     if (row->status == Status::Ok) {

@@ -52,6 +52,8 @@ public:
     // pane's "Admin actions…" button, which opens that tab. Keep the panel in
     // step with serviceSelected() and currentService().
     void setAdminPanel(QWidget *panel);
+    // --read-only: besides the admin actions, no silence is written to or expired in Alertmanager.
+    void setReadOnly(bool readOnly);
     QWidget *adminPanel() const { return m_adminPanel; }
     void showAdminPanel();
 
@@ -132,6 +134,7 @@ private:
 
     QString m_configPath;
     bool m_haveConfig = false;
+    bool m_readOnly = false;
     bool m_expandedOnce = false;
     QString m_currentKey;
     QString m_currentService;

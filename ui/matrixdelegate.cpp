@@ -163,6 +163,24 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     case MatrixModel::ColLatency:
         painter->drawText(r, Qt::AlignRight | Qt::AlignVCenter, text);
         break;
+    case MatrixModel::ColName: {
+        // A row that is not healthdeck's own probe says where it comes from, right after its name.
+        const QString source = index.data(SourceRole).toString();
+        if (source.isEmpty()) {
+            painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
+            break;
+        }
+        QFont chipFont = font;
+        chipFont.setBold(true);
+        chipFont.setPointSizeF(chipFont.pointSizeF() * 0.85);
+        const int chipWidth = QFontMetrics(chipFont).horizontalAdvance(source) + 14;
+        const QString shown = painter->fontMetrics().elidedText(text, Qt::ElideRight, qMax(0, r.width() - chipWidth - 6));
+        painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, shown);
+        const int x = r.left() + painter->fontMetrics().horizontalAdvance(shown) + 6;
+        paintChip(painter, QRect(x, r.top(), chipWidth, r.height()), source, overlayColor(QStringLiteral("source")), Qt::white,
+                  true, selected ? opt.palette.color(QPalette::Base) : QColor());
+        break;
+    }
     default:
         painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
         break;

@@ -42,6 +42,8 @@ QColor overlayColor(const QString &overlay)
         return QColor(0x6d, 0x5f, 0x9e);
     if (overlay == u"flapping")
         return QColor(0xb8, 0x4d, 0x9a);
+    if (overlay == u"source") // the badge of a row from another system (Alertmanager)
+        return QColor(0xc0, 0x56, 0x21);
     return QColor(0x80, 0x80, 0x80);
 }
 

@@ -41,6 +41,13 @@ struct RowState {
     ProbeResult result;
 };
 
+// Whether someone has taken the row: an acknowledgement of healthdeck's own, or for an alert a silence in its
+// Alertmanager. Removing it is what the dashboard's acknowledge button offers then.
+inline bool isAcknowledged(const RowState &row)
+{
+    return row.acknowledged || (row.result.alert && !row.result.alert->silencedBy.isEmpty());
+}
+
 // One line of `healthdeck monitor` and one row of the events table.
 struct StateChange {
     QDateTime time;
