@@ -84,6 +84,9 @@ public:
             parseRedisServers(*x);
         if (const YamlField* c = f->find(u"calendars"))
             parseCalendars(*c);
+        // Known before the services: with a source, a service may have no checks of its own.
+        if (const YamlField* src = f->find(u"sources"))
+            m_sourcesDeclared = src->value.IsSequence() && src->value.size() > 0;
         if (const YamlField* s = f->find(u"services"))
             parseServices(*s);
         if (const YamlField* src = f->find(u"sources"))
@@ -526,7 +529,11 @@ private:
             }
             const YamlField* checks = f->find(u"checks");
             const QString label = svc.name.isEmpty() ? QStringLiteral("a service") : u"service " + quoted(svc.name);
-            if (!checks || checks->value.IsNull() || (checks->value.IsSequence() && checks->value.size() == 0)) {
+            const bool noChecks
+                = !checks || checks->value.IsNull() || (checks->value.IsSequence() && checks->value.size() == 0);
+            if (noChecks && m_sourcesDeclared) {
+                // The service of alerts: its entry gives their rows a group and dependencies, the source the rows.
+            } else if (noChecks) {
                 m_yaml.error(
                     checks ? m_yaml.at(checks->key) : f->owner, label + u" needs at least one check under 'checks'");
             } else if (!checks->value.IsSequence()) {
@@ -1217,6 +1224,7 @@ private:
     QDir m_dir;
     Config& m_cfg;
     QList<QList<LocatedString>> m_deps; // per service, in m_cfg.services order
+    bool m_sourcesDeclared = false; // the file has a non-empty 'sources:' list
     bool m_hasSources = false; // an unknown dependency may then name the service of an alert
 };
 

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void maintenance();
     void history();
     void mergeKeys();
+    void alertmanagerSource();
 };
 
 void TestConfigLoader::badConfig_data()
@@ -211,6 +212,17 @@ void TestConfigLoader::badConfig_data()
     QTest::newRow("service-without-checks")
         << lines({ "services:", "  - name: api" })
         << u"bad.yaml:2:5: service 'api' needs at least one check under 'checks'"_s << 1;
+    QTest::newRow("source-without-url")
+        << lines({ "sources:", "  - alertmanager: { name: am }" })
+        << u"bad.yaml:2:5: an alertmanager source needs its url"_s << 1;
+    QTest::newRow("source-bad-severity-status")
+        << lines({ "sources:", "  - alertmanager:", "      name: am", "      url: http://127.0.0.1:9093",
+               "      map: { severity: { critical: red } }" })
+        << u"bad.yaml:5:36: bad status 'red' for severity 'critical': use ok, degraded, down, stale, unknown or starting"_s << 1;
+    QTest::newRow("source-name-taken")
+        << lines({ "services:", "  - { name: am, checks: [{ name: c, tcp: { host: h, port: 1 } }] }", "sources:",
+               "  - alertmanager: { name: am, url: \"http://127.0.0.1:9093\" }" })
+        << u"bad.yaml:4:27: the source 'am' takes a name a service or another source already has"_s << 1;
     QTest::newRow("service-with-empty-checks")
         << lines({ "services:", "  - name: api", "    checks: []" })
         << u"bad.yaml:3:5: service 'api' needs at least one check under 'checks'"_s << 1;
@@ -1319,6 +1331,53 @@ void TestConfigLoader::mergeKeys()
     QCOMPARE(ready.intervalMs, 3'000);
     QCOMPARE(ready.severity, hd::Severity::Warning);
     QCOMPARE(ready.http.url, QUrl(u"http://127.0.0.1:1/ready"_s));
+}
+
+// Section 8's source as written, and a service without checks that gives an alert service its dependencies.
+void TestConfigLoader::alertmanagerSource()
+{
+    const auto result = load(lines({
+        "services:",
+        "  - name: database",
+        "    checks: [{ name: ping, tcp: { host: 127.0.0.1, port: 5432 } }]",
+        "  - name: node",
+        "    group: fleet",
+        "    depends_on: [database]",
+        "sources:",
+        "  - alertmanager:",
+        "      name: am",
+        "      url: \"http://127.0.0.1:9093\"",
+        "      interval: 15s",
+        "      filter: ['team=\"desk\"']",
+        "      map:",
+        "        service: [service, job]",
+        "        check: [alertname]",
+        "        group: team",
+        "        severity: { critical: down, warning: degraded, info: ok }",
+        "      ack: { expiry: 2h, matchers: [alertname, service, instance] }",
+        "      watchdog: Watchdog",
+    }));
+    REQUIRE_LOADED(result);
+    const hd::Config& config = *result.config;
+    QCOMPARE(config.services.size(), 3);
+    QCOMPARE(config.services[1].name, u"node"_s);
+    QVERIFY(config.services[1].checks.isEmpty());
+    QCOMPARE(config.services[1].dependsOn, QStringList { u"database"_s });
+    const hd::ServiceConfig& am = config.services[2];
+    QCOMPARE(am.name, u"am"_s);
+    QCOMPARE(am.checks.size(), 1);
+    QCOMPARE(am.checks[0].name, u"api"_s);
+    QCOMPARE(am.checks[0].kind, hd::ProbeKind::Alertmanager);
+    QCOMPARE(am.checks[0].intervalMs, 15'000);
+    QVERIFY(am.checks[0].alertmanager);
+    const hd::AlertmanagerSourceConfig& src = *am.checks[0].alertmanager;
+    QCOMPARE(src.filter, QStringList { u"team=\"desk\""_s });
+    QCOMPARE(src.groupLabel, u"team"_s);
+    QCOMPARE(src.severity.value(u"info"_s), hd::Status::Ok);
+    QCOMPARE(src.ackExpiryMs, 2 * 3600 * 1000);
+    QCOMPARE(src.ackMatchers, (QStringList { u"alertname"_s, u"service"_s, u"instance"_s }));
+    QCOMPARE(src.watchdog, u"Watchdog"_s);
+    QVERIFY(am.checks[0].http.url.toString().startsWith(u"http://127.0.0.1:9093/api/v2/alerts?"_s));
 }
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

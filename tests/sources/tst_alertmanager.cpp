@@ -56,6 +56,8 @@ private Q_SLOTS:
             "  - name: web\n"
             "    depends_on: [trading-api]\n"
             "    checks: [{ name: ping, tcp: { host: 127.0.0.1, port: 1 } }]\n"
+            "  - name: node\n" // no checks: it gives the alerts of service node their dependencies
+            "    depends_on: [database]\n"
             "sources:\n"
             "  - alertmanager:\n"
             "      name: am\n"
@@ -83,6 +85,8 @@ private Q_SLOTS:
         QCOMPARE(orders.value(u"detail"_s).toString(), u"orders stuck for 5 minutes"_s);
         QCOMPARE(orders.value(u"source"_s).toString(), u"am"_s);
         QCOMPARE(checks.value(u"node/DiskFilling/db1:9100"_s).toObject().value(u"status"_s).toString(), u"degraded"_s);
+        // The alert's service takes the dependencies of its check-less entry: database is down, so it is impacted.
+        QCOMPARE(checks.value(u"node/DiskFilling/db1:9100"_s).toObject().value(u"overlays"_s).toArray(), QJsonArray { u"impacted"_s });
 
         // No instance label: the fingerprint names the row. An unmapped severity is unknown, never dropped.
         QString weirdKey;
