@@ -2,6 +2,7 @@
 
 #include "demo/demobackend.h"
 #include "demo/demoenvironment.h"
+#include "demo/demofleet.h"
 #include "demo/heartbeatsimulator.h"
 #include "redis/redisserverprocess.h"
 
@@ -60,7 +61,8 @@ bool DemoSession::start(QString *error)
 QList<DemoSession::Fault> DemoSession::faults()
 {
     return { Fault::DatabaseDown, Fault::SlowTradingApi, Fault::TradingApiHangs, Fault::PortalDown,
-             Fault::IngestionKilled, Fault::WorkerFrozen, Fault::CollectorDegraded, Fault::RedisDown };
+             Fault::IngestionKilled, Fault::WorkerFrozen, Fault::CollectorDegraded, Fault::RedisDown,
+             Fault::FixSessionDown };
 }
 
 QString DemoSession::faultLabel(Fault fault)
@@ -82,6 +84,8 @@ QString DemoSession::faultLabel(Fault fault)
         return tr("depth-collector degraded");
     case Fault::RedisDown:
         return tr("Redis server killed");
+    case Fault::FixSessionDown:
+        return tr("FIX session down (an Alertmanager alert)");
     }
     return QString();
 }
@@ -137,6 +141,10 @@ void DemoSession::setFault(Fault fault, bool on)
                 redis->kill();
             else if (redis)
                 redis->restart();
+            break;
+        case Fault::FixSessionDown:
+            if (DemoFleet *fleet = m_environment->fleet())
+                fleet->setFixSessionDown(on);
             break;
         }
     });

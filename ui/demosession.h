@@ -29,6 +29,7 @@ public:
         WorkerFrozen,      // worker2 keeps its key but stops updating it
         CollectorDegraded, // depth-collector reports degraded
         RedisDown,         // the redis-server is killed
+        FixSessionDown,    // the fleet's Alertmanager gets a critical alert on fix-gateway
     };
     Q_ENUM(Fault)
 

@@ -6,6 +6,7 @@
 
 #include "demo/demobackend.h"
 #include "demo/demoenvironment.h"
+#include "demo/demofleet.h"
 #include "demo/heartbeatsimulator.h"
 #include "engine/loadconfig.h"
 #include "monitor/monitorengine.h"
@@ -21,9 +22,9 @@ namespace hd {
 
 namespace {
 
-const char *kHelp = "commands: db-down | db-up | slow | fast | hang | unhang | kill SERVICE | freeze SERVICE |\n"
-                    "          degrade SERVICE | heal SERVICE | quit   (SERVICE: ingestion, worker1, worker2,\n"
-                    "          depth-collector, signal-generator)\n";
+const char *kHelp = "commands: db-down | db-up | slow | fast | hang | unhang | fix-down | fix-up | kill SERVICE |\n"
+                    "          freeze SERVICE | degrade SERVICE | heal SERVICE | quit   (SERVICE: ingestion, worker1,\n"
+                    "          worker2, depth-collector, signal-generator; fix-down fires an Alertmanager alert)\n";
 
 void say(const QString &text)
 {
@@ -47,6 +48,8 @@ bool applyCommand(DemoEnvironment &env, const QString &line)
         api->setLatency(600);
     else if (cmd == u"fast")
         api->setLatency(0);
+    else if ((cmd == u"fix-down" || cmd == u"fix-up") && env.fleet())
+        env.fleet()->setFixSessionDown(cmd == u"fix-down");
     else if (cmd == u"hang")
         api->setHang(true);
     else if (cmd == u"unhang")

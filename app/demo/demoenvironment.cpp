@@ -1,8 +1,10 @@
 #include "demoenvironment.h"
 
 #include "demobackend.h"
+#include "demofleet.h"
 #include "heartbeatsimulator.h"
 #include "redis/redisserverprocess.h"
+#include "sources/alertmanagerprocess.h"
 
 #include <QFile>
 
@@ -23,6 +25,8 @@ DemoEnvironment::~DemoEnvironment()
     if (m_heartbeats)
         m_heartbeats->stop();
     m_heartbeats.reset();
+    m_fleet.reset();
+    m_alertmanager.reset(); // stops the private Alertmanager
     m_redis.reset(); // stops the private redis-server
 }
 
@@ -64,12 +68,44 @@ bool DemoEnvironment::start()
         return false;
     }
     m_configPath = m_dir.filePath(QStringLiteral("healthdeck-demo.yaml"));
+    const QByteArray config = bundled.readAll() + startAlertmanager();
     QFile out(m_configPath);
-    if (!out.open(QIODevice::WriteOnly) || out.write(bundled.readAll()) < 0) {
+    if (!out.open(QIODevice::WriteOnly) || out.write(config) < 0) {
         m_error = u"cannot write " + m_configPath;
         return false;
     }
     return true;
+}
+
+// The private Alertmanager and its fleet alerts; the config's `sources:` section that reads it, or nothing.
+QByteArray DemoEnvironment::startAlertmanager()
+{
+    if (AlertmanagerProcess::executable().isEmpty()) {
+        m_notes << QStringLiteral("prometheus-alertmanager is not installed: the demo runs without its fleet alerts "
+                                  "(apt-get install prometheus-alertmanager)");
+        return {};
+    }
+    m_alertmanager = std::make_unique<AlertmanagerProcess>();
+    const QByteArray routeToNobody = "route: { receiver: nobody, group_wait: 0s, group_interval: 5s, repeat_interval: 1h }\n"
+                                     "receivers: [{ name: nobody }]\n";
+    if (!m_alertmanager->start(routeToNobody)) {
+        m_notes << u"prometheus-alertmanager did not start (" + m_alertmanager->errorString()
+                + u"): the demo runs without its fleet alerts";
+        m_alertmanager.reset();
+        return {};
+    }
+    m_fleet = std::make_unique<DemoFleet>(QUrl(m_alertmanager->url()));
+    m_fleet->start();
+    return "\n# Written by `healthdeck demo`: its private Alertmanager, fed the simulated fleet's alerts.\n"
+           "sources:\n"
+           "  - alertmanager:\n"
+           "      name: fleet\n"
+           "      url: \""
+        + m_alertmanager->url().toUtf8()
+        + "\"\n"
+          "      interval: 5s\n"
+          "      watchdog: Watchdog\n"
+          "      ack: { expiry: 2h }\n";
 }
 
 QString DemoEnvironment::summary() const
@@ -79,6 +115,8 @@ QString DemoEnvironment::summary() const
         s += QStringLiteral("  %1  %2\n").arg(name, -12).arg(m_backend->baseUrl(name).toString());
     if (m_redis)
         s += QStringLiteral("  %1  redis://127.0.0.1:%2/0\n").arg(QStringLiteral("redis"), -12).arg(m_redis->port());
+    if (m_alertmanager)
+        s += QStringLiteral("  %1  %2\n").arg(QStringLiteral("alertmanager"), -12).arg(m_alertmanager->url());
     s += u"  config        " + m_configPath + u'\n';
     return s;
 }

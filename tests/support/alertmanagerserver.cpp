@@ -5,11 +5,7 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QEventLoop>
-#include <QFile>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QStandardPaths>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -32,46 +28,15 @@ const char *kConfig = "route:\n"
 
 } // namespace
 
-AlertmanagerServer::~AlertmanagerServer()
-{
-    kill();
-}
-
-void AlertmanagerServer::kill()
-{
-    if (m_process.state() != QProcess::NotRunning) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-}
-
 bool AlertmanagerServer::start()
 {
-    const QString binary = QStandardPaths::findExecutable(QStringLiteral("prometheus-alertmanager"));
-    if (binary.isEmpty()) {
-        m_error = QStringLiteral("prometheus-alertmanager is not installed (./dev.sh deps installs it)");
+    if (!m_process.start(kConfig)) {
+        m_error = m_process.errorString();
         return false;
     }
-    const QString configPath = m_dir.filePath(QStringLiteral("alertmanager.yml"));
-    QFile file(configPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(kConfig) < 0) {
-        m_error = u"cannot write "_s + configPath;
-        return false;
-    }
-    file.close();
-    m_port = freePort();
-    m_process.setProcessChannelMode(QProcess::MergedChannels);
-    m_process.setStandardOutputFile(m_dir.filePath(QStringLiteral("alertmanager.log")));
-    m_process.start(binary,
-        { u"--config.file="_s + configPath, u"--storage.path="_s + m_dir.filePath(QStringLiteral("data")),
-            u"--web.listen-address=127.0.0.1:"_s + QString::number(m_port), QStringLiteral("--cluster.listen-address="),
-            QStringLiteral("--log.level=warn") });
-    if (!m_process.waitForStarted(5000)) {
-        m_error = u"prometheus-alertmanager did not start: "_s + m_process.errorString();
-        return false;
-    }
+    // The port takes connections a moment before the API answers.
     const QDeadlineTimer deadline(30'000);
-    while (!deadline.hasExpired() && m_process.state() != QProcess::NotRunning) {
+    while (!deadline.hasExpired() && m_process.isRunning()) {
         int status = 0;
         httpRequest("GET", QUrl(url() + u"/-/ready"), {}, &status);
         if (status == 200)
@@ -80,15 +45,8 @@ bool AlertmanagerServer::start()
         QTimer::singleShot(200, &loop, &QEventLoop::quit);
         loop.exec();
     }
-    QFile log(m_dir.filePath(QStringLiteral("alertmanager.log")));
-    log.open(QIODevice::ReadOnly);
-    m_error = u"prometheus-alertmanager did not become ready: "_s + QString::fromUtf8(log.readAll().right(2000));
+    m_error = QStringLiteral("prometheus-alertmanager did not become ready");
     return false;
-}
-
-QString AlertmanagerServer::url() const
-{
-    return u"http://127.0.0.1:"_s + QString::number(m_port);
 }
 
 bool AlertmanagerServer::post(const QJsonArray &alerts) const

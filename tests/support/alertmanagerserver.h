@@ -1,9 +1,9 @@
 #pragma once
 
+#include "sources/alertmanagerprocess.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcess>
-#include <QTemporaryDir>
 
 namespace hdtest {
 
@@ -12,12 +12,10 @@ namespace hdtest {
 // `env`. It is a test dependency that CI installs: when it is missing, start() fails (the test fails, never skips).
 class AlertmanagerServer {
 public:
-    ~AlertmanagerServer();
-
     bool start();
-    void kill();
+    void kill() { m_process.kill(); }
     QString error() const { return m_error; }
-    QString url() const; // http://127.0.0.1:PORT
+    QString url() const { return m_process.url(); }
 
     // POST /api/v2/alerts; true on 200. An alert without endsAt fires until resolve() or five minutes.
     bool post(const QJsonArray &alerts) const;
@@ -28,9 +26,7 @@ public:
     QJsonArray silences() const;
 
 private:
-    QProcess m_process;
-    QTemporaryDir m_dir;
-    quint16 m_port = 0;
+    hd::AlertmanagerProcess m_process;
     QString m_error;
 };
 

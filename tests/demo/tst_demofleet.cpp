@@ -1,0 +1,73 @@
+// The demo's private Alertmanager: the bundled config reads it as the source `fleet`, its Watchdog keeps the
+// pipeline check ok, and the FIX fault fires an alert row and clears it.
+#include "demo/demoenvironment.h"
+#include "demo/demofleet.h"
+#include "engine/loadconfig.h"
+#include "engine/oneshotrun.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace hd;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kFix = u"fix-gateway/FixSessionDown/lse-1"_s;
+
+} // namespace
+
+class TestDemoFleet : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fixFaultFiresAnAlertRow()
+    {
+        DemoEnvironment env;
+        QVERIFY2(env.start(), qPrintable(env.errorString()));
+        QVERIFY2(env.fleet(), qPrintable(u"prometheus-alertmanager is a test dependency: "_s + env.notes().join(u"; ")));
+        QVERIFY(env.summary().contains(u"alertmanager"_s));
+        const ConfigLoadResult loaded = loadValidatedConfig(env.configPath());
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errorText()));
+
+        QHash<QString, CheckRow> rows = runUntil(*loaded.config, [](const auto &r) { return r.contains(u"backtest-node/DiskFilling/bt-1:9100"_s); });
+        QCOMPARE(rows.value(u"fleet/api"_s).status, Status::Ok);
+        QCOMPARE(rows.value(u"fleet/watchdog"_s).status, Status::Ok);
+        QCOMPARE(rows.value(u"backtest-node/DiskFilling/bt-1:9100"_s).status, Status::Degraded);
+        QVERIFY(!rows.contains(kFix));
+
+        env.fleet()->setFixSessionDown(true);
+        rows = runUntil(*loaded.config, [](const auto &r) { return r.contains(kFix); });
+        QCOMPARE(rows.value(kFix).status, Status::Down);
+        QVERIFY(rows.value(kFix).result.alert);
+        QVERIFY(rows.value(kFix).result.alert->generatorUrl.startsWith(u"http://127.0.0.1:"_s));
+
+        env.fleet()->setFixSessionDown(false);
+        rows = runUntil(*loaded.config, [](const auto &r) { return !r.contains(kFix); });
+        QVERIFY(!rows.contains(kFix));
+        QCOMPARE(rows.value(u"fleet/watchdog"_s).status, Status::Ok);
+    }
+
+private:
+    // One-shot runs until `done` holds for the rows (Alertmanager takes a posted alert within a moment).
+    template<typename Done>
+    static QHash<QString, CheckRow> runUntil(const Config &config, Done done)
+    {
+        QHash<QString, CheckRow> out;
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            OneShotRun run(config, CheckFilter { { u"fleet"_s }, {} });
+            QSignalSpy finished(&run, &OneShotRun::finished);
+            run.start();
+            finished.wait(20'000);
+            out.clear();
+            for (const CheckRow &row : run.rows())
+                out.insert(row.key, row);
+            if (done(out))
+                return out;
+            QTest::qWait(250);
+        }
+        return out;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoFleet)
+#include "tst_demofleet.moc"
