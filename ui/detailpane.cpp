@@ -269,7 +269,9 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
     h += QStringLiteral("</table>");
 
     h += section(tr("Conditions"));
-    if (r.evaluation.conditions.isEmpty()) {
+    if (r.evaluation.conditions.isEmpty() && r.result.alert) {
+        h += QStringLiteral("<p>%1</p>").arg(tr("None: the alert's severity label decides, through the source's severity map."));
+    } else if (r.evaluation.conditions.isEmpty()) {
         h += QStringLiteral("<p>%1</p>").arg(r.evaluation.format.isEmpty() ? tr("None: judged by the HTTP status or the probe's own verdict.")
                                                                           : tr("None: judged by what the body says (%1).").arg(esc(r.evaluation.format)));
     } else {
