@@ -146,9 +146,9 @@ int main(int argc, char **argv)
         check.name = key;
         check.kind = ProbeKind::Redis;
         check.timeoutMs = 5000;
-        check.redis.server = QStringLiteral("main");
-        check.redis.mode = mode;
-        check.redis.key = key;
+        check.settings<RedisProbeConfig>().server = QStringLiteral("main");
+        check.settings<RedisProbeConfig>().mode = mode;
+        check.settings<RedisProbeConfig>().key = key;
         return check;
     };
     if (patternMode) {

@@ -14,6 +14,7 @@
 #include <QUrl>
 #include <memory>
 #include <optional>
+#include <variant>
 
 namespace hd {
 
@@ -119,18 +120,40 @@ struct CheckConfig {
     int maxConnectionsPerHost = 6;
     QString active; // calendar name, empty = always
     ProbeKind kind = ProbeKind::Http;
-    HttpProbeConfig http;
-    RedisProbeConfig redis;
-    TcpProbeConfig tcp;
-    FileProbeConfig file;
-    ExecProbeConfig exec;
-    PrometheusProbeConfig prometheus;
+    HttpProbeConfig http; // http checks, and the requests of the prometheus and alertmanager ones
+    // The settings of the other kind `kind` names: one at a time, so that a check carries no other kind's.
+    using ProbeSettings
+        = std::variant<std::monostate, RedisProbeConfig, TcpProbeConfig, FileProbeConfig, ExecProbeConfig, PrometheusProbeConfig>;
+    ProbeSettings probe;
+    // Reading: the settings of that kind, or its defaults when the check holds another kind's.
+    const RedisProbeConfig &redis() const { return settingsOr<RedisProbeConfig>(); }
+    const TcpProbeConfig &tcp() const { return settingsOr<TcpProbeConfig>(); }
+    const FileProbeConfig &file() const { return settingsOr<FileProbeConfig>(); }
+    const ExecProbeConfig &exec() const { return settingsOr<ExecProbeConfig>(); }
+    const PrometheusProbeConfig &prometheus() const { return settingsOr<PrometheusProbeConfig>(); }
+    // Writing: the settings of kind T, replacing another kind's.
+    template<typename T>
+    T &settings()
+    {
+        if (!std::holds_alternative<T>(probe))
+            probe.emplace<T>();
+        return std::get<T>(probe);
+    }
     // kind Alertmanager: the source this check reads (shared: most checks have none, and copies are many)
     std::shared_ptr<const AlertmanagerSourceConfig> alertmanager;
     QList<ConditionSpec> conditions;
     SourceLocation where;
 
     QString key() const { return service + u'/' + name; }
+
+private:
+    template<typename T>
+    const T &settingsOr() const
+    {
+        static const T defaults;
+        const T *held = std::get_if<T>(&probe);
+        return held ? *held : defaults;
+    }
 };
 
 struct ServiceConfig {

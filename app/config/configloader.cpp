@@ -616,7 +616,7 @@ private:
             if (c.kind != ProbeKind::Prometheus)
                 m_yaml.error(m_yaml.at(empty->key), QStringLiteral("'empty' applies to prometheus checks only"));
             else if (value == u"ok" || value == u"down")
-                c.prometheus.emptyOk = value == u"ok";
+                c.settings<PrometheusProbeConfig>().emptyOk = value == u"ok";
             else
                 m_yaml.error(m_yaml.atKeyOrValue(*empty),
                     u"bad 'empty' " + YamlReader::describe(empty->value)
@@ -730,10 +730,10 @@ private:
         if (!f)
             return;
         if (const YamlField* url = f->find(u"url"))
-            c.prometheus.url = httpUrl(*url, QStringLiteral("a prometheus check needs the server's url")).value_or(QUrl());
+            c.settings<PrometheusProbeConfig>().url = httpUrl(*url, QStringLiteral("a prometheus check needs the server's url")).value_or(QUrl());
         else
             m_yaml.error(f->owner, QStringLiteral("a prometheus check needs the server's url"));
-        c.prometheus.query
+        c.settings<PrometheusProbeConfig>().query
             = required(*f, u"query", QStringLiteral("a prometheus check needs a query, such as 'up{job=\"trading\"}'"))
                   .value_or(QString())
                   .trimmed();
@@ -741,9 +741,9 @@ private:
             parseHeaders(*headers, h);
         parseAuthAndTls(*f, h);
         h.maxBodyBytes = m_yaml.size(*f, u"max_body").value_or(h.maxBodyBytes);
-        if (c.prometheus.url.isValid())
-            h.url = apiUrl(c.prometheus.url, QStringLiteral("/api/v1/query"),
-                u"query=" + QString::fromLatin1(QUrl::toPercentEncoding(c.prometheus.query)));
+        if (c.prometheus().url.isValid())
+            h.url = apiUrl(c.prometheus().url, QStringLiteral("/api/v1/query"),
+                u"query=" + QString::fromLatin1(QUrl::toPercentEncoding(c.prometheus().query)));
     }
 
     std::optional<QByteArray> method(const YamlField& field)
@@ -787,7 +787,7 @@ private:
         static const QStringList k = keys("server key hash stream pattern ping");
         static const QStringList modes = keys("key hash stream pattern ping");
         c.kind = ProbeKind::Redis;
-        RedisProbeConfig& p = c.redis;
+        RedisProbeConfig& p = c.settings<RedisProbeConfig>();
         const auto f = m_yaml.map(field, QStringLiteral("'redis'"), k);
         if (!f)
             return;
@@ -833,9 +833,9 @@ private:
         const auto f = m_yaml.map(field, QStringLiteral("'tcp'"), keys("host port"));
         if (!f)
             return;
-        c.tcp.host = required(*f, u"host", QStringLiteral("a tcp check needs a host")).value_or(QString()).trimmed();
+        c.settings<TcpProbeConfig>().host = required(*f, u"host", QStringLiteral("a tcp check needs a host")).value_or(QString()).trimmed();
         if (const YamlField* port = f->find(u"port"))
-            c.tcp.port = quint16(m_yaml.integer(*port, 1, 65535).value_or(0));
+            c.settings<TcpProbeConfig>().port = quint16(m_yaml.integer(*port, 1, 65535).value_or(0));
         else
             m_yaml.error(f->owner, QStringLiteral("a tcp check needs a port"));
     }
@@ -846,17 +846,17 @@ private:
         const auto f = m_yaml.map(field, QStringLiteral("'file'"), keys("path writable max_age"));
         if (!f)
             return;
-        c.file.path
+        c.settings<FileProbeConfig>().path
             = resolvePath(required(*f, u"path", QStringLiteral("a file check needs a path")).value_or(QString()));
-        c.file.writable = m_yaml.boolean(*f, u"writable").value_or(false);
+        c.settings<FileProbeConfig>().writable = m_yaml.boolean(*f, u"writable").value_or(false);
         if (const auto age = m_yaml.duration(*f, u"max_age"))
-            c.file.maxAgeMs = *age;
+            c.settings<FileProbeConfig>().maxAgeMs = *age;
     }
 
     void parseExec(const YamlField& field, CheckConfig& c)
     {
         c.kind = ProbeKind::Exec;
-        c.exec.workingDirectory = m_dir.absolutePath();
+        c.settings<ExecProbeConfig>().workingDirectory = m_dir.absolutePath();
         const auto f = m_yaml.map(field, QStringLiteral("'exec'"), keys("command workdir"));
         if (!f)
             return;
@@ -866,15 +866,15 @@ private:
                 m_yaml.error(m_yaml.at(command->value), u"'command' must be a list of arguments" + example);
             } else if (const auto argv = m_yaml.stringList(*command)) {
                 for (const LocatedString& arg : *argv)
-                    c.exec.command += arg.text;
-                if (c.exec.command.isEmpty() || c.exec.command.first().isEmpty())
+                    c.settings<ExecProbeConfig>().command += arg.text;
+                if (c.exec().command.isEmpty() || c.exec().command.first().isEmpty())
                     m_yaml.error(m_yaml.atKeyOrValue(*command), u"'command' needs a program" + example);
             }
         } else {
             m_yaml.error(f->owner, u"an exec check needs a command" + example);
         }
         if (const auto dir = m_yaml.string(*f, u"workdir"); dir && !dir->isEmpty())
-            c.exec.workingDirectory = resolvePath(*dir);
+            c.settings<ExecProbeConfig>().workingDirectory = resolvePath(*dir);
     }
 
     // ---- cross references ----

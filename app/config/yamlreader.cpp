@@ -164,34 +164,47 @@ SourceLocation YamlReader::atText(const YamlNode& node, QStringView needle) cons
 
 void YamlReader::error(const SourceLocation& where, const QString& message)
 {
-    m_errors += ConfigError { where, message };
+    m_errors.add(where, message);
 }
 
 void YamlReader::warning(const SourceLocation& where, const QString& message)
 {
-    m_warnings += ConfigError { where, message };
+    m_warnings.add(where, message);
+}
+
+void YamlReader::Messages::add(const SourceLocation& where, const QString& message)
+{
+    // A merged anchor is read at every use: the same message at the same place counts once.
+    QByteArray key(sizeof(int) * 2 + sizeof(size_t), Qt::Uninitialized);
+    const size_t hash = qHash(message);
+    std::memcpy(key.data(), &where.line, sizeof(int));
+    std::memcpy(key.data() + sizeof(int), &where.column, sizeof(int));
+    std::memcpy(key.data() + 2 * sizeof(int), &hash, sizeof(size_t));
+    if (m_seen.contains(key))
+        return;
+    m_seen.insert(key);
+    const auto later = std::upper_bound(m_first.begin(), m_first.end(), where, [](const SourceLocation& at, const ConfigError& e) {
+        return std::pair(at.line, at.column) < std::pair(e.where.line, e.where.column);
+    });
+    if (later == m_first.end() && m_first.size() >= kMaxReported)
+        return;
+    m_first.insert(later, ConfigError { where, message });
+    if (m_first.size() > kMaxReported)
+        m_first.removeLast();
+}
+
+// The first kMaxReported in file order, then one line that counts the rest.
+QList<ConfigError> YamlReader::Messages::take(const QString& label, const QString& noun)
+{
+    QList<ConfigError> list = std::exchange(m_first, {});
+    const qsizetype more = m_seen.size() - list.size();
+    m_seen.clear();
+    if (more > 0)
+        list += ConfigError { { label, 0, 0 }, QStringLiteral("and %1 more %2").arg(more).arg(noun) };
+    return list;
 }
 
 namespace {
-
-// In file order, each message once (a merged anchor is read at every use).
-QList<ConfigError> sortedUnique(QList<ConfigError> list)
-{
-    std::stable_sort(list.begin(), list.end(), [](const ConfigError& a, const ConfigError& b) {
-        return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
-    });
-    QList<ConfigError> out;
-    for (const ConfigError& e : list) {
-        // Equal locations are adjacent after the sort.
-        bool seen = false;
-        for (auto o = out.crbegin();
-             o != out.crend() && o->where.line == e.where.line && o->where.column == e.where.column; ++o)
-            seen = seen || o->message == e.message;
-        if (!seen)
-            out += e;
-    }
-    return out;
-}
 
 QString quoted(QStringView text)
 {
@@ -203,27 +216,14 @@ QString quoted(QStringView text)
 
 } // namespace
 
-// The first kMaxReported, then one line that counts the rest: a generated config with one mistake repeated
-// 90,000 times should not print 90,000 lines.
-QList<ConfigError> YamlReader::capped(QList<ConfigError> list, const QString& noun) const
-{
-    list = sortedUnique(std::move(list));
-    if (list.size() > kMaxReported) {
-        const qsizetype more = list.size() - kMaxReported;
-        list.resize(kMaxReported);
-        list += ConfigError { { m_label, 0, 0 }, QStringLiteral("and %1 more %2").arg(more).arg(noun) };
-    }
-    return list;
-}
-
 QList<ConfigError> YamlReader::takeErrors()
 {
-    return capped(std::exchange(m_errors, {}), QStringLiteral("errors"));
+    return m_errors.take(m_label, QStringLiteral("errors"));
 }
 
 QList<ConfigError> YamlReader::takeWarnings()
 {
-    return capped(std::exchange(m_warnings, {}), QStringLiteral("warnings"));
+    return m_warnings.take(m_label, QStringLiteral("warnings"));
 }
 
 QString YamlReader::describe(const YamlNode& node)

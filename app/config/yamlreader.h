@@ -5,6 +5,7 @@
 #include "config/yamltree.h"
 
 #include <QProcessEnvironment>
+#include <QSet>
 #include <memory>
 
 namespace hd {
@@ -102,7 +103,19 @@ public:
 
 private:
     static constexpr qsizetype kMaxReported = 20;
-    QList<ConfigError> capped(QList<ConfigError> list, const QString& noun) const;
+    // The messages of one kind as they will be reported: the kMaxReported first in file order, each once,
+    // and a count of the rest. A config with one mistake repeated 90,000 times keeps 20 messages, not 90,000.
+    class Messages {
+    public:
+        void add(const SourceLocation& where, const QString& message);
+        bool isEmpty() const { return m_first.isEmpty(); }
+        QList<ConfigError> take(const QString& label, const QString& noun);
+
+    private:
+        QList<ConfigError> m_first; // sorted by line and column; equal locations in the order they came
+        QSet<QByteArray> m_seen;    // line, column and a hash of the message: each message once
+    };
+
     QString syntaxHint(int line) const;
     SourceLocation locationOfOffset(qsizetype offset) const;
     bool requireValue(const YamlField& field);
@@ -112,8 +125,8 @@ private:
     std::unique_ptr<YamlTree> m_tree;
     QList<quint32> m_lineStarts; // a config is far below 4 GiB
     QProcessEnvironment m_env;
-    QList<ConfigError> m_errors;
-    QList<ConfigError> m_warnings;
+    Messages m_errors;
+    Messages m_warnings;
     QList<LocatedString> m_literalSecrets;
     int m_mergeDepth = 0;
 };

@@ -137,7 +137,7 @@ QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &ev
     QList<CheckRow> rows;
     // A Redis pattern gives a row per key, a Prometheus query a row per series; an item without a name (a
     // series without labels) is the check's own row.
-    const bool isPattern = check.kind == ProbeKind::Redis && check.redis.mode == RedisProbeConfig::Mode::Pattern;
+    const bool isPattern = check.kind == ProbeKind::Redis && check.redis().mode == RedisProbeConfig::Mode::Pattern;
     const bool isQuery = check.kind == ProbeKind::Prometheus;
     if ((isPattern || isQuery) && result.completed()) {
         for (const ProbeResult &itemResult : result.items) {
@@ -151,9 +151,9 @@ QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &ev
             CheckRow row = baseRow(check, result);
             if (isPattern) {
                 row.status = Status::Stale;
-                row.detail = u"no key matches " + check.redis.key;
+                row.detail = u"no key matches " + check.redis().key;
             } else {
-                row.status = check.prometheus.emptyOk ? Status::Ok : Status::Down;
+                row.status = check.prometheus().emptyOk ? Status::Ok : Status::Down;
                 row.detail = QStringLiteral("query returned no series");
             }
             row.evaluation.status = row.status;

@@ -12,9 +12,9 @@ QString HostSlots::keyOf(const CheckConfig &check)
         return u"http " + url.host() + u':' + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
     }
     case ProbeKind::Tcp:
-        return u"tcp " + check.tcp.host + u':' + QString::number(check.tcp.port);
+        return u"tcp " + check.tcp().host + u':' + QString::number(check.tcp().port);
     case ProbeKind::Redis:
-        return u"redis " + check.redis.server;
+        return u"redis " + check.redis().server;
     case ProbeKind::File:
     case ProbeKind::Exec:
         break;

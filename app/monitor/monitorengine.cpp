@@ -25,9 +25,9 @@ QByteArray fingerprint(const CheckConfig &c)
     s << int(c.kind) << c.timeoutMs << c.http.url << c.http.method << c.http.body << c.http.bearer
       << c.http.basic.has_value() << (c.http.basic ? c.http.basic->username + c.http.basic->password : QString())
       << c.http.tls.caFile << c.http.tls.certFile << c.http.tls.keyFile << c.http.tls.insecure << c.http.maxRedirects
-      << c.http.maxBodyBytes << c.redis.server << int(c.redis.mode) << c.redis.key << c.tcp.host << c.tcp.port
-      << c.file.path << c.file.writable << c.file.maxAgeMs.value_or(-1) << c.exec.command << c.exec.workingDirectory
-      << c.prometheus.emptyOk;
+      << c.http.maxBodyBytes << c.redis().server << int(c.redis().mode) << c.redis().key << c.tcp().host << c.tcp().port
+      << c.file().path << c.file().writable << c.file().maxAgeMs.value_or(-1) << c.exec().command << c.exec().workingDirectory
+      << c.prometheus().emptyOk;
     for (const auto &h : c.http.headers)
         s << h.first << h.second;
     for (const ConditionSpec &cond : c.conditions)

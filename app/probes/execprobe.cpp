@@ -81,12 +81,12 @@ void ExecProbe::start()
     m_started = true;
     m_clock.start();
 
-    const QStringList &argv = m_check.exec.command;
+    const QStringList &argv = m_check.exec().command;
     if (argv.isEmpty() || argv.first().isEmpty()) {
         finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("exec needs a command")));
         return;
     }
-    const QString &workDir = m_check.exec.workingDirectory;
+    const QString &workDir = m_check.exec().workingDirectory;
     if (!workDir.isEmpty() && !QFileInfo(workDir).isDir()) {
         finishLater(failedResult(Outcome::Misconfigured,
             QStringLiteral("cannot run %1: no such working directory %2").arg(argv.first(), workDir)));
@@ -172,10 +172,10 @@ void ExecProbe::onProcessError(QProcess::ProcessError error)
 {
     if (m_done || error != QProcess::FailedToStart)
         return; // crashes and timeouts arrive through finished() and the deadline
-    const QString program = m_check.exec.command.first();
+    const QString program = m_check.exec().command.first();
     bool found = false;
     if (program.contains(u'/')) {
-        const QDir base(m_check.exec.workingDirectory.isEmpty() ? QDir::currentPath() : m_check.exec.workingDirectory);
+        const QDir base(m_check.exec().workingDirectory.isEmpty() ? QDir::currentPath() : m_check.exec().workingDirectory);
         found = QFileInfo::exists(base.absoluteFilePath(program));
     } else {
         found = !QStandardPaths::findExecutable(program).isEmpty();

@@ -120,7 +120,7 @@ void FileProbe::start()
         return;
     m_started = true;
     m_clock.start();
-    if (m_check.file.path.isEmpty()) {
+    if (m_check.file().path.isEmpty()) {
         QTimer::singleShot(0, this, [this] {
             finish(failedResult(Outcome::Misconfigured, QStringLiteral("file needs a path")));
         });
@@ -141,7 +141,7 @@ void FileProbe::start()
     m_deadline.start(timerInterval(m_check.timeoutMs));
 
     // The promise, not this probe, is what the worker touches: the probe may be gone when it returns.
-    workerPool()->start([promise, file = m_check.file] {
+    workerPool()->start([promise, file = m_check.file()] {
         promise->start();
         promise->addResult(inspect(file, QDateTime::currentMSecsSinceEpoch()));
         promise->finish();

@@ -30,7 +30,7 @@ void TcpProbe::start()
         return;
     m_started = true;
     m_clock.start();
-    if (m_check.tcp.host.isEmpty() || m_check.tcp.port == 0) {
+    if (m_check.tcp().host.isEmpty() || m_check.tcp().port == 0) {
         QTimer::singleShot(0, this, [this] {
             finish(failedResult(Outcome::Misconfigured, QStringLiteral("tcp needs a host and a port")));
         });
@@ -46,13 +46,13 @@ void TcpProbe::start()
         finish(result);
     });
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        const QString target = m_check.tcp.host + u':' + QString::number(m_check.tcp.port);
+        const QString target = m_check.tcp().host + u':' + QString::number(m_check.tcp().port);
         switch (error) {
         case QAbstractSocket::ConnectionRefusedError:
             finish(failedResult(Outcome::Refused, QStringLiteral("connection refused by %1").arg(target)));
             break;
         case QAbstractSocket::HostNotFoundError:
-            finish(failedResult(Outcome::Refused, QStringLiteral("host not found: %1").arg(m_check.tcp.host)));
+            finish(failedResult(Outcome::Refused, QStringLiteral("host not found: %1").arg(m_check.tcp().host)));
             break;
         case QAbstractSocket::NetworkError:
             finish(failedResult(Outcome::Refused, lowerFirst(m_socket->errorString()) + u" (" + target + u')'));
@@ -67,7 +67,7 @@ void TcpProbe::start()
     });
     m_deadline.start(timerInterval(m_check.timeoutMs));
     m_inStart = true; // a refused loopback connect can fail inside connectToHost()
-    m_socket->connectToHost(m_check.tcp.host, m_check.tcp.port);
+    m_socket->connectToHost(m_check.tcp().host, m_check.tcp().port);
     m_inStart = false;
 }
 

@@ -126,7 +126,7 @@ Probe *createRedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBod
 
 RedisProbe::RedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBodyBytes, QObject *parent)
     : Probe(parent)
-    , m_config(check.redis)
+    , m_config(check.redis())
     , m_timeoutMs(check.timeoutMs)
     , m_maxBodyBytes(maxBodyBytes)
     , m_pool(pool)

@@ -16,7 +16,7 @@ namespace hd {
 class RedisPool;
 
 // A probe for one `redis:` check (key, hash, stream, pattern or ping mode),
-// running on the pool's shared connection for check.redis.server.
+// running on the pool's shared connection for check.redis().server.
 Probe *createRedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBodyBytes, QObject *parent);
 
 // What INFO says about the server itself: loading -> starting; a replication

@@ -772,29 +772,29 @@ void TestConfigLoader::specExample()
     const hd::ServiceConfig* ingestion = c.service(u"ingestion"_s);
     QVERIFY(ingestion);
     QCOMPARE(ingestion->checks[0].kind, hd::ProbeKind::Redis);
-    QCOMPARE(ingestion->checks[0].redis.server, u"main"_s);
-    QCOMPARE(ingestion->checks[0].redis.mode, hd::RedisProbeConfig::Mode::Key);
-    QCOMPARE(ingestion->checks[0].redis.key, u"health:ingestion"_s);
+    QCOMPARE(ingestion->checks[0].redis().server, u"main"_s);
+    QCOMPARE(ingestion->checks[0].redis().mode, hd::RedisProbeConfig::Mode::Key);
+    QCOMPARE(ingestion->checks[0].redis().key, u"health:ingestion"_s);
     const hd::CheckConfig& tickRate = ingestion->checks[1];
     QCOMPARE(tickRate.active, u"nse"_s);
     QCOMPARE(tickRate.severity, hd::Severity::Warning);
     QCOMPARE(tickRate.conditions.size(), 1);
 
     const hd::CheckConfig& workers = c.service(u"workers"_s)->checks[0];
-    QCOMPARE(workers.redis.mode, hd::RedisProbeConfig::Mode::Pattern);
-    QCOMPARE(workers.redis.key, u"health:worker*"_s);
+    QCOMPARE(workers.redis().mode, hd::RedisProbeConfig::Mode::Pattern);
+    QCOMPARE(workers.redis().key, u"health:worker*"_s);
 
     const hd::ServiceConfig* host = c.service(u"host"_s);
     QCOMPARE(host->checks[0].kind, hd::ProbeKind::File);
-    QCOMPARE(host->checks[0].file.path, u"/var/log/trading"_s);
-    QCOMPARE(host->checks[0].file.writable, true);
+    QCOMPARE(host->checks[0].file().path, u"/var/log/trading"_s);
+    QCOMPARE(host->checks[0].file().writable, true);
     QCOMPARE(host->checks[1].kind, hd::ProbeKind::Tcp);
-    QCOMPARE(host->checks[1].tcp.host, u"127.0.0.1"_s);
-    QCOMPARE(host->checks[1].tcp.port, 8001);
+    QCOMPARE(host->checks[1].tcp().host, u"127.0.0.1"_s);
+    QCOMPARE(host->checks[1].tcp().port, 8001);
     QCOMPARE(host->checks[2].kind, hd::ProbeKind::Exec);
-    QCOMPARE(host->checks[2].exec.command,
+    QCOMPARE(host->checks[2].exec().command,
         (QStringList { u"python3"_s, u"scripts/healthcheck.py"_s, u"--mode"_s, u"readiness"_s }));
-    QCOMPARE(host->checks[2].exec.workingDirectory, u"/opt/trading"_s);
+    QCOMPARE(host->checks[2].exec().workingDirectory, u"/opt/trading"_s);
     QCOMPARE(c.allChecks().size(), 10);
 
     QCOMPARE(c.admin.size(), 1);
@@ -856,8 +856,8 @@ void TestConfigLoader::envExpansion()
     QCOMPARE(ready.http.headers.value(0).second, QByteArray("prod"));
     QCOMPARE(ready.http.headers.value(1).second, QByteArray("${HD_HOST}"));
     QCOMPARE(ready.intervalMs, 30'000);
-    QCOMPARE(c.services[0].checks[1].tcp.host, u"10.1.2.3"_s);
-    QCOMPARE(c.services[0].checks[1].tcp.port, 8443);
+    QCOMPARE(c.services[0].checks[1].tcp().host, u"10.1.2.3"_s);
+    QCOMPARE(c.services[0].checks[1].tcp().port, 8443);
 }
 
 void TestConfigLoader::unsetVariableWarning()
@@ -992,14 +992,14 @@ void TestConfigLoader::relativePaths()
     QCOMPARE(c.redis.value(u"main"_s).tlsFiles.certFile, u"/abs/client.pem"_s);
     QCOMPARE(c.redis.value(u"main"_s).tlsFiles.keyFile, u"/srv/hd/keys/client.key"_s);
     const QList<hd::CheckConfig>& checks = c.services[0].checks;
-    QCOMPARE(checks[0].file.path, u"/srv/hd/conf/logs/app.log"_s);
-    QCOMPARE(checks[0].file.maxAgeMs.value_or(-1), 300'000);
-    QCOMPARE(checks[1].exec.workingDirectory, u"/srv/hd/conf"_s);
-    QCOMPARE(checks[1].exec.command, (QStringList { u"./check.sh"_s, u"--quick"_s }));
-    QCOMPARE(checks[2].exec.workingDirectory, u"/srv/hd/conf/scripts"_s);
+    QCOMPARE(checks[0].file().path, u"/srv/hd/conf/logs/app.log"_s);
+    QCOMPARE(checks[0].file().maxAgeMs.value_or(-1), 300'000);
+    QCOMPARE(checks[1].exec().workingDirectory, u"/srv/hd/conf"_s);
+    QCOMPARE(checks[1].exec().command, (QStringList { u"./check.sh"_s, u"--quick"_s }));
+    QCOMPARE(checks[2].exec().workingDirectory, u"/srv/hd/conf/scripts"_s);
     QCOMPARE(checks[3].http.tls.caFile, u"/srv/hd/conf/ca.pem"_s);
     QCOMPARE(checks[3].http.tls.insecure, true);
-    QCOMPARE(checks[4].file.path, QString(QDir::homePath() + u"/healthdeck.flag"));
+    QCOMPARE(checks[4].file().path, QString(QDir::homePath() + u"/healthdeck.flag"));
 }
 
 void TestConfigLoader::loadFileSetsAbsolutePath()
@@ -1022,7 +1022,7 @@ void TestConfigLoader::loadFileSetsAbsolutePath()
     REQUIRE_LOADED(result);
     const QString canonicalDir = QFileInfo(dir.filePath(u"conf"_s)).absoluteFilePath();
     QCOMPARE(result.config->file, QString(canonicalDir + u"/hd.yaml"));
-    QCOMPARE(result.config->services[0].checks[0].exec.workingDirectory, canonicalDir);
+    QCOMPARE(result.config->services[0].checks[0].exec().workingDirectory, canonicalDir);
     QCOMPARE(result.config->services[0].checks[0].where.file, u"conf/hd.yaml"_s);
 }
 
@@ -1120,16 +1120,16 @@ void TestConfigLoader::redisProbeModes()
     REQUIRE_LOADED(result);
     const QList<hd::CheckConfig>& checks = result.config->services[0].checks;
     using Mode = hd::RedisProbeConfig::Mode;
-    QCOMPARE(checks[0].redis.mode, Mode::Key);
-    QCOMPARE(checks[1].redis.mode, Mode::Hash);
-    QCOMPARE(checks[1].redis.key, u"stats"_s);
-    QCOMPARE(checks[2].redis.mode, Mode::Stream);
-    QCOMPARE(checks[3].redis.mode, Mode::Pattern);
-    QCOMPARE(checks[4].redis.mode, Mode::Ping);
-    QCOMPARE(checks[4].redis.key, QString());
+    QCOMPARE(checks[0].redis().mode, Mode::Key);
+    QCOMPARE(checks[1].redis().mode, Mode::Hash);
+    QCOMPARE(checks[1].redis().key, u"stats"_s);
+    QCOMPARE(checks[2].redis().mode, Mode::Stream);
+    QCOMPARE(checks[3].redis().mode, Mode::Pattern);
+    QCOMPARE(checks[4].redis().mode, Mode::Ping);
+    QCOMPARE(checks[4].redis().key, QString());
     for (const hd::CheckConfig& c : checks) {
         QCOMPARE(c.kind, hd::ProbeKind::Redis);
-        QCOMPARE(c.redis.server, u"main"_s);
+        QCOMPARE(c.redis().server, u"main"_s);
     }
 }
 

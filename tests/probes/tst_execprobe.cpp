@@ -19,7 +19,7 @@ hd::CheckConfig execCheck(const QStringList &command, qint64 timeoutMs = 5000)
     check.name = QStringLiteral("script");
     check.kind = hd::ProbeKind::Exec;
     check.timeoutMs = timeoutMs;
-    check.exec.command = command;
+    check.settings<hd::ExecProbeConfig>().command = command;
     return check;
 }
 
@@ -166,14 +166,14 @@ void TestExecProbe::workingDirectory()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     hd::CheckConfig check = execCheck({ QStringLiteral("pwd") });
-    check.exec.workingDirectory = dir.path();
+    check.settings<hd::ExecProbeConfig>().workingDirectory = dir.path();
     const ProbeResult r = runProbe(check);
     QCOMPARE(QString::fromUtf8(r.body.trimmed()), QDir(dir.path()).canonicalPath());
 
-    check.exec.workingDirectory = dir.filePath(QStringLiteral("missing"));
+    check.settings<hd::ExecProbeConfig>().workingDirectory = dir.filePath(QStringLiteral("missing"));
     const ProbeResult missing = runProbe(check);
     QCOMPARE(missing.outcome, Outcome::Misconfigured);
-    QCOMPARE(missing.error, QStringLiteral("cannot run pwd: no such working directory ") + check.exec.workingDirectory);
+    QCOMPARE(missing.error, QStringLiteral("cannot run pwd: no such working directory ") + check.exec().workingDirectory);
 }
 
 void TestExecProbe::timeoutKillsTheWholeGroup()

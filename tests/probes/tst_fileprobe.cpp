@@ -22,9 +22,9 @@ hd::CheckConfig fileCheck(const QString &path, bool writable = false, std::optio
     check.name = QStringLiteral("file");
     check.kind = hd::ProbeKind::File;
     check.timeoutMs = 2000;
-    check.file.path = path;
-    check.file.writable = writable;
-    check.file.maxAgeMs = maxAgeMs;
+    check.settings<hd::FileProbeConfig>().path = path;
+    check.settings<hd::FileProbeConfig>().writable = writable;
+    check.settings<hd::FileProbeConfig>().maxAgeMs = maxAgeMs;
     return check;
 }
 

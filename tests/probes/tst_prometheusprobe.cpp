@@ -161,8 +161,8 @@ private Q_SLOTS:
         QCOMPARE(c.services.size(), 1);
         const CheckConfig &check = c.services.first().checks.first();
         QCOMPARE(check.kind, ProbeKind::Prometheus);
-        QCOMPARE(check.prometheus.query, u"up{job=\"trading\"} + 0"_s);
-        QVERIFY(check.prometheus.emptyOk);
+        QCOMPARE(check.prometheus().query, u"up{job=\"trading\"} + 0"_s);
+        QVERIFY(check.prometheus().emptyOk);
         QCOMPARE(check.http.url.path(), u"/api/v1/query"_s);
         QCOMPARE(QUrlQuery(check.http.url).queryItemValue(u"query"_s, QUrl::FullyDecoded), u"up{job=\"trading\"} + 0"_s);
         QCOMPARE(check.http.method, QByteArray("GET"));

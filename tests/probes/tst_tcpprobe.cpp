@@ -24,8 +24,8 @@ hd::CheckConfig tcpCheck(quint16 port, qint64 timeoutMs = 2000)
     check.name = QStringLiteral("tcp");
     check.kind = hd::ProbeKind::Tcp;
     check.timeoutMs = timeoutMs;
-    check.tcp.host = QStringLiteral("127.0.0.1");
-    check.tcp.port = port;
+    check.settings<hd::TcpProbeConfig>().host = QStringLiteral("127.0.0.1");
+    check.settings<hd::TcpProbeConfig>().port = port;
     return check;
 }
 

@@ -35,9 +35,9 @@ hd::CheckConfig redisCheck(Mode mode, const QString &key, const QString &server 
     check.name = QStringLiteral("heartbeat");
     check.kind = hd::ProbeKind::Redis;
     check.timeoutMs = timeoutMs;
-    check.redis.server = server;
-    check.redis.mode = mode;
-    check.redis.key = key;
+    check.settings<hd::RedisProbeConfig>().server = server;
+    check.settings<hd::RedisProbeConfig>().mode = mode;
+    check.settings<hd::RedisProbeConfig>().key = key;
     return check;
 }
 
