@@ -2,19 +2,9 @@
 
 #include "demo/demobackend.h"
 #include "demo/demoenvironment.h"
-#include "demo/demofleet.h"
 #include "demo/heartbeatsimulator.h"
-#include "redis/redisserverprocess.h"
 
 namespace hd {
-
-namespace {
-
-const QString kWorker = QStringLiteral("worker2");
-const QString kIngestion = QStringLiteral("ingestion");
-const QString kCollector = QStringLiteral("depth-collector");
-
-} // namespace
 
 DemoSession::DemoSession(QObject *parent)
     : QObject(parent)
@@ -60,34 +50,15 @@ bool DemoSession::start(QString *error)
 
 QList<DemoSession::Fault> DemoSession::faults()
 {
-    return { Fault::DatabaseDown, Fault::SlowTradingApi, Fault::TradingApiHangs, Fault::PortalDown,
-             Fault::IngestionKilled, Fault::WorkerFrozen, Fault::CollectorDegraded, Fault::RedisDown,
-             Fault::FixSessionDown };
+    QList<Fault> out;
+    for (const DemoFaultInfo &f : demoFaults())
+        out << f.fault;
+    return out;
 }
 
 QString DemoSession::faultLabel(Fault fault)
 {
-    switch (fault) {
-    case Fault::DatabaseDown:
-        return tr("Database down");
-    case Fault::SlowTradingApi:
-        return tr("trading-api slow (1.5 s)");
-    case Fault::TradingApiHangs:
-        return tr("trading-api hangs");
-    case Fault::PortalDown:
-        return tr("portal down");
-    case Fault::IngestionKilled:
-        return tr("ingestion heartbeat writer killed");
-    case Fault::WorkerFrozen:
-        return tr("worker2 heartbeat frozen");
-    case Fault::CollectorDegraded:
-        return tr("depth-collector degraded");
-    case Fault::RedisDown:
-        return tr("Redis server killed");
-    case Fault::FixSessionDown:
-        return tr("FIX session down (an Alertmanager alert)");
-    }
-    return QString();
+    return demoFault(fault).label;
 }
 
 void DemoSession::post(std::function<void()> work)
@@ -105,48 +76,8 @@ void DemoSession::setFault(Fault fault, bool on)
     else
         m_on.remove(int(fault));
     post([this, fault, on] {
-        DemoBackend *backend = m_environment ? m_environment->backend() : nullptr;
-        HeartbeatSimulator *beats = m_environment ? m_environment->heartbeats() : nullptr;
-        RedisServerProcess *redis = m_environment ? m_environment->redis() : nullptr;
-        if (!backend)
-            return;
-        switch (fault) {
-        case Fault::DatabaseDown:
-            for (DemoService *s : backend->services())
-                s->setDatabaseDown(on);
-            break;
-        case Fault::SlowTradingApi:
-            backend->tradingApi()->setLatency(on ? 1500 : 0);
-            break;
-        case Fault::TradingApiHangs:
-            backend->tradingApi()->setHang(on);
-            break;
-        case Fault::PortalDown:
-            backend->portal()->setDown(on);
-            break;
-        case Fault::IngestionKilled:
-            if (beats)
-                on ? beats->kill(kIngestion) : beats->heal(kIngestion);
-            break;
-        case Fault::WorkerFrozen:
-            if (beats)
-                on ? beats->freeze(kWorker) : beats->heal(kWorker);
-            break;
-        case Fault::CollectorDegraded:
-            if (beats)
-                on ? beats->degrade(kCollector) : beats->heal(kCollector);
-            break;
-        case Fault::RedisDown:
-            if (redis && on)
-                redis->kill();
-            else if (redis)
-                redis->restart();
-            break;
-        case Fault::FixSessionDown:
-            if (DemoFleet *fleet = m_environment->fleet())
-                fleet->setFixSessionDown(on);
-            break;
-        }
+        if (m_environment && m_environment->backend())
+            applyDemoFault(*m_environment, fault, on);
     });
     Q_EMIT faultsChanged();
 }

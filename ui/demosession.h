@@ -1,5 +1,7 @@
 #pragma once
 
+#include "demo/demofaults.h"
+
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -20,18 +22,7 @@ class DemoSession final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DemoSession)
 public:
-    enum class Fault {
-        DatabaseDown,      // every service loses its database
-        SlowTradingApi,    // trading-api answers after 1.5 s
-        TradingApiHangs,   // trading-api answers nothing
-        PortalDown,        // portal stops listening
-        IngestionKilled,   // the ingestion heartbeat writer dies
-        WorkerFrozen,      // worker2 keeps its key but stops updating it
-        CollectorDegraded, // depth-collector reports degraded
-        RedisDown,         // the redis-server is killed
-        FixSessionDown,    // the fleet's Alertmanager gets a critical alert on fix-gateway
-    };
-    Q_ENUM(Fault)
+    using Fault = DemoFault; // one vocabulary with `demo --headless`
 
     explicit DemoSession(QObject *parent = nullptr);
     ~DemoSession() override;

@@ -6,7 +6,7 @@
 
 #include "demo/demobackend.h"
 #include "demo/demoenvironment.h"
-#include "demo/demofleet.h"
+#include "demo/demofaults.h"
 #include "demo/heartbeatsimulator.h"
 #include "engine/loadconfig.h"
 #include "monitor/monitorengine.h"
@@ -22,9 +22,17 @@ namespace hd {
 
 namespace {
 
-const char *kHelp = "commands: db-down | db-up | slow | fast | hang | unhang | fix-down | fix-up | kill SERVICE |\n"
-                    "          freeze SERVICE | degrade SERVICE | heal SERVICE | quit   (SERVICE: ingestion, worker1,\n"
-                    "          worker2, depth-collector, signal-generator; fix-down fires an Alertmanager alert)\n";
+// The commands, from the same vocabulary as the Demo menu, plus the heartbeat writers by name.
+QString help()
+{
+    QString text = QStringLiteral("commands:\n");
+    for (const DemoFaultInfo &f : demoFaults())
+        text += QStringLiteral("  %1 %2 %3\n").arg(f.breaks, -20).arg(f.heals, -20).arg(f.label);
+    text += QStringLiteral("  kill|freeze|degrade|heal SERVICE   a heartbeat writer: ingestion, worker1, worker2,\n"
+                           "                                     depth-collector, signal-generator\n"
+                           "  quit\n");
+    return text;
+}
 
 void say(const QString &text)
 {
@@ -35,36 +43,25 @@ void say(const QString &text)
 // One terminal command against the demo; false when it is not understood.
 bool applyCommand(DemoEnvironment &env, const QString &line)
 {
-    const QStringList words = line.simplified().split(u' ', Qt::SkipEmptyParts);
-    if (words.isEmpty())
+    const QString command = line.simplified();
+    if (command.isEmpty())
         return true;
-    DemoService *api = env.backend()->tradingApi();
-    const QString cmd = words.first();
-    if (cmd == u"db-down")
-        api->setDatabaseDown(true);
-    else if (cmd == u"db-up")
-        api->setDatabaseDown(false);
-    else if (cmd == u"slow")
-        api->setLatency(600);
-    else if (cmd == u"fast")
-        api->setLatency(0);
-    else if ((cmd == u"fix-down" || cmd == u"fix-up") && env.fleet())
-        env.fleet()->setFixSessionDown(cmd == u"fix-down");
-    else if (cmd == u"hang")
-        api->setHang(true);
-    else if (cmd == u"unhang")
-        api->setHang(false);
-    else if (words.size() == 2 && env.heartbeats()
-             && (cmd == u"kill" || cmd == u"freeze" || cmd == u"degrade" || cmd == u"heal")) {
-        HeartbeatSimulator *hb = env.heartbeats();
-        const bool ok = cmd == u"kill" ? hb->kill(words[1])
-            : cmd == u"freeze"         ? hb->freeze(words[1])
-            : cmd == u"degrade"        ? hb->degrade(words[1])
-                                       : hb->heal(words[1]);
-        return ok;
-    } else
+    for (const DemoFaultInfo &f : demoFaults()) {
+        if (command == f.breaks || command == f.heals) {
+            applyDemoFault(env, f.fault, command == f.breaks);
+            return true;
+        }
+    }
+    const QStringList words = command.split(u' ');
+    HeartbeatSimulator *hb = env.heartbeats();
+    if (words.size() != 2 || !hb)
         return false;
-    return true;
+    const QString &cmd = words.first();
+    return cmd == u"kill" ? hb->kill(words[1])
+        : cmd == u"freeze"  ? hb->freeze(words[1])
+        : cmd == u"degrade" ? hb->degrade(words[1])
+        : cmd == u"heal"    ? hb->heal(words[1])
+                            : false;
 }
 
 } // namespace
@@ -90,7 +87,7 @@ int runHeadlessDemo(int argc, char *argv[])
         std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(note));
     say(u"healthdeck demo is running:\n" + env.summary());
     say(QStringLiteral("Try: healthdeck check --config %1").arg(env.configPath()));
-    std::fputs(kHelp, stdout);
+    std::fputs(qPrintable(help()), stdout);
 
     const ConfigLoadResult loaded = loadValidatedConfig(env.configPath());
     if (!loaded.config) {
@@ -125,7 +122,7 @@ int runHeadlessDemo(int argc, char *argv[])
             if (line.trimmed() == u"quit")
                 app.quit();
             else if (!applyCommand(env, line))
-                std::fputs(kHelp, stdout);
+                std::fputs(qPrintable(help()), stdout);
         }
         std::fflush(stdout);
     });

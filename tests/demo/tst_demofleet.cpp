@@ -1,10 +1,13 @@
 // The demo's private Alertmanager: the bundled config reads it as the source `fleet`, its Watchdog keeps the
 // pipeline check ok, and the FIX fault fires an alert row and clears it.
 #include "demo/demoenvironment.h"
+#include "demo/demofaults.h"
 #include "demo/demofleet.h"
 #include "engine/loadconfig.h"
 #include "engine/oneshotrun.h"
 
+#include <QDeadlineTimer>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -45,6 +48,37 @@ private Q_SLOTS:
         rows = runUntil(*loaded.config, [](const auto &r) { return !r.contains(kFix); });
         QVERIFY(!rows.contains(kFix));
         QCOMPARE(rows.value(u"fleet/watchdog"_s).status, Status::Ok);
+    }
+
+    // `demo --headless` reads the Demo menu's vocabulary: a fault added to the menu is a command too.
+    void headlessTakesTheMenuVocabulary()
+    {
+        QSet<QString> commands;
+        for (const DemoFaultInfo &f : demoFaults()) {
+            QVERIFY2(!commands.contains(f.breaks) && !commands.contains(f.heals), qPrintable(f.breaks));
+            commands << f.breaks << f.heals;
+            QCOMPARE(demoFault(f.fault).label, f.label);
+        }
+        QProcess demo;
+        demo.setProcessChannelMode(QProcess::MergedChannels);
+        demo.start(QStringLiteral(HD_HEALTHDECK_BIN), { u"demo"_s, u"--headless"_s });
+        QVERIFY(demo.waitForStarted());
+        QByteArray out;
+        const auto waitFor = [&](const QByteArray &text) {
+            QDeadlineTimer deadline(20'000);
+            while (!out.contains(text) && !deadline.hasExpired()) {
+                demo.waitForReadyRead(200);
+                out += demo.readAll();
+            }
+            return out.contains(text);
+        };
+        QVERIFY2(waitFor("portal/ping"), out.constData());
+        demo.write(demoFault(DemoFault::PortalDown).breaks.toUtf8() + '\n');
+        QVERIFY2(waitFor("-> down"), out.constData());
+        QVERIFY2(out.mid(out.indexOf("-> down") - 60, 60).contains("portal/"), out.constData());
+        demo.write("quit\n");
+        QVERIFY(demo.waitForFinished(10'000));
+        QCOMPARE(demo.exitCode(), 0);
     }
 
 private:
