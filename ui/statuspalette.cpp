@@ -42,6 +42,8 @@ QColor overlayColor(const QString &overlay)
         return QColor(0x6d, 0x5f, 0x9e);
     if (overlay == u"flapping")
         return QColor(0xb8, 0x4d, 0x9a);
+    if (overlay == u"healing")
+        return QColor(0x2e, 0x8b, 0x57);
     return QColor(0x80, 0x80, 0x80);
 }
 
