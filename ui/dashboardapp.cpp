@@ -118,15 +118,13 @@ int runDashboard(int argc, char *argv[], bool demo)
     QObject::connect(&bridge, &MonitorBridge::rowsUpdated, &planner, &RemediationPlanner::updateRows);
     QObject::connect(&bridge, &MonitorBridge::rowsRemoved, &planner, &RemediationPlanner::removeRows);
     QObject::connect(&bridge, &MonitorBridge::configLoaded, panel,
-        [&admin, &planner, &lease, panel, readOnly](const Config &config) {
+        [&admin, &planner, panel, readOnly](const Config &config) {
             admin.setConfig(config);
             if (readOnly)
                 admin.setReadOnly(true);
             panel->reloadActions();
             panel->followSelection(panel->service());
-            planner.setConfig(config);
-            if (!readOnly && RemediationPlanner::hasRemediation(config))
-                lease.start();
+            planner.setConfig(config); // takes the lease when there is something to heal
         });
     window.setRemediation(&planner);
     // The Admin tab opens on the selected row's service when it has admin actions, else on the first that does.

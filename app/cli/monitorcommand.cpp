@@ -141,15 +141,12 @@ int runMonitorCommand(int argc, char *argv[])
     planner.setReadOnly(parser.isSet(readOnlyOpt));
     planner.setLease(&lease);
     planner.attach(&engine);
-    QObject::connect(&lease, &RemediationLease::heldChanged, &app, [](bool held, const QString &reason) {
-        printErr(held ? QStringLiteral("healthdeck monitor: auto-heal: this process acts for the history")
-                      : u"healthdeck monitor: auto-heal on standby: " + reason);
+    bool stopping = false;
+    QObject::connect(&lease, &RemediationLease::heldChanged, &app, [&stopping](bool held, const QString &reason) {
+        if (!stopping)
+            printErr(held ? QStringLiteral("healthdeck monitor: auto-heal: this process acts for the history")
+                          : u"healthdeck monitor: auto-heal on standby: " + reason);
     });
-    // The lease is taken only with something to heal, so a monitor without remediate: never keeps another
-    // process that has some from acting.
-    const bool mayHeal = planner.isEnabled() && !parser.isSet(readOnlyOpt);
-    if (mayHeal && RemediationPlanner::hasRemediation(*config))
-        lease.start();
     const auto printLine = [](const QByteArray &line) {
         std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
         std::fflush(stdout);
@@ -159,7 +156,6 @@ int runMonitorCommand(int argc, char *argv[])
     QObject::connect(&planner, &RemediationPlanner::gaveUp, &app,
         [printLine](const RemediationEvent &e) { printLine(remediationLine(e)); });
 
-    bool stopping = false;
     const auto finishIfDone = [&] {
         if (stopping && recorder.outstanding() == 0 && !planner.isBusy())
             app.quit();
@@ -184,8 +180,7 @@ int runMonitorCommand(int argc, char *argv[])
         if (stopping)
             return;
         stopping = true;
-        planner.setEnabled(false); // no new attempt
-        lease.stop();
+        planner.setEnabled(false); // no new attempt; the lease goes back
         engine.stop(); // flushes the last batch of state changes into the store
         finishIfDone();
     };
@@ -199,8 +194,6 @@ int runMonitorCommand(int argc, char *argv[])
         if (parser.isSet(readOnlyOpt))
             admin.setReadOnly(true);
         engine.setConfig(config);
-        if (mayHeal && !stopping && RemediationPlanner::hasRemediation(config))
-            lease.start();
         printErr(u"healthdeck monitor: reloaded " + path);
     });
     QObject::connect(&watcher, &ConfigWatcher::configFailed, &app, [&](const QStringList &errors) {

@@ -137,6 +137,8 @@ void RemediationPlanner::setConfig(const Config &config)
         }
     }
     // A target that is gone keeps no attempt going: an admin answer for it is dropped; a command is left to end.
+    m_hasRemediation = !m_targets.empty();
+    updateLease();
     evaluateAll();
 }
 
@@ -167,13 +169,25 @@ void RemediationPlanner::removeRows(const QStringList &keys)
 void RemediationPlanner::setEnabled(bool enabled)
 {
     m_enabled = enabled;
+    updateLease();
     evaluateAll();
 }
 
 void RemediationPlanner::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
+    updateLease();
     evaluateAll();
+}
+
+void RemediationPlanner::updateLease()
+{
+    if (!m_lease)
+        return;
+    if (m_enabled && !m_readOnly && m_hasRemediation)
+        m_lease->start();
+    else
+        m_lease->stop();
 }
 
 void RemediationPlanner::setLease(RemediationLease *lease)
@@ -183,6 +197,7 @@ void RemediationPlanner::setLease(RemediationLease *lease)
     m_lease = lease;
     if (lease)
         connect(lease, &RemediationLease::heldChanged, this, &RemediationPlanner::evaluateAll);
+    updateLease();
     evaluateAll();
 }
 

@@ -52,7 +52,9 @@ public:
     void setEnabled(bool enabled); // --no-remediate and the menu toggle
     bool isEnabled() const { return m_enabled; }
     void setReadOnly(bool readOnly);
-    // Only the lease's holder acts; without a lease this process always does.
+    // Only the lease's holder acts; without a lease this process always does. The planner takes the lease while
+    // it may act (switched on, not read-only, a remediate: in the config) and gives it back otherwise, so a
+    // process that will not act never keeps another from acting.
     void setLease(RemediationLease *lease);
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
@@ -95,6 +97,7 @@ private:
     void evaluateAll();
     void evaluate(Target &t, const QDateTime &at);
     QString globalBlock() const;
+    void updateLease();
     void start(Target &t);
     void finish(const QString &target, const QString &result, const QString &detail);
     void onAdminFinished(const AdminResult &result);
@@ -113,6 +116,7 @@ private:
     QTimer m_timer;
     bool m_enabled = true;
     bool m_readOnly = false;
+    bool m_hasRemediation = false;
 };
 
 } // namespace hd

@@ -34,6 +34,7 @@ private slots:
     void cancelAndRunNow();
     void serviceRemediationCoversItsChecks();
     void leaseMakesOneActor();
+    void leaseOnlyWhileItMayAct();
     void healsStoppedSchedulerOnDemo();
 
 private:
@@ -401,12 +402,11 @@ void TestRemediationPlanner::leaseMakesOneActor()
     RemediationPlanner a(nullptr, &storeA), b(nullptr, &storeB);
     a.setConfig(config);
     b.setConfig(config);
+    // Each planner takes its lease as soon as it has something to heal; a comes first.
     a.setLease(&leaseA);
-    b.setLease(&leaseB);
-    leaseA.start();
     QTRY_VERIFY(leaseA.isHeld());
-    leaseB.start();
     QSignalSpy heldB(&leaseB, &RemediationLease::heldChanged);
+    b.setLease(&leaseB);
     QTRY_VERIFY(!heldB.isEmpty());
     QVERIFY(!leaseB.isHeld());
     QVERIFY2(leaseB.reason().contains(leaseA.holderId()), qPrintable(leaseB.reason()));
@@ -418,11 +418,35 @@ void TestRemediationPlanner::leaseMakesOneActor()
     QCOMPARE(startedB.size(), 0);
     QCOMPARE(b.plan(QStringLiteral("api/ready"))->state, RemediationPlan::State::Off);
     QTRY_COMPARE(runs(), 1);
-    // The holder goes: the other takes over once the lease is released (or has expired).
-    leaseA.stop();
+    // The holder is switched off: it gives the lease back, and the other takes over.
+    a.setEnabled(false);
+    QVERIFY(!leaseA.isHeld());
     QTRY_VERIFY_WITH_TIMEOUT(leaseB.isHeld(), 3000);
     QTRY_COMPARE(startedB.size(), 1);
     QTRY_COMPARE(runs(), 2);
+}
+
+void TestRemediationPlanner::leaseOnlyWhileItMayAct()
+{
+    HistoryStore::Options options;
+    options.path = m_dir.filePath(QStringLiteral("lease-only.sqlite"));
+    HistoryStore store(options);
+    QVERIFY(store.open());
+    RemediationLease lease(&store, QStringLiteral("t"));
+    RemediationPlanner planner(nullptr, &store);
+    planner.setLease(&lease);
+    QTest::qWait(100);
+    QVERIFY(!lease.isHeld()); // nothing to heal: no lease
+    planner.setConfig(load(counterConfig("          after: 1h\n")));
+    QTRY_VERIFY(lease.isHeld());
+    planner.setReadOnly(true);
+    QVERIFY(!lease.isHeld());
+    planner.setReadOnly(false);
+    QTRY_VERIFY(lease.isHeld());
+    planner.setEnabled(false);
+    QVERIFY(!lease.isHeld());
+    // Given back, not only forgotten: another holder can take it at once.
+    QCOMPARE(store.acquireLeaseSync(RemediationLease::leaseName(), QStringLiteral("other"), 30'000).rowsAffected, 1);
 }
 
 void TestRemediationPlanner::healsStoppedSchedulerOnDemo()
