@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 
 namespace hd {
 
@@ -195,9 +196,71 @@ void RemediationPlanner::setLease(RemediationLease *lease)
     if (m_lease)
         m_lease->disconnect(this);
     m_lease = lease;
+    m_held = false;
     if (lease)
-        connect(lease, &RemediationLease::heldChanged, this, &RemediationPlanner::evaluateAll);
+        connect(lease, &RemediationLease::heldChanged, this, &RemediationPlanner::onLeaseHeld);
+    if (m_store) {
+        connect(m_store, &HistoryStore::auditReady, this, &RemediationPlanner::onAudit, Qt::UniqueConnection);
+        // A read that fails leaves the budget as this process knows it, rather than keeping it from acting.
+        connect(m_store, &HistoryStore::queryFailed, this, [this](quint64 id) {
+            if (id == m_auditRequest)
+                onAudit(id, {});
+        });
+    }
     updateLease();
+    evaluateAll();
+}
+
+void RemediationPlanner::onLeaseHeld(bool held)
+{
+    const bool taken = held && !m_held;
+    m_held = held;
+    if (taken && m_store) {
+        // Taking over from another process: its attempts count against the same budget. The newest attempt of
+        // each plan within the plan's window (its audit row says "auto-heal attempt N/M: LABEL") restores it.
+        qint64 window = 0;
+        for (const auto &t : m_targets)
+            window = qMax(window, t->config->windowMs);
+        AuditQuery query;
+        query.fromMs = QDateTime::currentMSecsSinceEpoch() - window;
+        query.limit = 0;
+        m_auditRequest = m_store->requestAudit(query);
+    }
+    evaluateAll();
+}
+
+void RemediationPlanner::onAudit(quint64 requestId, const QList<AuditEntry> &entries)
+{
+    if (requestId != m_auditRequest || m_auditRequest == 0)
+        return;
+    m_auditRequest = 0;
+    static const QRegularExpression attempt(QStringLiteral("^auto-heal attempt (\\d+)/\\d+: (.*) \u2192 "));
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    for (auto &t : m_targets) {
+        if (t->inFlight)
+            continue;
+        const QString action = t->config->action.isEmpty() ? QStringLiteral("exec") : t->config->action;
+        // Newest first: the first match is the plan's latest attempt (or its giving up).
+        for (const AuditEntry &e : entries) {
+            if (e.service != t->service || e.action != action || !e.osUser.startsWith(u"auto-heal")
+                || nowMs - e.timeMs > t->config->windowMs)
+                continue;
+            if (e.result == u"gave-up" && e.message.contains(u": " + t->label + u" did not bring " + t->key + u' ')) {
+                t->gaveUp = true;
+                t->used = qMax(t->used, t->config->maxAttempts);
+                break;
+            }
+            const QRegularExpressionMatch m = attempt.match(e.message);
+            if (!m.hasMatch() || m.captured(2) != t->label)
+                continue;
+            const int n = m.captured(1).toInt();
+            if (n > t->used) {
+                t->used = qMin(n, t->config->maxAttempts);
+                t->lastAttemptAt = QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC);
+            }
+            break;
+        }
+    }
     evaluateAll();
 }
 
@@ -224,6 +287,8 @@ QString RemediationPlanner::globalBlock() const
         return QStringLiteral("read-only mode");
     if (m_lease && !m_lease->isHeld())
         return m_lease->reason();
+    if (m_auditRequest != 0)
+        return QStringLiteral("reading the attempts of the process that acted before");
     return {};
 }
 
@@ -321,6 +386,17 @@ void RemediationPlanner::evaluate(Target &t, const QDateTime &at)
             e.result = QStringLiteral("gave-up");
             e.detail = u"auto-heal gave up: " + t.label + u" did not bring " + t.key + u" back after "
                 + QString::number(t.used) + u" attempts";
+            if (m_store) {
+                // In the audit log too, so that the alert history's timeline ends the story.
+                AuditEntry entry;
+                entry.timeMs = at.toMSecsSinceEpoch();
+                entry.osUser = u"auto-heal (" + AdminClient::osUser() + u')';
+                entry.service = t.service;
+                entry.action = cfg.action.isEmpty() ? QStringLiteral("exec") : cfg.action;
+                entry.result = e.result;
+                entry.message = e.detail;
+                m_store->appendAudit(entry);
+            }
             Q_EMIT gaveUp(e);
             return;
         }
@@ -407,7 +483,7 @@ void RemediationPlanner::start(Target &t)
         process->kill();
     });
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
-    const auto done = [this, key, note, initiator, process, timedOut, startedMs, argv = cfg.exec, service = t.service](
+    const auto done = [this, key, note, initiator, process, startedMs, argv = cfg.exec, service = t.service](
                           const QString &result, const QString &what) {
         process->deleteLater();
         const QString detail = note + u" \u2192 " + what;

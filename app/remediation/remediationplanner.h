@@ -22,6 +22,7 @@ class HistoryStore;
 class MonitorEngine;
 class RemediationLease;
 struct AdminResult;
+struct AuditEntry;
 
 // Auto-healing (spec section 8): watches the rows of the checks and services that have `remediate:`, and when
 // one has been down in its hard state for `after`, runs its admin action (through AdminClient, so it is sent
@@ -98,6 +99,8 @@ private:
     void evaluate(Target &t, const QDateTime &at);
     QString globalBlock() const;
     void updateLease();
+    void onLeaseHeld(bool held);
+    void onAudit(quint64 requestId, const QList<hd::AuditEntry> &entries);
     void start(Target &t);
     void finish(const QString &target, const QString &result, const QString &detail);
     void onAdminFinished(const AdminResult &result);
@@ -117,6 +120,8 @@ private:
     bool m_enabled = true;
     bool m_readOnly = false;
     bool m_hasRemediation = false;
+    bool m_held = false;
+    quint64 m_auditRequest = 0; // while set, the previous holder's attempts are being read: no new attempt
 };
 
 } // namespace hd

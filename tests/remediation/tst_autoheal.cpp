@@ -143,8 +143,9 @@ void TestAutoHeal::monitorPrintsAttemptsThenGivesUp()
     hd::HistoryStore store(options);
     QVERIFY(store.open());
     const QList<hd::AuditEntry> audit = store.audit({});
-    QCOMPARE(audit.size(), 2);
+    QCOMPARE(audit.size(), 3); // two attempts and giving up
     QCOMPARE(audit.first().service, QStringLiteral("gateway"));
+    QCOMPARE(audit.first().result, QStringLiteral("gave-up"));
 }
 
 void TestAutoHeal::switchedOff_data()

@@ -256,10 +256,12 @@ void TestRemediationPlanner::brokenBackendGetsExactlyMaxAttempts()
     QCOMPARE(finished.size(), 3);
     QCOMPARE(gaveUp.size(), 1);
     QCOMPARE(runs(), 3);
-    // Every attempt is in the audit log.
-    const QList<AuditEntry> audit = store.audit({});
-    QCOMPARE(audit.size(), 3);
-    for (const AuditEntry &a : audit) {
+    // Every attempt is in the audit log, and so is giving up (newest first).
+    QList<AuditEntry> audit;
+    QTRY_VERIFY((audit = store.audit({})).size() == 4);
+    QCOMPARE(audit.first().result, QStringLiteral("gave-up"));
+    QVERIFY2(audit.first().message.startsWith(u"auto-heal gave up: "), qPrintable(audit.first().message));
+    for (const AuditEntry &a : audit.mid(1)) {
         QCOMPARE(a.action, QStringLiteral("exec"));
         QCOMPARE(a.result, QStringLiteral("failure"));
         QVERIFY2(a.osUser.startsWith(u"auto-heal ("), qPrintable(a.osUser));
@@ -390,7 +392,7 @@ void TestRemediationPlanner::serviceRemediationCoversItsChecks()
 
 void TestRemediationPlanner::leaseMakesOneActor()
 {
-    const Config config = load(counterConfig("          after: 100ms\n          backoff: 10s\n"));
+    const Config config = load(counterConfig("          after: 100ms\n          backoff: 1500ms\n"));
     HistoryStore::Options options;
     options.path = m_dir.filePath(QStringLiteral("shared.sqlite"));
     HistoryStore storeA(options), storeB(options);
@@ -411,6 +413,7 @@ void TestRemediationPlanner::leaseMakesOneActor()
     QVERIFY(!leaseB.isHeld());
     QVERIFY2(leaseB.reason().contains(leaseA.holderId()), qPrintable(leaseB.reason()));
     QSignalSpy startedA(&a, &RemediationPlanner::attemptStarted), startedB(&b, &RemediationPlanner::attemptStarted);
+    QSignalSpy finishedB(&b, &RemediationPlanner::attemptFinished);
     a.updateRows({ down(QStringLiteral("api/ready"), 5000) });
     b.updateRows({ down(QStringLiteral("api/ready"), 5000) });
     QTRY_COMPARE(startedA.size(), 1);
@@ -424,6 +427,10 @@ void TestRemediationPlanner::leaseMakesOneActor()
     QTRY_VERIFY_WITH_TIMEOUT(leaseB.isHeld(), 3000);
     QTRY_COMPARE(startedB.size(), 1);
     QTRY_COMPARE(runs(), 2);
+    // It read the first holder's attempt from the audit log: the budget goes on, it does not start afresh.
+    QTRY_COMPARE(finishedB.size(), 1);
+    QCOMPARE(finishedB.first().first().value<RemediationEvent>().attempt, 2);
+    QCOMPARE(b.plan(QStringLiteral("api/ready"))->attempts, 2);
 }
 
 void TestRemediationPlanner::leaseOnlyWhileItMayAct()
