@@ -93,7 +93,7 @@ void TestTriage::initTestCase()
                 "      - name: scheduler\n        http: { url: \""
         + api + "/metrics\" }\n"
                 "        conditions: ['[METRIC].messenger_health_check_status{check=\"scheduler\"} == 1']\n"
-                "        remediate: { action: scheduler-start, after: 3s, backoff: 2s, window: 2s }\n"
+                "        remediate: { action: scheduler-start, after: 4s, backoff: 2s, window: 2s }\n"
                 "admin:\n  trading-api:\n    base_url: \""
         + api + "\"\n    preset: trading-system\n"
                 "    auth: { login: { url: /login, username: admin, password: demo-password } }\n";
@@ -184,7 +184,7 @@ void TestTriage::autoHealPlanCancelAndRunNow()
     QVERIFY(m_window->selectKey(kScheduler));
     auto *plan = m_window->findChild<QWidget *>(QStringLiteral("healPlan"));
     QTRY_VERIFY(plan->isVisible());
-    static const QRegularExpression text(QStringLiteral("^auto-heal: start the scheduler in [1-3] s \\(attempt 1/3\\)$"));
+    static const QRegularExpression text(QStringLiteral("^auto-heal: start the scheduler in [1-4] s \\(attempt 1/3\\)$"));
     QVERIFY2(text.match(planText()).hasMatch(), qPrintable(planText()));
     QTRY_VERIFY(overlays(kScheduler).contains(QStringLiteral("healing")));
 
@@ -192,7 +192,7 @@ void TestTriage::autoHealPlanCancelAndRunNow()
     QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("healCancelButton")), Qt::LeftButton);
     QTRY_VERIFY(planText().contains(u"cancelled"));
     QTRY_VERIFY(!overlays(kScheduler).contains(QStringLiteral("healing")));
-    QTest::qWait(3500);
+    QTest::qWait(4500);
     QVERIFY(!m_demo.tradingApi()->isSchedulerRunning());
     QCOMPARE(m_demo.tradingApi()->actionCount(QStringLiteral("/api/system/scheduler-control")), before);
 
@@ -223,7 +223,7 @@ void TestTriage::menuTogglesAutoHeal()
     QVERIFY(m_window->selectKey(kScheduler));
     QTRY_VERIFY(planText().contains(u"off: auto-heal is switched off"));
     QVERIFY(!overlays(kScheduler).contains(QStringLiteral("healing")));
-    QTest::qWait(3500);
+    QTest::qWait(4500);
     QCOMPARE(m_demo.tradingApi()->actionCount(QStringLiteral("/api/system/scheduler-control")), before);
     toggle->trigger(); // on again: it has been down long enough, so the attempt follows at once
     QTRY_VERIFY_WITH_TIMEOUT(m_demo.tradingApi()->isSchedulerRunning(), 5000);
