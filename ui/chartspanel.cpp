@@ -186,6 +186,11 @@ QString ChartsPanel::currentCheck() const
     return m_check->currentText();
 }
 
+QString ChartsPanel::successSummary() const
+{
+    return m_success.chart->title();
+}
+
 void ChartsPanel::setRange(Range range)
 {
     m_autoRange = false;

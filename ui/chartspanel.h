@@ -41,6 +41,8 @@ public:
     void setRange(Range range);
     Range range() const { return m_range; }
     bool rangeFitsData() const { return m_autoRange; }
+    // The success-rate chart's headline: "Success rate, last 24 h: 99.50 %" once it has results.
+    QString successSummary() const;
     void refresh();
     // Checks failing right now, from the matrix: the rollups only cover minutes that are over.
     void setFailingNow(int checks);
