@@ -269,6 +269,9 @@ QString TimelineEntry::what() const
     case Kind::AckCleared:
         return QStringLiteral("acknowledgement cleared");
     case Kind::Admin:
+        // Auto-heal's own attempts read as such: "auto-heal attempt 2/3: restart the scheduler → 200 …".
+        if (who.startsWith(u"auto-heal"))
+            return detail.section(QStringLiteral(" \u00b7 "), 0, 0);
         return QStringLiteral("admin ") + action + u": " + result
             + (httpStatus ? QStringLiteral(" (HTTP %1)").arg(httpStatus) : QString());
     }

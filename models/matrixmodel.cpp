@@ -31,18 +31,23 @@ bool isFailing(Status s)
     return s == Status::Down || s == Status::Stale;
 }
 
+// A check row shows the impact only while it fails itself: an ok check of an impacted service is plain ok
+// (its service row still shows the impact).
+bool isImpactedFailure(const RowState &r)
+{
+    return r.impacted && r.status != Status::Ok && r.status != Status::Starting;
+}
+
 int checkAttention(const RowState &r)
 {
     if (r.offHours)
         return OffHours;
-    if (r.impacted && r.status != Status::Ok)
+    if (isImpactedFailure(r))
         return Impacted;
     if (isFailing(r.status))
         return r.acknowledged || r.silenced ? RootCauseTaken : RootCause;
     if (r.status == Status::Unknown || r.status == Status::Degraded || r.pending)
         return NeedsLook;
-    if (r.impacted)
-        return Impacted;
     return r.status == Status::Starting ? Starting : Healthy;
 }
 
@@ -65,7 +70,7 @@ QStringList overlaysOf(const RowState &r)
     QStringList out;
     if (r.pending)
         out << QStringLiteral("pending");
-    if (r.impacted)
+    if (isImpactedFailure(r))
         out << QStringLiteral("impacted");
     if (r.offHours)
         out << QStringLiteral("off-hours");
@@ -526,6 +531,19 @@ std::vector<MatrixModel::Node *> MatrixModel::recompute()
     return changed;
 }
 
+void MatrixModel::setHealing(const QSet<QString> &rowKeys)
+{
+    if (rowKeys == m_healing)
+        return;
+    std::vector<Node *> changed;
+    for (auto it = m_checks.cbegin(); it != m_checks.cend(); ++it) {
+        if (m_healing.contains(it.key()) != rowKeys.contains(it.key()))
+            changed.push_back(it.value());
+    }
+    m_healing = rowKeys;
+    emitChanged(std::move(changed), ColStatus);
+}
+
 void MatrixModel::emitChanged(std::vector<Node *> nodes, int firstColumn)
 {
     // One range per parent: the span of every changed row under it.
@@ -710,8 +728,12 @@ QVariant MatrixModel::checkData(const Node *n, int column, int role) const
         return r.latencyMs;
     case SparklineRole:
         return QVariant::fromValue(n->ring.points());
-    case OverlaysRole:
-        return overlaysOf(r);
+    case OverlaysRole: {
+        QStringList overlays = overlaysOf(r);
+        if (m_healing.contains(r.key))
+            overlays << QStringLiteral("healing");
+        return overlays;
+    }
     case ImpactedByRole:
         return r.impactedBy;
     case SourceRole:
@@ -722,8 +744,10 @@ QVariant MatrixModel::checkData(const Node *n, int column, int role) const
             lines << tr("an alert of Alertmanager source %1").arg(r.result.alert->source);
         if (r.pending)
             lines << tr("pending: the last result was %1, the failure threshold is not reached yet").arg(statusName(r.rawStatus));
-        if (r.impacted)
+        if (isImpactedFailure(r))
             lines << tr("impacted by %1").arg(r.impactedBy);
+        if (m_healing.contains(r.key))
+            lines << tr("healing: an auto-heal attempt is pending or under way");
         if (r.offHours)
             lines << tr("off-hours: outside its calendar, raises nothing");
         if (r.acknowledged)
@@ -749,7 +773,7 @@ QVariant MatrixModel::checkData(const Node *n, int column, int role) const
         case ColSince:
             return formatClock(r.since);
         case ColDetail:
-            return r.impacted ? tr("impacted by %1 \u00b7 %2").arg(r.impactedBy, r.detail) : r.detail;
+            return isImpactedFailure(r) ? tr("impacted by %1 \u00b7 %2").arg(r.impactedBy, r.detail) : r.detail;
         case ColTrend:
         case ColCount:
             break;

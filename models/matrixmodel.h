@@ -7,6 +7,7 @@
 #include <QAbstractItemModel>
 #include <QDateTime>
 #include <QHash>
+#include <QSet>
 #include <array>
 #include <memory>
 #include <optional>
@@ -50,6 +51,8 @@ public:
     void updateRows(const QList<hd::RowState> &rows);
     void removeKeys(const QStringList &keys);
     void clear();
+    // Rows with an auto-heal attempt pending or in flight: they carry the "healing" overlay.
+    void setHealing(const QSet<QString> &rowKeys);
     void setSparklineCapacity(int samples) { m_sparkCapacity = qMax(2, samples); }
 
     std::optional<RowState> rowState(const QString &key) const;
@@ -99,6 +102,7 @@ private:
     QHash<QString, Node *> m_checks; // row key -> node
     QHash<QString, int> m_order;     // "g:NAME", "s:NAME", "c:SERVICE/CHECK" -> config position
     QHash<QString, QString> m_configGroup; // service -> group, from the config
+    QSet<QString> m_healing;
     int m_nextOrder = 0;
     int m_sparkCapacity = 60;
     bool m_lastFailing = false;

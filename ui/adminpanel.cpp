@@ -147,7 +147,22 @@ void AdminPanel::buildUi()
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
-    outer->addWidget(m_title);
+    m_picker = new QComboBox(this);
+    m_picker->setObjectName(QStringLiteral("adminServicePicker"));
+    m_picker->setToolTip(tr("The services with admin actions"));
+    m_picker->setAccessibleName(tr("Service"));
+    auto* pickerLabel = new QLabel(tr("&Service:"), this);
+    pickerLabel->setBuddy(m_picker);
+    auto* head = new QHBoxLayout;
+    head->addWidget(m_title, 1);
+    head->addWidget(pickerLabel);
+    head->addWidget(m_picker);
+    outer->addLayout(head);
+    connect(m_picker, &QComboBox::activated, this, [this](int index) {
+        const QString chosen = m_picker->itemData(index).toString();
+        if (!chosen.isEmpty())
+            setService(chosen);
+    });
 
     m_notice = new QLabel(this);
     m_notice->setObjectName(QStringLiteral("adminNotice"));
@@ -341,9 +356,33 @@ void AdminPanel::setService(const QString& service)
     reloadActions();
 }
 
+void AdminPanel::followSelection(const QString& service)
+{
+    QString next = m_service;
+    if (m_client->hasService(service))
+        next = service;
+    else if (!m_client->hasService(m_service) && !m_client->services().isEmpty())
+        next = m_client->services().constFirst();
+    else if (m_service.isEmpty())
+        next = service;
+    if (next != m_service)
+        setService(next);
+}
+
 void AdminPanel::reloadActions()
 {
     m_title->setText(m_service.isEmpty() ? tr("Admin") : tr("Admin — %1").arg(m_service));
+    {
+        const QSignalBlocker block(m_picker);
+        m_picker->clear();
+        const QStringList services = m_client->services();
+        for (const QString& s : services)
+            m_picker->addItem(s, s);
+        if (!m_client->hasService(m_service) && !m_service.isEmpty())
+            m_picker->insertItem(0, tr("%1 (no admin actions)").arg(m_service), QString());
+        m_picker->setCurrentIndex(qMax(0, m_picker->findData(m_client->hasService(m_service) ? m_service : QString())));
+        m_picker->setVisible(!services.isEmpty());
+    }
     // Choosers filled from the preset's allowed values, so the panel offers exactly what validation accepts.
     const auto fill = [this](QComboBox* box, const QString& action, const QString& param) {
         const QString before = box->currentData().toString();

@@ -43,6 +43,9 @@ public:
     // panel is hidden the reads wait until it is shown, so that browsing services does not fill the audit log.
     void setService(const QString& service);
     QString service() const { return m_service; }
+    // Follows the matrix's selection: the selected row's service when it has admin actions; otherwise the panel
+    // stays on the service it shows, or opens on the first service that has some.
+    void followSelection(const QString& service);
     // Reads the scheduler status and cache statistics again (each read is an audited action), and the audit log.
     void refresh();
     // Call after AdminClient::setConfig: rebuilds the forms for the current service.
@@ -118,6 +121,7 @@ private:
     QTimer m_countdown;
 
     QLabel* m_title = nullptr;
+    QComboBox* m_picker = nullptr; // the services with admin: entries
     QLabel* m_notice = nullptr; // read-only mode, or no admin section for the service
     QLabel* m_message = nullptr;
     QLabel* m_inFlight = nullptr;

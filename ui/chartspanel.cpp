@@ -103,6 +103,7 @@ ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
         m_range = Range(m_rangeBox->currentData().toInt());
         refresh();
     });
+    connect(m_rangeBox, &QComboBox::activated, this, [this] { m_autoRange = false; });
     connect(refreshButton, &QPushButton::clicked, this, &ChartsPanel::refresh);
     connect(m_store, &HistoryStore::rollupsReady, this, &ChartsPanel::onRollups);
     connect(m_store, &HistoryStore::samplesReady, this, &ChartsPanel::onSamples);
@@ -185,8 +186,14 @@ QString ChartsPanel::currentCheck() const
     return m_check->currentText();
 }
 
+QString ChartsPanel::successSummary() const
+{
+    return m_success.chart->title();
+}
+
 void ChartsPanel::setRange(Range range)
 {
+    m_autoRange = false;
     m_rangeBox->setCurrentIndex(m_rangeBox->findData(int(range)));
 }
 
@@ -239,11 +246,13 @@ void ChartsPanel::refresh()
         if (m_range == Range::Minutes15 || m_range == Range::Hour1) {
             SampleQuery samples;
             samples.checkKey = key;
-            samples.fromMs = now - span;
+            // While the range fits the data, an hour of samples tells how old the check's history is.
+            samples.fromMs = now - (m_autoRange ? rangeMs(Range::Hour1) : span);
             m_samplesRequest = m_store->requestSamples(samples);
             ++m_outstanding;
         } else {
             m_raw->clear();
+            m_recent.clear();
         }
         RollupQuery success;
         success.checkKeys = { key };
@@ -261,6 +270,18 @@ void ChartsPanel::onSamples(quint64 id, const QList<Sample> &samples)
 {
     if (id != m_samplesRequest)
         return;
+    m_recent = samples;
+    if (m_autoRange) {
+        const qint64 now = m_requestedAt;
+        const qint64 oldest = samples.isEmpty() ? now : samples.constFirst().timeMs;
+        const Range fit = now - oldest < rangeMs(Range::Minutes15) ? Range::Minutes15 : Range::Hour1;
+        if (fit != m_range) {
+            m_range = fit;
+            const QSignalBlocker block(m_rangeBox);
+            m_rangeBox->setCurrentIndex(m_rangeBox->findData(int(fit)));
+        }
+        m_latency.x->setRange(QDateTime::fromMSecsSinceEpoch(now - rangeMs(m_range)), QDateTime::fromMSecsSinceEpoch(now));
+    }
     QList<QPointF> points;
     points.reserve(samples.size());
     // Failed results keep their latency: a check that fails by being slow is the point of this chart.
@@ -294,10 +315,20 @@ void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
         finishOne();
     } else if (id == m_successRequest) {
         QMap<qint64, QPair<int, int>> buckets; // start -> (count, failures)
+        qint64 rolledUpTo = 0; // minute rollups exist only for minutes that are over
         for (const Rollup &r : rollups) {
             auto &b = buckets[r.bucketMs - r.bucketMs % kSuccessBucketMs];
             b.first += r.count;
             b.second += r.failures;
+            rolledUpTo = qMax(rolledUpTo, r.bucketMs + kMinute);
+        }
+        // The minutes not rolled up yet come from the raw samples: the newest bucket shows while it fills.
+        for (const Sample &smp : std::as_const(m_recent)) {
+            if (smp.timeMs < rolledUpTo || smp.checkKey != currentCheck())
+                continue;
+            auto &b = buckets[smp.timeMs - smp.timeMs % kSuccessBucketMs];
+            b.first += 1;
+            b.second += countsAsFailure(smp.status) ? 1 : 0;
         }
         QList<QPointF> points;
         int total = 0, failed = 0;
@@ -307,7 +338,10 @@ void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
             total += it->first;
             failed += it->second;
         }
-        m_successLine->replace(steps(points, kSuccessBucketMs));
+        QList<QPointF> stepped = steps(points, kSuccessBucketMs);
+        if (!stepped.isEmpty() && stepped.last().x() > double(m_requestedAt))
+            stepped.last().setX(double(m_requestedAt)); // a partial bucket ends now
+        m_successLine->replace(stepped);
         m_success.chart->setTitle(total ? tr("Success rate, last 24 h: %1 %").arg(100.0 * (total - failed) / total, 0, 'f', 2)
                                         : tr("Success rate, last 24 h"));
         finishOne();

@@ -36,8 +36,13 @@ public:
     void setChecks(const QStringList &keys);
     void setCurrentCheck(const QString &key);
     QString currentCheck() const;
+    // A range set here (or chosen in the box) stays; until then the range fits the data: 15 minutes while the
+    // check's history is younger than that, else the last hour.
     void setRange(Range range);
     Range range() const { return m_range; }
+    bool rangeFitsData() const { return m_autoRange; }
+    // The success-rate chart's headline: "Success rate, last 24 h: 99.50 %" once it has results.
+    QString successSummary() const;
     void refresh();
     // Checks failing right now, from the matrix: the rollups only cover minutes that are over.
     void setFailingNow(int checks);
@@ -90,6 +95,8 @@ private:
     quint64 m_failuresRequest = 0;
     int m_outstanding = 0;
     qint64 m_requestedAt = 0;
+    bool m_autoRange = true;
+    QList<Sample> m_recent; // the raw samples of the last reply: the success chart's unfinished minutes
     QList<QPointF> m_failurePoints; // per bucket, from the rollups
     int m_failingNow = 0;
     QStringList m_worstChecks; // most failures first, from the rollups

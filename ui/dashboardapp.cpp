@@ -3,6 +3,8 @@
 #include "adminpanel.h"
 #include "demosession.h"
 #include "admin/adminclient.h"
+#include "remediation/remediationlease.h"
+#include "remediation/remediationplanner.h"
 #include "engine/loadconfig.h"
 #include "mainwindow.h"
 #include "models/monitorbridge.h"
@@ -51,7 +53,9 @@ int runDashboard(int argc, char *argv[], bool demo)
         QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). "
                        "Without it, the setting metrics/listen applies; off by default."),
         QStringLiteral("ADDR"));
-    parser.addOptions({ configOpt, historyOpt, readOnlyOpt, metricsOpt });
+    const QCommandLineOption noRemediateOpt(QStringLiteral("no-remediate"),
+        QStringLiteral("Start with auto-heal (the config's remediate: actions) switched off."));
+    parser.addOptions({ configOpt, historyOpt, readOnlyOpt, metricsOpt, noRemediateOpt });
     if (demo)
         parser.addPositionalArgument(QStringLiteral("demo"), QStringLiteral("Open the bundled demo."));
     parser.process(app);
@@ -105,15 +109,29 @@ int runDashboard(int argc, char *argv[], bool demo)
     window.setReadOnly(readOnly);
     auto *panel = new AdminPanel(&admin, &store);
     window.setAdminPanel(panel);
-    QObject::connect(&bridge, &MonitorBridge::configLoaded, panel, [&admin, panel, readOnly](const Config &config) {
-        admin.setConfig(config);
-        if (readOnly)
-            admin.setReadOnly(true);
-        panel->reloadActions();
-    });
+    // Auto-heal runs here too, through the same admin client; only the holder of the history's lease acts, so a
+    // `healthdeck monitor` on the same history never acts as well.
+    RemediationPlanner planner(&admin, &store);
+    RemediationLease lease(&store, QStringLiteral("dashboard"));
+    planner.setEnabled(!parser.isSet(noRemediateOpt));
+    planner.setReadOnly(readOnly);
+    planner.setLease(&lease);
+    QObject::connect(&bridge, &MonitorBridge::rowsUpdated, &planner, &RemediationPlanner::updateRows);
+    QObject::connect(&bridge, &MonitorBridge::rowsRemoved, &planner, &RemediationPlanner::removeRows);
+    QObject::connect(&bridge, &MonitorBridge::configLoaded, panel,
+        [&admin, &planner, panel, readOnly](const Config &config) {
+            admin.setConfig(config);
+            if (readOnly)
+                admin.setReadOnly(true);
+            panel->reloadActions();
+            panel->followSelection(panel->service());
+            planner.setConfig(config); // takes the lease when there is something to heal
+        });
+    window.setRemediation(&planner);
+    // The Admin tab opens on the selected row's service when it has admin actions, else on the first that does.
     QObject::connect(&window, &MainWindow::serviceSelected, panel, [panel](const QString &service) {
         if (!service.isEmpty())
-            panel->setService(service);
+            panel->followSelection(service);
     });
     bridge.watchConfig(path);
     const QString metricsAddress = parser.isSet(metricsOpt)

@@ -66,6 +66,10 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     , m_runNow(new QPushButton(tr("Run now"), this))
     , m_admin(new QPushButton(tr("Admin actions\u2026"), this))
     , m_text(new QTextBrowser(this))
+    , m_heal(new QWidget(this))
+    , m_healText(new QLabel(m_heal))
+    , m_healCancel(new QPushButton(tr("Cancel"), m_heal))
+    , m_healRunNow(new QPushButton(tr("Run now"), m_heal))
 {
     setObjectName(QStringLiteral("detailPane"));
     m_title->setObjectName(QStringLiteral("detailTitle"));
@@ -106,7 +110,33 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
+    layout->addWidget(m_heal);
     layout->addWidget(m_text, 1);
+
+    m_heal->setObjectName(QStringLiteral("healPlan"));
+    m_healText->setObjectName(QStringLiteral("healPlanText"));
+    m_healText->setWordWrap(true);
+    m_healText->setTextFormat(Qt::PlainText);
+    m_healCancel->setObjectName(QStringLiteral("healCancelButton"));
+    m_healRunNow->setObjectName(QStringLiteral("healRunNowButton"));
+    m_healCancel->setToolTip(tr("Do not make this auto-heal attempt; auto-heal waits until the check recovers"));
+    m_healRunNow->setToolTip(tr("Make the auto-heal attempt now instead of waiting"));
+    auto *heal = new QHBoxLayout(m_heal);
+    heal->setContentsMargins(0, 0, 0, 0);
+    heal->addWidget(m_healText, 1);
+    heal->addWidget(m_healCancel);
+    heal->addWidget(m_healRunNow);
+    m_heal->hide();
+    m_healTick.setInterval(1000);
+    connect(&m_healTick, &QTimer::timeout, this, [this] { setRemediationPlan(m_plan); });
+    connect(m_healCancel, &QPushButton::clicked, this, [this] {
+        if (m_plan)
+            Q_EMIT healCancelRequested(m_plan->target);
+    });
+    connect(m_healRunNow, &QPushButton::clicked, this, [this] {
+        if (m_plan)
+            Q_EMIT healRunNowRequested(m_plan->target);
+    });
 
     connect(m_ack, &QPushButton::clicked, this, [this] { Q_EMIT acknowledgeRequested(m_key); });
     connect(m_silence, &QPushButton::clicked, this, [this] { Q_EMIT silenceRequested(m_key); });
@@ -129,6 +159,31 @@ void DetailPane::setReadOnly(bool readOnly)
 void DetailPane::setAdminAvailable(bool available)
 {
     m_admin->setVisible(available);
+}
+
+void DetailPane::setRemediationPlan(const std::optional<RemediationPlan> &plan)
+{
+    m_plan = plan;
+    if (!plan) {
+        m_heal->hide();
+        m_healTick.stop();
+        return;
+    }
+    using State = RemediationPlan::State;
+    m_healText->setText(plan->describe(QDateTime::currentDateTimeUtc()));
+    const bool pending = plan->state == State::Waiting || (plan->state == State::Backoff && plan->attempts < plan->maxAttempts);
+    m_healCancel->setEnabled(pending);
+    m_healRunNow->setEnabled(pending || plan->state == State::Cancelled);
+    m_heal->show();
+    if (pending && !m_healTick.isActive())
+        m_healTick.start();
+    else if (!pending)
+        m_healTick.stop();
+}
+
+QString DetailPane::remediationText() const
+{
+    return m_plan ? m_healText->text() : QString();
 }
 
 QString DetailPane::text() const

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "monitor/rowstate.h"
+#include "remediation/remediationplan.h"
 #include "store/historytypes.h"
 
+#include <QTimer>
 #include <QWidget>
 #include <optional>
 
@@ -34,12 +36,18 @@ public:
     void refreshHistory();
     // The "Admin actions…" button shows only once an admin panel is plugged in.
     void setAdminAvailable(bool available);
+    // The auto-heal plan that covers the shown check ("auto-heal: restart the scheduler in 45 s (attempt 1/3)"),
+    // with Cancel and Run now; nullopt hides it.
+    void setRemediationPlan(const std::optional<RemediationPlan> &plan);
+    QString remediationText() const;
 
 Q_SIGNALS:
     void acknowledgeRequested(const QString &key);
     void silenceRequested(const QString &key);
     void runNowRequested(const QString &key);
     void adminRequested(const QString &service);
+    void healCancelRequested(const QString &target);
+    void healRunNowRequested(const QString &target);
 
 private:
     QString render(const RowState &row, const QList<RowState> &rows) const;
@@ -54,6 +62,12 @@ private:
     QPushButton *m_runNow;
     QPushButton *m_admin;
     QTextBrowser *m_text;
+    QWidget *m_heal;
+    QLabel *m_healText;
+    QPushButton *m_healCancel;
+    QPushButton *m_healRunNow;
+    QTimer m_healTick; // the countdown
+    std::optional<RemediationPlan> m_plan;
     QString m_key;
     bool m_readOnly = false;
     QByteArray m_shownFingerprint;

@@ -13,6 +13,7 @@
 #include "models/statusroles.h"
 #include "monitor/dependencygraph.h"
 #include "prompts.h"
+#include "remediation/remediationplanner.h"
 #include "store/historystore.h"
 #include "summarystrip.h"
 
@@ -20,6 +21,8 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -36,8 +39,10 @@
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <functional>
 
 // The application icon lives in the resources library, linked statically.
 static void initIconResources()
@@ -235,6 +240,7 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
             raise();
             activateWindow();
         });
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] { openNotice(m_lastNotice); });
         m_tray->show();
     }
     setWindowIcon(statusIcon(Status::Starting));
@@ -309,6 +315,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *check = menuBar()->addMenu(tr("&Check"));
+    m_checkMenu = check;
     QAction *ack = check->addAction(tr("&Acknowledge\u2026"), this, &MainWindow::acknowledgeCurrent);
     ack->setObjectName(QStringLiteral("acknowledgeAction"));
     ack->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -351,6 +358,86 @@ void MainWindow::buildMenus()
         m_themeGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
     }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showKeyboardShortcuts);
+    keys->setObjectName(QStringLiteral("keyboardShortcutsAction"));
+    keys->setShortcut(QKeySequence::HelpContents);
+}
+
+QStringList MainWindow::keyboardShortcuts() const
+{
+    QStringList out;
+    std::function<void(const QList<QAction *> &)> walk = [&](const QList<QAction *> &actions) {
+        for (QAction *a : actions) {
+            if (a->menu()) {
+                walk(a->menu()->actions());
+                continue;
+            }
+            if (a->shortcut().isEmpty() || !a->isVisible())
+                continue;
+            out << a->shortcut().toString(QKeySequence::NativeText) + u'\t' + QString(a->text()).remove(u'&');
+        }
+    };
+    walk(menuBar()->actions());
+    out << tr("Enter") + u'\t' + tr("Open the selected row's detail");
+    out << tr("Tab / Shift+Tab") + u'\t' + tr("Move between the matrix, the detail pane and its buttons");
+    out << tr("Esc") + u'\t' + tr("In the filter: clear it and go back to the matrix");
+    out << tr("Down / Enter") + u'\t' + tr("In the filter: go to the matrix");
+    return out;
+}
+
+void MainWindow::showKeyboardShortcuts()
+{
+    auto *dialog = findChild<QDialog *>(QStringLiteral("shortcutsDialog"));
+    if (!dialog) {
+        dialog = new QDialog(this);
+        dialog->setObjectName(QStringLiteral("shortcutsDialog"));
+        dialog->setWindowTitle(tr("Keyboard shortcuts"));
+        auto *table = new QTableWidget(dialog);
+        table->setObjectName(QStringLiteral("shortcutsTable"));
+        table->setColumnCount(2);
+        table->setHorizontalHeaderLabels({ tr("Keys"), tr("Action") });
+        table->horizontalHeader()->setStretchLastSection(true);
+        table->verticalHeader()->hide();
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        const QStringList lines = keyboardShortcuts();
+        table->setRowCount(int(lines.size()));
+        for (int i = 0; i < lines.size(); ++i) {
+            table->setItem(i, 0, new QTableWidgetItem(lines[i].section(u'\t', 0, 0)));
+            table->setItem(i, 1, new QTableWidgetItem(lines[i].section(u'\t', 1)));
+        }
+        table->resizeColumnToContents(0);
+        auto *close = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+        connect(close, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+        auto *layout = new QVBoxLayout(dialog);
+        layout->addWidget(table);
+        layout->addWidget(close);
+        dialog->resize(520, 480);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+void MainWindow::openNotice(const AlertNotice &notice)
+{
+    showNormal();
+    raise();
+    activateWindow();
+    if (notice.service.isEmpty())
+        return;
+    // The notice names the root cause's failing checks; the first one's own row ("heartbeat › health:worker1"
+    // names a row under it: that one when the check has no row of its own, as a Redis pattern's keys).
+    const QString first = notice.checks.value(0);
+    const QString separator = QStringLiteral(" \u203a ");
+    const QString check = notice.service + u'/' + first.section(separator, 0, 0);
+    const QString item = first.contains(separator) ? check + u'/' + first.section(separator, 1) : QString();
+    m_tabs->setCurrentIndex(StatusTab);
+    m_filter->clear();
+    if (first.isEmpty() || (!selectKey(check) && (item.isEmpty() || !selectKey(item))))
+        selectKey(notice.service);
+    openDetail();
 }
 
 void MainWindow::setDemo(DemoSession *demo)
@@ -418,6 +505,69 @@ void MainWindow::setAdminPanel(QWidget *panel)
     m_tabs->insertTab(AdminTab, panel, tr("&Admin"));
     if (m_savedTab == AdminTab)
         m_tabs->setCurrentIndex(AdminTab);
+}
+
+void MainWindow::setRemediation(RemediationPlanner *planner)
+{
+    if (m_planner)
+        m_planner->disconnect(this);
+    m_planner = planner;
+    if (!m_autoHealAction) {
+        m_checkMenu->addSeparator();
+        m_autoHealAction = m_checkMenu->addAction(tr("Auto-&heal"));
+        m_autoHealAction->setObjectName(QStringLiteral("autoHealAction"));
+        m_autoHealAction->setCheckable(true);
+        m_autoHealAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
+        m_autoHealAction->setToolTip(tr("Run the config's remediate: actions when a check stays down"));
+        connect(m_autoHealAction, &QAction::toggled, this, [this](bool on) {
+            if (m_planner)
+                m_planner->setEnabled(on);
+            statusBar()->showMessage(on ? tr("Auto-heal is on") : tr("Auto-heal is off"), 3000);
+        });
+        connect(m_detail, &DetailPane::healCancelRequested, this, [this](const QString &target) {
+            if (m_planner && m_planner->cancel(target))
+                statusBar()->showMessage(tr("Auto-heal of %1 cancelled until it recovers").arg(target), 5000);
+        });
+        connect(m_detail, &DetailPane::healRunNowRequested, this, [this](const QString &target) {
+            if (m_planner && m_planner->runNow(target))
+                statusBar()->showMessage(tr("Auto-heal of %1: attempt sent").arg(target), 5000);
+        });
+    }
+    m_autoHealAction->setVisible(planner);
+    if (!planner)
+        return;
+    {
+        const QSignalBlocker block(m_autoHealAction);
+        m_autoHealAction->setChecked(planner->isEnabled());
+    }
+    connect(planner, &RemediationPlanner::planChanged, this, &MainWindow::onRemediationChanged);
+    connect(planner, &RemediationPlanner::gaveUp, this, &MainWindow::onGaveUp);
+    connect(planner, &RemediationPlanner::attemptFinished, this, [this](const RemediationEvent &e) {
+        statusBar()->showMessage(e.detail, 10000);
+        m_history->model()->reload();
+    });
+    onRemediationChanged();
+}
+
+void MainWindow::onRemediationChanged()
+{
+    m_matrix->setHealing(m_planner ? m_planner->healingRows() : QSet<QString>());
+    m_detail->setRemediationPlan(m_planner ? m_planner->planForRow(m_currentKey) : std::nullopt);
+}
+
+void MainWindow::onGaveUp(const RemediationEvent &e)
+{
+    const QString title = tr("auto-heal gave up: %1/%2").arg(e.service, e.check);
+    if (m_tray && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(title, e.detail, QSystemTrayIcon::Critical, 15000);
+    statusBar()->showMessage(e.detail, 15000);
+    if (isAway()) {
+        const QString line = formatClock(e.time) + u"  " + title;
+        m_missed << line;
+        auto *item = new QListWidgetItem(line, m_missedList);
+        item->setForeground(statusColor(Status::Down));
+        ++m_unseenMissed;
+    }
 }
 
 void MainWindow::showAdminPanel()
@@ -525,6 +675,7 @@ void MainWindow::refreshDetail()
         return;
     }
     m_detail->showRows(m_currentKey, m_matrix->rowsOfCheck(row->service, row->check));
+    m_detail->setRemediationPlan(m_planner ? m_planner->planForRow(m_currentKey) : std::nullopt);
 }
 
 void MainWindow::onSummaryChanged()
@@ -596,6 +747,8 @@ void MainWindow::raiseNotice(const AlertNotice &n)
         if (m_tray && QSystemTrayIcon::supportsMessages())
             m_tray->showMessage(n.title(), body, QSystemTrayIcon::Critical, 15000);
     }
+    if (n.kind == AlertNotice::Kind::Failing)
+        m_lastNotice = n;
     Q_EMIT notified(n);
     if (isAway()) {
         const QString line = formatClock(n.time) + u"  " + n.title() + (n.body().isEmpty() ? QString() : u" \u2014 " + n.body());

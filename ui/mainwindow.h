@@ -31,6 +31,8 @@ class HistoryStore;
 class MatrixFilterProxy;
 class MatrixModel;
 class MonitorBridge;
+class RemediationPlanner;
+struct RemediationEvent;
 class SummaryStrip;
 
 // The dashboard: summary strip, status matrix with the selected check's detail,
@@ -56,6 +58,10 @@ public:
     void setReadOnly(bool readOnly);
     QWidget *adminPanel() const { return m_adminPanel; }
     void showAdminPanel();
+    // Auto-heal: the Check menu's toggle, the plan in the detail pane (Cancel, Run now), the HEALING badge, and a
+    // notification when it gives up. The planner is not owned.
+    void setRemediation(RemediationPlanner *planner);
+    QAction *autoHealAction() const { return m_autoHealAction; }
 
     MatrixModel *matrixModel() const { return m_matrix; }
     MatrixFilterProxy *matrixProxy() const { return m_proxy; }
@@ -69,6 +75,13 @@ public:
     QString currentService() const { return m_currentService; } // the selected row's service; empty when none
     // Selects a row of the matrix by key ("service/check[/item]" or a service name).
     bool selectKey(const QString &key);
+
+    // What a click on a desktop notification does: brings the window up on the root cause's failing check, with
+    // its detail shown.
+    void openNotice(const hd::AlertNotice &notice);
+    // Every keyboard shortcut, one "keys<TAB>what" per line, as Help -> Keyboard shortcuts lists them.
+    QStringList keyboardShortcuts() const;
+    void showKeyboardShortcuts();
 
     void acknowledgeCurrent();
     void silenceCurrent();
@@ -102,6 +115,8 @@ private:
     void setTheme(Theme theme);
     void updateTrayIcon();
     void showMissed();
+    void onRemediationChanged();
+    void onGaveUp(const hd::RemediationEvent &event);
     void saveSettings() const;
     void restoreSettings();
     bool isAway() const;
@@ -130,6 +145,10 @@ private:
     QActionGroup *m_themeGroup = nullptr;
     QMenu *m_viewMenu = nullptr;
     QAction *m_adminAction = nullptr;
+    QMenu *m_checkMenu = nullptr;
+    AlertNotice m_lastNotice; // the newest failure notice, for a click on it
+    QAction *m_autoHealAction = nullptr;
+    QPointer<RemediationPlanner> m_planner;
     QPointer<QWidget> m_adminPanel;
 
     QString m_configPath;

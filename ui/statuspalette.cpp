@@ -44,6 +44,8 @@ QColor overlayColor(const QString &overlay)
         return QColor(0xb8, 0x4d, 0x9a);
     if (overlay == u"source") // the badge of a row from another system (Alertmanager)
         return QColor(0xc0, 0x56, 0x21);
+    if (overlay == u"healing")
+        return QColor(0x2e, 0x8b, 0x57);
     return QColor(0x80, 0x80, 0x80);
 }
 

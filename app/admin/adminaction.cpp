@@ -291,4 +291,35 @@ QString adminConfirmationText(const QString& service, const AdminAction& action,
     return text + u'?';
 }
 
+QList<ConfigError> validateRemediationActions(const Config& config)
+{
+    QList<ConfigError> errors;
+    const auto check = [&](const QString& service, const RemediationConfig* r) {
+        if (!r || r->action.isEmpty())
+            return;
+        const auto admin = config.admin.constFind(service);
+        if (admin == config.admin.cend())
+            return;
+        const QList<AdminAction> actions = adminActionsFor(*admin);
+        QStringList names;
+        for (const AdminAction& a : actions) {
+            if (a.name != r->action) {
+                names += a.name;
+                continue;
+            }
+            if (const QString problem = validateAdminParams(a, r->params); !problem.isEmpty())
+                errors += ConfigError { r->paramsWhere, u"remediate: " + problem };
+            return;
+        }
+        errors += ConfigError { r->actionWhere,
+            u"remediate: unknown action '" + r->action + u"' for " + service + u"; valid actions: " + names.join(u", ") };
+    };
+    for (const ServiceConfig& s : config.services) {
+        check(s.name, s.remediate.get());
+        for (const CheckConfig& c : s.checks)
+            check(s.name, c.remediate.get());
+    }
+    return errors;
+}
+
 } // namespace hd

@@ -58,6 +58,10 @@ QString validateAdminParams(const AdminAction& action, const AdminParams& params
 // left out of its object (or becomes null in an array); elsewhere a missing value becomes "".
 AdminRequest buildAdminRequest(const AdminAction& action, const AdminParams& params);
 
+// The config errors of `remediate: action:` entries: an action the service's admin entry does not offer, or
+// parameters it does not take (FILE:LINE:COLUMN located). The loader has already checked the admin entry exists.
+QList<ConfigError> validateRemediationActions(const Config& config);
+
 // What the action will do, in words: "stop the scheduler on trading-api".
 QString describeAdminAction(const QString& service, const AdminAction& action, const AdminParams& params);
 // The question a confirmation asks: "Stop the scheduler on trading-api?"

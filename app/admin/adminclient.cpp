@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QTimer>
 
 #ifdef Q_OS_UNIX
@@ -91,6 +92,8 @@ struct AdminClient::Attempt {
     QStringList secrets; // every credential value this attempt knows, to keep out of messages
     bool relogged = false;
     bool holdsService = false;
+    QString initiator; // the audit row's user when not the operator (auto-heal)
+    QString note;      // what the audit message starts with
     QElapsedTimer clock;
 };
 
@@ -250,6 +253,8 @@ AdminClient::AttemptPtr AdminClient::newAttempt(
     attempt->result.action = actionName;
     attempt->result.startedMs = QDateTime::currentMSecsSinceEpoch();
     attempt->params = params;
+    attempt->initiator = m_pendingInitiator;
+    attempt->note = m_pendingNote;
     if (const auto it = m_services.constFind(service); it != m_services.cend()) {
         attempt->service = *it;
         for (const QString& s : { it->loginPassword, it->bearer, it->basic ? it->basic->password : QString(),
@@ -300,6 +305,18 @@ quint64 AdminClient::run(
     Q_EMIT busyChanged(service, true);
     begin(attempt);
     return attempt->result.requestId;
+}
+
+quint64 AdminClient::runOnBehalf(const QString& service, const QString& actionName, const AdminParams& params,
+    const QString& initiator, const QString& note)
+{
+    m_pendingInitiator = initiator;
+    m_pendingNote = note;
+    const auto clear = qScopeGuard([this] {
+        m_pendingInitiator.clear();
+        m_pendingNote.clear();
+    });
+    return run(service, actionName, params, AdminConfirmation::Confirmed);
 }
 
 void AdminClient::begin(const AttemptPtr& attempt)
@@ -544,13 +561,15 @@ void AdminClient::complete(const AttemptPtr& attempt, AdminOutcome outcome, cons
     }
     AuditEntry entry;
     entry.timeMs = r.startedMs;
-    entry.osUser = osUser();
+    entry.osUser = attempt->initiator.isEmpty() ? osUser() : attempt->initiator;
     entry.service = r.service;
     entry.action = r.action;
     entry.params = r.params;
     entry.httpStatus = r.httpStatus;
     entry.result = adminOutcomeName(outcome);
-    entry.message = r.message;
+    entry.message = attempt->note.isEmpty()
+        ? r.message
+        : attempt->note + u" \u2192 " + adminOutcomeSummary(r.httpStatus, outcome, r.message);
     m_history->appendAudit(entry, this, [this, attempt](const WriteResult& written) {
         attempt->result.audited = written.ok;
         if (!written.ok)

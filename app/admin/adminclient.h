@@ -72,6 +72,10 @@ public:
     // Starts one attempt and returns its id, echoed in AdminResult::requestId.
     quint64 run(const QString& service, const QString& action, const AdminParams& params,
         AdminConfirmation confirmation = AdminConfirmation::NotConfirmed);
+    // Runs an action that healthdeck starts on its own (auto-heal): confirmed by the config that asks for it. The
+    // audit row names `initiator` as its user and its message reads "NOTE → 200 <the backend's message>".
+    quint64 runOnBehalf(const QString& service, const QString& action, const AdminParams& params,
+        const QString& initiator, const QString& note);
     // Records an attempt that was not confirmed (the dialog was cancelled, there is no terminal, ...).
     quint64 refuse(const QString& service, const QString& action, const AdminParams& params, const QString& reason);
 
@@ -116,6 +120,8 @@ private:
     QHash<QString, QString> m_storedSecrets; // service -> secret read from the store, so it is asked once
     QHash<quint64, AttemptPtr> m_attempts; // under way
     quint64 m_nextId = 0;
+    QString m_pendingInitiator; // for the attempt runOnBehalf() is making
+    QString m_pendingNote;
 };
 
 } // namespace hd

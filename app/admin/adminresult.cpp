@@ -189,4 +189,15 @@ AdminVerdict interpretAdminResponse(int httpStatus, const QByteArray& contentTyp
     return unreadable(u"the answer is text, not JSON: " + snippet(text));
 }
 
+QString adminOutcomeSummary(int httpStatus, AdminOutcome outcome, const QString& message)
+{
+    if (httpStatus <= 0)
+        return message.isEmpty() ? adminOutcomeName(outcome) : adminOutcomeName(outcome) + u": " + message;
+    QString rest = message;
+    const QString label = httpLabel(httpStatus);
+    if (rest.startsWith(label)) // "HTTP 500: boom" -> "500 boom"
+        rest = rest.mid(label.size()).remove(QRegularExpression(QStringLiteral("^:\\s*")));
+    return rest.isEmpty() ? QString::number(httpStatus) : QString::number(httpStatus) + u' ' + rest;
+}
+
 } // namespace hd

@@ -50,6 +50,9 @@ struct AdminVerdict {
 
 AdminVerdict interpretAdminResponse(int httpStatus, const QByteArray& contentType, const QByteArray& body);
 
+// How an attempt ended, in one line: "200 <message>" with an HTTP answer, else "failure: <message>".
+QString adminOutcomeSummary(int httpStatus, AdminOutcome outcome, const QString& message);
+
 // The phrase every "unknown" result starts with.
 QString adminUnknownPrefix();
 

@@ -120,7 +120,7 @@ int runAckCommand(int argc, char *argv[])
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
         QStringLiteral("FILE"));
     const QCommandLineOption removeOpt(QStringLiteral("remove"), QStringLiteral("Take the acknowledgement back."));
-    parser.addOptions({ configOpt, commentOpt, expiryOpt, authorOpt, historyOpt, removeOpt });
+    parser.addOptions({ configOpt, commentOpt, expiryOpt, authorOpt, historyOpt, removeOpt, inertNoRemediateOption() });
     if (const auto exitCode = parseCommandLine(parser, kCommand,
             QStringLiteral("Acknowledge the row KEY (as `check --json` keys it): in the history for healthdeck's own "
                            "checks, as an Alertmanager silence for an alert."),

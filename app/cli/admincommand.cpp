@@ -2,6 +2,7 @@
 #include "frontends.h"
 
 #include "admin/adminclient.h"
+#include "commandline.h"
 #include "engine/loadconfig.h"
 #include "store/historystore.h"
 
@@ -128,7 +129,7 @@ int runAdminCommand(int argc, char* argv[])
     const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Refuse every action."));
     const QCommandLineOption historyOpt(
         QStringLiteral("history"), QStringLiteral("SQLite history file (audit log)."), QStringLiteral("FILE"));
-    parser.addOptions({ configOpt, yesOpt, jsonOpt, readOnlyOpt, historyOpt });
+    parser.addOptions({ configOpt, yesOpt, jsonOpt, readOnlyOpt, historyOpt, inertNoRemediateOption() });
     if (!parser.parse(QCoreApplication::arguments())) {
         printErr(u"healthdeck admin: " + parser.errorText());
         return ExitUsage;

@@ -175,7 +175,7 @@ int runCheckCommand(int argc, char *argv[])
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print nothing; set the exit code."));
     const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("History file: its acknowledgements show as overlays."),
                                         QStringLiteral("FILE"));
-    parser.addOptions({ configOpt, tagOpt, serviceOpt, jsonOpt, quietOpt, historyOpt });
+    parser.addOptions({ configOpt, tagOpt, serviceOpt, jsonOpt, quietOpt, historyOpt, inertNoRemediateOption() });
     if (const auto exitCode
         = parseCommandLine(parser, "check", QStringLiteral("Run every matching check once and print a verdict.")))
         return *exitCode;

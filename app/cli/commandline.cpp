@@ -7,6 +7,12 @@
 
 namespace hd {
 
+QCommandLineOption inertNoRemediateOption()
+{
+    return QCommandLineOption(QStringLiteral("no-remediate"),
+        QStringLiteral("Accepted everywhere; this command never runs remediate: actions."));
+}
+
 void printCommandError(const char *command, const QString &text)
 {
     std::fprintf(stderr, "healthdeck %s: %s\n", command, qPrintable(text));

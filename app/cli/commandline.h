@@ -9,6 +9,9 @@
 
 namespace hd {
 
+// --no-remediate for a command that never auto-heals: accepted, so that a script can pass it to every front end.
+QCommandLineOption inertNoRemediateOption();
+
 // Writes "healthdeck <command>: <text>" to stderr.
 void printCommandError(const char *command, const QString &text);
 

@@ -5,11 +5,14 @@
 #include "jsonout.h"
 #include "unixsignals.h"
 
+#include "admin/adminclient.h"
 #include "core/duration.h"
 #include "engine/configwatcher.h"
 #include "metrics/metricsexporter.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
+#include "remediation/remediationlease.h"
+#include "remediation/remediationplanner.h"
 #include "store/historystore.h"
 
 #include <QCommandLineParser>
@@ -39,6 +42,15 @@ QByteArray monitorLine(const StateEvent &e, const QString &source)
     return out;
 }
 
+// The auto-heal line of spec section 8: an attempt's result, or "gave-up".
+QByteArray remediationLine(const RemediationEvent &e)
+{
+    return "{\"time\":" + jsonString(e.time.toUTC().toString(Qt::ISODateWithMs)) + ",\"service\":" + jsonString(e.service)
+        + ",\"check\":" + jsonString(e.check) + ",\"action\":\"auto-heal\",\"attempt\":" + QByteArray::number(e.attempt)
+        + ",\"of\":" + QByteArray::number(e.of) + ",\"result\":" + jsonString(e.result) + ",\"detail\":" + jsonString(e.detail)
+        + "}\n";
+}
+
 void printErr(const QString &text)
 {
     std::fprintf(stderr, "%s\n", qPrintable(text));
@@ -60,7 +72,11 @@ int runMonitorCommand(int argc, char *argv[])
     const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
         QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). Off by default."),
         QStringLiteral("ADDR"));
-    parser.addOptions({ configOpt, durationOpt, historyOpt, metricsOpt });
+    const QCommandLineOption noRemediateOpt(QStringLiteral("no-remediate"),
+        QStringLiteral("Do not run remediate: actions (auto-heal)."));
+    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"),
+        QStringLiteral("Run no admin action: no auto-heal either."));
+    parser.addOptions({ configOpt, durationOpt, historyOpt, metricsOpt, noRemediateOpt, readOnlyOpt });
     if (const auto exitCode = parseCommandLine(parser, "monitor",
             QStringLiteral("Poll continuously and print one JSON line per state change.")))
         return *exitCode;
@@ -114,11 +130,38 @@ int runMonitorCommand(int argc, char *argv[])
                 alertSources.insert(row.key, row.result.alert->source);
         }
     });
+    // Auto-heal: only the holder of the history's lease acts, so a dashboard on the same file never acts twice.
+    AdminClient admin;
+    admin.setConfig(*config);
+    admin.setHistoryStore(&store);
+    admin.setReadOnly(parser.isSet(readOnlyOpt));
+    RemediationPlanner planner(&admin, &store);
+    RemediationLease lease(&store, QStringLiteral("monitor"));
+    planner.setEnabled(!parser.isSet(noRemediateOpt));
+    planner.setReadOnly(parser.isSet(readOnlyOpt));
+    planner.setLease(&lease);
+    planner.attach(&engine);
     bool stopping = false;
+    QObject::connect(&lease, &RemediationLease::heldChanged, &app, [&stopping](bool held, const QString &reason) {
+        if (!stopping)
+            printErr(held ? QStringLiteral("healthdeck monitor: auto-heal: this process acts for the history")
+                          : u"healthdeck monitor: auto-heal on standby: " + reason);
+    });
+    const auto printLine = [](const QByteArray &line) {
+        std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+        std::fflush(stdout);
+    };
+    QObject::connect(&planner, &RemediationPlanner::attemptFinished, &app,
+        [printLine](const RemediationEvent &e) { printLine(remediationLine(e)); });
+    QObject::connect(&planner, &RemediationPlanner::gaveUp, &app,
+        [printLine](const RemediationEvent &e) { printLine(remediationLine(e)); });
+
     const auto finishIfDone = [&] {
-        if (stopping && recorder.outstanding() == 0)
+        if (stopping && recorder.outstanding() == 0 && !planner.isBusy())
             app.quit();
     };
+    // An attempt in flight at shutdown is waited for: it was sent, and its answer belongs in the audit log.
+    QObject::connect(&planner, &RemediationPlanner::attemptFinished, &app, [&] { finishIfDone(); });
     QObject::connect(&recorder, &HistoryRecorder::eventCommitted, &app,
         [&](const StateEvent &event, const WriteResult &result) {
             if (!result.ok) {
@@ -137,6 +180,7 @@ int runMonitorCommand(int argc, char *argv[])
         if (stopping)
             return;
         stopping = true;
+        planner.setEnabled(false); // no new attempt; the lease goes back
         engine.stop(); // flushes the last batch of state changes into the store
         finishIfDone();
     };
@@ -146,6 +190,9 @@ int runMonitorCommand(int argc, char *argv[])
     ConfigWatcher watcher(path);
     QObject::connect(&signals_, &UnixSignals::hangup, &watcher, &ConfigWatcher::reload);
     QObject::connect(&watcher, &ConfigWatcher::configLoaded, &engine, [&](const Config &config) {
+        admin.setConfig(config);
+        if (parser.isSet(readOnlyOpt))
+            admin.setReadOnly(true);
         engine.setConfig(config);
         printErr(u"healthdeck monitor: reloaded " + path);
     });

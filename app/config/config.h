@@ -106,6 +106,20 @@ struct ConditionSpec {
 
 enum class ProbeKind { Http, Redis, Tcp, File, Exec, Prometheus, Alertmanager };
 
+// `remediate:` on a service or a check: what auto-healing does when it stays down (spec section 8).
+struct RemediationConfig {
+    QString action;              // an admin action of the service (preset or custom); empty when `exec` is set
+    QMap<QString, QString> params; // its parameters, as for `healthdeck admin`
+    QStringList exec;            // argv, run without a shell; empty when `action` is set
+    qint64 afterMs = 120'000;    // down in its hard state this long before the first attempt
+    int maxAttempts = 3;
+    qint64 backoffMs = 60'000;   // the wait after the first attempt; doubles after each one
+    qint64 windowMs = 3'600'000; // healthy this long resets the attempt budget
+    SourceLocation where;        // the `remediate:` key
+    SourceLocation actionWhere;  // the `action:` value (or the `remediate:` key)
+    SourceLocation paramsWhere;  // the `params:` key (or the `action:` value)
+};
+
 struct CheckConfig {
     QString service;
     QString name;
@@ -142,6 +156,7 @@ struct CheckConfig {
     // kind Alertmanager: the source this check reads (shared: most checks have none, and copies are many)
     std::shared_ptr<const AlertmanagerSourceConfig> alertmanager;
     QList<ConditionSpec> conditions;
+    std::shared_ptr<const RemediationConfig> remediate; // null: none of its own (the service's may apply)
     SourceLocation where;
 
     QString key() const { return service + u'/' + name; }
@@ -161,6 +176,7 @@ struct ServiceConfig {
     QString group;
     QStringList dependsOn;
     QList<CheckConfig> checks;
+    std::shared_ptr<const RemediationConfig> remediate; // for its checks that have none of their own
     SourceLocation where;
 };
 

@@ -98,6 +98,7 @@ public:
         checkDependencies();
         if (const YamlField* a = f->find(u"admin"))
             parseAdmin(*a);
+        checkRemediations();
         if (const YamlField* m = f->find(u"maintenance"))
             parseMaintenance(*m);
         if (const YamlField* h = f->find(u"history"))
@@ -504,7 +505,7 @@ private:
                 u"'services' must be a list (- name: ...), found " + YamlReader::describe(field.value));
             return;
         }
-        static const QStringList k = keys("name group depends_on checks");
+        static const QStringList k = keys("name group depends_on checks remediate");
         QHash<QString, SourceLocation> seen;
         m_cfg.services.reserve(m_cfg.services.size() + field.value.size());
         for (const YamlNode& node : field.value) {
@@ -545,6 +546,8 @@ private:
                 for (const YamlNode& c : checks->value)
                     parseCheck(c, svc, checkNames);
             }
+            if (const YamlField* r = f->find(u"remediate"))
+                svc.remediate = parseRemediate(*r, svc.name);
             m_cfg.services += std::move(svc);
             m_deps += deps;
         }
@@ -553,7 +556,7 @@ private:
     void parseCheck(const YamlNode& node, ServiceConfig& svc, QHash<QString, SourceLocation>& names)
     {
         static const QStringList k = keys("name tags interval timeout failure_threshold success_threshold severity "
-                                          "active conditions max_connections_per_host empty")
+                                          "active conditions max_connections_per_host empty remediate")
             + probeKeys();
         const auto f = m_yaml.map(node, m_yaml.at(node), QStringLiteral("a check"), k);
         if (!f)
@@ -622,7 +625,72 @@ private:
                     u"bad 'empty' " + YamlReader::describe(empty->value)
                         + u": use down (the default) or ok, for what a query with no series means");
         }
+        if (const YamlField* r = f->find(u"remediate"))
+            c.remediate = parseRemediate(*r, svc.name);
         svc.checks += std::move(c);
+    }
+
+    // remediate: { action, params } or { exec: [argv] }, with after, max_attempts, backoff and window.
+    std::shared_ptr<const RemediationConfig> parseRemediate(const YamlField& field, const QString& service)
+    {
+        static const QStringList k = keys("action params exec after max_attempts backoff window");
+        const auto f = m_yaml.map(field, QStringLiteral("'remediate'"), k);
+        if (!f)
+            return nullptr;
+        auto r = std::make_shared<RemediationConfig>();
+        r->where = m_yaml.at(field.key);
+        r->actionWhere = r->where;
+        r->paramsWhere = r->where;
+        const YamlField* which = exactlyOne(*f, keys("action exec"),
+            QStringLiteral("'remediate' needs an admin action (action: scheduler-restart) or a command (exec: [...])"),
+            QStringLiteral("'remediate' takes one of action or exec"));
+        if (which && which->name == u"action") {
+            r->action = m_yaml.string(*which).value_or(QString()).trimmed();
+            r->actionWhere = m_yaml.atKeyOrValue(*which);
+            r->paramsWhere = r->actionWhere;
+            if (r->action.isEmpty())
+                m_yaml.error(r->actionWhere, QStringLiteral("'action' needs the name of an admin action of the service"));
+            else
+                m_remediations += { service, r->action, r->actionWhere };
+        } else if (which) {
+            const QString example = QStringLiteral(" such as [\"systemctl\", \"--user\", \"restart\", \"api\"]; it runs without a shell");
+            if (which->value.IsScalar()) {
+                m_yaml.error(m_yaml.at(which->value), u"'exec' must be a list of arguments" + example);
+            } else if (const auto argv = m_yaml.stringList(*which)) {
+                for (const LocatedString& arg : *argv)
+                    r->exec += arg.text;
+                if (r->exec.isEmpty() || r->exec.first().trimmed().isEmpty())
+                    m_yaml.error(m_yaml.atKeyOrValue(*which), u"'exec' needs a program" + example);
+            }
+        }
+        if (const YamlField* params = f->find(u"params")) {
+            if (!r->exec.isEmpty())
+                m_yaml.error(m_yaml.at(params->key), QStringLiteral("'params' go with 'action', not with 'exec'"));
+            r->paramsWhere = m_yaml.at(params->key);
+            if (const auto p = m_yaml.map(*params, QStringLiteral("'params'"), {}, QStringLiteral("parameter"))) {
+                for (const YamlField& param : p->all()) {
+                    if (const auto value = m_yaml.string(param))
+                        r->params.insert(param.name, value->trimmed());
+                }
+            }
+        }
+        r->afterMs = m_yaml.duration(*f, u"after").value_or(r->afterMs);
+        r->maxAttempts = m_yaml.integer(*f, u"max_attempts", 1, 100).value_or(r->maxAttempts);
+        r->backoffMs = m_yaml.duration(*f, u"backoff").value_or(r->backoffMs);
+        r->windowMs = m_yaml.duration(*f, u"window").value_or(r->windowMs);
+        return r;
+    }
+
+    // An admin action to remediate with needs an admin: entry for its service; whether the action exists there
+    // (preset or custom) and takes those params is checked with the admin actions (loadValidatedConfig).
+    void checkRemediations()
+    {
+        for (const PendingRemediation& r : std::as_const(m_remediations)) {
+            if (!m_cfg.admin.contains(r.service))
+                m_yaml.error(r.where,
+                    u"remediate: action " + quoted(r.action) + u" needs an admin: entry for service "
+                        + quoted(r.service) + u" (or use exec: [...])");
+        }
     }
 
     void parseConditions(const YamlField& field, CheckConfig& c)
@@ -1226,6 +1294,12 @@ private:
     QList<QList<LocatedString>> m_deps; // per service, in m_cfg.services order
     bool m_sourcesDeclared = false; // the file has a non-empty 'sources:' list
     bool m_hasSources = false; // an unknown dependency may then name the service of an alert
+    struct PendingRemediation {
+        QString service;
+        QString action;
+        SourceLocation where;
+    };
+    QList<PendingRemediation> m_remediations; // checked once admin: is read
 };
 
 // othersCanRead: the file is readable by its group or by everyone, so a secret written into it is not one.

@@ -1,5 +1,6 @@
 #include "loadconfig.h"
 
+#include "admin/adminaction.h"
 #include "health/evaluator.h"
 
 #include <QDir>
@@ -12,7 +13,7 @@ ConfigLoadResult loadValidatedConfig(const QString &path)
 {
     ConfigLoadResult result = loadConfigFile(path);
     if (result.config) {
-        const QList<ConfigError> errors = validateConditions(*result.config);
+        const QList<ConfigError> errors = validateConditions(*result.config) + validateRemediationActions(*result.config);
         if (!errors.isEmpty()) {
             result.errors += errors;
             result.config.reset();

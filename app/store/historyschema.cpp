@@ -64,6 +64,11 @@ const QList<Migration> &migrations()
                 QStringLiteral("CREATE INDEX audit_time ON audit (time_ms, id)"),
                 QStringLiteral("CREATE INDEX audit_service_time ON audit (service, time_ms)"),
             } },
+        { 3, QStringLiteral("leases: which process acts (auto-heal) for everyone sharing the file"),
+            {
+                QStringLiteral("CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+                               " expires_ms INTEGER NOT NULL)"),
+            } },
     };
     return steps;
 }

@@ -295,6 +295,24 @@ quint64 HistoryStore::appendAudit(const AuditEntry &entry, QObject *context, Wri
         [entry](HistoryWorker &w, QList<StateEvent> &) { return w.appendAudit(entry); }, {}, context, std::move(done));
 }
 
+quint64 HistoryStore::acquireLease(
+    const QString &name, const QString &holder, qint64 ttlMs, QObject *context, WriteCallback done)
+{
+    return postWrite([name, holder, ttlMs](HistoryWorker &w, QList<StateEvent> &) {
+        return w.acquireLease(name, holder, ttlMs);
+    }, {}, context, std::move(done));
+}
+
+WriteResult HistoryStore::acquireLeaseSync(const QString &name, const QString &holder, qint64 ttlMs)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.acquireLease(name, holder, ttlMs); }, {});
+}
+
+WriteResult HistoryStore::releaseLeaseSync(const QString &name, const QString &holder)
+{
+    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.releaseLease(name, holder); }, {});
+}
+
 WriteResult HistoryStore::writeEventSync(const StateEvent &event)
 {
     return writeEventsSync({ event });

@@ -89,6 +89,14 @@ public:
     // params and message are redacted (password, token, secret, authorization, ...) before they are stored.
     quint64 appendAudit(const AuditEntry &entry, QObject *context = nullptr, WriteCallback done = {});
 
+    // A lease names the one process that acts for everyone sharing the file (auto-heal): taken when it is free,
+    // expired or already `holder`'s, and then held for ttlMs. rowsAffected is 1 when `holder` holds it; otherwise
+    // error names the holder. A store running in memory (persisted false) cannot coordinate with anyone.
+    quint64 acquireLease(const QString &name, const QString &holder, qint64 ttlMs, QObject *context = nullptr,
+        WriteCallback done = {});
+    WriteResult acquireLeaseSync(const QString &name, const QString &holder, qint64 ttlMs);
+    WriteResult releaseLeaseSync(const QString &name, const QString &holder);
+
     WriteResult writeEventSync(const StateEvent &event);
     WriteResult writeEventsSync(const QList<StateEvent> &events); // one transaction
     WriteResult addAckSync(const Ack &ack);

@@ -656,6 +656,43 @@ WriteResult HistoryWorker::appendAudit(const AuditEntry &entry)
     });
 }
 
+WriteResult HistoryWorker::acquireLease(const QString &name, const QString &holder, qint64 ttlMs)
+{
+    // Taken when free, expired or already ours; the write lock of BEGIN IMMEDIATE makes the test-and-set atomic
+    // across processes. A busy file keeps the file (no fallback to memory): the lease is then simply not held.
+    const qint64 at = now();
+    WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+        QSqlQuery q(m_db);
+        if (!run(q,
+                QStringLiteral("INSERT INTO leases (name, holder, expires_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO"
+                               " UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms"
+                               " WHERE leases.holder = excluded.holder OR leases.expires_ms <= ?"),
+                { text(name), text(holder), at + ttlMs, at }, error))
+            return false;
+        result.rowsAffected = q.numRowsAffected();
+        if (result.rowsAffected == 0) {
+            QSqlQuery who(m_db);
+            if (run(who, QStringLiteral("SELECT holder, expires_ms FROM leases WHERE name = ?"), { text(name) }, error)
+                && who.next())
+                result.error = who.value(0).toString();
+        }
+        return true;
+    });
+    return r;
+}
+
+WriteResult HistoryWorker::releaseLease(const QString &name, const QString &holder)
+{
+    return transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+        QSqlQuery q(m_db);
+        if (!run(q, QStringLiteral("DELETE FROM leases WHERE name = ? AND holder = ?"), { text(name), text(holder) },
+                error))
+            return false;
+        result.rowsAffected = q.numRowsAffected();
+        return true;
+    });
+}
+
 qint64 HistoryWorker::keyId(const QString &key, QHash<QString, qint64> &fresh, QSqlError *error)
 {
     if (const auto it = m_keyIds.constFind(key); it != m_keyIds.cend())

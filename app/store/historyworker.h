@@ -46,6 +46,8 @@ public:
     WriteResult addSilence(const Silence &silence);
     WriteResult cancelSilence(qint64 id, qint64 atMs);
     WriteResult appendAudit(const AuditEntry &entry);
+    WriteResult acquireLease(const QString &name, const QString &holder, qint64 ttlMs);
+    WriteResult releaseLease(const QString &name, const QString &holder);
 
     void flushSamples();
     // Computes the rollups of finished minutes and hours (all: of every touched one, the current ones included).

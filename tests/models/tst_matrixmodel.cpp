@@ -114,6 +114,8 @@ private slots:
     void rootCauseSortsFirstWhileFailing();
     void calmMatrixKeepsConfigOrder();
     void overlaysAndTooltip();
+    void impactedOnlyOnFailingChecks();
+    void healingOverlay();
     void summaryCountsAndWorst();
     void sparklineIsBounded();
     void filterProxy_data();
@@ -310,6 +312,45 @@ void TestMatrixModel::calmMatrixKeepsConfigOrder()
                             QStringLiteral("database"), QStringLiteral("database/primary") }));
 }
 
+void TestMatrixModel::impactedOnlyOnFailingChecks()
+{
+    MatrixModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setConfig(demoConfig());
+    model.updateRows(calmRows());
+    model.updateRows(databaseOutage());
+    const QModelIndex live = model.indexOfKey(QStringLiteral("trading-api/live"));
+    QVERIFY(!live.data(OverlaysRole).toStringList().contains(QStringLiteral("impacted")));
+    QVERIFY(!live.data(Qt::ToolTipRole).toString().contains(QStringLiteral("impacted")));
+    QVERIFY(!model.index(live.row(), MatrixModel::ColDetail, live.parent()).data().toString().contains(u"impacted"));
+    const QModelIndex ready = model.indexOfKey(QStringLiteral("trading-api/ready"));
+    QVERIFY(ready.data(OverlaysRole).toStringList().contains(QStringLiteral("impacted")));
+    QVERIFY(ready.data(AttentionRole).toInt() != live.data(AttentionRole).toInt());
+    // Its service row still shows the impact.
+    const QModelIndex service = model.indexOfService(QStringLiteral("trading-api"));
+    QVERIFY(service.data(OverlaysRole).toStringList().contains(QStringLiteral("impacted")));
+    QCOMPARE(service.data(ImpactedByRole).toString(), QStringLiteral("database"));
+}
+
+void TestMatrixModel::healingOverlay()
+{
+    MatrixModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setConfig(demoConfig());
+    model.updateRows(databaseOutage());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setHealing({ QStringLiteral("database/primary") });
+    QCOMPARE(changed.size(), 1);
+    const QModelIndex primary = model.indexOfKey(QStringLiteral("database/primary"));
+    QVERIFY(primary.data(OverlaysRole).toStringList().contains(QStringLiteral("healing")));
+    QVERIFY(primary.data(Qt::ToolTipRole).toString().contains(QStringLiteral("healing")));
+    model.setHealing({ QStringLiteral("database/primary") });
+    QCOMPARE(changed.size(), 1); // nothing changed, nothing said
+    model.setHealing({});
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(!primary.data(OverlaysRole).toStringList().contains(QStringLiteral("healing")));
+}
+
 void TestMatrixModel::overlaysAndTooltip()
 {
     MatrixModel model;
@@ -390,8 +431,9 @@ void TestMatrixModel::filterProxy_data()
     QTest::newRow("tag") << QStringLiteral("liveness") << QStringList { QStringLiteral("trading-api/live") };
     QTest::newRow("status") << QStringLiteral("down")
                             << QStringList { QStringLiteral("database/primary"), QStringLiteral("portal/ping"), QStringLiteral("trading-api/ready") };
+    // An ok check of an impacted service is plain ok: only failing rows carry the overlay.
     QTest::newRow("overlay") << QStringLiteral("impacted")
-                             << QStringList { QStringLiteral("portal/ping"), QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready") };
+                             << QStringList { QStringLiteral("portal/ping"), QStringLiteral("trading-api/ready") };
     QTest::newRow("every word must match") << QStringLiteral("trading down") << QStringList { QStringLiteral("trading-api/ready") };
     QTest::newRow("group name keeps its section") << QStringLiteral("persist") << QStringList { QStringLiteral("database/primary") };
     QTest::newRow("nothing") << QStringLiteral("no-such-thing") << QStringList();

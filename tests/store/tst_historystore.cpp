@@ -98,6 +98,7 @@ private slots:
     void retentionSweepWithInjectedClock();
     void retentionSweepOnOpen();
     void auditIsRedacted();
+    void leaseHasOneHolder();
     void paginationOver100kEvents();
     void asyncQueries();
     void closedStoreAnswersWithErrors();
@@ -179,12 +180,13 @@ void TestHistoryStore::migratesEmptyFile()
     QList<int> versions;
     while (q.next())
         versions << q.value(0).toInt();
-    QCOMPARE(versions, (QList<int> { 1, 2 }));
-    QCOMPARE(HistoryStore::schemaVersion(), 2);
+    QCOMPARE(versions, (QList<int> { 1, 2, 3 }));
+    QCOMPARE(HistoryStore::schemaVersion(), 3);
     QCOMPARE(raw.value(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QCOMPARE(raw.value(QStringLiteral("PRAGMA auto_vacuum")).toInt(), 2); // incremental
     QCOMPARE(raw.value(QStringLiteral("PRAGMA application_id")).toInt(), hd::historyschema::applicationId);
-    for (const char *table : { "events", "samples", "rollups_minute", "rollups_hour", "acks", "silences", "audit" }) {
+    for (const char *table :
+        { "events", "samples", "rollups_minute", "rollups_hour", "acks", "silences", "audit", "leases" }) {
         QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'")
                                .arg(QLatin1StringView(table)))
                      .toInt()
@@ -196,7 +198,7 @@ void TestHistoryStore::migratesEmptyFile()
     HistoryStore again(options());
     QVERIFY(again.open());
     QVERIFY(!again.isDegraded());
-    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), 2);
+    QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), 3);
 }
 
 void TestHistoryStore::migratesOlderVersion()
@@ -230,7 +232,7 @@ void TestHistoryStore::migratesOlderVersion()
     QVERIFY(store.appendAuditSync(entry).ok);
     store.close();
     RawDb raw(m_path);
-    QCOMPARE(raw.value(QStringLiteral("SELECT MAX(version) FROM schema_version")).toInt(), 2);
+    QCOMPARE(raw.value(QStringLiteral("SELECT MAX(version) FROM schema_version")).toInt(), 3);
     QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM audit")).toInt(), 1);
 }
 
@@ -766,6 +768,37 @@ void TestHistoryStore::retentionSweepOnOpen()
     QVERIFY(swept.wait());
     QCOMPARE(qvariant_cast<hd::SweepStats>(swept.at(0).at(0)).events, 24);
     QCOMPARE(store.eventCount({}), 26);
+}
+
+void TestHistoryStore::leaseHasOneHolder()
+{
+    // Two stores on one file, as two processes: the lease is one holder's until it is released or expires.
+    qint64 nowMs = 1'000'000;
+    HistoryStore::Options o = options();
+    o.clock = [&nowMs] { return nowMs; };
+    HistoryStore a(o), b(o);
+    QVERIFY(a.open());
+    QVERIFY(b.open());
+    const QString name = QStringLiteral("remediation");
+    hd::WriteResult r = a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000);
+    QVERIFY(r.ok);
+    QVERIFY(r.persisted);
+    QCOMPARE(r.rowsAffected, 1);
+    r = b.acquireLeaseSync(name, QStringLiteral("dashboard@b"), 30'000);
+    QVERIFY(r.ok);
+    QCOMPARE(r.rowsAffected, 0);
+    QCOMPARE(r.error, QStringLiteral("monitor@a")); // who holds it
+    nowMs += 20'000;
+    QCOMPARE(a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000).rowsAffected, 1); // renewed
+    nowMs += 20'000;
+    QCOMPARE(b.acquireLeaseSync(name, QStringLiteral("dashboard@b"), 30'000).rowsAffected, 0); // still renewed
+    nowMs += 11'000;
+    QCOMPARE(b.acquireLeaseSync(name, QStringLiteral("dashboard@b"), 30'000).rowsAffected, 1); // expired: taken over
+    QCOMPARE(a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000).rowsAffected, 0);
+    // Releasing someone else's lease does nothing; the holder's own release frees it at once.
+    QCOMPARE(a.releaseLeaseSync(name, QStringLiteral("monitor@a")).rowsAffected, 0);
+    QCOMPARE(b.releaseLeaseSync(name, QStringLiteral("dashboard@b")).rowsAffected, 1);
+    QCOMPARE(a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000).rowsAffected, 1);
 }
 
 void TestHistoryStore::auditIsRedacted()
