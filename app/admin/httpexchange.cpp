@@ -27,6 +27,7 @@ HttpExchange::HttpExchange(HttpExchangeRequest request, QObject* parent)
     , m_request(std::move(request))
 {
     m_deadline.setSingleShot(true);
+    m_deadline.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         const int defaultPort = m_request.url.scheme().toLower() == u"https" ? 443 : 80;
         const QString where = m_request.url.host() + u':' + QString::number(m_request.url.port(defaultPort));
