@@ -112,6 +112,7 @@ private slots:
     void tlsHandshakeFailure_data();
     void tlsHandshakeFailure();
     void certificateExpiration();
+    void httpsRedirects();
     void describeNetworkError();
 
 private:
@@ -744,6 +745,32 @@ void TestHttpProbe::certificateExpiration()
     HostileServer plain(HostileServer::Mode::Ok);
     QVERIFY(plain.listen());
     QVERIFY(!runProbe(httpCheck(plain.url()), &m_nam).certificateExpirationMs.has_value());
+}
+
+// The redirect limit holds over TLS, and a redirect from https:// down to http:// is refused.
+void TestHttpProbe::httpsRedirects()
+{
+    hdtest::TlsHttpServer loop(*m_tls, false);
+    loop.setRedirect("/again");
+    QVERIFY2(loop.listen(), qPrintable(loop.errorString()));
+    hd::CheckConfig check = httpCheck(loop.url(QStringLiteral("/health")));
+    check.http.tls.caFile = m_tls->caFile();
+    const ProbeResult looped = runProbe(check, &m_nam);
+    QVERIFY2(looped.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(looped.outcome) + u": " + looped.error));
+    QCOMPARE(looped.error, QStringLiteral("too many redirects (more than 5)"));
+    QCOMPARE(loop.requestsServed(), 6);
+    QCOMPARE(loop.connectionsAccepted(), 1); // every hop on the one kept-alive TLS connection
+
+    HostileServer plain(HostileServer::Mode::Ok);
+    QVERIFY(plain.listen());
+    hdtest::TlsHttpServer down(*m_tls, false);
+    down.setRedirect(plain.url().toEncoded());
+    QVERIFY2(down.listen(), qPrintable(down.errorString()));
+    check.http.url = down.url(QStringLiteral("/health"));
+    const ProbeResult refused = runProbe(check, &m_nam);
+    QVERIFY2(refused.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
+    QCOMPARE(refused.error, QStringLiteral("HTTP 302: redirect from https to http refused"));
+    QCOMPARE(plain.requests().size(), 0);
 }
 
 void TestHttpProbe::describeNetworkError()

@@ -170,6 +170,10 @@ void TlsHttpServer::serve(QSslSocket *socket)
                 break;
             buffer.remove(0, end + 4);
             ++m_served;
+            if (!m_redirect.isEmpty()) {
+                socket->write("HTTP/1.1 302 Found\r\nLocation: " + m_redirect + "\r\nContent-Length: 0\r\n\r\n");
+                continue; // kept alive
+            }
             const QStringList names = socket->peerCertificate().subjectInfo(QSslCertificate::CommonName);
             const QByteArray body = "{\"status\":\"ok\",\"client\":\"" + names.value(0).toUtf8() + "\"}";
             socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "

@@ -56,6 +56,8 @@ public:
     void setCertificateFile(const QString &file) { m_certificateFile = file; }
     // Before listen(): answer any number of requests on one connection (HTTP keep-alive).
     void setKeepAlive(bool on) { m_keepAlive = on; }
+    // Before listen(): answer every request with a 302 to this location instead of 200.
+    void setRedirect(const QByteArray &location) { m_redirect = location; }
     int connectionsAccepted() const { return m_accepted; }
 
     bool listen(); // false with errorString() when the certificate files do not load
@@ -71,6 +73,7 @@ private:
     const TlsFixture &m_fixture;
     bool m_requireClientCertificate;
     bool m_keepAlive = false;
+    QByteArray m_redirect;
     QString m_certificateFile;
     QSslServer m_server;
     int m_accepted = 0;
