@@ -57,7 +57,7 @@ QString lastSslError()
 }
 
 // The verification result in the words of a detail line, as Qt's QSslError said them.
-QString verifyText(long code, const QString &host)
+QString verifyText(long code, const QString &host, const QDateTime &expiredOn)
 {
     switch (code) {
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
@@ -69,7 +69,9 @@ QString verifyText(long code, const QString &host)
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
         return QStringLiteral("the certificate's issuer is not trusted (not in the system store or tls.ca)");
     case X509_V_ERR_CERT_HAS_EXPIRED:
-        return QStringLiteral("the certificate has expired");
+        return expiredOn.isValid()
+            ? QStringLiteral("the certificate has expired (on %1)").arg(expiredOn.toString(Qt::ISODate))
+            : QStringLiteral("the certificate has expired");
     case X509_V_ERR_CERT_NOT_YET_VALID:
         return QStringLiteral("the certificate is not yet valid");
     case X509_V_ERR_HOSTNAME_MISMATCH:
@@ -97,11 +99,23 @@ QDateTime notAfterOf(const X509 *certificate)
 int onNewSession(SSL *ssl, SSL_SESSION *session)
 {
     auto *context = static_cast<TlsContext *>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
-    const auto *peer = static_cast<const QString *>(SSL_get_app_data(ssl));
-    if (!context || !peer)
+    const auto *stream = static_cast<const TlsStream *>(SSL_get_app_data(ssl));
+    if (!context || !stream)
         return 0;
-    context->storeSession(*peer, session);
+    context->storeSession(stream->peer(), session);
     return 1; // the session is ours now
+}
+
+// Verification goes on as OpenSSL decided; this only notes when an expired certificate ended,
+// which the failed handshake no longer tells.
+int onVerify(int ok, X509_STORE_CTX *store)
+{
+    if (!ok && X509_STORE_CTX_get_error(store) == X509_V_ERR_CERT_HAS_EXPIRED) {
+        auto *ssl = static_cast<SSL *>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+        if (auto *stream = ssl ? static_cast<TlsStream *>(SSL_get_app_data(ssl)) : nullptr)
+            stream->noteExpired(notAfterOf(X509_STORE_CTX_get_current_cert(store)));
+    }
+    return ok;
 }
 
 } // namespace
@@ -187,7 +201,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
         return nullptr;
     }
     context->m_verify = !tls.insecure;
-    SSL_CTX_set_verify(ctx, tls.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_verify(ctx, tls.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, tls.insecure ? nullptr : onVerify);
     return context;
 }
 
@@ -220,7 +234,7 @@ TlsStream::TlsStream(std::shared_ptr<TlsContext> context, int fd, const QString 
 {
     m_ssl = SSL_new(m_context->native());
     SSL_set_fd(m_ssl, fd);
-    SSL_set_app_data(m_ssl, &m_peer);
+    SSL_set_app_data(m_ssl, this);
     SSL_set_connect_state(m_ssl);
     const QByteArray name = host.toLatin1();
     if (QHostAddress literal; literal.setAddress(host)) {
@@ -332,7 +346,7 @@ TlsStream::Io TlsStream::failure(int result, bool handshaking)
     const long verify = SSL_get_verify_result(m_ssl);
     if (handshaking && m_context->verifies() && verify != X509_V_OK) {
         ERR_clear_error();
-        m_error = verifyText(verify, m_host);
+        m_error = verifyText(verify, m_host, m_expiredOn);
         return Io::Failed;
     }
     m_error = lastSslError();

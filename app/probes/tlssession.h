@@ -78,6 +78,8 @@ public:
     bool resumed() const;
     QByteArray alpn() const;
     QDateTime peerNotAfter() const { return m_notAfter; } // the leaf certificate's expiry; invalid if none
+    const QString &peer() const { return m_peer; }
+    void noteExpired(const QDateTime &notAfter) { m_expiredOn = notAfter; } // from verification
 
 private:
     Io failure(int result, bool handshaking);
@@ -90,6 +92,7 @@ private:
     int m_errno = 0;
     bool m_established = false;
     QDateTime m_notAfter;
+    QDateTime m_expiredOn; // an expired certificate met in verification
 };
 
 } // namespace hd

@@ -666,7 +666,7 @@ void TestHttpProbe::tlsErrorDetails_data()
                                    << QStringLiteral("TLS handshake failed: the host name did not match any of the "
                                                      "valid hosts for this certificate (127.0.0.1)");
     QTest::newRow("expired") << m_tls->expiredCertFile() << true
-                             << QStringLiteral("TLS handshake failed: the certificate has expired");
+                             << QStringLiteral("TLS handshake failed: the certificate has expired (on 2020-02-01T00:00:00Z)");
 }
 
 // Each certificate problem keeps its own words in the detail, and nothing is sent.
