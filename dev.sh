@@ -18,7 +18,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config ccache
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
-    libyaml-dev libhiredis-dev qtkeychain-qt6-dev
+    libyaml-dev libhiredis-dev qtkeychain-qt6-dev libssl-dev
     redis-server prometheus prometheus-alertmanager openssl tzdata fonts-dejavu-core
     python3 file desktop-file-utils appstream groff-base
     clang-14 libclang-rt-14-dev

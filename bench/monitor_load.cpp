@@ -5,11 +5,14 @@
 //
 //   monitor_load [--checks N] [--seconds S] [--wrk-seconds S] [--rounds N] [--blackbox-seconds S] [--changing-bodies]
 //                [--metrics-listen ADDR]   (serve /metrics as `monitor --metrics-listen` does, scraped every second)
-//   monitor_load --serve      (the target server, started as a child process)
+//                [--tls] [--handshakes N]  (HTTPS: the server serves TLS with keep-alive, wrk runs over TLS,
+//                                           and N checks' first poll to one host is timed: handshakes/s)
+//   monitor_load --serve [--tls-dir DIR]   (the target server, started as a child process)
 
 #include "config/configloader.h"
 #include "metrics/metricsexporter.h"
 #include "monitor/monitorengine.h"
+#include "probes/httpprobe.h"
 
 #include "benchutil.h"
 
@@ -22,6 +25,11 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QSocketNotifier>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -45,15 +53,31 @@ namespace {
 
 // The target: HTTP/1.1 keep-alive, one small JSON answer per request, pipelining
 // tolerated. It counts requests and prints the count when a line arrives on stdin.
-int serve(bool changingBodies)
+int serve(bool changingBodies, const QString &tlsDir)
 {
-    auto *server = new QTcpServer;
+    QTcpServer *server = new QTcpServer;
+    if (!tlsDir.isEmpty()) {
+        // TLS with keep-alive: the certificate made by the parent (makeCertificates).
+        auto *secure = new QSslServer;
+        QFile keyFile(tlsDir + u"/server.key"_s);
+        keyFile.open(QIODevice::ReadOnly);
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificateChain(QSslCertificate::fromPath(tlsDir + u"/server.pem"_s));
+        ssl.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Ec));
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+        ssl.setAllowedNextProtocols({ QByteArrayLiteral("http/1.1") });
+        secure->setSslConfiguration(ssl);
+        delete server;
+        server = secure;
+    }
+    server->setMaxPendingConnections(1 << 20); // a first poll opens many at once
     if (!server->listen(QHostAddress::LocalHost, 0))
         return 1;
     static qint64 served = 0;
     static const QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n"
                                        "Connection: keep-alive\r\n\r\n{\"status\":\"UP\"}";
-    QObject::connect(server, &QTcpServer::newConnection, server, [server, changingBodies] {
+    // Emitted by both servers; QSslServer's only once the handshake is done.
+    QObject::connect(server, &QTcpServer::pendingConnectionAvailable, server, [server, changingBodies] {
         while (QTcpSocket *socket = server->nextPendingConnection()) {
             auto buffer = std::make_shared<QByteArray>();
             QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -106,14 +130,42 @@ bool pinToCore(pid_t pid, int core)
     return sched_setaffinity(pid, sizeof(set), &set) == 0;
 }
 
+// A CA and a server certificate for 127.0.0.1 in dir (EC keys, made in milliseconds), for --tls.
+bool makeCertificates(const QString &dir)
+{
+    const auto openssl = [&dir](const QStringList &arguments) {
+        QProcess process;
+        process.setWorkingDirectory(dir);
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.setStandardOutputFile(QProcess::nullDevice());
+        process.start(QStringLiteral("openssl"), arguments);
+        return process.waitForFinished(30'000) && process.exitCode() == 0;
+    };
+    const QStringList ecKey { u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s };
+    QFile ext(dir + u"/server.ext"_s);
+    ext.open(QIODevice::WriteOnly);
+    ext.write("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n"
+              "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    ext.close();
+    return openssl(QStringList { u"req"_s, u"-x509"_s } + ecKey
+               + QStringList { u"-addext"_s, u"basicConstraints=critical,CA:TRUE"_s, u"-days"_s, u"2"_s, u"-subj"_s,
+                   u"/CN=monitor_load CA"_s, u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s })
+        && openssl(QStringList { u"req"_s } + ecKey
+            + QStringList { u"-subj"_s, u"/CN=localhost"_s, u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s })
+        && openssl({ u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s, u"-CAkey"_s, u"ca.key"_s,
+            u"-CAcreateserial"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s, u"-out"_s, u"server.pem"_s });
+}
+
 class TargetServer {
 public:
-    bool start(const QString &self, bool changingBodies)
+    bool start(const QString &self, bool changingBodies, const QString &tlsDir)
     {
         m_process.setChildProcessModifier([] { pinToCore(0, 1); });
         QStringList arguments { QStringLiteral("--serve") };
         if (changingBodies)
             arguments << QStringLiteral("--changing-bodies");
+        if (!tlsDir.isEmpty())
+            arguments << QStringLiteral("--tls-dir") << tlsDir;
         m_process.start(self, arguments);
         if (!m_process.waitForStarted() || !m_process.waitForReadyRead(10'000))
             return false;
@@ -147,15 +199,17 @@ void waitMs(int ms)
     loop.exec();
 }
 
-QByteArray loadConfigYaml(int checks, int port)
+QByteArray loadConfigYaml(int checks, int port, const QString &tlsDir)
 {
+    const QByteArray scheme = tlsDir.isEmpty() ? "http" : "https";
+    const QByteArray tls = tlsDir.isEmpty() ? QByteArray() : ", tls: { ca: \"" + tlsDir.toUtf8() + "/ca.pem\" }";
     QByteArray yaml = "version: 1\ndefaults: { interval: 1s, timeout: 2s }\nservices:\n";
     const int perService = 100;
     for (int i = 0; i < checks; ++i) {
         if (i % perService == 0)
             yaml += "  - name: svc" + QByteArray::number(i / perService) + "\n    checks:\n";
-        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"http://127.0.0.1:"
-            + QByteArray::number(port) + "/health/" + QByteArray::number(i) + "\" } }\n";
+        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"" + scheme + "://127.0.0.1:"
+            + QByteArray::number(port) + "/health/" + QByteArray::number(i) + "\"" + tls + " } }\n";
     }
     return yaml;
 }
@@ -172,10 +226,10 @@ struct EngineRun {
 // The engine under test, kept across rounds: stopped while wrk runs, so that the two never share the core.
 class EngineUnderTest {
 public:
-    EngineUnderTest(TargetServer &server, int checks, const QString &metricsAddress)
+    EngineUnderTest(TargetServer &server, int checks, const QString &metricsAddress, const QString &tlsDir)
         : m_server(server)
     {
-        const ConfigLoadResult loaded = loadConfigString(loadConfigYaml(checks, server.port),
+        const ConfigLoadResult loaded = loadConfigString(loadConfigYaml(checks, server.port, tlsDir),
             QStringLiteral("monitor_load.yaml"), QProcessEnvironment::systemEnvironment());
         if (!loaded.config) {
             std::fprintf(stderr, "config failed\n");
@@ -260,7 +314,7 @@ struct ChildRun {
     QString note;
 };
 
-ChildRun runWrk(TargetServer &server, int seconds)
+ChildRun runWrk(TargetServer &server, int seconds, bool tls)
 {
     ChildRun run;
     const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
@@ -272,7 +326,7 @@ ChildRun runWrk(TargetServer &server, int seconds)
     const double cpuBefore = cpuSeconds(RUSAGE_CHILDREN);
     QProcess process;
     process.start(wrk, { QStringLiteral("-t1"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
-                           QStringLiteral("http://127.0.0.1:%1/health/0").arg(server.port) });
+                           QStringLiteral("%1://127.0.0.1:%2/health/0").arg(tls ? u"https"_s : u"http"_s).arg(server.port) });
     process.waitForFinished(seconds * 1000 + 30'000);
     run.cpu = cpuSeconds(RUSAGE_CHILDREN) - cpuBefore;
     run.requests = server.served() - before;
@@ -283,6 +337,10 @@ ChildRun runWrk(TargetServer &server, int seconds)
 ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
 {
     ChildRun run;
+    if (seconds <= 0) {
+        run.note = QStringLiteral("not run");
+        return run;
+    }
     const QString exporter = QStandardPaths::findExecutable(QStringLiteral("prometheus-blackbox-exporter"));
     if (exporter.isEmpty()) {
         run.note = QStringLiteral("prometheus-blackbox-exporter not installed");
@@ -349,6 +407,71 @@ ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
     return run;
 }
 
+// The first poll of N https:// checks to one host, each on a connection of its own (Connection: close),
+// 32 at a time as wrk -c32 would: N handshakes on one client, resumed where the server allows it.
+void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
+{
+    constexpr int window = 32;
+    QNetworkAccessManager owner; // names a fresh HttpClient (HttpClient::sharedFor)
+    std::vector<std::unique_ptr<HttpProbe>> probes;
+    qint64 done = 0, ok = 0;
+    for (int i = 0; i < checks; ++i) {
+        CheckConfig check;
+        check.service = u"svc"_s;
+        check.name = u"c"_s + QString::number(i);
+        check.kind = ProbeKind::Http;
+        check.timeoutMs = 10'000;
+        check.http.url = QUrl(u"https://127.0.0.1:%1/health/%2"_s.arg(server.port).arg(i));
+        check.http.tls.caFile = tlsDir + u"/ca.pem"_s;
+        check.http.headers = { { QByteArrayLiteral("Connection"), QByteArrayLiteral("close") } };
+        probes.push_back(std::make_unique<HttpProbe>(check, &owner, 0));
+    }
+    qint64 next = 0;
+    for (auto &probe : probes) {
+        QObject::connect(probe.get(), &Probe::finished, [&](const ProbeResult &r) {
+            ++done;
+            ok += r.outcome == ProbeResult::Outcome::Completed && r.status == 200;
+            if (next < checks)
+                probes[size_t(next++)]->start();
+        });
+    }
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (done == checks)
+            loop.quit();
+    });
+    const qint64 servedBefore = server.served();
+    const double cpuBefore = cpuSeconds(RUSAGE_SELF);
+    QElapsedTimer wall;
+    wall.start();
+    while (next < std::min(window, checks))
+        probes[size_t(next++)]->start();
+    poll.start(1);
+    loop.exec();
+    const double seconds = double(wall.elapsed()) / 1000.0;
+    const double cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
+    QString error;
+    const std::shared_ptr<TlsContext> context = HttpClient::sharedFor(&owner)->tlsContext(
+        TlsClientConfig { tlsDir + u"/ca.pem"_s, {}, {}, false }, &error);
+    std::printf("first poll: %d https checks to one host in %.2f s, %lld ok; %lld handshakes (%lld resumed) = %.0f "
+                "handshakes/s; CPU %.2f s = %.0f us per check (server answered %lld)\n",
+        checks, seconds, static_cast<long long>(ok), static_cast<long long>(context->handshakes()),
+        static_cast<long long>(context->resumedHandshakes()), double(context->handshakes()) / seconds, cpu,
+        cpu / checks * 1e6, static_cast<long long>(server.served() - servedBefore));
+    // The same server with openssl s_time: full handshakes, one connection after the other.
+    QProcess sTime;
+    sTime.setProcessChannelMode(QProcess::MergedChannels);
+    sTime.start(u"openssl"_s, { u"s_time"_s, u"-connect"_s, u"127.0.0.1:%1"_s.arg(server.port), u"-new"_s,
+                                u"-time"_s, u"5"_s });
+    sTime.waitForFinished(30'000);
+    for (const QByteArray &line : sTime.readAll().split('\n')) {
+        if (line.contains("connections"))
+            std::printf("openssl s_time -new: %s\n", line.trimmed().constData());
+    }
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -372,20 +495,32 @@ int main(int argc, char **argv)
         QStringLiteral("s"), QStringLiteral("30") });
     parser.addOption({ QStringLiteral("metrics-listen"),
         QStringLiteral("Serve /metrics here while measuring, scraped every second (needs curl)."), QStringLiteral("addr") });
+    parser.addOption({ QStringLiteral("tls"), QStringLiteral("HTTPS: the server serves TLS, wrk runs over TLS.") });
+    parser.addOption({ QStringLiteral("tls-dir"), QStringLiteral("(--serve) The certificate to serve."), QStringLiteral("dir") });
+    parser.addOption({ QStringLiteral("handshakes"),
+        QStringLiteral("With --tls: time the first poll of N checks to one host (0: skip)."), QStringLiteral("n"),
+        QStringLiteral("1000") });
     parser.process(app);
     const bool changingBodies = parser.isSet(QStringLiteral("changing-bodies"));
     if (parser.isSet(QStringLiteral("serve")))
-        return serve(changingBodies);
+        return serve(changingBodies, parser.value(QStringLiteral("tls-dir")));
+    const bool tls = parser.isSet(QStringLiteral("tls"));
+    QTemporaryDir certificates;
+    const QString tlsDir = tls ? certificates.path() : QString();
+    if (tls && !makeCertificates(tlsDir)) {
+        std::fprintf(stderr, "openssl could not make the certificates\n");
+        return 1;
+    }
 
     const int checks = parser.value(QStringLiteral("checks")).toInt();
     const int seconds = parser.value(QStringLiteral("seconds")).toInt();
     TargetServer server;
-    if (!server.start(QCoreApplication::applicationFilePath(), changingBodies)) {
+    if (!server.start(QCoreApplication::applicationFilePath(), changingBodies, tlsDir)) {
         std::fprintf(stderr, "the target server did not start\n");
         return 1;
     }
-    std::printf("target server on 127.0.0.1:%d%s; %d checks at 1 s for %d s (after a 5 s warm-up)%s\n", server.port,
-        changingBodies ? " (a different body on every answer)" : "", checks, seconds,
+    std::printf("target server on 127.0.0.1:%d%s%s; %d checks at 1 s for %d s (after a 5 s warm-up)%s\n", server.port,
+        tls ? " (TLS, keep-alive)" : "", changingBodies ? " (a different body on every answer)" : "", checks, seconds,
         pinned ? "; clients on core 0, server on core 1" : "");
     std::fflush(stdout);
 
@@ -394,7 +529,9 @@ int main(int argc, char **argv)
     const int rounds = qMax(1, parser.value(QStringLiteral("rounds")).toInt());
     const int roundSeconds = qMax(1, seconds / rounds);
     const int wrkRoundSeconds = parser.value(QStringLiteral("wrk-seconds")).toInt() / rounds;
-    EngineUnderTest underTest(server, checks, parser.value(QStringLiteral("metrics-listen")));
+    if (tls && parser.value(QStringLiteral("handshakes")).toInt() > 0)
+        firstPoll(server, parser.value(QStringLiteral("handshakes")).toInt(), tlsDir);
+    EngineUnderTest underTest(server, checks, parser.value(QStringLiteral("metrics-listen")), tlsDir);
     EngineRun engine;
     ChildRun wrk;
     wrk.cpu = 0;
@@ -416,7 +553,7 @@ int main(int argc, char **argv)
         std::printf("  round %d: healthdeck %.0f checks/s, %.1f us CPU per check, scheduling lag p99 %lld ms", round,
             double(e.requests) / e.wall, engineUs, static_cast<long long>(e.lag.p99Ms));
         if (wrkRoundSeconds > 0) {
-            const ChildRun w = runWrk(server, wrkRoundSeconds);
+            const ChildRun w = runWrk(server, wrkRoundSeconds, tls);
             if (w.cpu >= 0 && w.requests > 0) {
                 wrk.cpu += w.cpu;
                 wrk.requests += w.requests;
@@ -446,15 +583,15 @@ int main(int argc, char **argv)
     double wrkPerRequestUs = 0;
     if (wrk.cpu >= 0 && wrk.requests > 0) {
         wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;
-        std::printf("wrk -t1 -c32: %lld requests, CPU %.2f s, %.2f us CPU per request\n",
-            static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
+        std::printf("wrk -t1 -c32%s: %lld requests, CPU %.2f s, %.2f us CPU per request\n",
+            tls ? " over TLS" : "", static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
     } else if (wrkRoundSeconds > 0) {
         std::printf("wrk: %s\n", qPrintable(wrk.note));
     }
     std::fflush(stdout);
 
     const int rate = qMax(100, checks);
-    const ChildRun blackbox = runBlackbox(server, rate, parser.value(QStringLiteral("blackbox-seconds")).toInt());
+    const ChildRun blackbox = runBlackbox(server, rate, tls ? 0 : parser.value(QStringLiteral("blackbox-seconds")).toInt());
     double blackboxPerProbeUs = 0;
     if (blackbox.cpu >= 0 && blackbox.requests > 0) {
         const int blackboxSeconds = parser.value(QStringLiteral("blackbox-seconds")).toInt();

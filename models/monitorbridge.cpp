@@ -4,6 +4,7 @@
 #include "sources/alertmanagersilences.h"
 
 #include <QJsonObject>
+#include <QTimer>
 
 #include "engine/configwatcher.h"
 #include "monitor/historyrecorder.h"
@@ -11,6 +12,12 @@
 #include "store/historystore.h"
 
 namespace hd {
+
+namespace {
+
+constexpr int kLagIntervalMs = 5000;
+
+} // namespace
 
 MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
     : QObject(parent)
@@ -33,6 +40,14 @@ MonitorBridge::MonitorBridge(HistoryStore *store, QObject *parent)
         connect(m_engine, &MonitorEngine::configApplied, this, &MonitorBridge::configApplied);
         if (m_store)
             new HistoryRecorder(m_engine, m_store, m_engine); // the same recording as healthdeck monitor
+        // An engine that falls behind says so: the window shows how late the probes started.
+        auto *lagTimer = new QTimer(m_engine);
+        lagTimer->setInterval(kLagIntervalMs);
+        connect(lagTimer, &QTimer::timeout, m_engine, [this] {
+            const SchedulingLag lag = m_engine->takeRecentSchedulingLag();
+            QMetaObject::invokeMethod(this, [this, lag] { Q_EMIT schedulingLagMeasured(lag); }, Qt::QueuedConnection);
+        });
+        lagTimer->start();
     }, Qt::BlockingQueuedConnection);
 }
 

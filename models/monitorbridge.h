@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "monitor/acknowledgements.h"
 #include "monitor/rowstate.h"
+#include "monitor/schedulinglag.h"
 #include "monitor/silences.h"
 
 #include <QObject>
@@ -63,6 +64,8 @@ Q_SIGNALS:
     void acknowledged(const QString &checkKey, bool accepted);
     void silenced(const QString &id, const hd::OperatorSilence &silence);
     void metricsServing(const QString &address, const QString &error); // address empty on error
+    // Every few seconds: how late the probes of that while started against their schedule.
+    void schedulingLagMeasured(const hd::SchedulingLag &lag);
 
 private:
     void post(std::function<void(MonitorEngine &)> work);

@@ -377,6 +377,8 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
         h += row(tr("Content type"), esc(QString::fromUtf8(p.contentType)));
     if (!p.ip.isEmpty())
         h += row(tr("Peer"), esc(p.ip));
+    if (p.certificateExpirationMs)
+        h += row(tr("Certificate"), esc(certificateExpiryText(*p.certificateExpirationMs)));
     if (p.ttlMs) {
         const qint64 ttl = *p.ttlMs;
         h += row(tr("Redis TTL"), ttl < 0 ? tr("no expiry") : esc(QString::number(double(ttl) / 1000.0, 'f', 1)) + tr(" s left"));

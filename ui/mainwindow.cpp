@@ -217,6 +217,10 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     addDockWidget(Qt::BottomDockWidgetArea, m_missedDock);
     m_missedDock->hide();
 
+    m_lagStatus = new QLabel(this);
+    m_lagStatus->setObjectName(QStringLiteral("schedulingLagStatus"));
+    statusBar()->addPermanentWidget(m_lagStatus);
+    connect(m_bridge, &MonitorBridge::schedulingLagMeasured, this, &MainWindow::showSchedulingLag);
     statusBar()->addPermanentWidget(m_historyStatus);
     const auto showStore = [this] {
         if (m_store->isDegraded()) {
@@ -470,6 +474,27 @@ void MainWindow::setDemo(DemoSession *demo)
         }
     });
     statusBar()->showMessage(tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+8, Alt+0 heals)."));
+}
+
+// An engine that falls behind says so, in red, rather than reading as all green: its checks are not running
+// when they should.
+void MainWindow::showSchedulingLag(const SchedulingLag &lag)
+{
+    if (lag.starts == 0) {
+        m_lagStatus->clear();
+        return;
+    }
+    const bool behind = lag.p99Ms >= kBehindScheduleMs;
+    m_lagStatus->setText(behind ? tr("Behind schedule: probes start up to %1 late").arg(formatDuration(lag.maxMs))
+                                : tr("On schedule"));
+    m_lagStatus->setToolTip(tr("How late the %n probe(s) of the last few seconds started against their schedule: "
+                               "median %1 ms, 99th percentile %2 ms, latest %3 ms",
+                               nullptr, int(qMin<qint64>(lag.starts, INT_MAX)))
+                                .arg(lag.p50Ms)
+                                .arg(lag.p99Ms)
+                                .arg(lag.maxMs));
+    m_lagStatus->setStyleSheet(behind ? QStringLiteral("color:%1; font-weight:bold").arg(statusColor(Status::Down).name())
+                                      : QString());
 }
 
 void MainWindow::setReadOnly(bool readOnly)

@@ -2,6 +2,7 @@
 
 #include "models/alertpolicy.h"
 #include "monitor/rowstate.h"
+#include "monitor/schedulinglag.h"
 #include "statuspalette.h"
 
 #include <QMainWindow>
@@ -56,6 +57,9 @@ public:
     void setAdminPanel(QWidget *panel);
     // --read-only: besides the admin actions, no silence is written to or expired in Alertmanager.
     void setReadOnly(bool readOnly);
+    // The status bar's word on the engine's schedule (MonitorBridge::schedulingLagMeasured).
+    void showSchedulingLag(const hd::SchedulingLag &lag);
+    static constexpr qint64 kBehindScheduleMs = 1000; // p99 this late or later: behind schedule
     QWidget *adminPanel() const { return m_adminPanel; }
     void showAdminPanel();
     // Auto-heal: the Check menu's toggle, the plan in the detail pane (Cancel, Run now), the HEALING badge, and a
@@ -141,6 +145,7 @@ private:
     QListWidget *m_missedList;
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_historyStatus;
+    QLabel *m_lagStatus = nullptr;
     QMenu *m_demoMenu = nullptr;
     QActionGroup *m_themeGroup = nullptr;
     QMenu *m_viewMenu = nullptr;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/config.h"
-#include "probes/httpresponseparser.h"
+#include "probes/httpclient.h"
 
 #include <QByteArray>
 #include <QList>
@@ -9,8 +9,6 @@
 #include <QPair>
 #include <QTimer>
 #include <QUrl>
-
-class QTcpSocket;
 
 namespace hd {
 
@@ -44,7 +42,8 @@ struct HttpExchangeResponse {
     QList<QByteArray> headerValues(const QByteArray& name) const;
 };
 
-// One HTTP/1.1 request on a connection of its own, written at most once.
+// One HTTP/1.1 request on a connection of its own, written at most once: a one-shot request
+// (HttpRequest::oneShot) on the probes' HttpClient and its TLS layer.
 //
 // Admin actions do not go through QNetworkAccessManager: when a server closes the connection after
 // reading a request but before answering, Qt's HTTP backend silently sends the request again (up to three
@@ -66,18 +65,16 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void writeRequest();
-    void onReadyRead();
-    void onClosed(const QString& reason);
-    void onParsed(HttpResponseParser::Result result);
+    void onCallFinished();
     void fail(HttpExchangeResponse::Error error, const QString& message);
     void finish();
+    void finishLater();
 
     HttpExchangeRequest m_request;
     HttpExchangeResponse m_response;
-    QTcpSocket* m_socket = nullptr;
+    HttpClient m_client; // this exchange's own: its one connection closes with it
+    HttpCall* m_call = nullptr;
     QTimer m_deadline;
-    HttpResponseParser m_parser; // reads the one answer
     bool m_finished = false;
 };
 

@@ -60,6 +60,9 @@ struct ProbeResult {
     QList<QPair<QByteArray, QByteArray>> headers;
     QString ip;                  // [IP]: the peer address actually used
     std::optional<qint64> ttlMs; // [TTL]: Redis PTTL; -1 means no expiry
+    // [CERTIFICATE_EXPIRATION]: how long the server's certificate is still valid, in ms (https);
+    // negative once it has expired
+    std::optional<qint64> certificateExpirationMs;
     QString error;               // human-readable cause for a non-Completed outcome, or stderr of exec
     QDateTime finishedAt;        // wall clock, UTC
 
@@ -84,5 +87,8 @@ struct ProbeResult {
 };
 
 QString outcomeName(ProbeResult::Outcome outcome);
+
+// "certificate expires in 12 days", "certificate expired 3 days ago": ProbeResult::certificateExpirationMs in words.
+QString certificateExpiryText(qint64 msUntilExpiry);
 
 } // namespace hd

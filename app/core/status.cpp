@@ -88,4 +88,24 @@ QString outcomeName(ProbeResult::Outcome outcome)
     return QString();
 }
 
+QString certificateExpiryText(qint64 msUntilExpiry)
+{
+    constexpr qint64 hour = 3'600'000;
+    constexpr qint64 day = 24 * hour;
+    const qint64 span = msUntilExpiry < 0 ? -msUntilExpiry : msUntilExpiry;
+    const auto count = [](qint64 n, const QString &unit) -> QString {
+        return QString::number(n) + u' ' + unit + (n == 1 ? QString() : QStringLiteral("s"));
+    };
+    QString amount;
+    if (span >= 2 * day)
+        amount = count(span / day, QStringLiteral("day"));
+    else if (span >= 2 * hour)
+        amount = count(span / hour, QStringLiteral("hour"));
+    else
+        amount = count(span / 60'000, QStringLiteral("minute"));
+    if (msUntilExpiry < 0)
+        return u"certificate expired " + amount + u" ago";
+    return u"certificate expires in " + amount;
+}
+
 } // namespace hd

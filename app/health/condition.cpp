@@ -253,6 +253,39 @@ qint64 truncateToInt(double value)
     return qint64(value);
 }
 
+// Milliseconds as Go's time.Duration prints them, without the zero minutes and seconds
+// Gatus trims: 1209600000 -> "336h", 5400000 -> "1h30m", 1500 -> "1.5s".
+QString goDurationText(qint64 ms)
+{
+    if (ms == 0)
+        return QStringLiteral("0s");
+    QString out = ms < 0 ? QStringLiteral("-") : QString();
+    quint64 left = quint64(ms < 0 ? -ms : ms);
+    const quint64 hours = left / 3'600'000;
+    left %= 3'600'000;
+    const quint64 minutes = left / 60'000;
+    left %= 60'000;
+    if (hours == 0 && minutes == 0 && left < 1000)
+        return out + QString::number(left) + u"ms";
+    QString seconds = QString::number(left / 1000);
+    if (left % 1000) {
+        QString fraction = QString::number(left % 1000).rightJustified(3, u'0');
+        while (fraction.endsWith(u'0'))
+            fraction.chop(1);
+        seconds += u'.' + fraction;
+    }
+    if (hours)
+        out += QString::number(hours) + u'h';
+    if (hours || minutes)
+        out += QString::number(minutes) + u'm';
+    out += seconds + u's';
+    if (out.endsWith(u"m0s"))
+        out.chop(2);
+    if (out.endsWith(u"h0m"))
+        out.chop(2);
+    return out;
+}
+
 // What Gatus compares with < <= > >=: a duration in ms, an integer, a truncated float, else 0.
 qint64 gatusNumber(const QString &text)
 {
@@ -524,6 +557,8 @@ QString resolve(const QString &element, const ProbeResult &r, MetricsSource *met
         return wrapped(QString::number(truncateToInt(r.latencyMs)), wrap);
     if (upper == u"[CONNECTED]")
         return wrapped(boolText(r.connected), wrap);
+    if (upper == u"[CERTIFICATE_EXPIRATION]") // Gatus: milliseconds, 0 without a certificate
+        return wrapped(QString::number(r.certificateExpirationMs.value_or(0)), wrap);
     if (upper == u"[TTL]") {
         if (!r.ttlMs)
             return wrap == Wrap::Has ? boolText(false) : invalid;
@@ -1074,7 +1109,10 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
     if (showValues(out.success)) {
         // Gatus means a duration literal ("1s") to show as written; its formatter would
         // turn "10s" into "1", so the literal is kept instead.
+        // [CERTIFICATE_EXPIRATION] shows as Gatus shows it, a duration: "(336h)".
         const auto shown = [](const QString &param, qint64 value) {
+            if (param.compare(u"[CERTIFICATE_EXPIRATION]", Qt::CaseInsensitive) == 0)
+                return goDurationText(value);
             return goParseDurationNs(param) ? param : QString::number(value);
         };
         out.display = prettify(params, { shown(params[0], a), shown(params[1], b) }, m_op);

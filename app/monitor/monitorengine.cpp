@@ -248,20 +248,23 @@ void MonitorEngine::stop()
     flush(); // running is false: nothing is held back any more
 }
 
-SchedulingLag MonitorEngine::schedulingLag() const
+namespace {
+
+// Percentiles of a histogram of starts by lateness in ms.
+SchedulingLag lagOf(const std::vector<qint64> &counts)
 {
     SchedulingLag lag;
-    for (const qint64 count : m_lagCounts)
+    for (const qint64 count : counts)
         lag.starts += count;
     if (lag.starts == 0)
         return lag;
     qint64 seen = 0;
     bool p50 = false;
     bool p99 = false;
-    for (size_t ms = 0; ms < m_lagCounts.size(); ++ms) {
-        if (m_lagCounts[ms] == 0)
+    for (size_t ms = 0; ms < counts.size(); ++ms) {
+        if (counts[ms] == 0)
             continue;
-        seen += m_lagCounts[ms];
+        seen += counts[ms];
         if (!p50 && seen * 2 >= lag.starts) {
             lag.p50Ms = qint64(ms);
             p50 = true;
@@ -273,6 +276,22 @@ SchedulingLag MonitorEngine::schedulingLag() const
         lag.maxMs = qint64(ms);
     }
     return lag;
+}
+
+} // namespace
+
+SchedulingLag MonitorEngine::schedulingLag() const
+{
+    return lagOf(m_lagCounts);
+}
+
+SchedulingLag MonitorEngine::takeRecentSchedulingLag()
+{
+    std::vector<qint64> recent = m_lagCounts;
+    for (size_t i = 0; i < recent.size() && i < m_lagTaken.size(); ++i)
+        recent[i] = qMax<qint64>(0, recent[i] - m_lagTaken[i]); // a reset in between leaves fewer, never less than 0
+    m_lagTaken = m_lagCounts;
+    return lagOf(recent);
 }
 
 void MonitorEngine::resetSchedulingLag()

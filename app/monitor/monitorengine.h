@@ -6,6 +6,7 @@
 #include "engine/hostslots.h"
 #include "flapping.h"
 #include "rowstate.h"
+#include "schedulinglag.h"
 #include "silences.h"
 #include "thresholds.h"
 
@@ -23,14 +24,6 @@ namespace hd {
 
 class Probe;
 class ProbeFactory;
-
-// How late probes started against their schedule, in whole milliseconds.
-struct SchedulingLag {
-    qint64 starts = 0;
-    qint64 p50Ms = 0;
-    qint64 p99Ms = 0;
-    qint64 maxMs = 0;
-};
 
 // Limits that keep one slow host from starving the others. Each check's own max_connections_per_host applies
 // too, under maxInFlightPerHost.
@@ -86,6 +79,9 @@ public:
     // early counts as on time.
     SchedulingLag schedulingLag() const;
     void resetSchedulingLag();
+    // The same, for the probes started since the previous call only (the first call: since start). The
+    // dashboard's status bar reads it every few seconds; schedulingLag() is left as it is.
+    SchedulingLag takeRecentSchedulingLag();
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void setLimits(SchedulerLimits limits) { m_limits = limits; }
@@ -157,6 +153,7 @@ private:
     std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
     Slot *m_finishing = nullptr;  // whose probe's finished() is being handled
     std::vector<qint64> m_lagCounts; // starts by lateness in ms; the last bucket holds everything later
+    std::vector<qint64> m_lagTaken;  // m_lagCounts at the last takeRecentSchedulingLag()
     bool m_impactStale = true;    // a row's status, or what counts, changed since the impact was computed
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;

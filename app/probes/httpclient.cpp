@@ -27,7 +27,9 @@ struct HttpConnection {
     QString key;                         // host:port
     QString peer;                        // the address connected to
     bool connected = false;
-    QByteArray out; // request bytes the kernel did not take yet
+    bool handshaking = false;       // TLS: connected, the handshake not done yet
+    std::unique_ptr<TlsStream> tls; // https:// only
+    QByteArray out; // request bytes the kernel (or TLS) did not take yet
 };
 
 namespace {
@@ -105,8 +107,20 @@ HttpClient::~HttpClient()
     for (auto &[key, connection] : m_connections) {
         delete connection->readable;
         delete connection->writable;
+        connection->tls.reset();
         ::close(connection->fd);
     }
+}
+
+std::shared_ptr<TlsContext> HttpClient::tlsContext(const TlsClientConfig &tls, QString *error)
+{
+    const QString key = TlsContext::settingsKey(tls);
+    std::shared_ptr<TlsContext> &context = m_tlsContexts[key];
+    if (!context)
+        context = TlsContext::create(tls, error);
+    if (!context)
+        m_tlsContexts.remove(key); // a file may be fixed later: try again next time
+    return context;
 }
 
 HttpClient *HttpClient::sharedFor(QObject *owner)
@@ -195,6 +209,8 @@ HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &addres
     connection->key = call->m_key;
     connection->peer = address.toString();
     connection->connected = rc == 0;
+    if (call->m_request.tls)
+        connection->tls = std::make_unique<TlsStream>(call->m_request.tls, fd, call->m_host, call->m_peerKey);
     connection->readable = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connection->writable = new QSocketNotifier(fd, QSocketNotifier::Write, this);
     connection->readable->setEnabled(connection->connected);
@@ -210,6 +226,19 @@ bool HttpClient::sendOn(HttpConnection *connection, const QByteArray &bytes, int
 {
     if (!connection->out.isEmpty()) {
         connection->out += bytes;
+        return true;
+    }
+    if (connection->tls) {
+        qsizetype sent = 0;
+        const TlsStream::Io io = connection->tls->write(bytes.constData(), bytes.size(), &sent);
+        if (io == TlsStream::Io::Failed || io == TlsStream::Io::Closed) {
+            *error = connection->tls->errnoValue() ? connection->tls->errnoValue() : ECONNRESET;
+            return false;
+        }
+        if (sent < bytes.size()) {
+            connection->out = bytes.mid(sent);
+            connection->writable->setEnabled(true);
+        }
         return true;
     }
     // Straight to the kernel; the write notifier only comes on if it takes less than all.
@@ -244,14 +273,40 @@ void HttpClient::onWritable(HttpConnection *connection)
             connection->connected = true;
             connection->readable->setEnabled(true);
         }
-        if (call)
-            call->onConnectDone(error); // may close the connection: nothing after this
-        else
+        if (!call)
             closeConnection(connection);
+        else if (error == 0)
+            onConnected(connection); // may close the connection: nothing after this
+        else
+            call->onConnectDone(error);
+        return;
+    }
+    if (connection->handshaking) {
+        continueHandshake(connection);
         return;
     }
     if (connection->out.isEmpty()) {
         connection->writable->setEnabled(false);
+        return;
+    }
+    if (connection->tls) {
+        qsizetype sent = 0;
+        const TlsStream::Io io = connection->tls->write(connection->out.constData(), connection->out.size(), &sent);
+        if (io == TlsStream::Io::WantRead || io == TlsStream::Io::WantWrite)
+            return;
+        if (io != TlsStream::Io::Done) {
+            const int error = connection->tls->errnoValue() ? connection->tls->errnoValue() : ECONNRESET;
+            connection->out.clear();
+            connection->writable->setEnabled(false);
+            if (call)
+                call->onReadFailed(error);
+            else
+                closeConnection(connection);
+            return;
+        }
+        connection->out.remove(0, sent);
+        if (connection->out.isEmpty())
+            connection->writable->setEnabled(false);
         return;
     }
     ssize_t n = 0;
@@ -275,10 +330,112 @@ void HttpClient::onWritable(HttpConnection *connection)
         connection->writable->setEnabled(false);
 }
 
+void HttpClient::onConnected(HttpConnection *connection)
+{
+    if (!connection->tls) {
+        connection->owner->onConnectDone(0);
+        return;
+    }
+    connection->handshaking = true;
+    continueHandshake(connection);
+}
+
+void HttpClient::continueHandshake(HttpConnection *connection)
+{
+    HttpCall *call = connection->owner;
+    switch (connection->tls->handshake()) {
+    case TlsStream::Io::Done:
+        connection->handshaking = false;
+        connection->readable->setEnabled(true);
+        connection->writable->setEnabled(!connection->out.isEmpty());
+        if (call)
+            call->onConnectDone(0); // sends the request; nothing after this
+        else
+            closeConnection(connection);
+        return;
+    case TlsStream::Io::WantRead:
+        connection->readable->setEnabled(true);
+        connection->writable->setEnabled(false);
+        return;
+    case TlsStream::Io::WantWrite:
+        connection->writable->setEnabled(true);
+        return;
+    case TlsStream::Io::Closed:
+    case TlsStream::Io::Failed:
+        connection->readable->setEnabled(false);
+        connection->writable->setEnabled(false);
+        if (call)
+            call->onTlsFailed(connection->tls->errorText(), true);
+        else
+            closeConnection(connection);
+        return;
+    }
+}
+
+void HttpClient::onTlsReadable(HttpConnection *connection)
+{
+    // One recv() fills OpenSSL's read-ahead buffer; the records in it are decrypted here, and the
+    // socket is read again only when the notifier says there is more.
+    char *chunk = m_readChunk.data();
+    qsizetype total = 0;
+    TlsStream::Io io = TlsStream::Io::Done;
+    do {
+        qsizetype n = 0;
+        io = connection->tls->read(chunk + total, m_readChunk.size() - total, &n);
+        total += n;
+    } while (io == TlsStream::Io::Done && total < m_readChunk.size() && connection->tls->hasPending());
+    HttpCall *call = connection->owner;
+    if (!call) {
+        if (total == 0 && (io == TlsStream::Io::WantRead || io == TlsStream::Io::WantWrite))
+            return; // a session ticket, or half a record: the connection stays usable
+        QList<HttpConnection *> &idle = m_idle[connection->key];
+        idle.removeOne(connection);
+        if (idle.isEmpty())
+            m_idle.remove(connection->key);
+        closeConnection(connection);
+        return;
+    }
+    if (total > 0) {
+        if (io != TlsStream::Io::Closed) {
+            call->onData(chunk, total);
+            return;
+        }
+        // The server's close_notify came with the data: it may keep the socket open after it, so no
+        // further wake-up is sure to come. An answer that runs until the close ends here.
+        const QPointer<HttpCall> guard(call);
+        call->onData(chunk, total);
+        if (guard && m_connections.count(connection) && connection->owner == guard)
+            guard->onClosed();
+        return;
+    }
+    switch (io) {
+    case TlsStream::Io::Done:
+    case TlsStream::Io::WantRead:
+    case TlsStream::Io::WantWrite:
+        return;
+    case TlsStream::Io::Closed:
+        call->onClosed();
+        return;
+    case TlsStream::Io::Failed:
+        if (connection->tls->errnoValue())
+            call->onReadFailed(connection->tls->errnoValue());
+        else
+            call->onTlsFailed(connection->tls->errorText(), false);
+        return;
+    }
+}
+
 void HttpClient::onReadable(HttpConnection *connection)
 {
     if (m_readChunk.size() != readChunkBytes)
         m_readChunk.resize(readChunkBytes);
+    if (connection->tls) {
+        if (connection->handshaking)
+            continueHandshake(connection);
+        else
+            onTlsReadable(connection);
+        return;
+    }
     ssize_t n = 0;
     do {
         n = ::recv(connection->fd, m_readChunk.data(), size_t(m_readChunk.size()), 0);
@@ -331,6 +488,7 @@ void HttpClient::closeConnection(HttpConnection *connection)
     owned->writable->setEnabled(false);
     owned->readable->deleteLater();
     owned->writable->deleteLater();
+    owned->tls.reset();
     ::close(owned->fd);
 }
 
@@ -388,12 +546,29 @@ void HttpCall::resetExchange()
 void HttpCall::start()
 {
     if (m_key.isEmpty()) {
+        const bool https = m_request.url.scheme() == u"https";
         m_host = m_request.url.host();
-        m_port = quint16(m_request.url.port(80));
-        m_key = m_host.toLower() + u':' + QString::number(m_port);
+        m_port = quint16(m_request.url.port(https ? 443 : 80));
+        m_peerKey = m_host.toLower() + u':' + QString::number(m_port);
+        m_key = m_peerKey;
+        if (https && !m_request.tls && m_client) {
+            QString error;
+            m_request.tls = m_client->tlsContext({}, &error);
+        }
+        // A pool per TLS settings: the context's address names them for the client's life.
+        if (https)
+            m_key = u"https " + QString::number(quintptr(m_request.tls.get()), 16) + u' ' + m_peerKey;
+    }
+    if (m_request.url.scheme() == u"https" && !m_request.tls) {
+        m_starting = true;
+        fail(QNetworkReply::SslHandshakeFailedError, QStringLiteral("TLS: no TLS context"));
+        m_starting = false;
+        return;
     }
     m_starting = true;
-    HttpConnection *idle = isIdempotent(m_request.method) && m_client ? m_client->takeIdle(m_key, this) : nullptr;
+    HttpConnection *idle = isIdempotent(m_request.method) && !m_request.oneShot && m_client
+        ? m_client->takeIdle(m_key, this)
+        : nullptr;
     if (idle) {
         m_reused = true;
         m_connection = idle;
@@ -444,7 +619,7 @@ void HttpCall::connectNext()
     if (!m_connection)
         onConnectDone(error);
     else if (m_connection->connected)
-        onConnectDone(0);
+        m_client->onConnected(m_connection);
 }
 
 void HttpCall::onConnectDone(int error)
@@ -483,6 +658,12 @@ void HttpCall::sendRequest()
     m_state = State::Receiving;
     m_response.requestSent = true;
     m_response.peerAddress = m_connection->peer;
+    if (const TlsStream *tls = m_connection->tls.get()) {
+        m_response.encrypted = true;
+        m_response.tlsResumed = tls->resumed();
+        m_response.alpn = tls->alpn();
+        m_response.certificateNotAfter = tls->peerNotAfter();
+    }
     int error = 0;
     if (!m_client->sendOn(m_connection, m_wire, &error)) {
         // Typically a pooled connection the server has just closed (a stale one is resent).
@@ -513,7 +694,7 @@ QByteArray HttpCall::wireRequest() const
         QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
         if (host.contains(':'))
             host = '[' + host + ']';
-        if (url.port() != -1 && url.port() != 80)
+        if (url.port() != -1 && url.port() != (url.scheme() == u"https" ? 443 : 80))
             host += ':' + QByteArray::number(url.port());
         out += "Host: " + host + "\r\n";
     }
@@ -578,7 +759,7 @@ void HttpCall::onClosed()
         complete(); // a body that ran until the close
         return;
     }
-    if (m_reused && !m_parser.receivedAny() && !m_resent) {
+    if (m_reused && !m_parser.receivedAny() && !m_resent && !m_request.oneShot) {
         // The server closed a pooled connection just as the request went out: it never
         // answered it, and the method is idempotent, so send it once more on a fresh one.
         m_resent = true;
@@ -589,14 +770,40 @@ void HttpCall::onClosed()
         openFresh();
         return;
     }
+    if (m_connection->tls && !m_reused && !m_parser.receivedAny()) {
+        // TLS 1.3 servers reject a missing or unwanted client certificate only after the
+        // handshake looks complete to the client, by closing.
+        fail(QNetworkReply::SslHandshakeFailedError,
+            QStringLiteral("TLS: the server closed the connection after the handshake, before any HTTP reply "
+                           "(it may require a client certificate)"));
+        return;
+    }
     fail(QNetworkReply::RemoteHostClosedError, QStringLiteral("connection closed"));
+}
+
+void HttpCall::onTlsFailed(const QString &why, bool handshaking)
+{
+    if (!m_connection || m_state == State::Done)
+        return;
+    if (handshaking) {
+        fail(QNetworkReply::SslHandshakeFailedError, u"TLS handshake failed: " + why);
+        return;
+    }
+    if (!m_parser.receivedAny()) {
+        // An alert instead of an answer: with TLS 1.3, typically a client certificate the server wants.
+        fail(QNetworkReply::SslHandshakeFailedError,
+            u"TLS: the server refused the connection after the handshake: " + why
+                + u" (it may require a client certificate)");
+        return;
+    }
+    fail(QNetworkReply::ProtocolFailure, u"TLS error in the reply: " + why);
 }
 
 void HttpCall::complete()
 {
     // Reuse only a connection whose answer ended exactly where the bytes did, and whose request did not ask
     // for it to close.
-    bool reusable = m_parser.keepAlive() && m_connection && m_connection->out.isEmpty();
+    bool reusable = m_parser.keepAlive() && m_connection && m_connection->out.isEmpty() && !m_request.oneShot;
     for (const auto &[name, value] : std::as_const(m_request.headers)) {
         if (httpHeaderIs(name, "Connection") && httpHasToken(value, "close"))
             reusable = false;

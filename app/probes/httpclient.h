@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
@@ -13,6 +14,7 @@
 #include <QUrl>
 
 #include "httpresponseparser.h"
+#include "tlssession.h"
 
 #include <memory>
 #include <unordered_map>
@@ -25,13 +27,19 @@ namespace hd {
 class HttpCall;
 struct HttpConnection;
 
-// One plain-HTTP/1.1 request as the client sends it.
+// One HTTP/1.1 request as the client sends it.
 struct HttpRequest {
     QByteArray method = QByteArrayLiteral("GET"); // sent as given (upper case expected)
-    QUrl url;                                      // http:// only
+    QUrl url;                                      // http:// or https://
     QList<QPair<QByteArray, QByteArray>> headers;  // sent after Host; Content-Length is computed
     QByteArray body;
     qint64 bodyCap = 0; // the body may not pass this many bytes; 0 means no cap
+    // https:// only: the TLS settings (HttpClient::tlsContext). Connections are pooled per
+    // settings and host:port, so a connection verified under one check's CA never serves another's.
+    std::shared_ptr<TlsContext> tls;
+    // On a connection of its own that is closed afterwards, and never sent a second time,
+    // whatever the method: for requests that may act on the server (admin actions).
+    bool oneShot = false;
 };
 
 // What came back, filled as it arrives: a timed-out exchange still shows the
@@ -43,6 +51,10 @@ struct HttpResponse {
     QString peerAddress;
     bool requestSent = false;
     bool bodyTooLarge = false; // the body passed HttpRequest::bodyCap (or announced it would)
+    bool encrypted = false;    // the TLS handshake completed
+    bool tlsResumed = false;   // ... by resuming an earlier session
+    QByteArray alpn;           // the protocol the server chose by ALPN; empty if it chose none
+    QDateTime certificateNotAfter; // the server certificate's expiry (https); invalid if none
     // The failure in QNetworkReply's terms so that QNAM and this client read alike;
     // errorText is Qt's or the parser's own words (for ProtocolFailure: what was wrong).
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
@@ -54,7 +66,8 @@ struct HttpResponse {
 // A lean HTTP/1.1 client that runs entirely on its own thread, with keep-alive
 // connections pooled per host:port and no pipelining. It exists because
 // QNetworkAccessManager's separate HTTP thread costs far more CPU per request than a
-// health check can afford. TLS stays with QNetworkAccessManager.
+// health check can afford. TLS runs on OpenSSL directly (TlsStream), over the same
+// socket and notifiers, so an https:// request costs one SSL_write and one SSL_read.
 //
 // Each connection is a non-blocking socket watched by a QSocketNotifier, read with
 // one recv() per wake-up. QTcpSocket would add an ioctl(FIONREAD) and a copy through
@@ -77,6 +90,10 @@ public:
     // Starts `call` again with the request it last sent (its bytes are kept, not built again).
     void repeat(HttpCall *call);
 
+    // The TLS settings for `tls`, made once per distinct setting and kept for the client's life
+    // (with their resumable sessions); null with *error when a file cannot be used.
+    std::shared_ptr<TlsContext> tlsContext(const TlsClientConfig &tls, QString *error);
+
     void setMaxIdlePerHost(int count) { m_maxIdlePerHost = count; }
     void setIdleTimeoutMs(int ms);
     int idleConnections() const;
@@ -89,7 +106,10 @@ private:
     HttpConnection *connectTo(HttpCall *call, const QHostAddress &address, quint16 port, int *error);
     // Sends `bytes` (queueing what the kernel does not take); false with *error (an errno) if the connection failed.
     bool sendOn(HttpConnection *connection, const QByteArray &bytes, int *error);
+    void onConnected(HttpConnection *connection); // TCP is up: on to TLS, or to the request
+    void continueHandshake(HttpConnection *connection);
     void onReadable(HttpConnection *connection);
+    void onTlsReadable(HttpConnection *connection);
     void onWritable(HttpConnection *connection);
     void release(HttpConnection *connection, const QString &key);
     void closeConnection(HttpConnection *connection);
@@ -98,6 +118,7 @@ private:
     std::unordered_map<HttpConnection *, std::unique_ptr<HttpConnection>> m_connections; // every open one
     QByteArray m_readChunk; // what one recv() reads into
     QHash<QString, QList<HttpConnection *>> m_idle;
+    QHash<QString, std::shared_ptr<TlsContext>> m_tlsContexts; // by TlsContext::settingsKey
     QTimer m_sweep;
     QElapsedTimer m_clock;
     // Well above what the engine lets run at once against one host (SchedulerLimits:
@@ -144,6 +165,7 @@ private:
     QByteArray wireRequest() const; // the request as sent
     void onData(const char *data, qsizetype size);
     void onReadFailed(int error);
+    void onTlsFailed(const QString &why, bool handshaking);
     void onClosed();
     void onParsed(HttpResponseParser::Result result);
     void complete();
@@ -154,7 +176,8 @@ private:
     QPointer<HttpClient> m_client;
     HttpRequest m_request;
     QByteArray m_wire; // m_request as sent, built on first use
-    QString m_key;
+    QString m_key;     // the pool: [https + TLS settings] host:port
+    QString m_peerKey; // host:port
     QString m_host;
     quint16 m_port = 80;
     QList<QHostAddress> m_addresses;

@@ -1,29 +1,16 @@
 #include "httpprobe.h"
 
 #include "probeutil.h"
-#include "tlsconfig.h"
 
 #include <QDateTime>
 #include <QHostAddress>
-#include <QHostInfo>
 #include <QNetworkAccessManager>
-#include <QNetworkRequest>
-#include <QSslConfiguration>
-#include <QSslError>
 
 namespace hd {
 
 namespace {
 
 using Outcome = ProbeResult::Outcome;
-
-// Errors that Qt raises for an HTTP status (404, 503, ...): the exchange itself worked.
-bool isHttpStatusError(QNetworkReply::NetworkError error)
-{
-    const int code = int(error);
-    return (code >= 201 && code <= 299) || (code >= 400 && code <= 499)
-        || error == QNetworkReply::ProtocolInvalidOperationError;
-}
 
 Outcome outcomeFor(QNetworkReply::NetworkError error)
 {
@@ -109,41 +96,7 @@ HttpProbe::HttpProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint6
 
 HttpProbe::~HttpProbe()
 {
-    releaseReply();
     releaseCall();
-}
-
-bool HttpProbe::buildRequest(QNetworkRequest *request, const QUrl &url, int maxRedirects, QString *error) const
-{
-    const HttpProbeConfig &http = m_check.http;
-    request->setUrl(url);
-
-    if (http.maxRedirects > 0) {
-        request->setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-        request->setMaximumRedirectsAllowed(maxRedirects);
-    } else {
-        request->setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    }
-    // A probe measures the endpoint as it is now: no cache and no cookies shared
-    // with other probes. HTTPS opens a fresh connection so that a connection made
-    // under another probe's TLS settings (CA, client certificate, insecure) is never reused.
-    request->setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request->setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    request->setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request->setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    request->setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request->setTransferTimeout(timerInterval(m_check.timeoutMs));
-    for (const auto &[name, value] : m_plainHeaders)
-        request->setRawHeader(name, value);
-
-    if (url.scheme() == u"https") {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        if (!applyTlsClientConfig(http.tls, ssl, error))
-            return false;
-        request->setSslConfiguration(ssl);
-        request->setRawHeader("Connection", "close");
-    }
-    return true;
 }
 
 void HttpProbe::prepare()
@@ -164,7 +117,14 @@ void HttpProbe::prepare()
         m_misconfigured = QStringLiteral("unsupported URL scheme %1").arg(scheme);
         return;
     }
-    m_plain = scheme == u"http";
+    if (scheme == u"https") {
+        QString error;
+        m_tls = HttpClient::sharedFor(m_nam)->tlsContext(http.tls, &error);
+        if (!m_tls) {
+            m_misconfigured = error;
+            return;
+        }
+    }
     m_firstMethod = http.method.toUpper();
     if (QHostAddress literal; literal.setAddress(http.url.host()))
         m_literalIp = literal.toString();
@@ -201,11 +161,8 @@ void HttpProbe::start()
             }
         }
         m_redirects = 0;
-        m_body.clear();
-        m_sslErrors.clear();
         m_ip.clear();
         m_connected = false;
-        m_encrypted = false;
         m_done = false;
     }
     m_started = true;
@@ -223,68 +180,12 @@ void HttpProbe::start()
     m_method = m_firstMethod;
     m_requestBody = http.body;
 
-    if (m_plain) {
-        m_ip = m_literalIp;
-        m_deadline.start(timerInterval(m_check.timeoutMs));
-        startPlain();
-        return;
-    }
-    startNetworkAccess(m_url, http.maxRedirects);
-    if (m_reply)
-        lookUpIp(m_url.host());
+    m_ip = m_literalIp;
+    m_deadline.start(timerInterval(m_check.timeoutMs));
+    startCall();
 }
 
-void HttpProbe::lookUpIp(const QString &host)
-{
-    if (QHostAddress literal; literal.setAddress(host)) {
-        m_ip = literal.toString();
-        return;
-    }
-    // QNetworkReply does not expose the peer; the first address of the
-    // resolved host (IPv4 first, as Qt connects) is the closest we get.
-    QHostInfo::lookupHost(host, this, [this](const QHostInfo &info) {
-        const QList<QHostAddress> addresses = info.addresses();
-        for (const QHostAddress &address : addresses) {
-            if (address.protocol() == QAbstractSocket::IPv4Protocol) {
-                m_ip = address.toString();
-                return;
-            }
-        }
-        if (!addresses.isEmpty())
-            m_ip = addresses.first().toString();
-    });
-}
-
-void HttpProbe::startNetworkAccess(const QUrl &url, int maxRedirects)
-{
-    QNetworkRequest request;
-    QString error;
-    if (!buildRequest(&request, url, maxRedirects, &error)) {
-        finishLater(failedResult(Outcome::Misconfigured, error));
-        return;
-    }
-    if (!m_deadline.isActive())
-        m_deadline.start(timerInterval(m_check.timeoutMs));
-
-    if (m_method == "GET" && m_requestBody.isEmpty())
-        m_reply = m_nam->get(request);
-    else if (m_method == "HEAD")
-        m_reply = m_nam->head(request);
-    else
-        m_reply = m_nam->sendCustomRequest(request, m_method, m_requestBody);
-
-    connect(m_reply, &QNetworkReply::requestSent, this, [this] { m_connected = true; });
-    connect(m_reply, &QNetworkReply::encrypted, this, [this] { m_encrypted = true; });
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &HttpProbe::onMetaDataChanged);
-    connect(m_reply, &QNetworkReply::readyRead, this, &HttpProbe::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &HttpProbe::onFinished);
-    connect(m_reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError> &errors) {
-        for (const QSslError &e : errors)
-            m_sslErrors.append(e.errorString());
-    });
-}
-
-void HttpProbe::startPlain()
+void HttpProbe::startCall()
 {
     HttpClient *client = HttpClient::sharedFor(m_nam);
     if (m_redirects == 0 && m_firstCall) {
@@ -300,6 +201,16 @@ void HttpProbe::startPlain()
     request.headers = m_plainHeaders;
     request.body = m_requestBody;
     request.bodyCap = m_cap;
+    if (m_url.scheme() == u"https") {
+        // The check's own TLS settings, for a redirect from http:// too.
+        QString error;
+        request.tls = m_tls ? m_tls : client->tlsContext(m_check.http.tls, &error);
+        if (!request.tls) {
+            ProbeResult result = failedResult(Outcome::Misconfigured, error);
+            finishLater(result);
+            return;
+        }
+    }
     HttpCall *call = client->send(request, this);
     m_call = call;
     if (m_redirects == 0)
@@ -331,7 +242,9 @@ void HttpProbe::onCallFinished()
     }
     if (response.error != QNetworkReply::NoError) {
         const Outcome outcome = outcomeFor(response.error);
-        QString detail = response.error == QNetworkReply::ProtocolFailure && !response.errorText.isEmpty()
+        QString detail = (response.error == QNetworkReply::ProtocolFailure
+                             || response.error == QNetworkReply::SslHandshakeFailedError)
+                && !response.errorText.isEmpty()
             ? response.errorText
             : describeNetworkError(response.error, response.errorText);
         if (outcome == Outcome::ProtocolError && status > 0)
@@ -359,15 +272,13 @@ void HttpProbe::onCallFinished()
             m_method = QByteArrayLiteral("GET");
             m_requestBody.clear();
         }
+        if (m_url.scheme() == u"https" && scheme == u"http") {
+            fail(Outcome::ProtocolError, QStringLiteral("HTTP %1: redirect from https to http refused").arg(status));
+            return;
+        }
         releaseCall();
         m_url = target;
-        if (scheme == u"https") {
-            // TLS belongs to the access manager, with the redirects that are left.
-            startNetworkAccess(target, maxRedirects - m_redirects);
-            lookUpIp(target.host());
-        } else {
-            startPlain();
-        }
+        startCall();
         return;
     }
 
@@ -382,107 +293,22 @@ void HttpProbe::cancel()
 {
     m_done = true;
     m_deadline.stop();
-    releaseReply();
     releaseCall();
-}
-
-void HttpProbe::onMetaDataChanged()
-{
-    if (m_done || !m_reply)
-        return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (m_check.http.maxRedirects > 0 && isRedirectStatus(status) && m_reply->hasRawHeader("Location"))
-        return; // Qt follows it; its length says nothing about the final body
-    m_connected = true;
-    // A HEAD answer announces the length of a body it never sends.
-    if (m_reply->operation() == QNetworkAccessManager::HeadOperation)
-        return;
-    const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
-    if (length.isValid() && length.toLongLong() > m_cap) {
-        ProbeResult result = failedResult(Outcome::BodyTooLarge, bodyTooLargeMessage(m_cap));
-        fillResponse(result);
-        finish(result);
-    }
-}
-
-void HttpProbe::onReadyRead()
-{
-    if (m_done || !m_reply)
-        return;
-    takeBody();
-}
-
-bool HttpProbe::takeBody()
-{
-    // Read at most one byte past the cap: enough to know it was passed.
-    // Ask only for what has arrived: read(n) would allocate n bytes (the whole cap) on every call.
-    m_body += m_reply->read(qMin(m_reply->bytesAvailable(), m_cap + 1 - m_body.size()));
-    if (m_body.size() <= m_cap)
-        return true;
-    m_body.truncate(m_cap);
-    ProbeResult result = failedResult(Outcome::BodyTooLarge, bodyTooLargeMessage(m_cap));
-    fillResponse(result);
-    finish(result);
-    return false;
-}
-
-void HttpProbe::onFinished()
-{
-    if (m_done || !m_reply)
-        return;
-    const QNetworkReply::NetworkError error = m_reply->error();
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (error == QNetworkReply::NoError || (status > 0 && isHttpStatusError(error))) {
-        if (!takeBody())
-            return;
-        ProbeResult result;
-        result.outcome = Outcome::Completed;
-        result.connected = true;
-        fillResponse(result);
-        finish(result);
-        return;
-    }
-
-    Outcome outcome = outcomeFor(error);
-    QString detail = describeNetworkError(error, m_reply->errorString());
-    if (error == QNetworkReply::TooManyRedirectsError) {
-        detail = QStringLiteral("too many redirects (more than %1)").arg(m_check.http.maxRedirects);
-    } else if (outcome == Outcome::Timeout) {
-        detail = timeoutMessage(m_check.timeoutMs);
-    } else if (error == QNetworkReply::RemoteHostClosedError && m_encrypted && status == 0) {
-        // TLS 1.3 servers reject a missing or unwanted client certificate only
-        // after the handshake looks complete to the client, by closing.
-        outcome = Outcome::TlsError;
-        detail = QStringLiteral("TLS: the server closed the connection after the handshake, before any HTTP reply "
-                                "(it may require a client certificate)");
-    } else if (outcome == Outcome::TlsError && !m_sslErrors.isEmpty()) {
-        detail = QStringLiteral("TLS handshake failed: ") + m_sslErrors.join(QStringLiteral("; "));
-    } else if (outcome == Outcome::ProtocolError && status > 0) {
-        detail = QStringLiteral("HTTP %1: %2").arg(status).arg(detail);
-    }
-    ProbeResult result = failedResult(outcome, detail);
-    fillResponse(result);
-    finish(result);
 }
 
 void HttpProbe::fillResponse(ProbeResult &result) const
 {
     result.connected = result.connected || m_connected;
-    if (m_call) {
-        const HttpResponse &response = m_call->response();
-        result.connected = result.connected || response.requestSent;
-        result.status = response.status;
-        result.headers = response.headers;
-        result.contentType = response.header("Content-Type");
-        result.body = response.body;
+    if (!m_call)
         return;
-    }
-    result.body = m_body;
-    if (!m_reply)
-        return;
-    result.status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.headers = m_reply->rawHeaderPairs();
-    result.contentType = m_reply->rawHeader("Content-Type");
+    const HttpResponse &response = m_call->response();
+    result.connected = result.connected || response.requestSent;
+    result.status = response.status;
+    result.headers = response.headers;
+    result.contentType = response.header("Content-Type");
+    result.body = response.body;
+    if (response.certificateNotAfter.isValid())
+        result.certificateExpirationMs = QDateTime::currentDateTimeUtc().msecsTo(response.certificateNotAfter);
 }
 
 void HttpProbe::finish(ProbeResult result)
@@ -493,7 +319,6 @@ void HttpProbe::finish(ProbeResult result)
     m_deadline.stop();
     if (m_call && !m_call->peerAddress().isEmpty())
         m_ip = m_call->peerAddress();
-    releaseReply();
     releaseCall();
     result.latencyMs = elapsedMs(m_clock);
     result.ip = m_ip;
@@ -505,18 +330,6 @@ void HttpProbe::finish(ProbeResult result)
 void HttpProbe::finishLater(ProbeResult result)
 {
     QTimer::singleShot(0, this, [this, result] { finish(result); });
-}
-
-void HttpProbe::releaseReply()
-{
-    if (!m_reply)
-        return;
-    QNetworkReply *reply = m_reply;
-    m_reply = nullptr;
-    disconnect(reply, nullptr, this, nullptr);
-    if (reply->isRunning())
-        reply->abort();
-    reply->deleteLater();
 }
 
 void HttpProbe::releaseCall()

@@ -11,7 +11,6 @@
 #include <QTimer>
 
 class QNetworkAccessManager;
-class QNetworkRequest;
 
 namespace hd {
 
@@ -19,11 +18,11 @@ namespace hd {
 // ("connection refused", "host not found"); qtText is used when nothing better fits.
 QString describeNetworkError(QNetworkReply::NetworkError error, const QString &qtText);
 
-// One HTTP(S) request for one `http:` check. The access manager is shared by
-// every probe of an engine, so everything is set per request (TLS, redirects,
-// caching, cookies) and nothing on the manager itself. Plain http:// goes through
-// the lean keep-alive HttpClient shared under the same manager; https:// (and a
-// redirect to it) through the access manager.
+// One HTTP(S) request for one `http:` check, through the lean keep-alive HttpClient.
+// `nam` only names the client: the engine's probes with the same TLS settings share
+// one (HttpClient::sharedFor); no request goes through QNetworkAccessManager itself.
+// https:// runs on the client's TLS layer with the check's own TLS settings, so its
+// connections are pooled apart from those of checks with other settings.
 class HttpProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpProbe)
@@ -41,30 +40,21 @@ public:
 
 private:
     void prepare();
-    bool buildRequest(QNetworkRequest *request, const QUrl &url, int maxRedirects, QString *error) const;
-    void startNetworkAccess(const QUrl &url, int maxRedirects);
-    void startPlain();
+    void startCall();
     void onCallFinished();
-    void lookUpIp(const QString &host);
-    void onMetaDataChanged();
-    void onReadyRead();
-    void onFinished();
-    bool takeBody(); // false once the cap is passed
     void fillResponse(ProbeResult &result) const;
     void finish(ProbeResult result);
     void finishLater(ProbeResult result);
-    void releaseReply();
     void releaseCall();
 
     CheckConfig m_check;
     QPointer<QNetworkAccessManager> m_nam;
     qint64 m_cap = 0;
-    QPointer<QNetworkReply> m_reply;
     QPointer<HttpCall> m_call;
     QPointer<HttpCall> m_firstCall; // the exchange of the check's own request, reused by every run
     // Worked out once, by prepare(), on the first start().
     bool m_prepared = false;
-    bool m_plain = false;            // http://, on HttpClient
+    std::shared_ptr<TlsContext> m_tls; // https://: the check's TLS settings
     QString m_misconfigured;         // why this probe cannot run; empty if it can
     QByteArray m_firstMethod;        // upper case
     QString m_literalIp;             // the URL's host, if it is an IP address
@@ -75,11 +65,8 @@ private:
     int m_redirects = 0;        // followed so far
     QTimer m_deadline;
     QElapsedTimer m_clock;
-    QByteArray m_body;
-    QStringList m_sslErrors;
     QString m_ip;
     bool m_connected = false;
-    bool m_encrypted = false;
     bool m_started = false;
     bool m_done = false;
 };

@@ -104,6 +104,7 @@ private slots:
     void recoveryClearsTheRootCause();
     void missedWhileAwayIsListed();
     void adminTabFollowsTheSelection();
+    void statusBarTellsTheSchedule();
 
 private:
     QModelIndex proxyIndex(const QString &key) const;
@@ -430,6 +431,24 @@ void TestMainWindow::adminTabFollowsTheSelection()
     QCOMPARE(tabs->count(), tabCount);
     QVERIFY(button->isHidden());
     QTRY_VERIFY(watch.isNull());
+}
+
+// The engine's word on its schedule: "On schedule" from the bridge's reports, and red when it falls behind.
+void TestMainWindow::statusBarTellsTheSchedule()
+{
+    auto *label = m_window->findChild<QLabel *>(QStringLiteral("schedulingLagStatus"));
+    QVERIFY(label);
+    QTRY_COMPARE_WITH_TIMEOUT(label->text(), QStringLiteral("On schedule"), 15000);
+    SchedulingLag late;
+    late.starts = 400;
+    late.p50Ms = 700;
+    late.p99Ms = 1800;
+    late.maxMs = 2500;
+    m_window->showSchedulingLag(late);
+    QVERIFY2(label->text().startsWith(QStringLiteral("Behind schedule: probes start up to")), qPrintable(label->text()));
+    QVERIFY(label->styleSheet().contains(statusColor(Status::Down).name()));
+    QVERIFY(label->toolTip().contains(QStringLiteral("99th percentile 1800 ms")));
+    QTRY_COMPARE_WITH_TIMEOUT(label->text(), QStringLiteral("On schedule"), 15000); // the next report
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -52,7 +52,8 @@ private Q_SLOTS:
     void gatusTable();
     void gatusValidation_data();
     void gatusValidation();
-    void certificateCasesStillParse();
+    void certificateCases_data();
+    void certificateCases();
     void gatusDetails_data();
     void gatusDetails();
     void ttl_data();
@@ -170,20 +171,48 @@ void TestCondition::gatusValidation()
         QCOMPARE(c->expression(), condition);
 }
 
-// The certificate cases are left out of the table because no probe reports an expiry
-// yet (the [CONTEXT] note needs Gatus suites); their syntax must still be accepted.
-void TestCondition::certificateCasesStillParse()
+// Gatus' certificate cases, apart from its main table because they set the expiry
+// (certificate_expiration_ms) where the others set a body; [CONTEXT] needs Gatus suites.
+void TestCondition::certificateCases_data()
 {
-    int certificateCases = 0;
+    QTest::addColumn<QString>("condition");
+    QTest::addColumn<qint64>("expirationMs");
+    QTest::addColumn<bool>("success");
+    QTest::addColumn<QString>("display");
+    int index = 0;
     for (const QJsonValue &v : readCases(QStringLiteral("gatus-condition-cases-skipped.json"))) {
-        const QString condition = v.toObject()[u"condition"].toString();
-        if (condition.isEmpty())
+        const QJsonObject c = v.toObject();
+        if (c[u"condition"].toString().isEmpty())
             continue;
-        ++certificateCases;
-        QVERIFY2(condition.contains(u"[CERTIFICATE_EXPIRATION]"), qPrintable(condition));
-        QVERIFY2(Condition::parse(condition), qPrintable(condition));
+        QTest::newRow(qPrintable(c[u"name"].toString() + u'-' + QString::number(++index)))
+            << c[u"condition"].toString() << qint64(c[u"certificate_expiration_ms"].toDouble())
+            << c[u"expected_success"].toBool() << c[u"expected_output"].toString();
     }
-    QCOMPARE(certificateCases, 5);
+    QCOMPARE(index, 5);
+    // Beyond the table: an expired certificate, and plain HTTP (no certificate reads as 0, as in Gatus).
+    QTest::newRow("expired") << QStringLiteral("[CERTIFICATE_EXPIRATION] > 48h") << qint64(-90'000'000) << false
+                             << QStringLiteral("[CERTIFICATE_EXPIRATION] (-25h) > 48h");
+    QTest::newRow("hours and minutes") << QStringLiteral("[CERTIFICATE_EXPIRATION] > 2h") << qint64(5'400'000) << false
+                                       << QStringLiteral("[CERTIFICATE_EXPIRATION] (1h30m) > 2h");
+}
+
+void TestCondition::certificateCases()
+{
+    QFETCH(QString, condition);
+    QFETCH(qint64, expirationMs);
+    QFETCH(bool, success);
+    QFETCH(QString, display);
+    ProbeResult r;
+    if (expirationMs != 0)
+        r.certificateExpirationMs = expirationMs;
+    const std::optional<Condition> c = Condition::parse(condition);
+    QVERIFY(c);
+    ConditionInput input;
+    input.result = &r;
+    input.now = kNow;
+    const ConditionOutcome o = c->evaluate(input);
+    QCOMPARE(o.success, success);
+    QCOMPARE(o.display, display);
 }
 
 // Gatus behaviour outside its own table that healthdeck keeps.

@@ -49,6 +49,32 @@ private Q_SLOTS:
         QVERIFY2(serving.last().at(1).toString().startsWith(u"cannot listen on "_s + address),
             qPrintable(serving.last().at(1).toString()));
     }
+
+    // Every few seconds the bridge says how late the probes of that while started; an engine held up by a
+    // busy thread reports it rather than looking on time.
+    void reportsRecentSchedulingLag()
+    {
+        MonitorBridge bridge(nullptr);
+        const ConfigLoadResult config = loadConfigString("services:\n  - name: api\n    checks:\n"
+                                                         "      - { name: gone, interval: 200ms, tcp: { host: 127.0.0.1, port: "
+                + QByteArray::number(hdtest::freePort()) + " } }\n",
+            u"bridge.yaml"_s, QProcessEnvironment());
+        QVERIFY2(config.ok(), qPrintable(config.errorText()));
+        QSignalSpy lag(&bridge, &MonitorBridge::schedulingLagMeasured);
+        bridge.setConfig(*config.config);
+        bridge.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!lag.isEmpty() && lag.last().at(0).value<SchedulingLag>().starts > 0, 12'000);
+        QVERIFY(lag.last().at(0).value<SchedulingLag>().p99Ms < 1000);
+
+        // The engine's thread blocked for 1.5 s: the probes due meanwhile start late, and the next report says so.
+        const qsizetype before = lag.size();
+        QMetaObject::invokeMethod(bridge.engineThread()->eventDispatcher(), [] { QThread::msleep(1500); }, Qt::QueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(lag.size() > before + 1, 15'000);
+        qint64 latest = 0;
+        for (qsizetype i = before; i < lag.size(); ++i)
+            latest = qMax(latest, lag.at(i).at(0).value<SchedulingLag>().maxMs);
+        QVERIFY2(latest >= 1000, qPrintable(QString::number(latest)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMonitorBridge)

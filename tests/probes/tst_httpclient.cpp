@@ -1,9 +1,11 @@
 #include "probes/httpclient.h"
 #include "probes/httpprobe.h"
 
+#include "support/testutil.h"
 #include "support/tlsfixture.h"
 
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -187,6 +189,11 @@ private slots:
     void redirects_data();
     void redirects();
     void redirectToHttpsUsesTls();
+    void httpsKeepAliveSpeaksHttp11();
+    void httpsResumesSessions();
+    void httpsPoolsPerTlsSettings();
+    void httpsHostNameIsVerified();
+    void oneShotIsNeverPooledOrResent();
 };
 
 void TestHttpClient::keepAliveReusesOneConnection()
@@ -531,7 +538,7 @@ void TestHttpClient::redirects()
 
 void TestHttpClient::redirectToHttpsUsesTls()
 {
-    // TLS stays with the access manager: the plain client hands the redirect over.
+    // The client follows it over TLS itself, with the check's TLS settings.
     hdtest::TlsFixture tls;
     QVERIFY2(tls.isValid(), qPrintable(tls.errorString()));
     hdtest::TlsHttpServer secure(tls, false);
@@ -556,6 +563,168 @@ void TestHttpClient::redirectToHttpsUsesTls()
     QNetworkAccessManager other;
     const ProbeResult untrusted = runProbe(check, &other);
     QVERIFY2(untrusted.outcome == Outcome::TlsError, qPrintable(describe(untrusted)));
+}
+
+namespace {
+
+// One request through `client`, waited for.
+hd::HttpResponse fetch(hd::HttpClient &client, hd::HttpRequest request)
+{
+    QObject owner;
+    hd::HttpCall *call = client.send(request, &owner);
+    QSignalSpy spy(call, &hd::HttpCall::finished);
+    if (!spy.wait(5000))
+        qFatal("request gave no answer");
+    return call->response();
+}
+
+hd::HttpRequest httpsRequest(const QUrl &url, std::shared_ptr<hd::TlsContext> tls)
+{
+    hd::HttpRequest request;
+    request.url = url;
+    request.tls = std::move(tls);
+    return request;
+}
+
+hd::TlsClientConfig trusting(const hdtest::TlsFixture &fixture)
+{
+    hd::TlsClientConfig tls;
+    tls.caFile = fixture.caFile();
+    return tls;
+}
+
+} // namespace
+
+void TestHttpClient::httpsKeepAliveSpeaksHttp11()
+{
+    hdtest::TlsFixture fixture;
+    QVERIFY2(fixture.isValid(), qPrintable(fixture.errorString()));
+    hdtest::TlsHttpServer server(fixture, false);
+    server.setKeepAlive(true);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    hd::HttpClient client;
+    QString error;
+    const std::shared_ptr<hd::TlsContext> tls = client.tlsContext(trusting(fixture), &error);
+    QVERIFY2(tls, qPrintable(error));
+    for (int i = 0; i < 5; ++i) {
+        const hd::HttpResponse r = fetch(client, httpsRequest(server.url(QStringLiteral("/health")), tls));
+        QVERIFY2(r.error == QNetworkReply::NoError, qPrintable(r.errorText));
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.encrypted);
+        QCOMPARE(r.alpn, QByteArray("http/1.1")); // offered by the client, chosen by the server
+        QVERIFY(r.certificateNotAfter > QDateTime::currentDateTimeUtc());
+    }
+    QCOMPARE(server.requestsServed(), 5);
+    QCOMPARE(server.connectionsAccepted(), 1); // one handshake, then keep-alive
+    QCOMPARE(client.connectionsOpened(), 1);
+    QCOMPARE(tls->handshakes(), 1);
+}
+
+void TestHttpClient::httpsResumesSessions()
+{
+    // openssl s_server issues TLS 1.3 session tickets (Qt's server does not resume sessions); with
+    // -www it answers one request per connection and closes, so each request is a new handshake.
+    hdtest::TlsFixture fixture;
+    QVERIFY2(fixture.isValid(), qPrintable(fixture.errorString()));
+    const quint16 port = hdtest::freePort();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server.start(QStringLiteral("openssl"),
+        { QStringLiteral("s_server"), QStringLiteral("-quiet"), QStringLiteral("-www"), QStringLiteral("-accept"),
+            QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("-cert"), fixture.serverCertFile(),
+            QStringLiteral("-key"), fixture.serverKeyFile() });
+    QVERIFY(server.waitForStarted());
+    const QUrl url(QStringLiteral("https://127.0.0.1:%1/").arg(port));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            QTcpSocket probe;
+            probe.connectToHost(QHostAddress::LocalHost, port);
+            return probe.waitForConnected(200);
+        }(),
+        10'000);
+    hd::HttpClient client;
+    QString error;
+    const std::shared_ptr<hd::TlsContext> tls = client.tlsContext(trusting(fixture), &error);
+    QVERIFY2(tls, qPrintable(error));
+    const qint64 before = tls->handshakes(); // the readiness probe above made none through the client
+    const hd::HttpResponse first = fetch(client, httpsRequest(url, tls));
+    QVERIFY2(first.error == QNetworkReply::NoError, qPrintable(first.errorText));
+    QCOMPARE(first.status, 200);
+    QVERIFY(!first.tlsResumed);
+    const hd::HttpResponse second = fetch(client, httpsRequest(url, tls));
+    QVERIFY2(second.error == QNetworkReply::NoError, qPrintable(second.errorText));
+    QVERIFY(second.tlsResumed);
+    QCOMPARE(tls->handshakes() - before, 2);
+    QCOMPARE(tls->resumedHandshakes(), 1);
+    server.kill();
+    server.waitForFinished();
+}
+
+// A connection verified under one check's CA (or made without verifying) never serves a
+// check with other TLS settings, even on the same client.
+void TestHttpClient::httpsPoolsPerTlsSettings()
+{
+    hdtest::TlsFixture fixture;
+    QVERIFY2(fixture.isValid(), qPrintable(fixture.errorString()));
+    hdtest::TlsHttpServer server(fixture, false);
+    server.setKeepAlive(true);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    hd::HttpClient client;
+    QString error;
+    hd::TlsClientConfig insecure;
+    insecure.insecure = true;
+    const std::shared_ptr<hd::TlsContext> lax = client.tlsContext(insecure, &error);
+    const std::shared_ptr<hd::TlsContext> strict = client.tlsContext({}, &error);
+    QVERIFY(lax && strict && lax != strict);
+    QCOMPARE(client.tlsContext(insecure, &error), lax); // one context per distinct settings
+    for (int round = 0; round < 2; ++round) {
+        const hd::HttpResponse ok = fetch(client, httpsRequest(server.url(), lax));
+        QVERIFY2(ok.error == QNetworkReply::NoError, qPrintable(ok.errorText));
+        const hd::HttpResponse refused = fetch(client, httpsRequest(server.url(), strict));
+        QCOMPARE(refused.error, QNetworkReply::SslHandshakeFailedError);
+        QVERIFY(!refused.requestSent);
+    }
+    QCOMPARE(server.requestsServed(), 2);
+}
+
+void TestHttpClient::httpsHostNameIsVerified()
+{
+    hdtest::TlsFixture fixture;
+    QVERIFY2(fixture.isValid(), qPrintable(fixture.errorString()));
+    hdtest::TlsHttpServer server(fixture, false);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    hd::HttpClient client;
+    QString error;
+    const std::shared_ptr<hd::TlsContext> tls = client.tlsContext(trusting(fixture), &error);
+    // By name (sent as SNI, checked against DNS:localhost) and by address (IP:127.0.0.1).
+    QUrl byName = server.url();
+    byName.setHost(QStringLiteral("localhost"));
+    const hd::HttpResponse named = fetch(client, httpsRequest(byName, tls));
+    QVERIFY2(named.error == QNetworkReply::NoError, qPrintable(named.errorText));
+    QCOMPARE(named.status, 200);
+}
+
+// Admin requests: a connection of their own, closed afterwards, and never sent twice.
+void TestHttpClient::oneShotIsNeverPooledOrResent()
+{
+    KeepAliveServer server([](const Seen &seen) {
+        if (seen.index == 1)
+            return Reply { { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" } };
+        return Reply { {}, true }; // the second request: closed without an answer
+    });
+    QVERIFY(server.listen());
+    hd::HttpClient client;
+    hd::HttpRequest request;
+    request.method = "POST";
+    request.url = server.url(QStringLiteral("/act"));
+    request.oneShot = true;
+    const hd::HttpResponse first = fetch(client, request);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(client.idleConnections(), 0);
+    const hd::HttpResponse second = fetch(client, request);
+    QCOMPARE(second.error, QNetworkReply::RemoteHostClosedError);
+    QCOMPARE(server.requests().size(), 2);
+    QCOMPARE(server.connectionsAccepted(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestHttpClient)

@@ -7,6 +7,8 @@
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest>
 
 #include <memory>
@@ -105,6 +107,12 @@ private slots:
     void deletingRunningProbeClosesConnection();
     void tls_data();
     void tls();
+    void tlsErrorDetails_data();
+    void tlsErrorDetails();
+    void tlsHandshakeFailure_data();
+    void tlsHandshakeFailure();
+    void certificateExpiration();
+    void httpsRedirects();
     void describeNetworkError();
 
 private:
@@ -639,6 +647,130 @@ void TestHttpProbe::tls()
         QVERIFY(!r.error.isEmpty());
         qInfo() << "TLS failure detail:" << r.error;
     }
+}
+
+void TestHttpProbe::tlsErrorDetails_data()
+{
+    QTest::addColumn<QString>("certificate"); // the fixture's file the server presents
+    QTest::addColumn<bool>("trustCa");        // the check names the fixture's CA in tls.ca
+    QTest::addColumn<QString>("detail");
+
+    QTest::newRow("self-signed") << m_tls->selfSignedCertFile() << true
+                                 << QStringLiteral("TLS handshake failed: the certificate is self-signed, and untrusted");
+    // The server sends its CA along (as Qt's server does), so the chain ends in an untrusted root.
+    QTest::newRow("CA not trusted")
+        << m_tls->serverCertFile() << false
+        << QStringLiteral(
+               "TLS handshake failed: the root certificate of the certificate chain is self-signed, and untrusted");
+    QTest::newRow("name mismatch") << m_tls->wrongNameCertFile() << true
+                                   << QStringLiteral("TLS handshake failed: the host name did not match any of the "
+                                                     "valid hosts for this certificate (127.0.0.1)");
+    QTest::newRow("expired") << m_tls->expiredCertFile() << true
+                             << QStringLiteral("TLS handshake failed: the certificate has expired (on 2020-02-01T00:00:00Z)");
+}
+
+// Each certificate problem keeps its own words in the detail, and nothing is sent.
+void TestHttpProbe::tlsErrorDetails()
+{
+    QFETCH(QString, certificate);
+    QFETCH(bool, trustCa);
+    QFETCH(QString, detail);
+    hdtest::TlsHttpServer server(*m_tls, false);
+    server.setCertificateFile(certificate);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/health")));
+    if (trustCa)
+        check.http.tls.caFile = m_tls->caFile();
+    QNetworkAccessManager owner; // a client of its own: no session of another row is resumed
+    const ProbeResult r = runProbe(check, &owner);
+    QVERIFY2(r.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
+    QCOMPARE(r.error, detail);
+    QCOMPARE(server.requestsServed(), 0);
+
+    // insecure accepts the same server, and still reports the certificate's expiry.
+    check.http.tls.insecure = true;
+    const ProbeResult accepted = runProbe(check, &owner);
+    QVERIFY2(accepted.outcome == Outcome::Completed, qPrintable(hd::outcomeName(accepted.outcome) + u": " + accepted.error));
+    QVERIFY(accepted.certificateExpirationMs.has_value());
+    if (certificate == m_tls->expiredCertFile())
+        QVERIFY(*accepted.certificateExpirationMs < 0);
+}
+
+void TestHttpProbe::tlsHandshakeFailure_data()
+{
+    QTest::addColumn<QByteArray>("answer"); // what a server that does not speak TLS writes on connect
+    QTest::addColumn<QString>("detail");
+    QTest::newRow("plain HTTP on the port") << QByteArray("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                                            << QStringLiteral("TLS handshake failed: wrong version number");
+    QTest::newRow("closed during the handshake")
+        << QByteArray() << QStringLiteral("TLS handshake failed: the server closed the connection during the handshake");
+}
+
+void TestHttpProbe::tlsHandshakeFailure()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QString, detail);
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::newConnection, &server, [&server, answer] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            socket->write(answer);
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    });
+    const QUrl url(QStringLiteral("https://127.0.0.1:%1/health").arg(server.serverPort()));
+    const ProbeResult r = runProbe(httpCheck(url), &m_nam);
+    QVERIFY2(r.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
+    QCOMPARE(r.error, detail);
+}
+
+// [CERTIFICATE_EXPIRATION] and the detail pane read the server certificate's expiry.
+void TestHttpProbe::certificateExpiration()
+{
+    hdtest::TlsHttpServer server(*m_tls, false);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/health")));
+    check.http.tls.caFile = m_tls->caFile();
+    const ProbeResult r = runProbe(check, &m_nam);
+    QVERIFY2(r.outcome == Outcome::Completed, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
+    QVERIFY(r.certificateExpirationMs.has_value());
+    const qint64 days = m_tls->serverCertificateDays();
+    QVERIFY2(*r.certificateExpirationMs > (days - 1) * 86'400'000LL && *r.certificateExpirationMs <= days * 86'400'000LL,
+        qPrintable(QString::number(*r.certificateExpirationMs)));
+    QCOMPARE(hd::certificateExpiryText(*r.certificateExpirationMs),
+        QString(u"certificate expires in " + QString::number(days - 1) + u" days"));
+
+    // Plain HTTP has no certificate.
+    HostileServer plain(HostileServer::Mode::Ok);
+    QVERIFY(plain.listen());
+    QVERIFY(!runProbe(httpCheck(plain.url()), &m_nam).certificateExpirationMs.has_value());
+}
+
+// The redirect limit holds over TLS, and a redirect from https:// down to http:// is refused.
+void TestHttpProbe::httpsRedirects()
+{
+    hdtest::TlsHttpServer loop(*m_tls, false);
+    loop.setRedirect("/again");
+    QVERIFY2(loop.listen(), qPrintable(loop.errorString()));
+    hd::CheckConfig check = httpCheck(loop.url(QStringLiteral("/health")));
+    check.http.tls.caFile = m_tls->caFile();
+    const ProbeResult looped = runProbe(check, &m_nam);
+    QVERIFY2(looped.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(looped.outcome) + u": " + looped.error));
+    QCOMPARE(looped.error, QStringLiteral("too many redirects (more than 5)"));
+    QCOMPARE(loop.requestsServed(), 6);
+    QCOMPARE(loop.connectionsAccepted(), 1); // every hop on the one kept-alive TLS connection
+
+    HostileServer plain(HostileServer::Mode::Ok);
+    QVERIFY(plain.listen());
+    hdtest::TlsHttpServer down(*m_tls, false);
+    down.setRedirect(plain.url().toEncoded());
+    QVERIFY2(down.listen(), qPrintable(down.errorString()));
+    check.http.url = down.url(QStringLiteral("/health"));
+    const ProbeResult refused = runProbe(check, &m_nam);
+    QVERIFY2(refused.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
+    QCOMPARE(refused.error, QStringLiteral("HTTP 302: redirect from https to http refused"));
+    QCOMPARE(plain.requests().size(), 0);
 }
 
 void TestHttpProbe::describeNetworkError()

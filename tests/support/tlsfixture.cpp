@@ -26,14 +26,15 @@ TlsFixture::TlsFixture()
                 QStringLiteral("-keyout"), name + QStringLiteral(".key"), QStringLiteral("-out"),
                 name + QStringLiteral(".pem") });
     };
-    auto makeLeaf = [&](const QString &name, const QString &subject, const QString &extensionFile) {
+    auto makeLeaf = [&](const QString &name, const QString &subject, const QString &extensionFile,
+                        const QString &days = QStringLiteral("2")) {
         return openssl(QStringList { QStringLiteral("req") } + ecKey
                    + QStringList { QStringLiteral("-subj"), subject, QStringLiteral("-keyout"),
                        name + QStringLiteral(".key"), QStringLiteral("-out"), name + QStringLiteral(".csr") })
             && openssl({ QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
                 name + QStringLiteral(".csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
                 QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
-                QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), extensionFile,
+                QStringLiteral("-days"), days, QStringLiteral("-extfile"), extensionFile,
                 QStringLiteral("-out"), name + QStringLiteral(".pem") });
     };
     const bool ok = writeFile(QStringLiteral("server.ext"),
@@ -43,10 +44,42 @@ TlsFixture::TlsFixture()
             "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n")
         && makeCa(QStringLiteral("ca"), QStringLiteral("/CN=healthdeck test CA"))
         && makeCa(QStringLiteral("other-ca"), QStringLiteral("/CN=healthdeck untrusted CA"))
-        && makeLeaf(QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("server.ext"))
-        && makeLeaf(QStringLiteral("client"), u"/CN=" + clientCommonName(), QStringLiteral("client.ext"));
+        && writeFile(QStringLiteral("wrong-name.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+            "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:elsewhere.example\n")
+        && makeLeaf(QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("server.ext"),
+            QString::number(serverCertificateDays()))
+        && makeLeaf(QStringLiteral("client"), u"/CN=" + clientCommonName(), QStringLiteral("client.ext"))
+        && makeLeaf(QStringLiteral("wrong-name"), QStringLiteral("/CN=elsewhere.example"),
+            QStringLiteral("wrong-name.ext"))
+        // A certificate that ended long ago: `openssl ca` takes explicit dates, `x509 -req` does not.
+        && writeFile(QStringLiteral("index.txt"), "")
+        && writeFile(QStringLiteral("ca.cnf"),
+            "[ca]\ndefault_ca=test\n[test]\ndatabase=index.txt\nnew_certs_dir=.\nserial=ca.srl\n"
+            "default_md=sha256\npolicy=any\ncopy_extensions=none\n[any]\ncommonName=supplied\n")
+        && openssl(QStringList { QStringLiteral("req") } + ecKey
+            + QStringList { QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"),
+                QStringLiteral("expired.key"), QStringLiteral("-out"), QStringLiteral("expired.csr") })
+        && openssl({ QStringLiteral("ca"), QStringLiteral("-batch"), QStringLiteral("-config"), QStringLiteral("ca.cnf"),
+            QStringLiteral("-cert"), QStringLiteral("ca.pem"), QStringLiteral("-keyfile"), QStringLiteral("ca.key"),
+            QStringLiteral("-startdate"), QStringLiteral("20200101000000Z"), QStringLiteral("-enddate"),
+            QStringLiteral("20200201000000Z"), QStringLiteral("-extfile"), QStringLiteral("server.ext"),
+            QStringLiteral("-notext"), QStringLiteral("-in"), QStringLiteral("expired.csr"), QStringLiteral("-out"),
+            QStringLiteral("expired.pem") })
+        && openssl(QStringList { QStringLiteral("req"), QStringLiteral("-x509") } + ecKey
+            + QStringList { QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"), QStringLiteral("-keyout"),
+                QStringLiteral("self-signed.key"), QStringLiteral("-out"), QStringLiteral("self-signed.pem") });
     if (!ok && m_error.isEmpty())
         m_error = QStringLiteral("could not create the test certificates");
+}
+
+QString TlsFixture::keyFileFor(const QString &certFile) const
+{
+    QString key = certFile;
+    key.replace(key.size() - 4, 4, QStringLiteral(".key"));
+    return key;
 }
 
 bool TlsFixture::writeFile(const QString &name, const QByteArray &data)
@@ -79,8 +112,10 @@ TlsHttpServer::TlsHttpServer(const TlsFixture &fixture, bool requireClientCertif
     , m_requireClientCertificate(requireClientCertificate)
 {
     connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_server.nextPendingConnection())
+        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+            ++m_accepted;
             serve(qobject_cast<QSslSocket *>(socket));
+        }
     });
     connect(&m_server, &QSslServer::errorOccurred, this,
         [this](QSslSocket *, QAbstractSocket::SocketError) { ++m_failedHandshakes; });
@@ -88,9 +123,10 @@ TlsHttpServer::TlsHttpServer(const TlsFixture &fixture, bool requireClientCertif
 
 bool TlsHttpServer::listen()
 {
-    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(m_fixture.serverCertFile());
+    const QString certificateFile = m_certificateFile.isEmpty() ? m_fixture.serverCertFile() : m_certificateFile;
+    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(certificateFile);
     const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_fixture.caFile());
-    QFile keyFile(m_fixture.serverKeyFile());
+    QFile keyFile(m_fixture.keyFileFor(certificateFile));
     if (certificates.isEmpty() || cas.isEmpty() || !keyFile.open(QIODevice::ReadOnly)) {
         m_error = QStringLiteral("cannot load the fixture's server certificate");
         return false;
@@ -105,6 +141,7 @@ bool TlsHttpServer::listen()
     ssl.setPrivateKey(key);
     ssl.setCaCertificates(cas);
     ssl.setPeerVerifyMode(m_requireClientCertificate ? QSslSocket::VerifyPeer : QSslSocket::VerifyNone);
+    ssl.setAllowedNextProtocols({ QByteArrayLiteral("http/1.1") }); // answers a client's ALPN offer
     m_server.setSslConfiguration(ssl);
     if (!m_server.listen(QHostAddress::LocalHost, 0)) {
         m_error = m_server.errorString();
@@ -126,16 +163,28 @@ void TlsHttpServer::serve(QSslSocket *socket)
     connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
     auto answer = [this, socket] {
         QByteArray buffer = socket->property("hdtestBuffer").toByteArray() + socket->readAll();
+        while (!socket->property("hdtestAnswered").toBool()) {
+            // Requests without a body, as the probes send them.
+            const qsizetype end = buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                break;
+            buffer.remove(0, end + 4);
+            ++m_served;
+            if (!m_redirect.isEmpty()) {
+                socket->write("HTTP/1.1 302 Found\r\nLocation: " + m_redirect + "\r\nContent-Length: 0\r\n\r\n");
+                continue; // kept alive
+            }
+            const QStringList names = socket->peerCertificate().subjectInfo(QSslCertificate::CommonName);
+            const QByteArray body = "{\"status\":\"ok\",\"client\":\"" + names.value(0).toUtf8() + "\"}";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + (m_keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+                + body);
+            if (!m_keepAlive) {
+                socket->setProperty("hdtestAnswered", true);
+                socket->disconnectFromHost();
+            }
+        }
         socket->setProperty("hdtestBuffer", buffer);
-        if (!buffer.contains("\r\n\r\n") || socket->property("hdtestAnswered").toBool())
-            return;
-        socket->setProperty("hdtestAnswered", true);
-        ++m_served;
-        const QStringList names = socket->peerCertificate().subjectInfo(QSslCertificate::CommonName);
-        const QByteArray body = R"({"status":"ok","client":")" + names.value(0).toUtf8() + "\"}";
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-        socket->disconnectFromHost();
     };
     connect(socket, &QSslSocket::readyRead, this, answer);
     answer(); // the request may have arrived with the end of the handshake
