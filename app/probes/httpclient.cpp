@@ -289,34 +289,28 @@ void HttpClient::onWritable(HttpConnection *connection)
         connection->writable->setEnabled(false);
         return;
     }
+    // Through TLS or straight to the socket: what was sent, or the error that ends the connection (0: try later).
+    qsizetype sent = 0;
+    int error = 0;
     if (connection->tls) {
-        qsizetype sent = 0;
         const TlsStream::Io io = connection->tls->write(connection->out.constData(), connection->out.size(), &sent);
         if (io == TlsStream::Io::WantRead || io == TlsStream::Io::WantWrite)
             return;
-        if (io != TlsStream::Io::Done) {
-            const int error = connection->tls->errnoValue() ? connection->tls->errnoValue() : ECONNRESET;
-            connection->out.clear();
-            connection->writable->setEnabled(false);
-            if (call)
-                call->onReadFailed(error);
-            else
-                closeConnection(connection);
+        if (io != TlsStream::Io::Done)
+            error = connection->tls->errnoValue() ? connection->tls->errnoValue() : ECONNRESET;
+    } else {
+        ssize_t n = 0;
+        do {
+            n = ::send(connection->fd, connection->out.constData(), size_t(connection->out.size()), MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0 && isRetryable(errno))
             return;
-        }
-        connection->out.remove(0, sent);
-        if (connection->out.isEmpty())
-            connection->writable->setEnabled(false);
-        return;
+        if (n < 0)
+            error = errno;
+        else
+            sent = n;
     }
-    ssize_t n = 0;
-    do {
-        n = ::send(connection->fd, connection->out.constData(), size_t(connection->out.size()), MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        if (isRetryable(errno))
-            return;
-        const int error = errno;
+    if (error) {
         connection->out.clear();
         connection->writable->setEnabled(false);
         if (call)
@@ -325,7 +319,7 @@ void HttpClient::onWritable(HttpConnection *connection)
             closeConnection(connection);
         return;
     }
-    connection->out.remove(0, n);
+    connection->out.remove(0, sent);
     if (connection->out.isEmpty())
         connection->writable->setEnabled(false);
 }

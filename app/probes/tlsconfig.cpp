@@ -9,17 +9,6 @@ namespace hd {
 
 namespace {
 
-bool readFile(const QString &path, QByteArray *data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    *data = file.readAll();
-    return true;
-}
-
 // PEM keys do not always say their algorithm (PKCS#8 "PRIVATE KEY"), so try each.
 QSslKey parseKey(const QByteArray &pem)
 {
@@ -37,7 +26,7 @@ bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QS
 {
     QByteArray data;
     if (!tls.caFile.isEmpty()) {
-        if (!readFile(tls.caFile, &data, error))
+        if (!readTlsFile(tls.caFile, &data, error))
             return false;
         const QList<QSslCertificate> cas = QSslCertificate::fromData(data, QSsl::Pem);
         if (cas.isEmpty()) {
@@ -47,7 +36,7 @@ bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QS
         ssl.addCaCertificates(cas);
     }
     if (!tls.certFile.isEmpty()) {
-        if (!readFile(tls.certFile, &data, error))
+        if (!readTlsFile(tls.certFile, &data, error))
             return false;
         const QList<QSslCertificate> chain = QSslCertificate::fromData(data, QSsl::Pem);
         if (chain.isEmpty()) {
@@ -56,7 +45,7 @@ bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QS
         }
         // Without a key file the key may sit in the certificate file (combined PEM).
         const QString keyPath = tls.keyFile.isEmpty() ? tls.certFile : tls.keyFile;
-        if (!tls.keyFile.isEmpty() && !readFile(keyPath, &data, error))
+        if (!tls.keyFile.isEmpty() && !readTlsFile(keyPath, &data, error))
             return false;
         const QSslKey key = parseKey(data);
         if (key.isNull()) {
@@ -71,6 +60,17 @@ bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QS
     }
     if (tls.insecure)
         ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return true;
+}
+
+bool readTlsFile(const QString &path, QByteArray *data, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    *data = file.readAll();
     return true;
 }
 

@@ -13,4 +13,7 @@ namespace hd {
 // file when a file cannot be read or holds no usable PEM data.
 bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QString *error);
 
+// Reads one of the `tls:` files whole; false with "cannot read PATH: why" in *error.
+bool readTlsFile(const QString &path, QByteArray *data, QString *error);
+
 } // namespace hd

@@ -1,5 +1,7 @@
 #include "tlssession.h"
 
+#include "tlsconfig.h"
+
 #include <QFile>
 #include <QHostAddress>
 
@@ -13,17 +15,6 @@
 namespace hd {
 
 namespace {
-
-bool readFile(const QString &path, QByteArray *data, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    *data = file.readAll();
-    return true;
-}
 
 struct BioDeleter {
     void operator()(BIO *bio) const { BIO_free(bio); }
@@ -152,7 +143,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
 
     QByteArray data;
     if (!tls.caFile.isEmpty()) {
-        if (!readFile(tls.caFile, &data, error))
+        if (!readTlsFile(tls.caFile, &data, error))
             return nullptr;
         const QList<X509 *> cas = readCertificates(data);
         if (cas.isEmpty()) {
@@ -167,7 +158,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
         ERR_clear_error();
     }
     if (!tls.certFile.isEmpty()) {
-        if (!readFile(tls.certFile, &data, error))
+        if (!readTlsFile(tls.certFile, &data, error))
             return nullptr;
         QList<X509 *> chain = readCertificates(data);
         if (chain.isEmpty()) {
@@ -180,7 +171,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
             SSL_CTX_add0_chain_cert(ctx, intermediate); // takes it
         // Without a key file the key may sit in the certificate file (combined PEM).
         const QString keyPath = tls.keyFile.isEmpty() ? tls.certFile : tls.keyFile;
-        if (!tls.keyFile.isEmpty() && !readFile(keyPath, &data, error))
+        if (!tls.keyFile.isEmpty() && !readTlsFile(keyPath, &data, error))
             return nullptr;
         Bio bio = memoryBio(data);
         EVP_PKEY *key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char *>(""));
