@@ -458,7 +458,7 @@ void MainWindow::setDemo(DemoSession *demo)
         QAction *a = m_demoMenu->addAction(DemoSession::faultLabel(f));
         a->setCheckable(true);
         a->setObjectName(u"demoFault" + QString::number(int(f)));
-        if (++n <= 8)
+        if (++n <= 9)
             a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n)));
         connect(a, &QAction::toggled, demo, [demo, f](bool on) { demo->setFault(f, on); });
         faults << a;
@@ -473,7 +473,7 @@ void MainWindow::setDemo(DemoSession *demo)
             faults.at(i)->setChecked(demo->isFaultOn(all.at(i)));
         }
     });
-    statusBar()->showMessage(tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+8, Alt+0 heals)."));
+    statusBar()->showMessage(tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+%1, Alt+0 heals).").arg(qMin(9, int(DemoSession::faults().size()))));
 }
 
 // An engine that falls behind says so, in red, rather than reading as all green: its checks are not running
