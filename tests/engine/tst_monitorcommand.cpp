@@ -3,6 +3,7 @@
 #include "demo/demobackend.h"
 #include "store/historystore.h"
 #include "support/clirunner.h"
+#include "support/monitorprocess.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,60 +13,6 @@
 #include <csignal>
 
 using namespace hdtest;
-
-namespace {
-
-// A running monitor whose stdout lines are collected as they arrive.
-class MonitorProcess {
-public:
-    explicit MonitorProcess(const QStringList &args)
-    {
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, [this] {
-            buffer += process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                lines << QJsonDocument::fromJson(buffer.left(nl)).object();
-                raw << buffer.left(nl);
-                buffer.remove(0, nl + 1);
-            }
-        });
-        QObject::connect(&process, &QProcess::readyReadStandardError, [this] { err += process.readAllStandardError(); });
-        process.start(QStringLiteral(HD_HEALTHDECK_BIN), QStringList { QStringLiteral("monitor") } + args);
-    }
-    ~MonitorProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(3000);
-        }
-    }
-    bool waitFinished(int ms)
-    {
-        if (process.state() == QProcess::NotRunning)
-            return true;
-        QSignalSpy spy(&process, &QProcess::finished);
-        return spy.wait(ms);
-    }
-    int countTo(const QString &key, const QString &to) const
-    {
-        int n = 0;
-        for (const QJsonObject &o : lines) {
-            QString k = o.value(u"service").toString() + u'/' + o.value(u"check").toString();
-            if (o.contains(u"item"))
-                k += u'/' + o.value(u"item").toString();
-            n += k == key && o.value(u"to").toString() == to;
-        }
-        return n;
-    }
-
-    QProcess process;
-    QByteArray buffer;
-    QByteArray err;
-    QList<QJsonObject> lines;
-    QList<QByteArray> raw;
-};
-
-} // namespace
 
 class TestMonitorCommand : public QObject {
     Q_OBJECT

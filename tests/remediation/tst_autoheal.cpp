@@ -3,6 +3,7 @@
 // with exactly one of them acting.
 #include "store/historystore.h"
 #include "support/clirunner.h"
+#include "support/monitorprocess.h"
 #include "support/testutil.h"
 
 #include <QFile>
@@ -12,56 +13,6 @@
 #include <QtTest>
 
 using namespace hdtest;
-
-namespace {
-
-// A running monitor whose stdout lines are collected as they arrive.
-class MonitorProcess {
-public:
-    explicit MonitorProcess(const QStringList &args)
-    {
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, [this] {
-            buffer += process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                lines << QJsonDocument::fromJson(buffer.left(nl)).object();
-                buffer.remove(0, nl + 1);
-            }
-        });
-        QObject::connect(&process, &QProcess::readyReadStandardError, [this] { err += process.readAllStandardError(); });
-        process.start(QStringLiteral(HD_HEALTHDECK_BIN), QStringList { QStringLiteral("monitor") } + args);
-    }
-    ~MonitorProcess()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(3000);
-        }
-    }
-    bool waitFinished(int ms)
-    {
-        if (process.state() == QProcess::NotRunning)
-            return true;
-        QSignalSpy spy(&process, &QProcess::finished);
-        return spy.wait(ms);
-    }
-    QList<QJsonObject> autoHeal() const
-    {
-        QList<QJsonObject> out;
-        for (const QJsonObject &o : lines) {
-            if (o.value(u"action").toString() == u"auto-heal")
-                out << o;
-        }
-        return out;
-    }
-
-    QProcess process;
-    QByteArray buffer;
-    QByteArray err;
-    QList<QJsonObject> lines;
-};
-
-} // namespace
 
 class TestAutoHeal : public QObject {
     Q_OBJECT
