@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstring>
 
-int main(int argc, char *argv[])
+int main(int argc, char* argv[])
 {
-    const char *command = argc > 1 ? argv[1] : "";
+    const char* command = argc > 1 ? argv[1] : "";
     // Answered before anything else, so that they work without a display or a config.
     if (std::strcmp(command, "--version") == 0 || std::strcmp(command, "-v") == 0)
         return hd::runVersion();
@@ -28,7 +28,7 @@ int main(int argc, char *argv[])
         if (!hd::hasDisplay()) {
             std::fputs("healthdeck: no display to open the dashboard on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
                        "Use healthdeck check, healthdeck monitor, or healthdeck demo --headless here.\n",
-                       stderr);
+                stderr);
             return 2;
         }
         return hd::runDashboard(argc, argv, false);

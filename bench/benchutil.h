@@ -35,12 +35,12 @@ inline double processCpuSeconds(qint64 pid)
 }
 
 // A "VmRSS:"-style field of /proc/self/status, in KiB; -1 when missing.
-inline qint64 procStatusKb(const char *field)
+inline qint64 procStatusKb(const char* field)
 {
     QFile file(QStringLiteral("/proc/self/status"));
     if (!file.open(QIODevice::ReadOnly))
         return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
+    for (const QByteArray& line : file.readAll().split('\n')) {
         if (line.startsWith(field))
             return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
     }

@@ -24,11 +24,11 @@ using namespace hd;
 namespace {
 
 struct Chart {
-    QChart *chart = new QChart;
-    QChartView *view = nullptr;
-    QLineSeries *series = new QLineSeries;
-    QDateTimeAxis *x = new QDateTimeAxis;
-    QValueAxis *y = new QValueAxis;
+    QChart* chart = new QChart;
+    QChartView* view = nullptr;
+    QLineSeries* series = new QLineSeries;
+    QDateTimeAxis* x = new QDateTimeAxis;
+    QValueAxis* y = new QValueAxis;
     Chart()
     {
         chart->addSeries(series);
@@ -46,14 +46,14 @@ struct Chart {
 
 } // namespace
 
-int main(int argc, char *argv[])
+int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     const int n = argc > 1 ? QByteArray(argv[1]).toInt() : 86400;
     const qint64 start = QDateTime::currentMSecsSinceEpoch() - qint64(n) * 1000;
     QList<QPointF> points;
     points.reserve(n);
-    auto *rng = QRandomGenerator::global();
+    auto* rng = QRandomGenerator::global();
     for (int i = 0; i < n; ++i) {
         double v = 20 + 5 * std::sin(i / 600.0) + rng->bounded(4.0);
         if (rng->bounded(5000) == 0)
@@ -66,7 +66,8 @@ int main(int argc, char *argv[])
         qsizetype fed = 0;
         for (int r = 0; r < rounds; ++r) {
             Chart c;
-            c.x->setRange(QDateTime::fromMSecsSinceEpoch(start), QDateTime::fromMSecsSinceEpoch(start + qint64(n) * 1000));
+            c.x->setRange(
+                QDateTime::fromMSecsSinceEpoch(start), QDateTime::fromMSecsSinceEpoch(start + qint64(n) * 1000));
             c.y->setRange(0, 900);
             QCoreApplication::processEvents();
             QElapsedTimer t;
@@ -84,14 +85,15 @@ int main(int argc, char *argv[])
             sum += ms;
         }
         std::printf("%-28s points in series %6lld: best %.1f ms, mean %.1f ms, worst %.1f ms\n",
-                    downsample ? "downsampled (min/max):" : "raw, no downsampling:", static_cast<long long>(fed), best,
-                    sum / rounds, worst);
+            downsample ? "downsampled (min/max):" : "raw, no downsampling:", static_cast<long long>(fed), best,
+            sum / rounds, worst);
         return worst;
     };
     QElapsedTimer t;
     t.start();
     const QList<QPointF> reduced = downsampleMinMax(points, 1100);
-    std::printf("downsampleMinMax(%d -> %lld points): %.2f ms\n", n, static_cast<long long>(reduced.size()), double(t.nsecsElapsed()) / 1e6);
+    std::printf("downsampleMinMax(%d -> %lld points): %.2f ms\n", n, static_cast<long long>(reduced.size()),
+        double(t.nsecsElapsed()) / 1e6);
     const double worst = run(true, 10);
     run(false, 3);
     std::printf("target: under 100 ms -> %s\n", worst < 100 ? "met" : "NOT met");

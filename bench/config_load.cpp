@@ -27,7 +27,7 @@ using hdbench::procStatusKb;
 namespace {
 
 // `services` services; with `repeatNames`, only 100 distinct names.
-bool writeConfig(const QString &path, int services, bool repeatNames)
+bool writeConfig(const QString& path, int services, bool repeatNames)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -54,7 +54,7 @@ bool writeConfig(const QString &path, int services, bool repeatNames)
 }
 
 // Loads `path` `rounds` times and prints one row: the fastest load, and the peak RSS of the first one.
-void measure(const QString &label, const QString &path, int rounds)
+void measure(const QString& label, const QString& path, int rounds)
 {
     const double mib = 1024.0 * 1024.0;
     const qint64 bytes = QFileInfo(path).size();
@@ -92,7 +92,7 @@ void measure(const QString &label, const QString &path, int rounds)
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
@@ -109,8 +109,8 @@ int main(int argc, char **argv)
     std::printf("%-22s %9s %9s %7s %9s %10s %10s %8s %9s\n", "config", "file MiB", "services", "errors", "load s",
         "peak MiB", "+RSS MiB", "x file", "kept MiB");
     if (parser.isSet(QStringLiteral("file"))) {
-        measure(QFileInfo(parser.value(QStringLiteral("file"))).fileName(), parser.value(QStringLiteral("file")),
-            rounds);
+        measure(
+            QFileInfo(parser.value(QStringLiteral("file"))).fileName(), parser.value(QStringLiteral("file")), rounds);
         return 0;
     }
     QTemporaryDir dir;

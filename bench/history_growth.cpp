@@ -31,7 +31,7 @@ struct TableBytes {
 
 // Bytes per table, indexes included, from SQLite's dbstat view, read on a second connection (WAL lets it read
 // while the store's worker writes).
-TableBytes measure(const QString &path)
+TableBytes measure(const QString& path)
 {
     TableBytes bytes;
     {
@@ -67,13 +67,14 @@ TableBytes measure(const QString &path)
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption({ QStringLiteral("checks"), QStringLiteral("Checks."), QStringLiteral("n"), QStringLiteral("20") });
-    parser.addOption({ QStringLiteral("days"), QStringLiteral("Simulated days."), QStringLiteral("d"),
-        QStringLiteral("3") });
+    parser.addOption(
+        { QStringLiteral("checks"), QStringLiteral("Checks."), QStringLiteral("n"), QStringLiteral("20") });
+    parser.addOption(
+        { QStringLiteral("days"), QStringLiteral("Simulated days."), QStringLiteral("d"), QStringLiteral("3") });
     parser.process(app);
     const int checks = parser.value(QStringLiteral("checks")).toInt();
     const int days = parser.value(QStringLiteral("days")).toInt();
@@ -95,8 +96,8 @@ int main(int argc, char **argv)
                 "hour rollups %lld d\n",
         checks, days, retention.rawSamplesMs / 3'600'000, retention.minuteRollupsMs / 86'400'000,
         retention.hourRollupsMs / 86'400'000);
-    std::printf("%-5s %14s %14s %14s %14s %10s\n", "day", "samples B/chk", "minute B/chk", "hour B/chk",
-        "file B/chk", "write s");
+    std::printf("%-5s %14s %14s %14s %14s %10s\n", "day", "samples B/chk", "minute B/chk", "hour B/chk", "file B/chk",
+        "write s");
 
     QList<Sample> batch;
     batch.reserve(checks);
@@ -132,8 +133,7 @@ int main(int argc, char **argv)
     std::printf("growth per check per day once the raw-sample retention is in force (rollups only): %.0f B\n",
         minutePerDay + hourPerDay);
     const double steady = rawPerDay * retention.rawSamplesMs / 86'400'000.0
-        + minutePerDay * retention.minuteRollupsMs / 86'400'000.0
-        + hourPerDay * retention.hourRollupsMs / 86'400'000.0;
+        + minutePerDay * retention.minuteRollupsMs / 86'400'000.0 + hourPerDay * retention.hourRollupsMs / 86'400'000.0;
     std::printf("steady-state size per check with the default retention: %.1f MiB (x 1,000 checks: %.1f GiB)\n",
         steady / 1048576.0, steady * 1000 / 1073741824.0);
     store.close();

@@ -21,7 +21,7 @@ using namespace hd;
 
 namespace {
 
-bool visibleRowsLoaded(const QTableView &view, const HistoryModel &model)
+bool visibleRowsLoaded(const QTableView& view, const HistoryModel& model)
 {
     const int top = view.rowAt(0);
     int bottom = view.rowAt(view.viewport()->height() - 1);
@@ -37,7 +37,7 @@ bool visibleRowsLoaded(const QTableView &view, const HistoryModel &model)
 }
 
 // Waits until what the view shows is loaded, painting as a user would see it.
-double settle(QTableView &view, const HistoryModel &model, QElapsedTimer &t)
+double settle(QTableView& view, const HistoryModel& model, QElapsedTimer& t)
 {
     while (!visibleRowsLoaded(view, model)) {
         view.viewport()->repaint(); // asks the model for the visible rows
@@ -49,11 +49,12 @@ double settle(QTableView &view, const HistoryModel &model, QElapsedTimer &t)
 
 } // namespace
 
-int main(int argc, char *argv[])
+int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     const int events = argc > 1 ? QByteArray(argv[1]).toInt() : 1'000'000;
-    const QString path = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("/tmp/healthdeck-bench-history.sqlite");
+    const QString path
+        = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("/tmp/healthdeck-bench-history.sqlite");
 
     HistoryOptions options;
     options.path = path;
@@ -63,8 +64,8 @@ int main(int argc, char *argv[])
         return 1;
     if (store.eventCount({}) < events) {
         std::printf("building %d events in %s (not timed)...\n", events, qPrintable(path));
-        const QStringList services { QStringLiteral("database"), QStringLiteral("trading-api"), QStringLiteral("portal"),
-                                     QStringLiteral("analytics"), QStringLiteral("ingestion") };
+        const QStringList services { QStringLiteral("database"), QStringLiteral("trading-api"),
+            QStringLiteral("portal"), QStringLiteral("analytics"), QStringLiteral("ingestion") };
         const qint64 start = QDateTime::currentMSecsSinceEpoch() - qint64(events) * 2000;
         qint64 written = store.eventCount({});
         while (written < events) {
@@ -84,7 +85,7 @@ int main(int argc, char *argv[])
         }
     }
     std::printf("history: %lld events, %.0f MB\n", static_cast<long long>(store.eventCount({})),
-                double(QFileInfo(path).size()) / 1e6);
+        double(QFileInfo(path).size()) / 1e6);
 
     HistoryModel model(&store);
     QTableView view;
@@ -111,11 +112,12 @@ int main(int argc, char *argv[])
     const double endMs = settle(view, model, s);
     std::printf("open: count known after %.1f ms, first rows painted after %.1f ms\n", countMs, openMs);
     std::printf("scroll to the end (%d rows): last rows painted after %.1f ms\n", model.rowCount(), endMs);
-    std::printf("open + scroll to the end: %.1f ms -> target under 1 s %s\n", openMs + endMs, openMs + endMs < 1000 ? "met" : "NOT met");
+    std::printf("open + scroll to the end: %.1f ms -> target under 1 s %s\n", openMs + endMs,
+        openMs + endMs < 1000 ? "met" : "NOT met");
 
     // Dragging the scroll bar thumb to random places: each a fresh page by offset.
     QList<double> jumps;
-    auto *rng = QRandomGenerator::global();
+    auto* rng = QRandomGenerator::global();
     for (int i = 0; i < 20; ++i) {
         QElapsedTimer j;
         j.start();
@@ -123,7 +125,8 @@ int main(int argc, char *argv[])
         jumps << settle(view, model, j);
     }
     std::sort(jumps.begin(), jumps.end());
-    std::printf("random jumps (scroll bar drag): median %.1f ms, worst %.1f ms\n", jumps.at(jumps.size() / 2), jumps.last());
+    std::printf(
+        "random jumps (scroll bar drag): median %.1f ms, worst %.1f ms\n", jumps.at(jumps.size() / 2), jumps.last());
 
     // Page Down from the top: each next page by keyset from the one above it.
     view.scrollToTop();

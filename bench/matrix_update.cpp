@@ -22,7 +22,7 @@
 
 using namespace hd;
 
-int main(int argc, char *argv[])
+int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
     const int checks = argc > 1 ? QByteArray(argv[1]).toInt() : 5000;
@@ -57,7 +57,7 @@ int main(int argc, char *argv[])
     view.resize(1500, 900);
     view.show();
 
-    auto *rng = QRandomGenerator::global();
+    auto* rng = QRandomGenerator::global();
     QList<double> frames;
     double busyMs = 0;
     QElapsedTimer wall;
@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
     tick.setInterval(1000);
     QObject::connect(&tick, &QTimer::timeout, [&] {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (RowState &r : rows) {
+        for (RowState& r : rows) {
             r.latencyMs = 5 + rng->bounded(40.0);
             r.lastResult = now;
             r.freshResult = true;
@@ -112,10 +112,13 @@ int main(int argc, char *argv[])
 
     std::sort(frames.begin(), frames.end());
     const double total = double(wall.elapsed());
-    const auto pct = [&](double p) { return frames.at(std::min<qsizetype>(frames.size() - 1, qsizetype(p * double(frames.size())))); };
+    const auto pct = [&](double p) {
+        return frames.at(std::min<qsizetype>(frames.size() - 1, qsizetype(p * double(frames.size()))));
+    };
     std::printf("checks: %d, cycles: %lld at 1 Hz\n", checks, static_cast<long long>(frames.size()));
     std::printf("UI thread busy: %.1f %% of wall time\n", 100.0 * busyMs / total);
-    std::printf("frame (updateRows + repaint): median %.1f ms, p95 %.1f ms, worst %.1f ms\n", pct(0.5), pct(0.95), frames.last());
+    std::printf("frame (updateRows + repaint): median %.1f ms, p95 %.1f ms, worst %.1f ms\n", pct(0.5), pct(0.95),
+        frames.last());
     std::printf("worst event-loop stall seen by a 10 ms timer: %lld ms\n", static_cast<long long>(worstGapMs));
     std::printf("target: no frame over 50 ms -> %s\n", frames.last() <= 50 ? "met" : "NOT met");
     return 0;

@@ -53,12 +53,12 @@ namespace {
 
 // The target: HTTP/1.1 keep-alive, one small JSON answer per request, pipelining
 // tolerated. It counts requests and prints the count when a line arrives on stdin.
-int serve(bool changingBodies, const QString &tlsDir)
+int serve(bool changingBodies, const QString& tlsDir)
 {
-    QTcpServer *server = new QTcpServer;
+    QTcpServer* server = new QTcpServer;
     if (!tlsDir.isEmpty()) {
         // TLS with keep-alive: the certificate made by the parent (makeCertificates).
-        auto *secure = new QSslServer;
+        auto* secure = new QSslServer;
         QFile keyFile(tlsDir + u"/server.key"_s);
         keyFile.open(QIODevice::ReadOnly);
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
@@ -78,7 +78,7 @@ int serve(bool changingBodies, const QString &tlsDir)
                                        "Connection: keep-alive\r\n\r\n{\"status\":\"UP\"}";
     // Emitted by both servers; QSslServer's only once the handshake is done.
     QObject::connect(server, &QTcpServer::pendingConnectionAvailable, server, [server, changingBodies] {
-        while (QTcpSocket *socket = server->nextPendingConnection()) {
+        while (QTcpSocket* socket = server->nextPendingConnection()) {
             auto buffer = std::make_shared<QByteArray>();
             QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer, changingBodies] {
@@ -104,7 +104,7 @@ int serve(bool changingBodies, const QString &tlsDir)
     });
     std::printf("%d\n", server->serverPort());
     std::fflush(stdout);
-    auto *notifier = new QSocketNotifier(0, QSocketNotifier::Read);
+    auto* notifier = new QSocketNotifier(0, QSocketNotifier::Read);
     QObject::connect(notifier, &QSocketNotifier::activated, notifier, [] {
         char buffer[256];
         if (::read(0, buffer, sizeof buffer) <= 0) {
@@ -131,9 +131,9 @@ bool pinToCore(pid_t pid, int core)
 }
 
 // A CA and a server certificate for 127.0.0.1 in dir (EC keys, made in milliseconds), for --tls.
-bool makeCertificates(const QString &dir)
+bool makeCertificates(const QString& dir)
 {
-    const auto openssl = [&dir](const QStringList &arguments) {
+    const auto openssl = [&dir](const QStringList& arguments) {
         QProcess process;
         process.setWorkingDirectory(dir);
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -158,7 +158,7 @@ bool makeCertificates(const QString &dir)
 
 class TargetServer {
 public:
-    bool start(const QString &self, bool changingBodies, const QString &tlsDir)
+    bool start(const QString& self, bool changingBodies, const QString& tlsDir)
     {
         m_process.setChildProcessModifier([] { pinToCore(0, 1); });
         QStringList arguments { QStringLiteral("--serve") };
@@ -199,7 +199,7 @@ void waitMs(int ms)
     loop.exec();
 }
 
-QByteArray loadConfigYaml(int checks, int port, const QString &tlsDir)
+QByteArray loadConfigYaml(int checks, int port, const QString& tlsDir)
 {
     const QByteArray scheme = tlsDir.isEmpty() ? "http" : "https";
     const QByteArray tls = tlsDir.isEmpty() ? QByteArray() : ", tls: { ca: \"" + tlsDir.toUtf8() + "/ca.pem\" }";
@@ -208,8 +208,8 @@ QByteArray loadConfigYaml(int checks, int port, const QString &tlsDir)
     for (int i = 0; i < checks; ++i) {
         if (i % perService == 0)
             yaml += "  - name: svc" + QByteArray::number(i / perService) + "\n    checks:\n";
-        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"" + scheme + "://127.0.0.1:"
-            + QByteArray::number(port) + "/health/" + QByteArray::number(i) + "\"" + tls + " } }\n";
+        yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"" + scheme
+            + "://127.0.0.1:" + QByteArray::number(port) + "/health/" + QByteArray::number(i) + "\"" + tls + " } }\n";
     }
     return yaml;
 }
@@ -226,7 +226,7 @@ struct EngineRun {
 // The engine under test, kept across rounds: stopped while wrk runs, so that the two never share the core.
 class EngineUnderTest {
 public:
-    EngineUnderTest(TargetServer &server, int checks, const QString &metricsAddress, const QString &tlsDir)
+    EngineUnderTest(TargetServer& server, int checks, const QString& metricsAddress, const QString& tlsDir)
         : m_server(server)
     {
         const ConfigLoadResult loaded = loadConfigString(loadConfigYaml(checks, server.port, tlsDir),
@@ -237,8 +237,8 @@ public:
         }
         m_engine.setLimits({ 1024, 1024 }); // one host on purpose: the per-host cap must not be the bottleneck
         m_engine.setConfig(*loaded.config);
-        QObject::connect(&m_engine, &MonitorEngine::rowsUpdated, [this](const QList<RowState> &rows) {
-            for (const RowState &row : rows)
+        QObject::connect(&m_engine, &MonitorEngine::rowsUpdated, [this](const QList<RowState>& rows) {
+            for (const RowState& row : rows)
                 m_notOk += row.freshResult && row.rawStatus != Status::Ok;
         });
         if (!metricsAddress.isEmpty()) {
@@ -300,7 +300,7 @@ public:
     }
 
 private:
-    TargetServer &m_server;
+    TargetServer& m_server;
     MonitorEngine m_engine;
     qint64 m_notOk = 0;
     std::unique_ptr<MetricsExporter> m_metrics;
@@ -314,7 +314,7 @@ struct ChildRun {
     QString note;
 };
 
-ChildRun runWrk(TargetServer &server, int seconds, bool tls)
+ChildRun runWrk(TargetServer& server, int seconds, bool tls)
 {
     ChildRun run;
     const QString wrk = QStandardPaths::findExecutable(QStringLiteral("wrk"));
@@ -325,8 +325,9 @@ ChildRun runWrk(TargetServer &server, int seconds, bool tls)
     const qint64 before = server.served();
     const double cpuBefore = cpuSeconds(RUSAGE_CHILDREN);
     QProcess process;
-    process.start(wrk, { QStringLiteral("-t1"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
-                           QStringLiteral("%1://127.0.0.1:%2/health/0").arg(tls ? u"https"_s : u"http"_s).arg(server.port) });
+    process.start(wrk,
+        { QStringLiteral("-t1"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
+            QStringLiteral("%1://127.0.0.1:%2/health/0").arg(tls ? u"https"_s : u"http"_s).arg(server.port) });
     process.waitForFinished(seconds * 1000 + 30'000);
     run.cpu = cpuSeconds(RUSAGE_CHILDREN) - cpuBefore;
     run.requests = server.served() - before;
@@ -334,7 +335,7 @@ ChildRun runWrk(TargetServer &server, int seconds, bool tls)
 }
 
 // Probes through the exporter's /probe endpoint at `rate` per second, as Prometheus would scrape it.
-ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
+ChildRun runBlackbox(TargetServer& server, int rate, int seconds)
 {
     ChildRun run;
     if (seconds <= 0) {
@@ -358,8 +359,9 @@ ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
     probePort.close();
     QProcess process;
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(exporter, { QStringLiteral("--config.file=%1").arg(config.fileName()),
-                                QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port) });
+    process.start(exporter,
+        { QStringLiteral("--config.file=%1").arg(config.fileName()),
+            QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port) });
     if (!process.waitForStarted()) {
         run.note = QStringLiteral("prometheus-blackbox-exporter did not start");
         return run;
@@ -378,7 +380,7 @@ ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
     const int ticksPerSecond = 100;
     QObject::connect(&tick, &QTimer::timeout, [&] {
         for (int i = 0; i < rate / ticksPerSecond; ++i) {
-            QNetworkReply *reply = managers[size_t(sent++ % qint64(managers.size()))]->get(QNetworkRequest(url));
+            QNetworkReply* reply = managers[size_t(sent++ % qint64(managers.size()))]->get(QNetworkRequest(url));
             QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply] {
                 reply->deleteLater();
                 if (!measuring)
@@ -409,7 +411,7 @@ ChildRun runBlackbox(TargetServer &server, int rate, int seconds)
 
 // The first poll of N https:// checks to one host, each on a connection of its own (Connection: close),
 // 32 at a time as wrk -c32 would: N handshakes on one client, resumed where the server allows it.
-void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
+void firstPoll(TargetServer& server, int checks, const QString& tlsDir)
 {
     constexpr int window = 32;
     QNetworkAccessManager owner; // names a fresh HttpClient (HttpClient::sharedFor)
@@ -427,8 +429,8 @@ void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
         probes.push_back(std::make_unique<HttpProbe>(check, &owner, 0));
     }
     qint64 next = 0;
-    for (auto &probe : probes) {
-        QObject::connect(probe.get(), &Probe::finished, [&](const ProbeResult &r) {
+    for (auto& probe : probes) {
+        QObject::connect(probe.get(), &Probe::finished, [&](const ProbeResult& r) {
             ++done;
             ok += r.outcome == ProbeResult::Outcome::Completed && r.status == 200;
             if (next < checks)
@@ -452,8 +454,8 @@ void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
     const double seconds = double(wall.elapsed()) / 1000.0;
     const double cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
     QString error;
-    const std::shared_ptr<TlsContext> context = HttpClient::sharedFor(&owner)->tlsContext(
-        TlsClientConfig { tlsDir + u"/ca.pem"_s, {}, {}, false }, &error);
+    const std::shared_ptr<TlsContext> context
+        = HttpClient::sharedFor(&owner)->tlsContext(TlsClientConfig { tlsDir + u"/ca.pem"_s, {}, {}, false }, &error);
     std::printf("first poll: %d https checks to one host in %.2f s, %lld ok; %lld handshakes (%lld resumed) = %.0f "
                 "handshakes/s; CPU %.2f s = %.0f us per check (server answered %lld)\n",
         checks, seconds, static_cast<long long>(ok), static_cast<long long>(context->handshakes()),
@@ -462,10 +464,10 @@ void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
     // The same server with openssl s_time: full handshakes, one connection after the other.
     QProcess sTime;
     sTime.setProcessChannelMode(QProcess::MergedChannels);
-    sTime.start(u"openssl"_s, { u"s_time"_s, u"-connect"_s, u"127.0.0.1:%1"_s.arg(server.port), u"-new"_s,
-                                u"-time"_s, u"5"_s });
+    sTime.start(u"openssl"_s,
+        { u"s_time"_s, u"-connect"_s, u"127.0.0.1:%1"_s.arg(server.port), u"-new"_s, u"-time"_s, u"5"_s });
     sTime.waitForFinished(30'000);
-    for (const QByteArray &line : sTime.readAll().split('\n')) {
+    for (const QByteArray& line : sTime.readAll().split('\n')) {
         if (line.contains("connections"))
             std::printf("openssl s_time -new: %s\n", line.trimmed().constData());
     }
@@ -474,7 +476,7 @@ void firstPoll(TargetServer &server, int checks, const QString &tlsDir)
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     // Before any thread exists, so that every thread of the clients inherits it.
     const bool pinned = pinToCore(0, 0);
@@ -487,16 +489,18 @@ int main(int argc, char **argv)
         QStringLiteral("5000") });
     parser.addOption({ QStringLiteral("seconds"), QStringLiteral("Measured engine run."), QStringLiteral("s"),
         QStringLiteral("60") });
-    parser.addOption({ QStringLiteral("wrk-seconds"), QStringLiteral("wrk run."), QStringLiteral("s"),
-        QStringLiteral("16") });
+    parser.addOption(
+        { QStringLiteral("wrk-seconds"), QStringLiteral("wrk run."), QStringLiteral("s"), QStringLiteral("16") });
     parser.addOption({ QStringLiteral("rounds"), QStringLiteral("Alternate healthdeck and wrk this many times."),
         QStringLiteral("n"), QStringLiteral("4") });
     parser.addOption({ QStringLiteral("blackbox-seconds"), QStringLiteral("Blackbox exporter run."),
         QStringLiteral("s"), QStringLiteral("30") });
     parser.addOption({ QStringLiteral("metrics-listen"),
-        QStringLiteral("Serve /metrics here while measuring, scraped every second (needs curl)."), QStringLiteral("addr") });
+        QStringLiteral("Serve /metrics here while measuring, scraped every second (needs curl)."),
+        QStringLiteral("addr") });
     parser.addOption({ QStringLiteral("tls"), QStringLiteral("HTTPS: the server serves TLS, wrk runs over TLS.") });
-    parser.addOption({ QStringLiteral("tls-dir"), QStringLiteral("(--serve) The certificate to serve."), QStringLiteral("dir") });
+    parser.addOption(
+        { QStringLiteral("tls-dir"), QStringLiteral("(--serve) The certificate to serve."), QStringLiteral("dir") });
     parser.addOption({ QStringLiteral("handshakes"),
         QStringLiteral("With --tls: time the first poll of N checks to one host (0: skip)."), QStringLiteral("n"),
         QStringLiteral("1000") });
@@ -578,28 +582,30 @@ int main(int argc, char **argv)
         static_cast<long long>(engine.lag.maxMs), serverCpuEngine);
     if (parser.isSet(QStringLiteral("metrics-listen"))) {
         const auto [count, bytes] = underTest.scrapes();
-        std::printf("metrics: served %d scrapes of /metrics, the last %lld bytes\n", count, static_cast<long long>(bytes));
+        std::printf(
+            "metrics: served %d scrapes of /metrics, the last %lld bytes\n", count, static_cast<long long>(bytes));
     }
     double wrkPerRequestUs = 0;
     if (wrk.cpu >= 0 && wrk.requests > 0) {
         wrkPerRequestUs = wrk.cpu / double(wrk.requests) * 1e6;
-        std::printf("wrk -t1 -c32%s: %lld requests, CPU %.2f s, %.2f us CPU per request\n",
-            tls ? " over TLS" : "", static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
+        std::printf("wrk -t1 -c32%s: %lld requests, CPU %.2f s, %.2f us CPU per request\n", tls ? " over TLS" : "",
+            static_cast<long long>(wrk.requests), wrk.cpu, wrkPerRequestUs);
     } else if (wrkRoundSeconds > 0) {
         std::printf("wrk: %s\n", qPrintable(wrk.note));
     }
     std::fflush(stdout);
 
     const int rate = qMax(100, checks);
-    const ChildRun blackbox = runBlackbox(server, rate, tls ? 0 : parser.value(QStringLiteral("blackbox-seconds")).toInt());
+    const ChildRun blackbox
+        = runBlackbox(server, rate, tls ? 0 : parser.value(QStringLiteral("blackbox-seconds")).toInt());
     double blackboxPerProbeUs = 0;
     if (blackbox.cpu >= 0 && blackbox.requests > 0) {
         const int blackboxSeconds = parser.value(QStringLiteral("blackbox-seconds")).toInt();
         blackboxPerProbeUs = blackbox.cpu / double(blackbox.requests) * 1e6;
         std::printf("blackbox exporter at %d probes/s asked: %lld probes (%.0f/s), CPU %.2f s, %.1f us CPU per "
                     "probe%s%s\n",
-            rate, static_cast<long long>(blackbox.requests), double(blackbox.requests) / blackboxSeconds,
-            blackbox.cpu, blackboxPerProbeUs, blackbox.note.isEmpty() ? "" : "; ", qPrintable(blackbox.note));
+            rate, static_cast<long long>(blackbox.requests), double(blackbox.requests) / blackboxSeconds, blackbox.cpu,
+            blackboxPerProbeUs, blackbox.note.isEmpty() ? "" : "; ", qPrintable(blackbox.note));
     } else {
         std::printf("blackbox exporter: %s\n", qPrintable(blackbox.note));
     }

@@ -41,11 +41,11 @@ QByteArray heartbeat(int i)
 }
 
 // Runs one command synchronously (setup only, never in the measured window).
-RedisResponse blockingCall(RedisConnection &connection, const QList<QByteArray> &argv)
+RedisResponse blockingCall(RedisConnection& connection, const QList<QByteArray>& argv)
 {
     RedisResponse result;
     bool done = false;
-    connection.send(argv, QDeadlineTimer(30'000), nullptr, [&](const RedisResponse &r) {
+    connection.send(argv, QDeadlineTimer(30'000), nullptr, [&](const RedisResponse& r) {
         result = r;
         done = true;
     });
@@ -54,11 +54,11 @@ RedisResponse blockingCall(RedisConnection &connection, const QList<QByteArray> 
     return result;
 }
 
-double serverCpuSeconds(RedisConnection &connection)
+double serverCpuSeconds(RedisConnection& connection)
 {
-    const RedisResponse r = blockingCall(connection, {"INFO", "cpu"});
+    const RedisResponse r = blockingCall(connection, { "INFO", "cpu" });
     double total = 0;
-    for (const QByteArray &line : r.reply.bytes().split('\n')) {
+    for (const QByteArray& line : r.reply.bytes().split('\n')) {
         if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:"))
             total += line.mid(line.indexOf(':') + 1).trimmed().toDouble();
     }
@@ -72,13 +72,12 @@ struct BenchmarkRun {
     double clientCpu = 0;
 };
 
-BenchmarkRun redisBenchmark(quint16 port, int keys, qint64 requests, const QStringList &command)
+BenchmarkRun redisBenchmark(quint16 port, int keys, qint64 requests, const QStringList& command)
 {
     // One connection, pipelined, like healthdeck's single shared connection.
-    QStringList args {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port),
-                      QStringLiteral("-c"), QStringLiteral("1"), QStringLiteral("-P"), QStringLiteral("100"),
-                      QStringLiteral("-n"), QString::number(requests), QStringLiteral("-r"), QString::number(keys),
-                      QStringLiteral("-q")};
+    QStringList args { QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port),
+        QStringLiteral("-c"), QStringLiteral("1"), QStringLiteral("-P"), QStringLiteral("100"), QStringLiteral("-n"),
+        QString::number(requests), QStringLiteral("-r"), QString::number(keys), QStringLiteral("-q") };
     args << command;
     BenchmarkRun run;
     run.command = command.join(u' ');
@@ -99,19 +98,20 @@ BenchmarkRun redisBenchmark(quint16 port, int keys, qint64 requests, const QStri
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("healthdeck Redis heartbeat polling benchmark"));
     parser.addHelpOption();
-    QCommandLineOption keysOption(QStringLiteral("keys"), QStringLiteral("heartbeat keys"), QStringLiteral("N"),
-                                  QStringLiteral("5000"));
-    QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("polling duration"), QStringLiteral("S"),
-                                     QStringLiteral("30"));
-    QCommandLineOption modeOption(QStringLiteral("mode"), QStringLiteral("pattern (one SCAN check) or key (one check per key)"),
-                                  QStringLiteral("MODE"), QStringLiteral("pattern"));
-    parser.addOptions({keysOption, secondsOption, modeOption});
+    QCommandLineOption keysOption(
+        QStringLiteral("keys"), QStringLiteral("heartbeat keys"), QStringLiteral("N"), QStringLiteral("5000"));
+    QCommandLineOption secondsOption(
+        QStringLiteral("seconds"), QStringLiteral("polling duration"), QStringLiteral("S"), QStringLiteral("30"));
+    QCommandLineOption modeOption(QStringLiteral("mode"),
+        QStringLiteral("pattern (one SCAN check) or key (one check per key)"), QStringLiteral("MODE"),
+        QStringLiteral("pattern"));
+    parser.addOptions({ keysOption, secondsOption, modeOption });
     parser.process(app);
     const int keys = parser.value(keysOption).toInt();
     const int seconds = parser.value(secondsOption).toInt();
@@ -129,8 +129,8 @@ int main(int argc, char **argv)
     {
         int acked = 0;
         for (int i = 0; i < keys; ++i) {
-            admin.send({"SETEX", keyName(i), "3600", heartbeat(i)}, QDeadlineTimer(60'000), nullptr,
-                       [&](const RedisResponse &) { ++acked; });
+            admin.send({ "SETEX", keyName(i), "3600", heartbeat(i) }, QDeadlineTimer(60'000), nullptr,
+                [&](const RedisResponse&) { ++acked; });
         }
         while (acked < keys)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
     config.redis.insert(QStringLiteral("main"), server.serverConfig(QStringLiteral("main")));
     RedisPool pool(config);
     QList<CheckConfig> checks;
-    auto makeCheck = [](RedisProbeConfig::Mode mode, const QString &key) {
+    auto makeCheck = [](RedisProbeConfig::Mode mode, const QString& key) {
         CheckConfig check;
         check.service = QStringLiteral("bench");
         check.name = key;
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
     }
 
     std::printf("healthdeck redis_heartbeats: %d keys, %d s, %s mode, private redis-server on 127.0.0.1:%u\n", keys,
-                seconds, patternMode ? "pattern" : "key", unsigned(server.port()));
+        seconds, patternMode ? "pattern" : "key", unsigned(server.port()));
 
     qint64 keysRead = 0;
     qint64 keyFailures = 0;
@@ -177,15 +177,15 @@ int main(int argc, char **argv)
         ++cyclesStarted;
         cycleClock.start();
         outstanding = int(checks.size());
-        for (const CheckConfig &check : std::as_const(checks)) {
-            Probe *probe = createRedisProbe(check, &pool, config.defaults.maxBodyBytes, &app);
-            QObject::connect(probe, &Probe::finished, probe, [&, probe](const ProbeResult &r) {
+        for (const CheckConfig& check : std::as_const(checks)) {
+            Probe* probe = createRedisProbe(check, &pool, config.defaults.maxBodyBytes, &app);
+            QObject::connect(probe, &Probe::finished, probe, [&, probe](const ProbeResult& r) {
                 if (!r.completed()) {
                     ++keyFailures;
                 } else if (!patternMode) {
                     ++keysRead;
                 } else {
-                    for (const ProbeResult &item : r.items) {
+                    for (const ProbeResult& item : r.items) {
                         if (item.completed())
                             ++keysRead;
                         else
@@ -222,10 +222,10 @@ int main(int argc, char **argv)
     const double keysPerSecond = double(keysRead) / wallSeconds;
     std::printf("\nhealthdeck (this process, %s probes through RedisPool):\n", patternMode ? "SCAN pattern" : "key");
     std::printf("  polls           %d started, %d skipped (previous poll still running), worst poll %.1f ms\n",
-                cyclesStarted, cyclesSkipped, worstCycleMs);
+        cyclesStarted, cyclesSkipped, worstCycleMs);
     std::printf("  keys read       %lld ok, %lld failed, %.0f keys/s\n", keysRead, keyFailures, keysPerSecond);
     std::printf("  engine CPU      %.2f s in %.1f s = %.1f %% of one core (target <= 10 %% at 5,000 keys/s)\n",
-                engineCpu, wallSeconds, 100.0 * engineCpu / wallSeconds);
+        engineCpu, wallSeconds, 100.0 * engineCpu / wallSeconds);
     std::printf("  engine RSS      %.1f MiB now, %.1f MiB peak\n", double(rssKb) / 1024, double(peakKb) / 1024);
     std::printf("  redis-server    %.2f s CPU meanwhile (INFO cpu)\n", serverCpu);
 
@@ -235,21 +235,21 @@ int main(int argc, char **argv)
     QList<BenchmarkRun> runs;
     if (patternMode)
         runs << redisBenchmark(server.port(), keys, qMax<qint64>(scans, 1),
-                               {QStringLiteral("SCAN"), QStringLiteral("0"), QStringLiteral("MATCH"),
-                                QStringLiteral("health:*"), QStringLiteral("COUNT"), QStringLiteral("1000")});
-    for (const char *command : {"STRLEN", "PTTL", "GET"})
+            { QStringLiteral("SCAN"), QStringLiteral("0"), QStringLiteral("MATCH"), QStringLiteral("health:*"),
+                QStringLiteral("COUNT"), QStringLiteral("1000") });
+    for (const char* command : { "STRLEN", "PTTL", "GET" })
         runs << redisBenchmark(server.port(), keys, qMax<qint64>(perCommand, 1),
-                               {QString::fromLatin1(command), QStringLiteral("health:__rand_int__")});
+            { QString::fromLatin1(command), QStringLiteral("health:__rand_int__") });
     double benchCpu = 0;
     std::printf("\nredis-benchmark -c 1 -P 100 -r %d, the same command mix and counts:\n", keys);
-    for (const BenchmarkRun &run : std::as_const(runs)) {
-        std::printf("  %-42s %9lld requests  %10.0f req/s  client CPU %.2f s\n", qPrintable(run.command),
-                    run.requests, run.rps, run.clientCpu);
+    for (const BenchmarkRun& run : std::as_const(runs)) {
+        std::printf("  %-42s %9lld requests  %10.0f req/s  client CPU %.2f s\n", qPrintable(run.command), run.requests,
+            run.rps, run.clientCpu);
         benchCpu += run.clientCpu;
     }
     std::printf("  total client CPU %.2f s = %.1f %% of one core if spread over the same %.1f s\n", benchCpu,
-                100.0 * benchCpu / wallSeconds, wallSeconds);
+        100.0 * benchCpu / wallSeconds, wallSeconds);
     std::printf("\nengine CPU / redis-benchmark client CPU for the same work: %.1fx\n",
-                benchCpu > 0 ? engineCpu / benchCpu : 0.0);
+        benchCpu > 0 ? engineCpu / benchCpu : 0.0);
     return keyFailures == 0 ? 0 : 1;
 }

@@ -39,7 +39,7 @@ qint64 sqliteMemoryUsed()
 {
     using Fn = long long (*)();
     static Fn fn = [] {
-        void *lib = dlopen("libsqlite3.so.0", RTLD_LAZY | RTLD_NOLOAD);
+        void* lib = dlopen("libsqlite3.so.0", RTLD_LAZY | RTLD_NOLOAD);
         return lib ? reinterpret_cast<Fn>(dlsym(lib, "sqlite3_memory_used")) : Fn(nullptr);
     }();
     return fn ? fn() : -1;
@@ -60,7 +60,7 @@ Memory measure()
         qint64(mi.fordblks / 1024), sqliteMemoryUsed() / 1024 };
 }
 
-void print(const char *label, const Memory &m)
+void print(const char* label, const Memory& m)
 {
     std::printf("%-34s %9.1f %9.1f %9.1f %9.1f %9.1f\n", label, m.rssKb / 1024.0, m.anonKb / 1024.0,
         m.heapUsedKb / 1024.0, m.heapFreeKb / 1024.0, m.sqliteKb < 0 ? -1.0 : m.sqliteKb / 1024.0);
@@ -76,7 +76,7 @@ void resetPeak()
 }
 
 // Waits (in real time) until the worker has written `expected` rollups of the given granularity for `key`.
-bool waitForRollups(HistoryStore &store, RollupGranularity granularity, const QString &key, qsizetype expected)
+bool waitForRollups(HistoryStore& store, RollupGranularity granularity, const QString& key, qsizetype expected)
 {
     QElapsedTimer waited;
     waited.start();
@@ -90,12 +90,12 @@ bool waitForRollups(HistoryStore &store, RollupGranularity granularity, const QS
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption({ QStringLiteral("checks"), QStringLiteral("Checks."), QStringLiteral("n"),
-        QStringLiteral("5000") });
+    parser.addOption(
+        { QStringLiteral("checks"), QStringLiteral("Checks."), QStringLiteral("n"), QStringLiteral("5000") });
     parser.addOption({ QStringLiteral("minutes"), QStringLiteral("Minutes of samples before the first hour."),
         QStringLiteral("m"), QStringLiteral("10") });
     parser.addOption({ QStringLiteral("hours"),
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
     std::mt19937 rng(42);
     std::vector<double> typical(static_cast<size_t>(checks));
     std::uniform_real_distribution<double> typicalDist(std::log(0.3), std::log(4.0));
-    for (double &t : typical)
+    for (double& t : typical)
         t = std::exp(typicalDist(rng));
     std::normal_distribution<double> jitter(0.0, sigma);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -199,11 +199,11 @@ int main(int argc, char **argv)
         // The same seed gives the same samples: a change in how the rollup is computed must not change this.
         const QList<Rollup> written = store.rollups({ RollupGranularity::Hour, {}, boundary - hourMs, boundary });
         QCryptographicHash digest(QCryptographicHash::Sha1);
-        for (const Rollup &r : written) {
+        for (const Rollup& r : written) {
             digest.addData(r.checkKey.toUtf8());
-            for (double v : { double(r.bucketMs), double(r.count), double(r.failures), r.minMs, r.p50Ms, r.p95Ms,
-                     r.maxMs })
-                digest.addData(QByteArrayView(reinterpret_cast<const char *>(&v), sizeof v));
+            for (double v :
+                { double(r.bucketMs), double(r.count), double(r.failures), r.minMs, r.p50Ms, r.p95Ms, r.maxMs })
+                digest.addData(QByteArrayView(reinterpret_cast<const char*>(&v), sizeof v));
         }
         std::printf("hour rollups written: %lld, digest %s\n", qint64(written.size()),
             digest.result().toHex().left(16).constData());

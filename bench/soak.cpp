@@ -47,10 +47,10 @@ qint64 openFds()
     return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size();
 }
 
-qint64 fileBytes(const QString &path)
+qint64 fileBytes(const QString& path)
 {
     qint64 total = 0;
-    for (const QString &f : { path, QString(path + u"-wal"), QString(path + u"-shm") })
+    for (const QString& f : { path, QString(path + u"-wal"), QString(path + u"-shm") })
         total += QFileInfo(f).size();
     return total;
 }
@@ -66,15 +66,15 @@ const QList<QPair<QByteArray, QByteArray>> kFaults = {
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption checksOpt(QStringLiteral("checks"), QStringLiteral("Checks to run."), QStringLiteral("N"),
-        QStringLiteral("5000"));
-    const QCommandLineOption durationOpt(QStringLiteral("duration"), QStringLiteral("How long."), QStringLiteral("D"),
-        QStringLiteral("1h"));
+    const QCommandLineOption checksOpt(
+        QStringLiteral("checks"), QStringLiteral("Checks to run."), QStringLiteral("N"), QStringLiteral("5000"));
+    const QCommandLineOption durationOpt(
+        QStringLiteral("duration"), QStringLiteral("How long."), QStringLiteral("D"), QStringLiteral("1h"));
     const QCommandLineOption faultOpt(QStringLiteral("fault-every"), QStringLiteral("Time between faults."),
         QStringLiteral("D"), QStringLiteral("3m"));
     const QCommandLineOption binOpt(QStringLiteral("healthdeck"), QStringLiteral("The healthdeck binary."),
@@ -108,16 +108,21 @@ int main(int argc, char **argv)
 
     // N checks: HTTP endpoints of the three services and the Redis heartbeat keys, each its own check.
     const QList<QByteArray> endpoints = {
-        urls["trading-api"] + "/health/live", urls["trading-api"] + "/health/ready",
-        urls["trading-api"] + "/api/system/health", urls["portal"] + "/health/ping", urls["portal"] + "/health/ready",
+        urls["trading-api"] + "/health/live",
+        urls["trading-api"] + "/health/ready",
+        urls["trading-api"] + "/api/system/health",
+        urls["portal"] + "/health/ping",
+        urls["portal"] + "/health/ready",
         urls["analytics"] + "/healthcheck/",
     };
     const QList<QByteArray> keys = { "health:ingestion", "health:worker1", "health:depth-collector" };
     QByteArray yaml = "version: 1\n"
                       "defaults: { interval: 1s, timeout: 2s, failure_threshold: 2 }\n"
                       "history: { retention: { raw_samples: 10m } }\n"
-                      "redis: { main: { url: \"" + urls["redis"] + "\" } }\n"
-                      "services:\n";
+                      "redis: { main: { url: \""
+        + urls["redis"]
+        + "\" } }\n"
+          "services:\n";
     const int perService = 50;
     for (int i = 0; i < checks; ++i) {
         if (i % perService == 0)
@@ -126,8 +131,8 @@ int main(int argc, char **argv)
             yaml += "      - { name: c" + QByteArray::number(i) + ", redis: { server: main, key: \""
                 + keys[i % keys.size()] + "\" }, conditions: [\"[BODY].status == healthy\"] }\n";
         else
-            yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \""
-                + endpoints[i % endpoints.size()] + "\" } }\n";
+            yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \"" + endpoints[i % endpoints.size()]
+                + "\" } }\n";
     }
     const ConfigLoadResult loaded = loadConfigString(yaml, QStringLiteral("soak.yaml"), QProcessEnvironment());
     if (!loaded.config) {
@@ -164,7 +169,7 @@ int main(int argc, char **argv)
     int faultIndex = 0;
     QTimer faults;
     QObject::connect(&faults, &QTimer::timeout, &app, [&] {
-        const auto &[make, heal] = kFaults[faultIndex++ % kFaults.size()];
+        const auto& [make, heal] = kFaults[faultIndex++ % kFaults.size()];
         demo.write(make + '\n');
         lastFault = make;
         QTimer::singleShot(90'000, &demo, [&demo, heal = heal] { demo.write(heal + '\n'); });
@@ -199,7 +204,7 @@ int main(int argc, char **argv)
 
     // The targets, judged from the readings after the first 10 minutes.
     QList<Reading> settled;
-    for (const Reading &r : std::as_const(readings)) {
+    for (const Reading& r : std::as_const(readings)) {
         if (r.minute >= 10)
             settled << r;
     }
@@ -208,20 +213,21 @@ int main(int argc, char **argv)
         return 0;
     }
     qint64 rssMin = settled.first().rssKb, rssMax = rssMin, historyMax = 0;
-    for (const Reading &r : std::as_const(settled)) {
+    for (const Reading& r : std::as_const(settled)) {
         rssMin = qMin(rssMin, r.rssKb);
         rssMax = qMax(rssMax, r.rssKb);
         historyMax = qMax(historyMax, r.historyBytes);
     }
     const double growth = 100.0 * double(settled.last().rssKb - settled.first().rssKb) / double(settled.first().rssKb);
-    std::printf("soak: RSS from minute 10 to the end: %.1f -> %.1f MiB (%+.1f %%; range %.1f-%.1f); target < 5 %%: %s\n",
+    std::printf(
+        "soak: RSS from minute 10 to the end: %.1f -> %.1f MiB (%+.1f %%; range %.1f-%.1f); target < 5 %%: %s\n",
         double(settled.first().rssKb) / 1024, double(settled.last().rssKb) / 1024, growth, double(rssMin) / 1024,
         double(rssMax) / 1024, growth < 5 ? "met" : "NOT MET");
     std::printf("soak: fds %lld -> %lld, threads %lld -> %lld; target no growth: %s\n", settled.first().fds,
         settled.last().fds, settled.first().threads, settled.last().threads,
         settled.last().fds <= settled.first().fds && settled.last().threads <= settled.first().threads ? "met"
-                                                                                                     : "NOT MET");
-    std::printf("soak: history at most %.1f MiB after minute 10, %.1f MiB at the end\n", double(historyMax) / (1024 * 1024),
-        double(settled.last().historyBytes) / (1024 * 1024));
+                                                                                                       : "NOT MET");
+    std::printf("soak: history at most %.1f MiB after minute 10, %.1f MiB at the end\n",
+        double(historyMax) / (1024 * 1024), double(settled.last().historyBytes) / (1024 * 1024));
     return 0;
 }

@@ -5,9 +5,9 @@
 
 #include <QDateTime>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    const QByteArray input(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray input(reinterpret_cast<const char*>(data), qsizetype(size));
     const qsizetype newline = input.indexOf('\n');
     const QString expression = QString::fromUtf8(newline < 0 ? input : input.first(newline));
     QString error;

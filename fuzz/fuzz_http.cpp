@@ -4,14 +4,14 @@
 
 using hd::HttpResponseParser;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     if (size < 2)
         return 0;
     const qsizetype step = 1 + data[0] % 32;
     const bool head = data[0] & 0x20;
     const qint64 cap = (data[0] & 0x40) ? 64 : 0;
-    const QByteArrayView bytes(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
+    const QByteArrayView bytes(reinterpret_cast<const char*>(data) + 1, qsizetype(size - 1));
 
     HttpResponseParser whole;
     whole.reset(head, cap);

@@ -2,12 +2,12 @@
 // the same replies, or both fail.
 #include "redis/respdecoder.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     if (size < 2)
         return 0;
     const qsizetype step = 1 + data[0] % 16; // split every `step` bytes
-    const QByteArray bytes(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
+    const QByteArray bytes(reinterpret_cast<const char*>(data) + 1, qsizetype(size - 1));
 
     hd::RespDecoder whole;
     const QList<hd::RedisReply> once = whole.feed(bytes);

@@ -9,7 +9,7 @@ bool alarming(Status s)
     return s == Status::Down || s == Status::Stale;
 }
 
-QString checkLabel(const StateChange &c)
+QString checkLabel(const StateChange& c)
 {
     return c.item.isEmpty() ? c.check : c.check + u" \u203a " + c.item;
 }
@@ -31,18 +31,18 @@ QString AlertNotice::body() const
     return out;
 }
 
-QList<AlertNotice> AlertPolicy::process(const QList<StateChange> &changes)
+QList<AlertNotice> AlertPolicy::process(const QList<StateChange>& changes)
 {
     QList<AlertNotice> out;
     QHash<QString, qsizetype> fresh; // service -> its notice in `out`, this batch
-    for (const StateChange &c : changes) {
+    for (const StateChange& c : changes) {
         const QString key = c.key();
         if (alarming(c.to)) {
             if (!c.impactedBy.isEmpty() || c.acknowledged || c.silenced)
                 continue;
             m_failing[c.service].insert(key);
             if (const auto it = fresh.constFind(c.service); it != fresh.constEnd()) {
-                AlertNotice &n = out[*it];
+                AlertNotice& n = out[*it];
                 n.checks << checkLabel(c);
                 n.status = worst(n.status, c.to);
                 continue;
@@ -60,7 +60,8 @@ QList<AlertNotice> AlertPolicy::process(const QList<StateChange> &changes)
         if (failing->isEmpty()) {
             m_failing.erase(failing);
             if (m_notified.remove(c.service))
-                out << AlertNotice { AlertNotice::Kind::Recovered, c.service, c.time, c.to, { checkLabel(c) }, c.detail };
+                out << AlertNotice { AlertNotice::Kind::Recovered, c.service, c.time, c.to, { checkLabel(c) },
+                    c.detail };
         }
     }
     return out;

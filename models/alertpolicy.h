@@ -19,7 +19,7 @@ struct AlertNotice {
     QString detail;
 
     QString title() const; // "database is DOWN", "database recovered"
-    QString body() const;  // the checks and the first detail
+    QString body() const; // the checks and the first detail
 };
 
 // Decides which state changes deserve a notification. One notice per root-cause
@@ -28,11 +28,11 @@ struct AlertNotice {
 // check of a notified service is fine again.
 class AlertPolicy final {
 public:
-    QList<AlertNotice> process(const QList<StateChange> &changes);
+    QList<AlertNotice> process(const QList<StateChange>& changes);
     void reset();
     // Drops a service's notice after the fact (it turned out to be impacted): its recovery is not announced.
-    void forget(const QString &service) { m_notified.remove(service); }
-    bool isNotified(const QString &service) const { return m_notified.contains(service); }
+    void forget(const QString& service) { m_notified.remove(service); }
+    bool isNotified(const QString& service) const { return m_notified.contains(service); }
 
 private:
     QHash<QString, QSet<QString>> m_failing; // service -> keys of its failing, notified checks

@@ -27,7 +27,7 @@ QString formatDuration(qint64 ms)
     return QStringLiteral("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
 }
 
-QString formatClock(const QDateTime &utc, const QDateTime &nowUtc)
+QString formatClock(const QDateTime& utc, const QDateTime& nowUtc)
 {
     if (!utc.isValid())
         return QString();
@@ -42,7 +42,7 @@ QString formatClock(const QDateTime &utc, const QDateTime &nowUtc)
 
 namespace {
 
-QString hexDump(const QByteArray &data)
+QString hexDump(const QByteArray& data)
 {
     QString out;
     for (qsizetype off = 0; off < data.size(); off += 16) {
@@ -63,7 +63,7 @@ QString hexDump(const QByteArray &data)
     return out;
 }
 
-QString escapeControls(const QString &text)
+QString escapeControls(const QString& text)
 {
     QString out;
     out.reserve(text.size());
@@ -80,14 +80,13 @@ QString escapeControls(const QString &text)
 
 } // namespace
 
-QString bodyForDisplay(const QByteArray &body, int capBytes)
+QString bodyForDisplay(const QByteArray& body, int capBytes)
 {
     if (body.isEmpty())
         return QString();
     const qsizetype cap = qMax(64, capBytes);
-    const QString cut = body.size() > cap
-        ? QStringLiteral("\n\u2026 (%1 of %2 bytes shown)").arg(cap).arg(body.size())
-        : QString();
+    const QString cut
+        = body.size() > cap ? QStringLiteral("\n\u2026 (%1 of %2 bytes shown)").arg(cap).arg(body.size()) : QString();
     const QByteArray head = body.left(cap);
     // Stateful: a multi-byte character cut at the cap waits in the decoder instead of counting as an error.
     QStringDecoder utf8(QStringDecoder::Utf8);
@@ -106,7 +105,9 @@ QString bodyForDisplay(const QByteArray &body, int capBytes)
             QStringDecoder dec(QStringDecoder::Utf8);
             const QString shown = dec.decode(pretty.left(cap));
             return escapeControls(shown)
-                + (pretty.size() > cap ? QStringLiteral("\n\u2026 (%1 of %2 bytes of formatted JSON shown)").arg(cap).arg(pretty.size())
+                + (pretty.size() > cap ? QStringLiteral("\n\u2026 (%1 of %2 bytes of formatted JSON shown)")
+                                             .arg(cap)
+                                             .arg(pretty.size())
                                        : QString());
         }
     }

@@ -15,28 +15,30 @@ namespace hd {
 
 namespace {
 
-constexpr int kAuxLimit = 5000;      // acks and admin actions loaded per filter
-constexpr int kMaxInFlight = 4;      // page requests waiting in the store at once
-constexpr int kMaxWanted = 8;        // pages remembered while others are in flight
+constexpr int kAuxLimit = 5000; // acks and admin actions loaded per filter
+constexpr int kMaxInFlight = 4; // page requests waiting in the store at once
+constexpr int kMaxWanted = 8; // pages remembered while others are in flight
 constexpr int kExportPageRows = 5000;
 
-bool containsText(const TimelineEntry &e, const QString &needle)
+bool containsText(const TimelineEntry& e, const QString& needle)
 {
     if (needle.isEmpty())
         return true;
-    for (const QString *field : { &e.service, &e.check, &e.item, &e.detail, &e.impactedBy, &e.who, &e.action, &e.result }) {
+    for (const QString* field :
+        { &e.service, &e.check, &e.item, &e.detail, &e.impactedBy, &e.who, &e.action, &e.result }) {
         if (field->contains(needle, Qt::CaseInsensitive))
             return true;
     }
     return false;
 }
 
-QString csvCell(const QString &value)
+QString csvCell(const QString& value)
 {
     QString v = value;
     // A cell starting with a formula character would run as a formula in a spreadsheet.
-    if (!v.isEmpty() && (v.front() == u'=' || v.front() == u'+' || v.front() == u'@' || v.front() == u'\t' || v.front() == u'\r'
-                         || (v.front() == u'-' && v.size() > 1 && !v.at(1).isDigit())))
+    if (!v.isEmpty()
+        && (v.front() == u'=' || v.front() == u'+' || v.front() == u'@' || v.front() == u'\t' || v.front() == u'\r'
+            || (v.front() == u'-' && v.size() > 1 && !v.at(1).isDigit())))
         v.prepend(u'\'');
     if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r'))
         return u'"' + v.replace(u'"', QStringLiteral("\"\"")) + u'"';
@@ -48,7 +50,7 @@ QString isoTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QByteArray csvLine(const TimelineEntry &e)
+QByteArray csvLine(const TimelineEntry& e)
 {
     const bool change = e.kind == TimelineEntry::Kind::StateChange;
     const QStringList cells {
@@ -66,37 +68,38 @@ QByteArray csvLine(const TimelineEntry &e)
         e.who,
     };
     QStringList quoted;
-    for (const QString &c : cells)
+    for (const QString& c : cells)
         quoted << csvCell(c);
     const QString line = quoted.join(u',') + QStringLiteral("\r\n");
     return line.toUtf8();
 }
 
 // The acks and admin actions of a filter, newest first.
-QList<TimelineEntry> auxEntries(const QList<Ack> &acks, const QList<AuditEntry> &audit, const HistoryFilter &filter,
-                                qint64 toMs)
+QList<TimelineEntry> auxEntries(
+    const QList<Ack>& acks, const QList<AuditEntry>& audit, const HistoryFilter& filter, qint64 toMs)
 {
     QList<TimelineEntry> out;
     if (filter.includeAcks) {
-        for (const Ack &a : acks) {
-            for (const TimelineEntry &e : TimelineEntry::fromAck(a)) {
+        for (const Ack& a : acks) {
+            for (const TimelineEntry& e : TimelineEntry::fromAck(a)) {
                 if (filter.accepts(e) && (toMs <= 0 || e.timeMs < toMs))
                     out << e;
             }
         }
     }
     if (filter.includeAdmin) {
-        for (const AuditEntry &a : audit) {
+        for (const AuditEntry& a : audit) {
             const TimelineEntry e = TimelineEntry::fromAudit(a);
             if (filter.accepts(e) && (toMs <= 0 || e.timeMs < toMs))
                 out << e;
         }
     }
-    std::stable_sort(out.begin(), out.end(), [](const TimelineEntry &a, const TimelineEntry &b) { return a.timeMs > b.timeMs; });
+    std::stable_sort(
+        out.begin(), out.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.timeMs > b.timeMs; });
     return out;
 }
 
-AuditQuery auditQuery(const HistoryFilter &filter, qint64 toMs, int limit)
+AuditQuery auditQuery(const HistoryFilter& filter, qint64 toMs, int limit)
 {
     AuditQuery q;
     if (filter.services.size() == 1)
@@ -115,8 +118,8 @@ AckQuery ackQuery(int limit)
     return q;
 }
 
-CsvExportResult writeHistoryCsv(HistoryStore *store, const HistoryFilter &filter, const QString &path,
-                                const std::shared_ptr<std::atomic_bool> &cancel)
+CsvExportResult writeHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path,
+    const std::shared_ptr<std::atomic_bool>& cancel)
 {
     CsvExportResult result;
     result.path = path;
@@ -130,8 +133,9 @@ CsvExportResult writeHistoryCsv(HistoryStore *store, const HistoryFilter &filter
 
     QString error;
     const QList<Ack> acks = filter.includeAcks ? store->acks(ackQuery(0), &error) : QList<Ack>();
-    const QList<AuditEntry> audit = error.isEmpty() && filter.includeAdmin ? store->audit(auditQuery(filter, filter.toMs, 0), &error)
-                                                                           : QList<AuditEntry>();
+    const QList<AuditEntry> audit = error.isEmpty() && filter.includeAdmin
+        ? store->audit(auditQuery(filter, filter.toMs, 0), &error)
+        : QList<AuditEntry>();
     if (!error.isEmpty()) {
         result.error = error;
         file.cancelWriting();
@@ -154,7 +158,7 @@ CsvExportResult writeHistoryCsv(HistoryStore *store, const HistoryFilter &filter
             file.cancelWriting();
             return result;
         }
-        for (const StateEvent &ev : events) {
+        for (const StateEvent& ev : events) {
             while (nextAux < aux.size() && aux.at(nextAux).timeMs > ev.timeMs) {
                 file.write(csvLine(aux.at(nextAux++)));
                 ++result.rows;
@@ -183,7 +187,7 @@ CsvExportResult writeHistoryCsv(HistoryStore *store, const HistoryFilter &filter
 
 // TimelineEntry
 
-TimelineEntry TimelineEntry::fromEvent(const StateEvent &event)
+TimelineEntry TimelineEntry::fromEvent(const StateEvent& event)
 {
     TimelineEntry e;
     e.kind = Kind::StateChange;
@@ -201,7 +205,7 @@ TimelineEntry TimelineEntry::fromEvent(const StateEvent &event)
     return e;
 }
 
-QList<TimelineEntry> TimelineEntry::fromAck(const Ack &ack)
+QList<TimelineEntry> TimelineEntry::fromAck(const Ack& ack)
 {
     TimelineEntry e;
     e.kind = Kind::Acknowledgement;
@@ -226,7 +230,7 @@ QList<TimelineEntry> TimelineEntry::fromAck(const Ack &ack)
     return out;
 }
 
-TimelineEntry TimelineEntry::fromAudit(const AuditEntry &entry)
+TimelineEntry TimelineEntry::fromAudit(const AuditEntry& entry)
 {
     TimelineEntry e;
     e.kind = Kind::Admin;
@@ -309,7 +313,7 @@ EventQuery HistoryFilter::eventQuery() const
     return q;
 }
 
-bool HistoryFilter::accepts(const TimelineEntry &e) const
+bool HistoryFilter::accepts(const TimelineEntry& e) const
 {
     if (fromMs > 0 && e.timeMs < fromMs)
         return false;
@@ -331,13 +335,12 @@ bool HistoryFilter::accepts(const TimelineEntry &e) const
     return containsText(e, text);
 }
 
-QThread *exportHistoryCsv(HistoryStore *store, const HistoryFilter &filter, const QString &path, QObject *context,
-                          std::function<void(const CsvExportResult &)> done, std::shared_ptr<std::atomic_bool> cancel)
+QThread* exportHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path, QObject* context,
+    std::function<void(const CsvExportResult&)> done, std::shared_ptr<std::atomic_bool> cancel)
 {
     auto result = std::make_shared<CsvExportResult>();
-    QThread *thread = QThread::create([store, filter, path, cancel, result] {
-        *result = writeHistoryCsv(store, filter, path, cancel);
-    });
+    QThread* thread = QThread::create(
+        [store, filter, path, cancel, result] { *result = writeHistoryCsv(store, filter, path, cancel); });
     thread->setObjectName(QStringLiteral("healthdeck-csv-export"));
     QObject::connect(thread, &QThread::finished, context, [result, done = std::move(done)] {
         if (done)
@@ -350,7 +353,7 @@ QThread *exportHistoryCsv(HistoryStore *store, const HistoryFilter &filter, cons
 
 // HistoryModel
 
-HistoryModel::HistoryModel(HistoryStore *store, QObject *parent)
+HistoryModel::HistoryModel(HistoryStore* store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
     , m_cancelExports(std::make_shared<std::atomic_bool>(false))
@@ -364,19 +367,20 @@ HistoryModel::HistoryModel(HistoryStore *store, QObject *parent)
     connect(store, &HistoryStore::acksReady, this, &HistoryModel::onAcks);
     connect(store, &HistoryStore::auditReady, this, &HistoryModel::onAudit);
     connect(store, &HistoryStore::queryFailed, this, &HistoryModel::onFailed);
-    connect(store, &HistoryStore::eventCommitted, this, [this](const StateEvent &event, bool) { onEventCommitted(event); });
+    connect(
+        store, &HistoryStore::eventCommitted, this, [this](const StateEvent& event, bool) { onEventCommitted(event); });
 }
 
 HistoryModel::~HistoryModel()
 {
     m_cancelExports->store(true);
-    for (const QPointer<QThread> &t : std::as_const(m_exports)) {
+    for (const QPointer<QThread>& t : std::as_const(m_exports)) {
         if (t)
             t->wait();
     }
 }
 
-void HistoryModel::setFilter(const HistoryFilter &filter)
+void HistoryModel::setFilter(const HistoryFilter& filter)
 {
     m_filter = filter;
     reload();
@@ -419,7 +423,7 @@ void HistoryModel::onCount(quint64 id, qint64 count)
     maybeFinishLoad();
 }
 
-void HistoryModel::onAcks(quint64 id, const QList<Ack> &acks)
+void HistoryModel::onAcks(quint64 id, const QList<Ack>& acks)
 {
     if (id != m_ackRequest || !m_loading)
         return;
@@ -428,7 +432,7 @@ void HistoryModel::onAcks(quint64 id, const QList<Ack> &acks)
     maybeFinishLoad();
 }
 
-void HistoryModel::onAudit(quint64 id, const QList<AuditEntry> &entries)
+void HistoryModel::onAudit(quint64 id, const QList<AuditEntry>& entries)
 {
     if (id != m_auditRequest || !m_loading)
         return;
@@ -437,7 +441,7 @@ void HistoryModel::onAudit(quint64 id, const QList<AuditEntry> &entries)
     maybeFinishLoad();
 }
 
-void HistoryModel::onFailed(quint64 id, const QString &error)
+void HistoryModel::onFailed(quint64 id, const QString& error)
 {
     if (m_loading && (id == m_countRequest || id == m_ackRequest || id == m_auditRequest)) {
         // Show what could be read; an unreadable count leaves the events out.
@@ -460,8 +464,8 @@ void HistoryModel::maybeFinishLoad()
         return;
     beginResetModel();
     std::stable_sort(m_pendingAux.begin(), m_pendingAux.end(),
-                     [](const TimelineEntry &a, const TimelineEntry &b) { return a.timeMs > b.timeMs; });
-    for (const TimelineEntry &e : std::as_const(m_pendingAux))
+        [](const TimelineEntry& a, const TimelineEntry& b) { return a.timeMs > b.timeMs; });
+    for (const TimelineEntry& e : std::as_const(m_pendingAux))
         m_aux.push_back(Aux { e, m_eventCount == 0 ? 0 : -1 });
     m_pendingAux.clear();
     for (int i = 0; i < int(m_aux.size()); ++i) {
@@ -480,7 +484,8 @@ HistoryModel::Where HistoryModel::locate(int row) const
     if (row < m_live.size())
         return { Locate::Live, row };
     const qint64 s = row - m_live.size();
-    const auto it = std::lower_bound(m_placed.begin(), m_placed.end(), s, [](const auto &p, qint64 v) { return p.first < v; });
+    const auto it
+        = std::lower_bound(m_placed.begin(), m_placed.end(), s, [](const auto& p, qint64 v) { return p.first < v; });
     if (it != m_placed.end() && it->first == s)
         return { Locate::Aux, it->second };
     return { Locate::Event, s - qint64(it - m_placed.begin()) };
@@ -489,14 +494,14 @@ HistoryModel::Where HistoryModel::locate(int row) const
 int HistoryModel::rowOfEvent(qint64 eventIndex) const
 {
     qint64 before = 0;
-    for (const auto &[pos, auxIndex] : m_placed) {
+    for (const auto& [pos, auxIndex] : m_placed) {
         if (m_aux[size_t(auxIndex)].eventsBefore <= eventIndex)
             ++before;
     }
     return int(m_live.size() + eventIndex + before);
 }
 
-const StateEvent *HistoryModel::eventAt(qint64 eventIndex) const
+const StateEvent* HistoryModel::eventAt(qint64 eventIndex) const
 {
     const auto it = m_pages.constFind(int(eventIndex / m_pageSize));
     if (it == m_pages.constEnd())
@@ -516,7 +521,7 @@ std::optional<TimelineEntry> HistoryModel::entry(int row) const
     case Locate::Aux:
         return m_aux[size_t(w.index)].entry;
     case Locate::Event:
-        if (const StateEvent *e = eventAt(w.index))
+        if (const StateEvent* e = eventAt(w.index))
             return TimelineEntry::fromEvent(*e);
         want(int(w.index / m_pageSize));
         return std::nullopt;
@@ -576,7 +581,7 @@ void HistoryModel::requestPage(int page)
     m_pageRequests.insert(id, q.oldestFirst ? -page - 1 : page);
 }
 
-void HistoryModel::onEvents(quint64 id, const QList<StateEvent> &events)
+void HistoryModel::onEvents(quint64 id, const QList<StateEvent>& events)
 {
     const auto it = m_pageRequests.find(id);
     if (it == m_pageRequests.end())
@@ -616,7 +621,7 @@ void HistoryModel::placeAux()
     const auto resolve = [this](qint64 t) -> qint64 {
         // The aux row goes before the first event that is not newer than it.
         for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
-            const QList<StateEvent> &evs = it->events;
+            const QList<StateEvent>& evs = it->events;
             if (evs.isEmpty())
                 continue;
             const qint64 b = qint64(it.key()) * m_pageSize;
@@ -624,35 +629,36 @@ void HistoryModel::placeAux()
             if (evs.first().timeMs <= t) {
                 if (b == 0)
                     return 0;
-                if (const StateEvent *prev = eventAt(b - 1); prev && prev->timeMs > t)
+                if (const StateEvent* prev = eventAt(b - 1); prev && prev->timeMs > t)
                     return b;
             } else if (evs.last().timeMs > t) {
                 if (end >= m_eventCount)
                     return m_eventCount;
-                if (const StateEvent *next = eventAt(end); next && next->timeMs <= t)
+                if (const StateEvent* next = eventAt(end); next && next->timeMs <= t)
                     return end;
             } else {
-                const auto pos = std::partition_point(evs.begin(), evs.end(), [t](const StateEvent &e) { return e.timeMs > t; });
+                const auto pos
+                    = std::partition_point(evs.begin(), evs.end(), [t](const StateEvent& e) { return e.timeMs > t; });
                 return b + (pos - evs.begin());
             }
         }
         return -1;
     };
     for (int i = 0; i < int(m_aux.size()); ++i) {
-        Aux &a = m_aux[size_t(i)];
+        Aux& a = m_aux[size_t(i)];
         if (a.eventsBefore >= 0)
             continue;
         const qint64 before = resolve(a.entry.timeMs);
         if (before < 0)
             continue;
         qint64 newerPlaced = 0;
-        for (const auto &p : m_placed)
+        for (const auto& p : m_placed)
             newerPlaced += p.second < i ? 1 : 0;
         const qint64 pos = newerPlaced + before;
         const int row = int(m_live.size() + pos);
         beginInsertRows(QModelIndex(), row, row);
         a.eventsBefore = before;
-        for (auto &p : m_placed) {
+        for (auto& p : m_placed) {
             if (p.second > i)
                 ++p.first;
         }
@@ -662,7 +668,7 @@ void HistoryModel::placeAux()
     }
 }
 
-void HistoryModel::addLive(const TimelineEntry &entry)
+void HistoryModel::addLive(const TimelineEntry& entry)
 {
     if (!m_filter.accepts(entry) || entry.timeMs < m_snapshotToMs - 1)
         return;
@@ -675,26 +681,26 @@ void HistoryModel::addLive(const TimelineEntry &entry)
     endInsertRows();
 }
 
-void HistoryModel::onEventCommitted(const StateEvent &event)
+void HistoryModel::onEventCommitted(const StateEvent& event)
 {
     if (event.timeMs >= m_snapshotToMs)
         addLive(TimelineEntry::fromEvent(event));
 }
 
-void HistoryModel::exportCsv(const QString &path, QObject *context, std::function<void(const CsvExportResult &)> done)
+void HistoryModel::exportCsv(const QString& path, QObject* context, std::function<void(const CsvExportResult&)> done)
 {
     m_exports.removeAll(nullptr);
     m_exports << exportHistoryCsv(m_store, m_filter, path, context, std::move(done), m_cancelExports);
 }
 
-int HistoryModel::rowCount(const QModelIndex &parent) const
+int HistoryModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid())
         return 0;
     return int(m_live.size() + m_eventCount + placedCount());
 }
 
-int HistoryModel::columnCount(const QModelIndex &parent) const
+int HistoryModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColCount;
 }
@@ -722,7 +728,7 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
     return {};
 }
 
-QVariant HistoryModel::data(const QModelIndex &index, int role) const
+QVariant HistoryModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount())
         return {};

@@ -32,20 +32,20 @@ struct TimelineEntry {
     Status from = Status::Starting;
     Status to = Status::Starting;
     Severity severity = Severity::Critical;
-    QString detail;     // event detail, ack comment, audit message
+    QString detail; // event detail, ack comment, audit message
     QString impactedBy; // state changes
     bool flapping = false;
-    QString who;        // ack author, audit OS user
-    QString action;     // audit action
-    QString result;     // audit result
+    QString who; // ack author, audit OS user
+    QString action; // audit action
+    QString result; // audit result
     int httpStatus = 0; // audit
     qint64 expiresMs = 0; // acks
 
-    static TimelineEntry fromEvent(const StateEvent &event);
-    static QList<TimelineEntry> fromAck(const Ack &ack); // the ack, and its clearing when it was cleared
-    static TimelineEntry fromAudit(const AuditEntry &entry);
+    static TimelineEntry fromEvent(const StateEvent& event);
+    static QList<TimelineEntry> fromAck(const Ack& ack); // the ack, and its clearing when it was cleared
+    static TimelineEntry fromAudit(const AuditEntry& entry);
     QString kindName() const; // "state", "ack", "ack-cleared", "admin"
-    QString what() const;     // "ok -> down", "acknowledged by alice", "admin cache-clear: success"
+    QString what() const; // "ok -> down", "acknowledged by alice", "admin cache-clear: success"
     QString fullDetail() const;
     QString checkLabel() const; // "ready", "ready > database", the admin action
 };
@@ -54,7 +54,7 @@ struct TimelineEntry {
 // either set, acknowledgements and admin actions are left out.
 struct HistoryFilter {
     qint64 fromMs = 0; // inclusive; 0: no bound
-    qint64 toMs = 0;   // exclusive; 0: no bound
+    qint64 toMs = 0; // exclusive; 0: no bound
     QStringList services;
     QList<Status> statuses;
     QList<Severity> severities;
@@ -63,8 +63,8 @@ struct HistoryFilter {
     bool includeAdmin = true;
 
     EventQuery eventQuery() const;
-    bool accepts(const TimelineEntry &entry) const;
-    friend bool operator==(const HistoryFilter &, const HistoryFilter &) = default;
+    bool accepts(const TimelineEntry& entry) const;
+    friend bool operator==(const HistoryFilter&, const HistoryFilter&) = default;
 };
 
 struct CsvExportResult {
@@ -79,9 +79,8 @@ struct CsvExportResult {
 // read page by page through its blocking API from that thread, never the UI's.
 // `done` runs in `context`'s thread. The caller keeps `store` alive until then;
 // setting *cancel stops the export between pages.
-QThread *exportHistoryCsv(HistoryStore *store, const HistoryFilter &filter, const QString &path, QObject *context,
-                          std::function<void(const CsvExportResult &)> done,
-                          std::shared_ptr<std::atomic_bool> cancel = {});
+QThread* exportHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path, QObject* context,
+    std::function<void(const CsvExportResult&)> done, std::shared_ptr<std::atomic_bool> cancel = {});
 
 // The alert history table over the SQLite history, for any number of events.
 // Rows are virtual: the model knows how many events match and fetches the page
@@ -97,11 +96,11 @@ public:
     enum Column { ColTime, ColService, ColCheck, ColEvent, ColSeverity, ColDetail, ColCount };
     Q_ENUM(Column)
 
-    explicit HistoryModel(HistoryStore *store, QObject *parent = nullptr);
+    explicit HistoryModel(HistoryStore* store, QObject* parent = nullptr);
     ~HistoryModel() override; // cancels and waits for running exports
 
-    void setFilter(const HistoryFilter &filter); // reloads
-    const HistoryFilter &filter() const { return m_filter; }
+    void setFilter(const HistoryFilter& filter); // reloads
+    const HistoryFilter& filter() const { return m_filter; }
     void reload();
     bool isLoading() const { return m_loading; }
     qint64 eventCount() const { return m_eventCount; }
@@ -112,20 +111,20 @@ public:
     std::optional<TimelineEntry> entry(int row) const;
     bool isRowLoaded(int row) const { return entry(row).has_value(); }
     // An acknowledgement or admin action made in this window, shown at once.
-    void addLive(const TimelineEntry &entry);
+    void addLive(const TimelineEntry& entry);
 
     // Exports the current filter (see exportHistoryCsv).
-    void exportCsv(const QString &path, QObject *context, std::function<void(const CsvExportResult &)> done);
+    void exportCsv(const QString& path, QObject* context, std::function<void(const CsvExportResult&)> done);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 Q_SIGNALS:
-    void loaded();                          // the count is known and the rows exist
+    void loaded(); // the count is known and the rows exist
     void pageLoaded(int firstRow, int lastRow);
-    void loadFailed(const QString &error);
+    void loadFailed(const QString& error);
 
 private:
     struct Aux {
@@ -143,22 +142,22 @@ private:
 
     Where locate(int row) const;
     int rowOfEvent(qint64 eventIndex) const; // row of the first event of that index (after aux placed before it)
-    const StateEvent *eventAt(qint64 eventIndex) const;
+    const StateEvent* eventAt(qint64 eventIndex) const;
     void want(int page) const;
     void requestWanted();
     void requestPage(int page);
-    void onEvents(quint64 id, const QList<StateEvent> &events);
+    void onEvents(quint64 id, const QList<StateEvent>& events);
     void onCount(quint64 id, qint64 count);
-    void onAcks(quint64 id, const QList<Ack> &acks);
-    void onAudit(quint64 id, const QList<AuditEntry> &entries);
-    void onFailed(quint64 id, const QString &error);
-    void onEventCommitted(const StateEvent &event);
+    void onAcks(quint64 id, const QList<Ack>& acks);
+    void onAudit(quint64 id, const QList<AuditEntry>& entries);
+    void onFailed(quint64 id, const QString& error);
+    void onEventCommitted(const StateEvent& event);
     void maybeFinishLoad();
     void placeAux();
     void evictPages();
     int placedCount() const { return int(m_placed.size()); }
 
-    HistoryStore *m_store;
+    HistoryStore* m_store;
     HistoryFilter m_filter;
     qint64 m_snapshotToMs = 0;
     int m_pageSize = 200;
@@ -179,7 +178,7 @@ private:
     mutable QTimer m_wantTimer;
 
     QList<TimelineEntry> m_live; // newest first, above the snapshot
-    std::vector<Aux> m_aux;      // newest first
+    std::vector<Aux> m_aux; // newest first
     std::vector<std::pair<qint64, int>> m_placed; // (position among the snapshot rows, index into m_aux), ascending
 
     std::shared_ptr<std::atomic_bool> m_cancelExports;

@@ -6,7 +6,7 @@
 
 namespace hd {
 
-MatrixFilterProxy::MatrixFilterProxy(QObject *parent)
+MatrixFilterProxy::MatrixFilterProxy(QObject* parent)
     : QSortFilterProxyModel(parent)
 {
     setRecursiveFilteringEnabled(true);
@@ -18,12 +18,12 @@ MatrixFilterProxy::MatrixFilterProxy(QObject *parent)
     setSortCaseSensitivity(Qt::CaseInsensitive);
 }
 
-void MatrixFilterProxy::setSourceModel(QAbstractItemModel *model)
+void MatrixFilterProxy::setSourceModel(QAbstractItemModel* model)
 {
-    if (auto *old = qobject_cast<MatrixModel *>(sourceModel()))
+    if (auto* old = qobject_cast<MatrixModel*>(sourceModel()))
         disconnect(old, &MatrixModel::orderChanged, this, &MatrixFilterProxy::onOrderChanged);
     QSortFilterProxyModel::setSourceModel(model);
-    if (auto *matrix = qobject_cast<MatrixModel *>(model))
+    if (auto* matrix = qobject_cast<MatrixModel*>(model))
         connect(matrix, &MatrixModel::orderChanged, this, &MatrixFilterProxy::onOrderChanged);
 }
 
@@ -35,7 +35,7 @@ void MatrixFilterProxy::onOrderChanged()
         sort(sortColumn(), sortOrder());
 }
 
-void MatrixFilterProxy::setFilterText(const QString &text)
+void MatrixFilterProxy::setFilterText(const QString& text)
 {
     const QString simplified = text.simplified();
     if (simplified == m_text)
@@ -45,7 +45,7 @@ void MatrixFilterProxy::setFilterText(const QString &text)
     invalidateRowsFilter();
 }
 
-bool MatrixFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+bool MatrixFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     if (m_words.isEmpty())
         return true;
@@ -56,21 +56,21 @@ bool MatrixFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
     if (kind == MatrixModel::NodeKind::Check) {
         haystack += u' ' + statusName(Status(index.data(StatusRole).toInt()));
         haystack += u' ' + index.data(OverlaysRole).toStringList().join(u' ');
-        auto *model = qobject_cast<const MatrixModel *>(sourceModel());
+        auto* model = qobject_cast<const MatrixModel*>(sourceModel());
         if (const auto row = model ? model->rowState(index.data(CheckKeyRole).toString()) : std::nullopt) {
             haystack += u' ' + row->key + u' ' + row->tags.join(u' ') + u' ' + row->impactedBy + u' '
                 + severityName(row->severity);
         }
     }
     haystack = haystack.toLower();
-    for (const QString &word : m_words) {
+    for (const QString& word : m_words) {
         if (!haystack.contains(word))
             return false;
     }
     return true;
 }
 
-bool MatrixFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+bool MatrixFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
     if (left.column() == MatrixModel::ColName) {
         const int a = left.data(AttentionRole).toInt(), b = right.data(AttentionRole).toInt();

@@ -16,15 +16,15 @@ class MatrixFilterProxy final : public QSortFilterProxyModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MatrixFilterProxy)
 public:
-    explicit MatrixFilterProxy(QObject *parent = nullptr);
+    explicit MatrixFilterProxy(QObject* parent = nullptr);
 
-    void setFilterText(const QString &text);
+    void setFilterText(const QString& text);
     QString filterText() const { return m_text; }
-    void setSourceModel(QAbstractItemModel *model) override;
+    void setSourceModel(QAbstractItemModel* model) override;
 
 protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
-    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
     void onOrderChanged();

@@ -37,41 +37,41 @@ public:
         int total = 0;
         Status worst = Status::Ok;
         QStringList rootCauses; // failing services no dependency explains
-        QDateTime lastPoll;     // UTC: the newest probe result seen
+        QDateTime lastPoll; // UTC: the newest probe result seen
         bool failing() const { return !rootCauses.isEmpty(); }
         int count(Status status) const { return counts[size_t(status)]; }
     };
 
-    explicit MatrixModel(QObject *parent = nullptr);
+    explicit MatrixModel(QObject* parent = nullptr);
     ~MatrixModel() override;
 
     // The config gives the display order of groups, services and checks. A reload
     // that moves a service to another group starts the matrix afresh.
-    void setConfig(const Config &config);
-    void updateRows(const QList<hd::RowState> &rows);
-    void removeKeys(const QStringList &keys);
+    void setConfig(const Config& config);
+    void updateRows(const QList<hd::RowState>& rows);
+    void removeKeys(const QStringList& keys);
     void clear();
     // Rows with an auto-heal attempt pending or in flight: they carry the "healing" overlay.
-    void setHealing(const QSet<QString> &rowKeys);
+    void setHealing(const QSet<QString>& rowKeys);
     void setSparklineCapacity(int samples) { m_sparkCapacity = qMax(2, samples); }
 
-    std::optional<RowState> rowState(const QString &key) const;
+    std::optional<RowState> rowState(const QString& key) const;
     // The check's own row first, then its sub-checks or pattern keys.
-    QList<RowState> rowsOfCheck(const QString &service, const QString &check) const;
-    QModelIndex indexOfKey(const QString &key, int column = ColName) const;
-    QModelIndex indexOfService(const QString &service, int column = ColName) const;
+    QList<RowState> rowsOfCheck(const QString& service, const QString& check) const;
+    QModelIndex indexOfKey(const QString& key, int column = ColName) const;
+    QModelIndex indexOfService(const QString& service, int column = ColName) const;
     // The services a failing root cause takes down with it, sorted.
-    QStringList impactedServices(const QString &rootService) const;
-    const Summary &summary() const { return m_summary; }
+    QStringList impactedServices(const QString& rootService) const;
+    const Summary& summary() const { return m_summary; }
     int checkCount() const { return int(m_checks.size()); }
 
-    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
-    QModelIndex parent(const QModelIndex &child) const override;
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
 
 Q_SIGNALS:
     void summaryChanged();
@@ -83,24 +83,24 @@ private:
     struct Node;
     struct Look; // what a group or service row shows, to tell whether it changed
 
-    Node *nodeOf(const QModelIndex &index) const;
-    QModelIndex indexOfNode(const Node *node, int column = ColName) const;
-    Node *ensureCheck(const RowState &row, std::vector<std::unique_ptr<Node>> &newGroups,
-                      std::vector<std::pair<Node *, std::vector<std::unique_ptr<Node>>>> &newChildren);
-    int orderOf(NodeKind kind, const QString &name);
-    void feed(Node *check, const RowState &row);
+    Node* nodeOf(const QModelIndex& index) const;
+    QModelIndex indexOfNode(const Node* node, int column = ColName) const;
+    Node* ensureCheck(const RowState& row, std::vector<std::unique_ptr<Node>>& newGroups,
+        std::vector<std::pair<Node*, std::vector<std::unique_ptr<Node>>>>& newChildren);
+    int orderOf(NodeKind kind, const QString& name);
+    void feed(Node* check, const RowState& row);
     // Recomputes services, groups, attention and the summary; returns the nodes whose look changed.
-    std::vector<Node *> recompute();
+    std::vector<Node*> recompute();
     // One dataChanged per parent over the changed rows, from firstColumn to the last.
-    void emitChanged(std::vector<Node *> nodes, int firstColumn);
-    QVariant checkData(const Node *node, int column, int role) const;
-    QVariant aggregateData(const Node *node, int column, int role) const;
+    void emitChanged(std::vector<Node*> nodes, int firstColumn);
+    QVariant checkData(const Node* node, int column, int role) const;
+    QVariant aggregateData(const Node* node, int column, int role) const;
 
     std::vector<std::unique_ptr<Node>> m_groups;
-    QHash<QString, Node *> m_groupByName;
-    QHash<QString, Node *> m_serviceByName;
-    QHash<QString, Node *> m_checks; // row key -> node
-    QHash<QString, int> m_order;     // "g:NAME", "s:NAME", "c:SERVICE/CHECK" -> config position
+    QHash<QString, Node*> m_groupByName;
+    QHash<QString, Node*> m_serviceByName;
+    QHash<QString, Node*> m_checks; // row key -> node
+    QHash<QString, int> m_order; // "g:NAME", "s:NAME", "c:SERVICE/CHECK" -> config position
     QHash<QString, QString> m_configGroup; // service -> group, from the config
     QSet<QString> m_healing;
     int m_nextOrder = 0;

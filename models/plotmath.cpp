@@ -22,11 +22,11 @@ double LinearScale::invert(double pixel) const
 
 namespace {
 
-QList<QPointF> withoutNan(const QList<QPointF> &points)
+QList<QPointF> withoutNan(const QList<QPointF>& points)
 {
     QList<QPointF> out;
     out.reserve(points.size());
-    for (const QPointF &p : points) {
+    for (const QPointF& p : points) {
         if (!std::isnan(p.y()))
             out << p;
     }
@@ -35,7 +35,7 @@ QList<QPointF> withoutNan(const QList<QPointF> &points)
 
 } // namespace
 
-QList<QPointF> downsampleMinMax(const QList<QPointF> &input, int buckets)
+QList<QPointF> downsampleMinMax(const QList<QPointF>& input, int buckets)
 {
     const QList<QPointF> points = withoutNan(input);
     if (buckets < 1 || points.size() <= 2 * qsizetype(buckets) + 2)
@@ -59,7 +59,7 @@ QList<QPointF> downsampleMinMax(const QList<QPointF> &input, int buckets)
     };
     const qsizetype last = points.size() - 1;
     for (qsizetype i = 1; i < last; ++i) {
-        const QPointF &p = points.at(i);
+        const QPointF& p = points.at(i);
         int bucket = width > 0 ? int((p.x() - x0) / width * buckets) : 0;
         bucket = qBound(0, bucket, buckets - 1);
         if (bucket != current) {
@@ -78,7 +78,7 @@ QList<QPointF> downsampleMinMax(const QList<QPointF> &input, int buckets)
     return out;
 }
 
-QList<QPointF> downsampleLttb(const QList<QPointF> &input, int threshold)
+QList<QPointF> downsampleLttb(const QList<QPointF>& input, int threshold)
 {
     const QList<QPointF> points = withoutNan(input);
     const qsizetype n = points.size();
@@ -104,11 +104,11 @@ QList<QPointF> downsampleLttb(const QList<QPointF> &input, int threshold)
 
         const qsizetype start = qsizetype(std::floor(i * every)) + 1;
         const qsizetype end = qsizetype(std::floor((i + 1) * every)) + 1;
-        const QPointF &pa = points.at(a);
+        const QPointF& pa = points.at(a);
         double bestArea = -1;
         qsizetype best = start;
         for (qsizetype j = start; j < end && j < n; ++j) {
-            const QPointF &p = points.at(j);
+            const QPointF& p = points.at(j);
             const double area = std::abs((pa.x() - avgX) * (p.y() - pa.y()) - (pa.x() - p.x()) * (avgY - pa.y()));
             if (area > bestArea) {
                 bestArea = area;

@@ -16,7 +16,7 @@ struct LinearScale {
 
     double map(double value) const;
     double invert(double pixel) const;
-    friend bool operator==(const LinearScale &, const LinearScale &) = default;
+    friend bool operator==(const LinearScale&, const LinearScale&) = default;
 };
 
 // Reduces points sorted by x to at most about 2 * buckets points: for each of
@@ -24,10 +24,10 @@ struct LinearScale {
 // point, in x order, so that spikes survive. The first and the last point are
 // always kept. NaN y values are dropped. Input at or under the budget is
 // returned unchanged (minus NaNs).
-QList<QPointF> downsampleMinMax(const QList<QPointF> &points, int buckets);
+QList<QPointF> downsampleMinMax(const QList<QPointF>& points, int buckets);
 
 // Largest-Triangle-Three-Buckets (Steinarsson 2013): keeps `threshold` points
 // that preserve the visual shape; for smooth lines where min/max looks jagged.
-QList<QPointF> downsampleLttb(const QList<QPointF> &points, int threshold);
+QList<QPointF> downsampleLttb(const QList<QPointF>& points, int threshold);
 
 } // namespace hd

@@ -690,7 +690,8 @@ void AdminPanel::applySchedulerStatus(const QJsonObject& data)
     }
     m_jobTable->resizeColumnsToContents();
     // The countdown column is empty until the first tick: give it room for its longest text.
-    m_jobTable->setColumnWidth(JobIn, m_jobTable->fontMetrics().horizontalAdvance(countdownText(86'399'000LL * 9)) + 24);
+    m_jobTable->setColumnWidth(
+        JobIn, m_jobTable->fontMetrics().horizontalAdvance(countdownText(86'399'000LL * 9)) + 24);
     // The job chooser names each job as the backend does.
     for (int i = 0; i < m_jobType->count(); ++i) {
         const QString type = m_jobType->itemData(i).toString();

@@ -23,7 +23,7 @@ namespace hd {
 class HistoryStore;
 struct AuditEntry;
 
-// The admin actions of one service (spec section 6) on top of AdminClient: the scheduler with its jobs and a
+// The admin actions of one service (docs/contract.md §6) on top of AdminClient: the scheduler with its jobs and a
 // live countdown to each next run, job triggers, cache statistics and clearing, the Telegram test, the
 // config's own actions with a form each, and the service's audit log.
 //

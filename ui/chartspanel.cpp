@@ -30,20 +30,20 @@ constexpr qint64 kSuccessBucketMs = 10 * kMinute;
 constexpr qint64 kFailureBucketMs = 5 * kMinute;
 constexpr int kRefreshMs = 15'000;
 
-double maxY(const QList<QPointF> &points)
+double maxY(const QList<QPointF>& points)
 {
     double m = 0;
-    for (const QPointF &p : points)
+    for (const QPointF& p : points)
         m = qMax(m, p.y());
     return m;
 }
 
 // A line that steps: each value holds until the next bucket starts.
-QList<QPointF> steps(const QList<QPointF> &points, qint64 bucketMs)
+QList<QPointF> steps(const QList<QPointF>& points, qint64 bucketMs)
 {
     QList<QPointF> out;
     out.reserve(points.size() * 2);
-    for (const QPointF &p : points) {
+    for (const QPointF& p : points) {
         out << p << QPointF(p.x() + double(bucketMs), p.y());
     }
     return out;
@@ -51,7 +51,7 @@ QList<QPointF> steps(const QList<QPointF> &points, qint64 bucketMs)
 
 } // namespace
 
-ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
+ChartsPanel::ChartsPanel(HistoryStore* store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_check(new QComboBox(this))
@@ -69,10 +69,10 @@ ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
     m_rangeBox->addItem(tr("Last 24 hours"), int(Range::Hours24));
     m_rangeBox->addItem(tr("Last 7 days"), int(Range::Days7));
     m_rangeBox->setCurrentIndex(1);
-    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    auto* refreshButton = new QPushButton(tr("Refresh"), this);
     refreshButton->setObjectName(QStringLiteral("chartRefresh"));
 
-    auto *top = new QHBoxLayout;
+    auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Check:"), this));
     top->addWidget(m_check);
     top->addWidget(m_rangeBox);
@@ -90,10 +90,10 @@ ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
     m_failedLine = addLine(m_failures, tr("failing checks"), statusColor(Status::Down));
     m_success.y->setRange(0, 100);
 
-    auto *bottom = new QHBoxLayout;
+    auto* bottom = new QHBoxLayout;
     bottom->addWidget(m_success.view);
     bottom->addWidget(m_failures.view);
-    auto *layout = new QVBoxLayout(this);
+    auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_latency.view, 3);
     layout->addLayout(bottom, 2);
@@ -107,7 +107,7 @@ ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
     connect(refreshButton, &QPushButton::clicked, this, &ChartsPanel::refresh);
     connect(m_store, &HistoryStore::rollupsReady, this, &ChartsPanel::onRollups);
     connect(m_store, &HistoryStore::samplesReady, this, &ChartsPanel::onSamples);
-    connect(m_store, &HistoryStore::queryFailed, this, [this](quint64 id, const QString &error) {
+    connect(m_store, &HistoryStore::queryFailed, this, [this](quint64 id, const QString& error) {
         if (id == m_latencyRequest || id == m_samplesRequest || id == m_successRequest || id == m_failuresRequest) {
             m_note->setText(tr("History unavailable: %1").arg(error));
             finishOne();
@@ -122,7 +122,7 @@ ChartsPanel::ChartsPanel(HistoryStore *store, QWidget *parent)
     applyTheme();
 }
 
-ChartsPanel::Plot ChartsPanel::makePlot(const QString &objectName, const QString &title, const QString &yTitle)
+ChartsPanel::Plot ChartsPanel::makePlot(const QString& objectName, const QString& title, const QString& yTitle)
 {
     Plot p;
     p.chart = new QChart;
@@ -144,9 +144,9 @@ ChartsPanel::Plot ChartsPanel::makePlot(const QString &objectName, const QString
     return p;
 }
 
-QLineSeries *ChartsPanel::addLine(Plot &plot, const QString &name, const QColor &color, qreal width)
+QLineSeries* ChartsPanel::addLine(Plot& plot, const QString& name, const QColor& color, qreal width)
 {
-    auto *series = new QLineSeries;
+    auto* series = new QLineSeries;
     series->setName(name);
     series->setPen(QPen(color, width));
     plot.chart->addSeries(series);
@@ -155,7 +155,7 @@ QLineSeries *ChartsPanel::addLine(Plot &plot, const QString &name, const QColor 
     return series;
 }
 
-void ChartsPanel::setChecks(const QStringList &keys)
+void ChartsPanel::setChecks(const QStringList& keys)
 {
     const QString current = currentCheck();
     QStringList sorted = keys;
@@ -174,7 +174,7 @@ void ChartsPanel::setChecks(const QStringList &keys)
         refresh();
 }
 
-void ChartsPanel::setCurrentCheck(const QString &key)
+void ChartsPanel::setCurrentCheck(const QString& key)
 {
     const int at = m_check->findText(key);
     if (at >= 0 && at != m_check->currentIndex())
@@ -212,12 +212,12 @@ qint64 ChartsPanel::rangeMs(Range range)
     return kHour;
 }
 
-void ChartsPanel::feed(QXYSeries *series, const QList<QPointF> &points, int pixelWidth)
+void ChartsPanel::feed(QXYSeries* series, const QList<QPointF>& points, int pixelWidth)
 {
     series->replace(downsampleMinMax(points, qMax(1, pixelWidth)));
 }
 
-int ChartsPanel::plotWidth(const Plot &plot) const
+int ChartsPanel::plotWidth(const Plot& plot) const
 {
     const int w = int(plot.chart->plotArea().width());
     return w > 10 ? w : qMax(200, plot.view->width() - 80);
@@ -266,7 +266,7 @@ void ChartsPanel::refresh()
     ++m_outstanding;
 }
 
-void ChartsPanel::onSamples(quint64 id, const QList<Sample> &samples)
+void ChartsPanel::onSamples(quint64 id, const QList<Sample>& samples)
 {
     if (id != m_samplesRequest)
         return;
@@ -280,12 +280,13 @@ void ChartsPanel::onSamples(quint64 id, const QList<Sample> &samples)
             const QSignalBlocker block(m_rangeBox);
             m_rangeBox->setCurrentIndex(m_rangeBox->findData(int(fit)));
         }
-        m_latency.x->setRange(QDateTime::fromMSecsSinceEpoch(now - rangeMs(m_range)), QDateTime::fromMSecsSinceEpoch(now));
+        m_latency.x->setRange(
+            QDateTime::fromMSecsSinceEpoch(now - rangeMs(m_range)), QDateTime::fromMSecsSinceEpoch(now));
     }
     QList<QPointF> points;
     points.reserve(samples.size());
     // Failed results keep their latency: a check that fails by being slow is the point of this chart.
-    for (const Sample &s : samples)
+    for (const Sample& s : samples)
         points << QPointF(double(s.timeMs), s.latencyMs);
     feed(m_raw, points, plotWidth(m_latency));
     m_latency.y->setRange(0, qMax(m_latency.y->max(), maxY(points) * 1.1));
@@ -293,14 +294,14 @@ void ChartsPanel::onSamples(quint64 id, const QList<Sample> &samples)
     finishOne();
 }
 
-void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
+void ChartsPanel::onRollups(quint64 id, const QList<Rollup>& rollups)
 {
     if (id == m_latencyRequest) {
         QList<QPointF> p50, p95;
         p50.reserve(rollups.size());
         p95.reserve(rollups.size());
         const qint64 bucket = m_range == Range::Days7 ? kHour : kMinute;
-        for (const Rollup &r : rollups) {
+        for (const Rollup& r : rollups) {
             p50 << QPointF(double(r.bucketMs), r.p50Ms);
             p95 << QPointF(double(r.bucketMs), r.p95Ms);
         }
@@ -316,17 +317,17 @@ void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
     } else if (id == m_successRequest) {
         QMap<qint64, QPair<int, int>> buckets; // start -> (count, failures)
         qint64 rolledUpTo = 0; // minute rollups exist only for minutes that are over
-        for (const Rollup &r : rollups) {
-            auto &b = buckets[r.bucketMs - r.bucketMs % kSuccessBucketMs];
+        for (const Rollup& r : rollups) {
+            auto& b = buckets[r.bucketMs - r.bucketMs % kSuccessBucketMs];
             b.first += r.count;
             b.second += r.failures;
             rolledUpTo = qMax(rolledUpTo, r.bucketMs + kMinute);
         }
         // The minutes not rolled up yet come from the raw samples: the newest bucket shows while it fills.
-        for (const Sample &smp : std::as_const(m_recent)) {
+        for (const Sample& smp : std::as_const(m_recent)) {
             if (smp.timeMs < rolledUpTo || smp.checkKey != currentCheck())
                 continue;
-            auto &b = buckets[smp.timeMs - smp.timeMs % kSuccessBucketMs];
+            auto& b = buckets[smp.timeMs - smp.timeMs % kSuccessBucketMs];
             b.first += 1;
             b.second += countsAsFailure(smp.status) ? 1 : 0;
         }
@@ -342,13 +343,14 @@ void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
         if (!stepped.isEmpty() && stepped.last().x() > double(m_requestedAt))
             stepped.last().setX(double(m_requestedAt)); // a partial bucket ends now
         m_successLine->replace(stepped);
-        m_success.chart->setTitle(total ? tr("Success rate, last 24 h: %1 %").arg(100.0 * (total - failed) / total, 0, 'f', 2)
-                                        : tr("Success rate, last 24 h"));
+        m_success.chart->setTitle(total
+                ? tr("Success rate, last 24 h: %1 %").arg(100.0 * (total - failed) / total, 0, 'f', 2)
+                : tr("Success rate, last 24 h"));
         finishOne();
     } else if (id == m_failuresRequest) {
         QMap<qint64, QSet<QString>> buckets;
         QHash<QString, int> perCheck;
-        for (const Rollup &r : rollups) {
+        for (const Rollup& r : rollups) {
             if (r.failures <= 0)
                 continue;
             buckets[r.bucketMs - r.bucketMs % kFailureBucketMs].insert(r.checkKey);
@@ -360,7 +362,7 @@ void ChartsPanel::onRollups(quint64 id, const QList<Rollup> &rollups)
             m_failurePoints << QPointF(double(t), double(buckets.value(t).size()));
         QStringList worstChecks = perCheck.keys();
         std::sort(worstChecks.begin(), worstChecks.end(),
-                  [&](const QString &a, const QString &b) { return perCheck.value(a) > perCheck.value(b); });
+            [&](const QString& a, const QString& b) { return perCheck.value(a) > perCheck.value(b); });
         m_worstChecks = worstChecks.mid(0, 3);
         drawFailures();
         finishOne();
@@ -399,13 +401,13 @@ void ChartsPanel::finishOne()
         Q_EMIT refreshed();
 }
 
-void ChartsPanel::showEvent(QShowEvent *event)
+void ChartsPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
     refresh();
 }
 
-void ChartsPanel::changeEvent(QEvent *event)
+void ChartsPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
@@ -415,17 +417,17 @@ void ChartsPanel::changeEvent(QEvent *event)
 void ChartsPanel::applyTheme()
 {
     const QChart::ChartTheme theme = isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
-    for (Plot *p : { &m_latency, &m_success, &m_failures }) {
+    for (Plot* p : { &m_latency, &m_success, &m_failures }) {
         if (p->chart->theme() == theme)
             continue;
         // A theme resets series pens; keep ours.
         QList<QPen> pens;
         const auto series = p->chart->series();
-        for (QAbstractSeries *s : series)
-            pens << static_cast<QXYSeries *>(s)->pen();
+        for (QAbstractSeries* s : series)
+            pens << static_cast<QXYSeries*>(s)->pen();
         p->chart->setTheme(theme);
         for (qsizetype i = 0; i < series.size(); ++i)
-            static_cast<QXYSeries *>(series.at(i))->setPen(pens.at(i));
+            static_cast<QXYSeries*>(series.at(i))->setPen(pens.at(i));
     }
 }
 

@@ -31,10 +31,10 @@ public:
     enum class Range { Minutes15, Hour1, Hours24, Days7 };
     Q_ENUM(Range)
 
-    explicit ChartsPanel(HistoryStore *store, QWidget *parent = nullptr);
+    explicit ChartsPanel(HistoryStore* store, QWidget* parent = nullptr);
 
-    void setChecks(const QStringList &keys);
-    void setCurrentCheck(const QString &key);
+    void setChecks(const QStringList& keys);
+    void setCurrentCheck(const QString& key);
     QString currentCheck() const;
     // A range set here (or chosen in the box) stays; until then the range fits the data: 15 minutes while the
     // check's history is younger than that, else the last hour.
@@ -49,44 +49,44 @@ public:
 
     // Hands `points` (sorted by x) to the series reduced to about two points per
     // pixel column (min/max), in one replace().
-    static void feed(QXYSeries *series, const QList<QPointF> &points, int pixelWidth);
+    static void feed(QXYSeries* series, const QList<QPointF>& points, int pixelWidth);
     static qint64 rangeMs(Range range);
 
 Q_SIGNALS:
     void refreshed(); // every requested series has been fed
 
 protected:
-    void showEvent(QShowEvent *event) override;
-    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Plot {
-        QChart *chart = nullptr;
-        QChartView *view = nullptr;
-        QDateTimeAxis *x = nullptr;
-        QValueAxis *y = nullptr;
+        QChart* chart = nullptr;
+        QChartView* view = nullptr;
+        QDateTimeAxis* x = nullptr;
+        QValueAxis* y = nullptr;
     };
-    Plot makePlot(const QString &objectName, const QString &title, const QString &yTitle);
-    QLineSeries *addLine(Plot &plot, const QString &name, const QColor &color, qreal width = 2);
-    int plotWidth(const Plot &plot) const;
-    void onRollups(quint64 id, const QList<hd::Rollup> &rollups);
-    void onSamples(quint64 id, const QList<hd::Sample> &samples);
+    Plot makePlot(const QString& objectName, const QString& title, const QString& yTitle);
+    QLineSeries* addLine(Plot& plot, const QString& name, const QColor& color, qreal width = 2);
+    int plotWidth(const Plot& plot) const;
+    void onRollups(quint64 id, const QList<hd::Rollup>& rollups);
+    void onSamples(quint64 id, const QList<hd::Sample>& samples);
     void finishOne();
     void drawFailures();
     void applyTheme();
 
-    HistoryStore *m_store;
-    QComboBox *m_check;
-    QComboBox *m_rangeBox;
-    QLabel *m_note;
+    HistoryStore* m_store;
+    QComboBox* m_check;
+    QComboBox* m_rangeBox;
+    QLabel* m_note;
     Plot m_latency;
     Plot m_success;
     Plot m_failures;
-    QLineSeries *m_p50 = nullptr;
-    QLineSeries *m_p95 = nullptr;
-    QLineSeries *m_raw = nullptr;
-    QLineSeries *m_successLine = nullptr;
-    QLineSeries *m_failedLine = nullptr;
+    QLineSeries* m_p50 = nullptr;
+    QLineSeries* m_p95 = nullptr;
+    QLineSeries* m_raw = nullptr;
+    QLineSeries* m_successLine = nullptr;
+    QLineSeries* m_failedLine = nullptr;
     Range m_range = Range::Hour1;
     QTimer m_timer;
     quint64 m_latencyRequest = 0;

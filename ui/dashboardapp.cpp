@@ -1,13 +1,13 @@
 #include "dashboardapp.h"
 
+#include "admin/adminclient.h"
 #include "adminpanel.h"
 #include "demosession.h"
-#include "admin/adminclient.h"
-#include "remediation/remediationlease.h"
-#include "remediation/remediationplanner.h"
 #include "engine/loadconfig.h"
 #include "mainwindow.h"
 #include "models/monitorbridge.h"
+#include "remediation/remediationlease.h"
+#include "remediation/remediationplanner.h"
 #include "store/historystore.h"
 
 #include <QApplication>
@@ -23,14 +23,14 @@ namespace hd {
 
 namespace {
 
-void printErr(const QString &text)
+void printErr(const QString& text)
 {
     std::fprintf(stderr, "%s\n", qPrintable(text));
 }
 
 } // namespace
 
-int runDashboard(int argc, char *argv[], bool demo)
+int runDashboard(int argc, char* argv[], bool demo)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("healthdeck"));
@@ -45,10 +45,12 @@ int runDashboard(int argc, char *argv[], bool demo)
     parser.setApplicationDescription(QStringLiteral("The healthdeck dashboard."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
-    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions and Alertmanager silences."));
+    const QCommandLineOption configOpt(
+        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt(
+        QStringLiteral("history"), QStringLiteral("SQLite history file."), QStringLiteral("FILE"));
+    const QCommandLineOption readOnlyOpt(
+        QStringLiteral("read-only"), QStringLiteral("Hide and refuse admin actions and Alertmanager silences."));
     const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
         QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). "
                        "Without it, the setting metrics/listen applies; off by default."),
@@ -80,7 +82,7 @@ int runDashboard(int argc, char *argv[], bool demo)
             printErr(u"healthdeck demo: " + problem);
             return 1;
         }
-        for (const QString &note : session->notes())
+        for (const QString& note : session->notes())
             printErr(u"healthdeck demo: " + note);
         path = session->configPath();
     }
@@ -107,7 +109,7 @@ int runDashboard(int argc, char *argv[], bool demo)
     admin.setHistoryStore(&store);
     const bool readOnly = parser.isSet(readOnlyOpt);
     window.setReadOnly(readOnly);
-    auto *panel = new AdminPanel(&admin, &store);
+    auto* panel = new AdminPanel(&admin, &store);
     window.setAdminPanel(panel);
     // Auto-heal runs here too, through the same admin client; only the holder of the history's lease acts, so a
     // `healthdeck monitor` on the same history never acts as well.
@@ -118,8 +120,8 @@ int runDashboard(int argc, char *argv[], bool demo)
     planner.setLease(&lease);
     QObject::connect(&bridge, &MonitorBridge::rowsUpdated, &planner, &RemediationPlanner::updateRows);
     QObject::connect(&bridge, &MonitorBridge::rowsRemoved, &planner, &RemediationPlanner::removeRows);
-    QObject::connect(&bridge, &MonitorBridge::configLoaded, panel,
-        [&admin, &planner, panel, readOnly](const Config &config) {
+    QObject::connect(
+        &bridge, &MonitorBridge::configLoaded, panel, [&admin, &planner, panel, readOnly](const Config& config) {
             admin.setConfig(config);
             if (readOnly)
                 admin.setReadOnly(true);
@@ -129,7 +131,7 @@ int runDashboard(int argc, char *argv[], bool demo)
         });
     window.setRemediation(&planner);
     // The Admin tab opens on the selected row's service when it has admin actions, else on the first that does.
-    QObject::connect(&window, &MainWindow::serviceSelected, panel, [panel](const QString &service) {
+    QObject::connect(&window, &MainWindow::serviceSelected, panel, [panel](const QString& service) {
         if (!service.isEmpty())
             panel->followSelection(service);
     });
@@ -138,12 +140,13 @@ int runDashboard(int argc, char *argv[], bool demo)
         ? parser.value(metricsOpt)
         : QSettings().value(QStringLiteral("metrics/listen")).toString().trimmed();
     if (!metricsAddress.isEmpty()) {
-        QObject::connect(&bridge, &MonitorBridge::metricsServing, &window, [](const QString &address, const QString &error) {
-            if (address.isEmpty())
-                printErr(u"healthdeck: metrics not served: " + error);
-            else
-                printErr(u"healthdeck: serving metrics at http://" + address + u"/metrics");
-        });
+        QObject::connect(
+            &bridge, &MonitorBridge::metricsServing, &window, [](const QString& address, const QString& error) {
+                if (address.isEmpty())
+                    printErr(u"healthdeck: metrics not served: " + error);
+                else
+                    printErr(u"healthdeck: serving metrics at http://" + address + u"/metrics");
+            });
         bridge.serveMetrics(metricsAddress);
     }
     window.show();

@@ -7,6 +7,6 @@ namespace hd {
 // redis-server and the bundled demo config. Without --config,
 // $HEALTHDECK_CONFIG or ~/.config/healthdeck/healthdeck.yaml, the demo opens.
 // Owns its QApplication; returns the exit code.
-int runDashboard(int argc, char *argv[], bool demo);
+int runDashboard(int argc, char* argv[], bool demo);
 
 } // namespace hd

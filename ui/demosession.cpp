@@ -6,7 +6,7 @@
 
 namespace hd {
 
-DemoSession::DemoSession(QObject *parent)
+DemoSession::DemoSession(QObject* parent)
     : QObject(parent)
 {
     m_thread.setObjectName(QStringLiteral("healthdeck-demo"));
@@ -15,34 +15,40 @@ DemoSession::DemoSession(QObject *parent)
 DemoSession::~DemoSession()
 {
     if (m_anchor) {
-        QMetaObject::invokeMethod(m_anchor, [this] {
-            delete m_environment; // stops redis-server and the services
-            delete m_anchor;
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_anchor,
+            [this] {
+                delete m_environment; // stops redis-server and the services
+                delete m_anchor;
+            },
+            Qt::BlockingQueuedConnection);
     }
     m_thread.quit();
     m_thread.wait();
 }
 
-bool DemoSession::start(QString *error)
+bool DemoSession::start(QString* error)
 {
     m_thread.start();
     m_anchor = new QObject;
     m_anchor->moveToThread(&m_thread);
     bool ok = false;
     QString problem;
-    QMetaObject::invokeMethod(m_anchor, [&] {
-        m_environment = new DemoEnvironment;
-        ok = m_environment->start();
-        problem = m_environment->errorString();
-        m_notes = m_environment->notes();
-        m_configPath = m_environment->configPath();
-        if (DemoBackend *backend = m_environment->backend())
-            m_urls = backend->baseUrls();
-        // Short TTLs so that a killed writer shows as stale within the demo's minute.
-        if (HeartbeatSimulator *beats = m_environment->heartbeats())
-            beats->setTtlSeconds(20);
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [&] {
+            m_environment = new DemoEnvironment;
+            ok = m_environment->start();
+            problem = m_environment->errorString();
+            m_notes = m_environment->notes();
+            m_configPath = m_environment->configPath();
+            if (DemoBackend* backend = m_environment->backend())
+                m_urls = backend->baseUrls();
+            // Short TTLs so that a killed writer shows as stale within the demo's minute.
+            if (HeartbeatSimulator* beats = m_environment->heartbeats())
+                beats->setTtlSeconds(20);
+        },
+        Qt::BlockingQueuedConnection);
     if (error)
         *error = problem;
     return ok;
@@ -51,7 +57,7 @@ bool DemoSession::start(QString *error)
 QList<DemoSession::Fault> DemoSession::faults()
 {
     QList<Fault> out;
-    for (const DemoFaultInfo &f : demoFaults())
+    for (const DemoFaultInfo& f : demoFaults())
         out << f.fault;
     return out;
 }

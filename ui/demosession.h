@@ -24,15 +24,15 @@ class DemoSession final : public QObject {
 public:
     using Fault = DemoFault; // one vocabulary with `demo --headless`
 
-    explicit DemoSession(QObject *parent = nullptr);
+    explicit DemoSession(QObject* parent = nullptr);
     ~DemoSession() override;
 
     // Starts the environment, blocking until its services listen. It sets the
     // DEMO_* variables and writes the bundled config (configPath()).
-    bool start(QString *error = nullptr);
+    bool start(QString* error = nullptr);
     QString configPath() const { return m_configPath; }
     QStringList notes() const { return m_notes; } // e.g. redis-server missing
-    QUrl baseUrl(const QString &service) const { return m_urls.value(service); }
+    QUrl baseUrl(const QString& service) const { return m_urls.value(service); }
 
     static QList<Fault> faults();
     static QString faultLabel(Fault fault);
@@ -47,8 +47,8 @@ private:
     void post(std::function<void()> work);
 
     QThread m_thread;
-    QObject *m_anchor = nullptr; // lives in m_thread
-    DemoEnvironment *m_environment = nullptr; // lives in m_thread
+    QObject* m_anchor = nullptr; // lives in m_thread
+    DemoEnvironment* m_environment = nullptr; // lives in m_thread
     QHash<QString, QUrl> m_urls;
     QString m_configPath;
     QStringList m_notes;

@@ -5,14 +5,14 @@
 #include "store/historystore.h"
 
 #include <QCryptographicHash>
+#include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTextBrowser>
-#include <QDesktopServices>
-#include <QUrl>
 #include <QTimeZone>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <climits>
 
@@ -23,12 +23,12 @@ namespace {
 constexpr int kBodyCap = 64 * 1024;
 constexpr int kHistoryRows = 15;
 
-bool isOpenableLink(const QUrl &url)
+bool isOpenableLink(const QUrl& url)
 {
     return url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https") && !url.host().isEmpty();
 }
 
-QString esc(const QString &s)
+QString esc(const QString& s)
 {
     return s.toHtmlEscaped();
 }
@@ -39,24 +39,25 @@ QString chipHtml(Status s)
         .arg(statusColor(s).name(), statusTextColor(s).name(), statusName(s).toUpper());
 }
 
-QString row(const QString &label, const QString &valueHtml)
+QString row(const QString& label, const QString& valueHtml)
 {
-    return QStringLiteral("<tr><td style='padding-right:12px;color:gray'>%1</td><td>%2</td></tr>").arg(esc(label), valueHtml);
+    return QStringLiteral("<tr><td style='padding-right:12px;color:gray'>%1</td><td>%2</td></tr>")
+        .arg(esc(label), valueHtml);
 }
 
-QString section(const QString &title)
+QString section(const QString& title)
 {
     return QStringLiteral("<h3 style='margin-top:14px;margin-bottom:4px'>%1</h3>").arg(esc(title));
 }
 
-QString rowLabel(const RowState &r)
+QString rowLabel(const RowState& r)
 {
     return r.item.isEmpty() ? r.check : r.check + u" \u203a " + r.item;
 }
 
 } // namespace
 
-DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
+DetailPane::DetailPane(HistoryStore* store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_title(new QLabel(this))
@@ -92,20 +93,20 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     m_status->setTextFormat(Qt::RichText);
     m_text->setOpenLinks(false);
     // Only web links open, in the desktop's browser; nothing in a row's text can start anything else.
-    connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+    connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         if (!isOpenableLink(url))
             return;
         QDesktopServices::openUrl(url);
     });
     m_text->setFocusPolicy(Qt::StrongFocus);
 
-    auto *buttons = new QHBoxLayout;
+    auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_ack);
     buttons->addWidget(m_silence);
     buttons->addWidget(m_runNow);
     buttons->addStretch(1);
     buttons->addWidget(m_admin);
-    auto *layout = new QVBoxLayout(this);
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addWidget(m_status);
@@ -121,7 +122,7 @@ DetailPane::DetailPane(HistoryStore *store, QWidget *parent)
     m_healRunNow->setObjectName(QStringLiteral("healRunNowButton"));
     m_healCancel->setToolTip(tr("Do not make this auto-heal attempt; auto-heal waits until the check recovers"));
     m_healRunNow->setToolTip(tr("Make the auto-heal attempt now instead of waiting"));
-    auto *heal = new QHBoxLayout(m_heal);
+    auto* heal = new QHBoxLayout(m_heal);
     heal->setContentsMargins(0, 0, 0, 0);
     heal->addWidget(m_healText, 1);
     heal->addWidget(m_healCancel);
@@ -161,7 +162,7 @@ void DetailPane::setAdminAvailable(bool available)
     m_admin->setVisible(available);
 }
 
-void DetailPane::setRemediationPlan(const std::optional<RemediationPlan> &plan)
+void DetailPane::setRemediationPlan(const std::optional<RemediationPlan>& plan)
 {
     m_plan = plan;
     if (!plan) {
@@ -171,7 +172,8 @@ void DetailPane::setRemediationPlan(const std::optional<RemediationPlan> &plan)
     }
     using State = RemediationPlan::State;
     m_healText->setText(plan->describe(QDateTime::currentDateTimeUtc()));
-    const bool pending = plan->state == State::Waiting || (plan->state == State::Backoff && plan->attempts < plan->maxAttempts);
+    const bool pending
+        = plan->state == State::Waiting || (plan->state == State::Backoff && plan->attempts < plan->maxAttempts);
     m_healCancel->setEnabled(pending);
     m_healRunNow->setEnabled(pending || plan->state == State::Cancelled);
     m_heal->show();
@@ -191,13 +193,13 @@ QString DetailPane::text() const
     return m_title->text() + u'\n' + m_text->toPlainText();
 }
 
-void DetailPane::showRows(const QString &key, const QList<RowState> &rows)
+void DetailPane::showRows(const QString& key, const QList<RowState>& rows)
 {
     const bool changedKey = key != m_key;
     m_key = key;
     m_rows = rows;
-    const RowState *selected = nullptr;
-    for (const RowState &r : rows) {
+    const RowState* selected = nullptr;
+    for (const RowState& r : rows) {
         if (r.key == key)
             selected = &r;
     }
@@ -206,11 +208,12 @@ void DetailPane::showRows(const QString &key, const QList<RowState> &rows)
     const bool taken = selected && isAcknowledged(*selected);
     m_ack->setText(taken ? tr("Remove acknowledgement") : tr("Acknowledge\u2026"));
     m_ack->setEnabled(selected && !(alert && m_readOnly));
-    m_ack->setToolTip(alert && m_readOnly ? tr("Read-only mode: acknowledging an alert would write a silence to Alertmanager")
-                          : alert && taken ? tr("Expire this alert's silence in Alertmanager (Ctrl+K)")
-                          : alert          ? tr("Silence this alert in Alertmanager, with an expiry (Ctrl+K)")
-                          : taken          ? tr("Take the acknowledgement back (Ctrl+K)")
-                                           : tr("Take this check: the others see someone is on it (Ctrl+K)"));
+    m_ack->setToolTip(alert && m_readOnly
+            ? tr("Read-only mode: acknowledging an alert would write a silence to Alertmanager")
+            : alert && taken ? tr("Expire this alert's silence in Alertmanager (Ctrl+K)")
+            : alert          ? tr("Silence this alert in Alertmanager, with an expiry (Ctrl+K)")
+            : taken          ? tr("Take the acknowledgement back (Ctrl+K)")
+                             : tr("Take this check: the others see someone is on it (Ctrl+K)"));
     m_silence->setEnabled(selected);
     m_runNow->setEnabled(selected);
     m_admin->setEnabled(selected);
@@ -253,7 +256,7 @@ void DetailPane::refreshHistory()
     m_historyRequest = m_store->requestEvents(q);
 }
 
-void DetailPane::onEvents(quint64 id, const QList<StateEvent> &events)
+void DetailPane::onEvents(quint64 id, const QList<StateEvent>& events)
 {
     if (id != m_historyRequest)
         return;
@@ -264,13 +267,15 @@ void DetailPane::onEvents(quint64 id, const QList<StateEvent> &events)
 
 // What Alertmanager says of an alert row: where it comes from, since when, its labels, and a link to
 // the expression that fires it.
-QString DetailPane::alertSection(const AlertFacts &a, const QDateTime &now) const
+QString DetailPane::alertSection(const AlertFacts& a, const QDateTime& now) const
 {
     QString h = section(tr("Alertmanager"));
     h += QStringLiteral("<table cellspacing=0>");
-    h += row(tr("Source"), esc(a.source) + (a.stale ? u" \u00b7 " + tr("stale: %1").arg(esc(a.staleReason)) : QString()));
+    h += row(
+        tr("Source"), esc(a.source) + (a.stale ? u" \u00b7 " + tr("stale: %1").arg(esc(a.staleReason)) : QString()));
     if (a.startsAt.isValid())
-        h += row(tr("Firing since"), esc(formatClock(a.startsAt, now)) + u" (" + esc(formatDuration(a.startsAt.msecsTo(now))) + u")");
+        h += row(tr("Firing since"),
+            esc(formatClock(a.startsAt, now)) + u" (" + esc(formatDuration(a.startsAt.msecsTo(now))) + u")");
     h += row(tr("Severity label"), a.severity.isEmpty() ? tr("(none)") : esc(a.severity));
     if (!a.silence.isEmpty() || !a.silencedBy.isEmpty())
         h += row(tr("Silence"), esc(a.silence.isEmpty() ? a.silencedBy.join(QStringLiteral(", ")) : a.silence));
@@ -283,23 +288,27 @@ QString DetailPane::alertSection(const AlertFacts &a, const QDateTime &now) cons
     h += row(tr("Fingerprint"), u"<code>" + esc(a.fingerprint) + u"</code>");
     const QUrl generator(a.generatorUrl);
     if (isOpenableLink(generator))
-        h += row(tr("Generator"), QStringLiteral("<a href=\"%1\">%2</a>").arg(esc(generator.toString(QUrl::FullyEncoded)), esc(a.generatorUrl)));
+        h += row(tr("Generator"),
+            QStringLiteral("<a href=\"%1\">%2</a>")
+                .arg(esc(generator.toString(QUrl::FullyEncoded)), esc(a.generatorUrl)));
     else if (!a.generatorUrl.isEmpty())
         h += row(tr("Generator"), esc(a.generatorUrl));
     h += QStringLiteral("</table>");
     return h;
 }
 
-QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
+QString DetailPane::render(const RowState& r, const QList<RowState>& rows) const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QString h;
     h += QStringLiteral("<table cellspacing=0>");
     if (r.pending)
-        h += row(tr("Pending"), tr("the last result was %1; the failure threshold is not reached yet").arg(chipHtml(r.rawStatus)));
+        h += row(tr("Pending"),
+            tr("the last result was %1; the failure threshold is not reached yet").arg(chipHtml(r.rawStatus)));
     if (r.impacted)
-        h += row(tr("Impacted"), tr("impacted by <b>%1</b>: a service this one depends on is failing. Fix %1 first.")
-                                     .arg(esc(r.impactedBy)));
+        h += row(tr("Impacted"),
+            tr("impacted by <b>%1</b>: a service this one depends on is failing. Fix %1 first.")
+                .arg(esc(r.impactedBy)));
     if (r.offHours)
         h += row(tr("Off-hours"), tr("outside its calendar: it raises nothing"));
     if (r.acknowledged)
@@ -313,9 +322,11 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
     h += row(tr("Detail"), esc(r.detail));
     h += row(tr("Latency"), r.lastResult.isValid() ? esc(formatLatency(r.latencyMs)) : tr("no result yet"));
     if (r.lastResult.isValid())
-        h += row(tr("Last result"), esc(formatClock(r.lastResult, now)) + u" (" + esc(formatDuration(r.lastResult.msecsTo(now))) + u" ago)");
+        h += row(tr("Last result"),
+            esc(formatClock(r.lastResult, now)) + u" (" + esc(formatDuration(r.lastResult.msecsTo(now))) + u" ago)");
     if (r.since.isValid())
-        h += row(tr("In this state since"), esc(formatClock(r.since, now)) + u" (" + esc(formatDuration(r.since.msecsTo(now))) + u")");
+        h += row(tr("In this state since"),
+            esc(formatClock(r.since, now)) + u" (" + esc(formatDuration(r.since.msecsTo(now))) + u")");
     h += row(tr("Severity"), esc(severityName(r.severity)));
     if (!r.tags.isEmpty())
         h += row(tr("Tags"), esc(r.tags.join(QStringLiteral(", "))));
@@ -325,16 +336,21 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
 
     h += section(tr("Conditions"));
     if (r.evaluation.conditions.isEmpty() && r.result.alert) {
-        h += QStringLiteral("<p>%1</p>").arg(tr("None: the alert's severity label decides, through the source's severity map."));
+        h += QStringLiteral("<p>%1</p>")
+                 .arg(tr("None: the alert's severity label decides, through the source's severity map."));
     } else if (r.evaluation.conditions.isEmpty()) {
-        h += QStringLiteral("<p>%1</p>").arg(r.evaluation.format.isEmpty() ? tr("None: judged by the HTTP status or the probe's own verdict.")
-                                                                          : tr("None: judged by what the body says (%1).").arg(esc(r.evaluation.format)));
+        h += QStringLiteral("<p>%1</p>")
+                 .arg(r.evaluation.format.isEmpty()
+                         ? tr("None: judged by the HTTP status or the probe's own verdict.")
+                         : tr("None: judged by what the body says (%1).").arg(esc(r.evaluation.format)));
     } else {
         h += QStringLiteral("<table cellspacing=0>");
-        for (const ConditionOutcome &c : r.evaluation.conditions) {
-            const QString mark = c.success ? QStringLiteral("<span style='color:%1'>\u2714</span>").arg(statusColor(Status::Ok).name())
-                : c.warn                   ? QStringLiteral("<span style='color:%1'>\u26a0</span>").arg(statusColor(Status::Degraded).name())
-                                           : QStringLiteral("<span style='color:%1'>\u2718</span>").arg(statusColor(Status::Down).name());
+        for (const ConditionOutcome& c : r.evaluation.conditions) {
+            const QString mark = c.success
+                ? QStringLiteral("<span style='color:%1'>\u2714</span>").arg(statusColor(Status::Ok).name())
+                : c.warn
+                ? QStringLiteral("<span style='color:%1'>\u26a0</span>").arg(statusColor(Status::Degraded).name())
+                : QStringLiteral("<span style='color:%1'>\u2718</span>").arg(statusColor(Status::Down).name());
             QString note = c.warn ? tr(" (warn)") : QString();
             if (c.insufficientData)
                 note += tr(" not enough data yet");
@@ -347,19 +363,20 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
     }
 
     QList<QPair<QString, QPair<Status, QString>>> subs;
-    for (const RowState &s : rows) {
+    for (const RowState& s : rows) {
         if (!s.item.isEmpty() && s.key != r.key)
             subs.append({ s.item, { s.status, s.detail } });
     }
     if (subs.isEmpty()) {
-        for (const HealthItem &i : r.evaluation.items)
+        for (const HealthItem& i : r.evaluation.items)
             subs.append({ i.name, { i.status, i.detail } });
     }
     if (!subs.isEmpty()) {
         h += section(r.result.items.isEmpty() ? tr("Sub-checks") : tr("Keys"));
         h += QStringLiteral("<table cellspacing=0 cellpadding=1>");
-        for (const auto &s : std::as_const(subs))
-            h += QStringLiteral("<tr><td style='padding-right:8px'>%1</td><td style='padding-right:8px'>%2</td><td>%3</td></tr>")
+        for (const auto& s : std::as_const(subs))
+            h += QStringLiteral(
+                "<tr><td style='padding-right:8px'>%1</td><td style='padding-right:8px'>%2</td><td>%3</td></tr>")
                      .arg(esc(s.first), chipHtml(s.second.first), esc(s.second.second));
         h += QStringLiteral("</table>");
     }
@@ -367,7 +384,7 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
     if (r.result.alert)
         h += alertSection(*r.result.alert, now);
 
-    const ProbeResult &p = r.result;
+    const ProbeResult& p = r.result;
     h += section(tr("Response"));
     h += QStringLiteral("<table cellspacing=0>");
     h += row(tr("Outcome"), esc(outcomeName(p.outcome)) + (p.error.isEmpty() ? QString() : u": " + esc(p.error)));
@@ -381,19 +398,22 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
         h += row(tr("Certificate"), esc(certificateExpiryText(*p.certificateExpirationMs)));
     if (p.ttlMs) {
         const qint64 ttl = *p.ttlMs;
-        h += row(tr("Redis TTL"), ttl < 0 ? tr("no expiry") : esc(QString::number(double(ttl) / 1000.0, 'f', 1)) + tr(" s left"));
+        h += row(tr("Redis TTL"),
+            ttl < 0 ? tr("no expiry") : esc(QString::number(double(ttl) / 1000.0, 'f', 1)) + tr(" s left"));
     }
     if (p.statusHint)
         h += row(tr("Probe verdict"), chipHtml(*p.statusHint) + u' ' + esc(p.hintDetail));
     h += QStringLiteral("</table>");
     if (!p.headers.isEmpty()) {
         QString headers;
-        for (const auto &[name, value] : p.headers)
+        for (const auto& [name, value] : p.headers)
             headers += QString::fromUtf8(name) + u": " + QString::fromUtf8(value).left(512) + u'\n';
         h += QStringLiteral("<p style='margin-bottom:0'><b>%1</b></p><pre>%2</pre>").arg(tr("Headers"), esc(headers));
     }
     h += QStringLiteral("<p style='margin-bottom:0'><b>%1</b> %2</p>")
-             .arg(tr("Body"), p.body.isEmpty() ? tr("(empty)") : tr("(%n byte(s))", nullptr, int(qMin<qsizetype>(p.body.size(), INT_MAX))));
+             .arg(tr("Body"),
+                 p.body.isEmpty() ? tr("(empty)")
+                                  : tr("(%n byte(s))", nullptr, int(qMin<qsizetype>(p.body.size(), INT_MAX))));
     if (!p.body.isEmpty())
         h += QStringLiteral("<pre>%1</pre>").arg(esc(bodyForDisplay(p.body, kBodyCap)));
 
@@ -402,13 +422,14 @@ QString DetailPane::render(const RowState &r, const QList<RowState> &rows) const
         h += QStringLiteral("<p>%1</p>").arg(tr("No state change recorded yet."));
     } else {
         h += QStringLiteral("<table cellspacing=0>");
-        for (const StateEvent &e : m_history) {
+        for (const StateEvent& e : m_history) {
             QString what = esc(e.detail);
             if (!e.impactedBy.isEmpty())
                 what += u" \u00b7 " + tr("impacted by %1").arg(esc(e.impactedBy));
-            h += QStringLiteral("<tr><td style='padding-right:8px'>%1</td><td style='padding-right:8px'>%2 \u2192 %3</td><td>%4</td></tr>")
+            h += QStringLiteral("<tr><td style='padding-right:8px'>%1</td><td style='padding-right:8px'>%2 \u2192 "
+                                "%3</td><td>%4</td></tr>")
                      .arg(esc(formatClock(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC), now)), chipHtml(e.from),
-                          chipHtml(e.to), what);
+                         chipHtml(e.to), what);
         }
         h += QStringLiteral("</table>");
     }

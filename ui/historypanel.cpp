@@ -28,7 +28,7 @@ constexpr qint64 kHour = 3600 * 1000;
 class HistoryDelegate final : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
     {
         QStyleOptionViewItem opt = option;
         const int status = index.data(StatusRole).toInt();
@@ -44,7 +44,7 @@ public:
 
 } // namespace
 
-HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
+HistoryPanel::HistoryPanel(HistoryStore* store, QWidget* parent)
     : QWidget(parent)
     , m_model(new HistoryModel(store, this))
     , m_view(new QTableView(this))
@@ -98,14 +98,14 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     m_view->horizontalHeader()->resizeSection(HistoryModel::ColEvent, 200);
     m_view->horizontalHeader()->resizeSection(HistoryModel::ColSeverity, 80);
 
-    auto *filters = new QHBoxLayout;
+    auto* filters = new QHBoxLayout;
     filters->addWidget(m_range);
     filters->addWidget(m_service);
     filters->addWidget(m_status);
     filters->addWidget(m_severity);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_export);
-    auto *layout = new QVBoxLayout(this);
+    auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_count);
@@ -113,7 +113,7 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(250);
     connect(&m_debounce, &QTimer::timeout, this, &HistoryPanel::applyFilter);
-    for (QComboBox *box : { m_range, m_service, m_status, m_severity })
+    for (QComboBox* box : { m_range, m_service, m_status, m_severity })
         connect(box, &QComboBox::currentIndexChanged, this, &HistoryPanel::applyFilter);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &HistoryPanel::applyFilter);
@@ -121,11 +121,11 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     connect(m_model, &HistoryModel::loaded, this, &HistoryPanel::updateCount);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &HistoryPanel::updateCount);
     connect(m_model, &HistoryModel::loadFailed, this,
-            [this](const QString &error) { m_count->setText(tr("Could not read the history: %1").arg(error)); });
+        [this](const QString& error) { m_count->setText(tr("Could not read the history: %1").arg(error)); });
     applyFilter();
 }
 
-void HistoryPanel::setServices(const QStringList &services)
+void HistoryPanel::setServices(const QStringList& services)
 {
     const QString current = m_service->currentData().toString();
     QStringList existing;
@@ -136,7 +136,7 @@ void HistoryPanel::setServices(const QStringList &services)
     const QSignalBlocker block(m_service);
     while (m_service->count() > 1)
         m_service->removeItem(1);
-    for (const QString &s : services)
+    for (const QString& s : services)
         m_service->addItem(s, s);
     m_service->setCurrentIndex(qMax(0, m_service->findData(current)));
 }
@@ -174,14 +174,15 @@ void HistoryPanel::updateCount()
 void HistoryPanel::exportCsv()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString suggested = QDir(dir).filePath(
-        QStringLiteral("healthdeck-history-%1.csv").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
+    const QString suggested
+        = QDir(dir).filePath(QStringLiteral("healthdeck-history-%1.csv")
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
     const QString path = Prompts::saveCsvPath(this, suggested);
     if (path.isEmpty())
         return;
     m_export->setEnabled(false);
     m_count->setText(tr("Exporting to %1\u2026").arg(path));
-    m_model->exportCsv(path, this, [this](const CsvExportResult &result) {
+    m_model->exportCsv(path, this, [this](const CsvExportResult& result) {
         m_export->setEnabled(true);
         m_count->setText(result.ok ? tr("Exported %n row(s) to %1", nullptr, int(result.rows)).arg(result.path)
                                    : tr("Export failed: %1").arg(result.error));

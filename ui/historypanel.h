@@ -22,30 +22,30 @@ class HistoryPanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryPanel)
 public:
-    explicit HistoryPanel(HistoryStore *store, QWidget *parent = nullptr);
+    explicit HistoryPanel(HistoryStore* store, QWidget* parent = nullptr);
 
-    HistoryModel *model() const { return m_model; }
-    QTableView *view() const { return m_view; }
-    void setServices(const QStringList &services);
+    HistoryModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    void setServices(const QStringList& services);
     HistoryFilter currentFilter() const;
     void exportCsv(); // asks for a file, then writes in the background
 
 Q_SIGNALS:
-    void exported(const hd::CsvExportResult &result);
+    void exported(const hd::CsvExportResult& result);
 
 private:
     void applyFilter();
     void updateCount();
 
-    HistoryModel *m_model;
-    QTableView *m_view;
-    QComboBox *m_range;
-    QComboBox *m_service;
-    QComboBox *m_status;
-    QComboBox *m_severity;
-    QLineEdit *m_search;
-    QPushButton *m_export;
-    QLabel *m_count;
+    HistoryModel* m_model;
+    QTableView* m_view;
+    QComboBox* m_range;
+    QComboBox* m_service;
+    QComboBox* m_status;
+    QComboBox* m_severity;
+    QLineEdit* m_search;
+    QPushButton* m_export;
+    QLabel* m_count;
     QTimer m_debounce;
 };
 

@@ -87,7 +87,7 @@ QString currentUser()
 
 } // namespace
 
-MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *parent)
+MainWindow::MainWindow(MonitorBridge* bridge, HistoryStore* store, QWidget* parent)
     : QMainWindow(parent)
     , m_bridge(bridge)
     , m_store(store)
@@ -134,10 +134,10 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     m_configBanner->setPalette(bannerPalette);
     m_configBanner->hide();
 
-    auto *missedLayout = new QHBoxLayout(m_missedBanner);
+    auto* missedLayout = new QHBoxLayout(m_missedBanner);
     missedLayout->setContentsMargins(8, 4, 8, 4);
-    auto *showMissed = new QPushButton(tr("Show"), m_missedBanner);
-    auto *dismissMissed = new QPushButton(tr("Dismiss"), m_missedBanner);
+    auto* showMissed = new QPushButton(tr("Show"), m_missedBanner);
+    auto* dismissMissed = new QPushButton(tr("Dismiss"), m_missedBanner);
     showMissed->setObjectName(QStringLiteral("missedShow"));
     dismissMissed->setObjectName(QStringLiteral("missedDismiss"));
     missedLayout->addWidget(m_missedText, 1);
@@ -172,7 +172,7 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->setMouseTracking(true);
     m_view->installEventFilter(this);
-    QHeaderView *header = m_view->header();
+    QHeaderView* header = m_view->header();
     header->setStretchLastSection(true);
     // Narrow status and trend columns leave the room to Detail, which says why.
     header->resizeSection(MatrixModel::ColName, 255);
@@ -184,13 +184,13 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     m_filter->setClearButtonEnabled(true);
     m_filter->installEventFilter(this);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &MatrixFilterProxy::setFilterText);
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         if (!text.isEmpty())
             m_view->expandAll();
     });
 
-    auto *left = new QWidget(this);
-    auto *leftLayout = new QVBoxLayout(left);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(m_filter);
     leftLayout->addWidget(m_view, 1);
@@ -204,8 +204,8 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     m_tabs->addTab(m_charts, tr("&Charts"));
     m_tabs->addTab(m_history, tr("Alert &history"));
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_configBanner);
     layout->addWidget(m_missedBanner);
@@ -255,28 +255,29 @@ MainWindow::MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *pare
     connect(m_bridge, &MonitorBridge::rowsRemoved, m_matrix, &MatrixModel::removeKeys);
     connect(m_bridge, &MonitorBridge::configLoaded, this, &MainWindow::onConfigLoaded);
     connect(m_bridge, &MonitorBridge::configFailed, this, &MainWindow::onConfigFailed);
-    connect(m_bridge, &MonitorBridge::stateChanged, this, [this](const StateChange &change) {
+    connect(m_bridge, &MonitorBridge::stateChanged, this, [this](const StateChange& change) {
         m_pendingChanges << change;
         m_notifyTimer.start();
     });
-    connect(m_bridge, &MonitorBridge::acknowledged, this, [this](const QString &key, bool accepted) {
+    connect(m_bridge, &MonitorBridge::acknowledged, this, [this](const QString& key, bool accepted) {
         const auto row = m_matrix->rowState(key);
         const bool alert = row && row->result.alert;
-        statusBar()->showMessage(accepted ? (alert ? tr("Alertmanager took the change to %1's silence").arg(key)
-                                                   : tr("Acknowledged %1").arg(key))
-                                 : alert  ? tr("Alertmanager refused the silence change for %1: see the audit log").arg(key)
-                                          : tr("Nothing to acknowledge: %1 is ok").arg(key),
-                                 8000);
+        statusBar()->showMessage(accepted
+                ? (alert ? tr("Alertmanager took the change to %1's silence").arg(key) : tr("Acknowledged %1").arg(key))
+                : alert ? tr("Alertmanager refused the silence change for %1: see the audit log").arg(key)
+                        : tr("Nothing to acknowledge: %1 is ok").arg(key),
+            8000);
     });
-    connect(m_bridge, &MonitorBridge::silenced, this, [this](const QString &, const OperatorSilence &s) {
-        statusBar()->showMessage(tr("Silenced %1 until %2").arg(s.services.join(QStringLiteral(", ")), formatClock(s.end)), 8000);
+    connect(m_bridge, &MonitorBridge::silenced, this, [this](const QString&, const OperatorSilence& s) {
+        statusBar()->showMessage(
+            tr("Silenced %1 until %2").arg(s.services.join(QStringLiteral(", ")), formatClock(s.end)), 8000);
     });
-    connect(m_store, &HistoryStore::eventCommitted, this, [this](const StateEvent &event, bool) {
+    connect(m_store, &HistoryStore::eventCommitted, this, [this](const StateEvent& event, bool) {
         if (event.checkKey() == m_detail->currentKey())
             m_detail->refreshHistory();
     });
     connect(m_matrix, &MatrixModel::summaryChanged, this, &MainWindow::onSummaryChanged);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parent, int first, int last) {
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent, int first, int last) {
         // New sections and services open; sub-checks stay folded under their check, and
         // what the user folded stays folded.
         for (int r = first; r <= last; ++r) {
@@ -309,30 +310,30 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *reload = file->addAction(tr("&Reload config"), m_bridge, &MonitorBridge::reloadConfig);
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* reload = file->addAction(tr("&Reload config"), m_bridge, &MonitorBridge::reloadConfig);
     reload->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    QAction *exportCsv = file->addAction(tr("&Export alert history\u2026"), m_history, &HistoryPanel::exportCsv);
+    QAction* exportCsv = file->addAction(tr("&Export alert history\u2026"), m_history, &HistoryPanel::exportCsv);
     exportCsv->setObjectName(QStringLiteral("exportCsvAction"));
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
-    QMenu *check = menuBar()->addMenu(tr("&Check"));
+    QMenu* check = menuBar()->addMenu(tr("&Check"));
     m_checkMenu = check;
-    QAction *ack = check->addAction(tr("&Acknowledge\u2026"), this, &MainWindow::acknowledgeCurrent);
+    QAction* ack = check->addAction(tr("&Acknowledge\u2026"), this, &MainWindow::acknowledgeCurrent);
     ack->setObjectName(QStringLiteral("acknowledgeAction"));
     ack->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    QAction *silence = check->addAction(tr("&Silence service for\u2026"), this, &MainWindow::silenceCurrent);
+    QAction* silence = check->addAction(tr("&Silence service for\u2026"), this, &MainWindow::silenceCurrent);
     silence->setObjectName(QStringLiteral("silenceAction"));
     silence->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    QAction *run = check->addAction(tr("&Run now"), this, &MainWindow::runNowCurrent);
+    QAction* run = check->addAction(tr("&Run now"), this, &MainWindow::runNowCurrent);
     run->setObjectName(QStringLiteral("runNowAction"));
     run->setShortcut(QKeySequence(Qt::Key_F5));
-    QAction *detail = check->addAction(tr("Show &detail"), this, &MainWindow::openDetail);
+    QAction* detail = check->addAction(tr("Show &detail"), this, &MainWindow::openDetail);
     detail->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     check->addSeparator();
-    QAction *filter = check->addAction(tr("&Filter\u2026"), this, [this] {
+    QAction* filter = check->addAction(tr("&Filter\u2026"), this, [this] {
         m_tabs->setCurrentIndex(StatusTab);
         m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
@@ -341,30 +342,32 @@ void MainWindow::buildMenus()
     filter->setShortcut(QKeySequence::Find);
     m_view->addActions({ ack, silence, run, detail });
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu* view = menuBar()->addMenu(tr("&View"));
     m_viewMenu = view;
     const QList<QPair<QString, int>> tabs { { tr("&Status"), StatusTab }, { tr("&Charts"), ChartsTab },
-                                            { tr("Alert &history"), HistoryTab } };
-    for (const auto &[label, index] : tabs) {
-        QAction *a = view->addAction(label, this, [this, index = index] { m_tabs->setCurrentIndex(index); });
+        { tr("Alert &history"), HistoryTab } };
+    for (const auto& [label, index] : tabs) {
+        QAction* a = view->addAction(label, this, [this, index = index] { m_tabs->setCurrentIndex(index); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
     }
     view->addSeparator();
     view->addAction(tr("E&xpand all"), m_view, &QTreeView::expandAll);
     view->addAction(tr("C&ollapse all"), m_view, &QTreeView::collapseAll);
     view->addAction(m_missedDock->toggleViewAction());
-    QMenu *theme = view->addMenu(tr("&Theme"));
+    QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
     for (Theme t : { Theme::System, Theme::Light, Theme::Dark }) {
-        QAction *a = theme->addAction(t == Theme::System ? tr("Follow the &system") : t == Theme::Light ? tr("&Light") : tr("&Dark"));
+        QAction* a = theme->addAction(t == Theme::System ? tr("Follow the &system")
+                : t == Theme::Light                      ? tr("&Light")
+                                                         : tr("&Dark"));
         a->setCheckable(true);
         a->setData(int(t));
         m_themeGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
     }
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showKeyboardShortcuts);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* keys = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showKeyboardShortcuts);
     keys->setObjectName(QStringLiteral("keyboardShortcutsAction"));
     keys->setShortcut(QKeySequence::HelpContents);
 }
@@ -372,8 +375,8 @@ void MainWindow::buildMenus()
 QStringList MainWindow::keyboardShortcuts() const
 {
     QStringList out;
-    std::function<void(const QList<QAction *> &)> walk = [&](const QList<QAction *> &actions) {
-        for (QAction *a : actions) {
+    std::function<void(const QList<QAction*>&)> walk = [&](const QList<QAction*>& actions) {
+        for (QAction* a : actions) {
             if (a->menu()) {
                 walk(a->menu()->actions());
                 continue;
@@ -393,12 +396,12 @@ QStringList MainWindow::keyboardShortcuts() const
 
 void MainWindow::showKeyboardShortcuts()
 {
-    auto *dialog = findChild<QDialog *>(QStringLiteral("shortcutsDialog"));
+    auto* dialog = findChild<QDialog*>(QStringLiteral("shortcutsDialog"));
     if (!dialog) {
         dialog = new QDialog(this);
         dialog->setObjectName(QStringLiteral("shortcutsDialog"));
         dialog->setWindowTitle(tr("Keyboard shortcuts"));
-        auto *table = new QTableWidget(dialog);
+        auto* table = new QTableWidget(dialog);
         table->setObjectName(QStringLiteral("shortcutsTable"));
         table->setColumnCount(2);
         table->setHorizontalHeaderLabels({ tr("Keys"), tr("Action") });
@@ -412,9 +415,9 @@ void MainWindow::showKeyboardShortcuts()
             table->setItem(i, 1, new QTableWidgetItem(lines[i].section(u'\t', 1)));
         }
         table->resizeColumnToContents(0);
-        auto *close = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+        auto* close = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
         connect(close, &QDialogButtonBox::rejected, dialog, &QDialog::close);
-        auto *layout = new QVBoxLayout(dialog);
+        auto* layout = new QVBoxLayout(dialog);
         layout->addWidget(table);
         layout->addWidget(close);
         dialog->resize(520, 480);
@@ -424,7 +427,7 @@ void MainWindow::showKeyboardShortcuts()
     dialog->activateWindow();
 }
 
-void MainWindow::openNotice(const AlertNotice &notice)
+void MainWindow::openNotice(const AlertNotice& notice)
 {
     showNormal();
     raise();
@@ -444,7 +447,7 @@ void MainWindow::openNotice(const AlertNotice &notice)
     openDetail();
 }
 
-void MainWindow::setDemo(DemoSession *demo)
+void MainWindow::setDemo(DemoSession* demo)
 {
     m_demo = demo;
     if (m_demoMenu || !demo)
@@ -452,10 +455,10 @@ void MainWindow::setDemo(DemoSession *demo)
     m_demoMenu = menuBar()->addMenu(tr("&Demo"));
     m_demoMenu->setObjectName(QStringLiteral("demoMenu"));
     m_demoMenu->setToolTipsVisible(true);
-    QList<QAction *> faults;
+    QList<QAction*> faults;
     int n = 0;
     for (DemoSession::Fault f : DemoSession::faults()) {
-        QAction *a = m_demoMenu->addAction(DemoSession::faultLabel(f));
+        QAction* a = m_demoMenu->addAction(DemoSession::faultLabel(f));
         a->setCheckable(true);
         a->setObjectName(u"demoFault" + QString::number(int(f)));
         if (++n <= 9)
@@ -464,7 +467,7 @@ void MainWindow::setDemo(DemoSession *demo)
         faults << a;
     }
     m_demoMenu->addSeparator();
-    QAction *heal = m_demoMenu->addAction(tr("&Heal everything"), demo, &DemoSession::healAll);
+    QAction* heal = m_demoMenu->addAction(tr("&Heal everything"), demo, &DemoSession::healAll);
     heal->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
     connect(demo, &DemoSession::faultsChanged, this, [faults, demo] {
         const auto all = DemoSession::faults();
@@ -473,28 +476,30 @@ void MainWindow::setDemo(DemoSession *demo)
             faults.at(i)->setChecked(demo->isFaultOn(all.at(i)));
         }
     });
-    statusBar()->showMessage(tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+%1, Alt+0 heals).").arg(qMin(9, int(DemoSession::faults().size()))));
+    statusBar()->showMessage(
+        tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+%1, Alt+0 heals).")
+            .arg(qMin(9, int(DemoSession::faults().size()))));
 }
 
 // An engine that falls behind says so, in red, rather than reading as all green: its checks are not running
 // when they should.
-void MainWindow::showSchedulingLag(const SchedulingLag &lag)
+void MainWindow::showSchedulingLag(const SchedulingLag& lag)
 {
     if (lag.starts == 0) {
         m_lagStatus->clear();
         return;
     }
     const bool behind = lag.p99Ms >= kBehindScheduleMs;
-    m_lagStatus->setText(behind ? tr("Behind schedule: probes start up to %1 late").arg(formatDuration(lag.maxMs))
-                                : tr("On schedule"));
+    m_lagStatus->setText(
+        behind ? tr("Behind schedule: probes start up to %1 late").arg(formatDuration(lag.maxMs)) : tr("On schedule"));
     m_lagStatus->setToolTip(tr("How late the %n probe(s) of the last few seconds started against their schedule: "
                                "median %1 ms, 99th percentile %2 ms, latest %3 ms",
-                               nullptr, int(qMin<qint64>(lag.starts, INT_MAX)))
+        nullptr, int(qMin<qint64>(lag.starts, INT_MAX)))
                                 .arg(lag.p50Ms)
                                 .arg(lag.p99Ms)
                                 .arg(lag.maxMs));
-    m_lagStatus->setStyleSheet(behind ? QStringLiteral("color:%1; font-weight:bold").arg(statusColor(Status::Down).name())
-                                      : QString());
+    m_lagStatus->setStyleSheet(
+        behind ? QStringLiteral("color:%1; font-weight:bold").arg(statusColor(Status::Down).name()) : QString());
 }
 
 void MainWindow::setReadOnly(bool readOnly)
@@ -504,7 +509,7 @@ void MainWindow::setReadOnly(bool readOnly)
     m_bridge->setReadOnly(readOnly);
 }
 
-void MainWindow::setAdminPanel(QWidget *panel)
+void MainWindow::setAdminPanel(QWidget* panel)
 {
     if (m_adminPanel == panel)
         return;
@@ -532,7 +537,7 @@ void MainWindow::setAdminPanel(QWidget *panel)
         m_tabs->setCurrentIndex(AdminTab);
 }
 
-void MainWindow::setRemediation(RemediationPlanner *planner)
+void MainWindow::setRemediation(RemediationPlanner* planner)
 {
     if (m_planner)
         m_planner->disconnect(this);
@@ -549,11 +554,11 @@ void MainWindow::setRemediation(RemediationPlanner *planner)
                 m_planner->setEnabled(on);
             statusBar()->showMessage(on ? tr("Auto-heal is on") : tr("Auto-heal is off"), 3000);
         });
-        connect(m_detail, &DetailPane::healCancelRequested, this, [this](const QString &target) {
+        connect(m_detail, &DetailPane::healCancelRequested, this, [this](const QString& target) {
             if (m_planner && m_planner->cancel(target))
                 statusBar()->showMessage(tr("Auto-heal of %1 cancelled until it recovers").arg(target), 5000);
         });
-        connect(m_detail, &DetailPane::healRunNowRequested, this, [this](const QString &target) {
+        connect(m_detail, &DetailPane::healRunNowRequested, this, [this](const QString& target) {
             if (m_planner && m_planner->runNow(target))
                 statusBar()->showMessage(tr("Auto-heal of %1: attempt sent").arg(target), 5000);
         });
@@ -567,7 +572,7 @@ void MainWindow::setRemediation(RemediationPlanner *planner)
     }
     connect(planner, &RemediationPlanner::planChanged, this, &MainWindow::onRemediationChanged);
     connect(planner, &RemediationPlanner::gaveUp, this, &MainWindow::onGaveUp);
-    connect(planner, &RemediationPlanner::attemptFinished, this, [this](const RemediationEvent &e) {
+    connect(planner, &RemediationPlanner::attemptFinished, this, [this](const RemediationEvent& e) {
         statusBar()->showMessage(e.detail, 10000);
         m_history->model()->reload();
     });
@@ -580,7 +585,7 @@ void MainWindow::onRemediationChanged()
     m_detail->setRemediationPlan(m_planner ? m_planner->planForRow(m_currentKey) : std::nullopt);
 }
 
-void MainWindow::onGaveUp(const RemediationEvent &e)
+void MainWindow::onGaveUp(const RemediationEvent& e)
 {
     const QString title = tr("auto-heal gave up: %1/%2").arg(e.service, e.check);
     if (m_tray && QSystemTrayIcon::supportsMessages())
@@ -589,7 +594,7 @@ void MainWindow::onGaveUp(const RemediationEvent &e)
     if (isAway()) {
         const QString line = formatClock(e.time) + u"  " + title;
         m_missed << line;
-        auto *item = new QListWidgetItem(line, m_missedList);
+        auto* item = new QListWidgetItem(line, m_missedList);
         item->setForeground(statusColor(Status::Down));
         ++m_unseenMissed;
     }
@@ -601,37 +606,38 @@ void MainWindow::showAdminPanel()
         m_tabs->setCurrentWidget(m_adminPanel);
 }
 
-void MainWindow::setConfigPath(const QString &path)
+void MainWindow::setConfigPath(const QString& path)
 {
     m_configPath = path;
     m_summary->setConfigPath(path);
     setWindowTitle(QStringLiteral("healthdeck \u2014 %1").arg(path));
 }
 
-void MainWindow::onConfigLoaded(const Config &config)
+void MainWindow::onConfigLoaded(const Config& config)
 {
     m_haveConfig = true;
     m_configBanner->hide();
     m_matrix->setConfig(config);
     QStringList keys, services;
-    for (const ServiceConfig &s : config.services) {
+    for (const ServiceConfig& s : config.services) {
         services << s.name;
-        for (const CheckConfig &c : s.checks)
+        for (const CheckConfig& c : s.checks)
             keys << c.key();
     }
     m_charts->setChecks(keys);
     m_history->setServices(services);
 }
 
-void MainWindow::onConfigFailed(const QStringList &errors)
+void MainWindow::onConfigFailed(const QStringList& errors)
 {
-    m_configBanner->setText((m_haveConfig ? tr("The config file has errors; the previous config stays in force until they are fixed:")
-                                          : tr("The config file has errors; nothing is monitored until they are fixed:"))
-                            + u'\n' + errors.join(u'\n'));
+    m_configBanner->setText(
+        (m_haveConfig ? tr("The config file has errors; the previous config stays in force until they are fixed:")
+                      : tr("The config file has errors; nothing is monitored until they are fixed:"))
+        + u'\n' + errors.join(u'\n'));
     m_configBanner->show();
 }
 
-void MainWindow::onRowsUpdated(const QList<RowState> &rows)
+void MainWindow::onRowsUpdated(const QList<RowState>& rows)
 {
     m_matrix->updateRows(rows);
     if (!m_expandedOnce && m_matrix->rowCount() > 0) {
@@ -646,8 +652,9 @@ void MainWindow::onRowsUpdated(const QList<RowState> &rows)
         if (first.isValid())
             m_view->setCurrentIndex(first);
     }
-    for (const RowState &r : rows) {
-        if (r.key == m_currentKey || (m_currentKey.startsWith(r.service + u'/') && r.check == m_currentKey.section(u'/', 1, 1))) {
+    for (const RowState& r : rows) {
+        if (r.key == m_currentKey
+            || (m_currentKey.startsWith(r.service + u'/') && r.check == m_currentKey.section(u'/', 1, 1))) {
             refreshDetail();
             break;
         }
@@ -659,7 +666,7 @@ QString MainWindow::currentKey() const
     return m_currentKey;
 }
 
-bool MainWindow::selectKey(const QString &key)
+bool MainWindow::selectKey(const QString& key)
 {
     QModelIndex source = m_matrix->indexOfKey(key);
     if (!source.isValid())
@@ -705,7 +712,7 @@ void MainWindow::refreshDetail()
 
 void MainWindow::onSummaryChanged()
 {
-    const MatrixModel::Summary &s = m_matrix->summary();
+    const MatrixModel::Summary& s = m_matrix->summary();
     m_summary->setSummary(s, *m_matrix);
     m_charts->setFailingNow(s.count(Status::Down) + s.count(Status::Stale) + s.count(Status::Unknown));
     updateTrayIcon();
@@ -713,7 +720,7 @@ void MainWindow::onSummaryChanged()
 
 void MainWindow::updateTrayIcon()
 {
-    const MatrixModel::Summary &s = m_matrix->summary();
+    const MatrixModel::Summary& s = m_matrix->summary();
     const Status worstStatus = s.total == 0 ? Status::Starting : s.worst;
     const QString tip = QStringLiteral("healthdeck: ") + m_summary->headline();
     if (m_tray)
@@ -731,7 +738,7 @@ void MainWindow::flushNotifications()
 {
     const QList<AlertNotice> notices = m_policy.process(m_pendingChanges);
     m_pendingChanges.clear();
-    for (const AlertNotice &n : notices) {
+    for (const AlertNotice& n : notices) {
         if (n.kind == AlertNotice::Kind::Failing) {
             m_held << n;
             if (!m_settle.isActive())
@@ -739,7 +746,8 @@ void MainWindow::flushNotifications()
             continue;
         }
         // A failure and its recovery inside the settle time were a blip: neither is raised.
-        const auto held = std::find_if(m_held.begin(), m_held.end(), [&](const AlertNotice &h) { return h.service == n.service; });
+        const auto held
+            = std::find_if(m_held.begin(), m_held.end(), [&](const AlertNotice& h) { return h.service == n.service; });
         if (held != m_held.end()) {
             m_held.erase(held);
             continue;
@@ -751,7 +759,7 @@ void MainWindow::flushNotifications()
 void MainWindow::fireSettled()
 {
     const QList<AlertNotice> held = std::exchange(m_held, {});
-    for (const AlertNotice &n : held) {
+    for (const AlertNotice& n : held) {
         const QModelIndex service = m_matrix->indexOfService(n.service);
         const bool stillRoot = service.isValid() && service.data(ImpactedByRole).toString().isEmpty()
             && isDependencyFailure(Status(service.data(StatusRole).toInt()));
@@ -762,7 +770,7 @@ void MainWindow::fireSettled()
     }
 }
 
-void MainWindow::raiseNotice(const AlertNotice &n)
+void MainWindow::raiseNotice(const AlertNotice& n)
 {
     if (n.kind == AlertNotice::Kind::Failing) {
         const QStringList impacted = m_matrix->impactedServices(n.service);
@@ -776,9 +784,10 @@ void MainWindow::raiseNotice(const AlertNotice &n)
         m_lastNotice = n;
     Q_EMIT notified(n);
     if (isAway()) {
-        const QString line = formatClock(n.time) + u"  " + n.title() + (n.body().isEmpty() ? QString() : u" \u2014 " + n.body());
+        const QString line
+            = formatClock(n.time) + u"  " + n.title() + (n.body().isEmpty() ? QString() : u" \u2014 " + n.body());
         m_missed << line;
-        auto *item = new QListWidgetItem(line, m_missedList);
+        auto* item = new QListWidgetItem(line, m_missedList);
         item->setForeground(statusColor(n.kind == AlertNotice::Kind::Failing ? n.status : Status::Ok));
         ++m_unseenMissed;
     }
@@ -812,16 +821,16 @@ void MainWindow::acknowledgeCurrent()
     }
     const bool alert = bool(row->result.alert);
     if (alert && m_readOnly) {
-        statusBar()->showMessage(tr("Read-only mode: %1 is an Alertmanager alert, and acknowledging it would write a silence")
-                                     .arg(row->key),
-                                 8000);
+        statusBar()->showMessage(
+            tr("Read-only mode: %1 is an Alertmanager alert, and acknowledging it would write a silence").arg(row->key),
+            8000);
         return;
     }
     if (isAcknowledged(*row)) {
         m_bridge->unacknowledge(row->key);
         statusBar()->showMessage(alert ? tr("Expiring the Alertmanager silence of %1\u2026").arg(row->key)
                                        : tr("Acknowledgement of %1 removed").arg(row->key),
-                                 8000);
+            8000);
         return;
     }
     if (row->status == Status::Ok) {
@@ -888,14 +897,14 @@ void MainWindow::openDetail()
         m_splitter->setSizes({ total * 3 / 5, total * 2 / 5 });
     }
     m_detail->setFocus(Qt::OtherFocusReason);
-    if (QWidget *text = m_detail->findChild<QWidget *>(QStringLiteral("detailText")))
+    if (QWidget* text = m_detail->findChild<QWidget*>(QStringLiteral("detailText")))
         text->setFocus(Qt::OtherFocusReason);
 }
 
-bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
     if (event->type() == QEvent::KeyPress) {
-        const auto *key = static_cast<QKeyEvent *>(event);
+        const auto* key = static_cast<QKeyEvent*>(event);
         if (watched == m_view && (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)) {
             openDetail();
             return true;
@@ -913,7 +922,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     return QMainWindow::eventFilter(watched, event);
 }
 
-void MainWindow::changeEvent(QEvent *event)
+void MainWindow::changeEvent(QEvent* event)
 {
     QMainWindow::changeEvent(event);
     if (event->type() == QEvent::ActivationChange && isActiveWindow())
@@ -924,11 +933,11 @@ void MainWindow::setTheme(Theme theme)
 {
     m_theme = theme;
     QApplication::setPalette(themePalette(theme));
-    for (QAction *a : m_themeGroup->actions())
+    for (QAction* a : m_themeGroup->actions())
         a->setChecked(a->data().toInt() == int(theme));
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
+void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);

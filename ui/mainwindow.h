@@ -44,45 +44,45 @@ class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    MainWindow(MonitorBridge *bridge, HistoryStore *store, QWidget *parent = nullptr);
+    MainWindow(MonitorBridge* bridge, HistoryStore* store, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    void setConfigPath(const QString &path);
+    void setConfigPath(const QString& path);
     // Adds the Demo menu that breaks and heals the simulated services.
-    void setDemo(DemoSession *demo);
+    void setDemo(DemoSession* demo);
     // Puts a service's admin actions in an "Admin" tab (the window takes
     // ownership; a second call replaces the first panel) and shows the detail
     // pane's "Admin actions…" button, which opens that tab. Keep the panel in
     // step with serviceSelected() and currentService().
-    void setAdminPanel(QWidget *panel);
+    void setAdminPanel(QWidget* panel);
     // --read-only: besides the admin actions, no silence is written to or expired in Alertmanager.
     void setReadOnly(bool readOnly);
     // The status bar's word on the engine's schedule (MonitorBridge::schedulingLagMeasured).
-    void showSchedulingLag(const hd::SchedulingLag &lag);
+    void showSchedulingLag(const hd::SchedulingLag& lag);
     static constexpr qint64 kBehindScheduleMs = 1000; // p99 this late or later: behind schedule
-    QWidget *adminPanel() const { return m_adminPanel; }
+    QWidget* adminPanel() const { return m_adminPanel; }
     void showAdminPanel();
     // Auto-heal: the Check menu's toggle, the plan in the detail pane (Cancel, Run now), the HEALING badge, and a
     // notification when it gives up. The planner is not owned.
-    void setRemediation(RemediationPlanner *planner);
-    QAction *autoHealAction() const { return m_autoHealAction; }
+    void setRemediation(RemediationPlanner* planner);
+    QAction* autoHealAction() const { return m_autoHealAction; }
 
-    MatrixModel *matrixModel() const { return m_matrix; }
-    MatrixFilterProxy *matrixProxy() const { return m_proxy; }
-    QTreeView *matrixView() const { return m_view; }
-    DetailPane *detailPane() const { return m_detail; }
-    HistoryPanel *historyPanel() const { return m_history; }
-    ChartsPanel *chartsPanel() const { return m_charts; }
-    SummaryStrip *summaryStrip() const { return m_summary; }
+    MatrixModel* matrixModel() const { return m_matrix; }
+    MatrixFilterProxy* matrixProxy() const { return m_proxy; }
+    QTreeView* matrixView() const { return m_view; }
+    DetailPane* detailPane() const { return m_detail; }
+    HistoryPanel* historyPanel() const { return m_history; }
+    ChartsPanel* chartsPanel() const { return m_charts; }
+    SummaryStrip* summaryStrip() const { return m_summary; }
     QStringList missedWhileAway() const;
     QString currentKey() const;
     QString currentService() const { return m_currentService; } // the selected row's service; empty when none
     // Selects a row of the matrix by key ("service/check[/item]" or a service name).
-    bool selectKey(const QString &key);
+    bool selectKey(const QString& key);
 
     // What a click on a desktop notification does: brings the window up on the root cause's failing check, with
     // its detail shown.
-    void openNotice(const hd::AlertNotice &notice);
+    void openNotice(const hd::AlertNotice& notice);
     // Every keyboard shortcut, one "keys<TAB>what" per line, as Help -> Keyboard shortcuts lists them.
     QStringList keyboardShortcuts() const;
     void showKeyboardShortcuts();
@@ -96,63 +96,63 @@ public:
     void setNotificationDelay(int ms) { m_settle.setInterval(ms); }
 
 Q_SIGNALS:
-    void notified(const hd::AlertNotice &notice); // a desktop notification was raised
+    void notified(const hd::AlertNotice& notice); // a desktop notification was raised
     // The selection moved to a row of another service (empty: a section or nothing is selected).
-    void serviceSelected(const QString &service);
+    void serviceSelected(const QString& service);
 
 protected:
-    void closeEvent(QCloseEvent *event) override;
-    void changeEvent(QEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void buildMenus();
-    void onRowsUpdated(const QList<hd::RowState> &rows);
-    void onConfigLoaded(const hd::Config &config);
-    void onConfigFailed(const QStringList &errors);
+    void onRowsUpdated(const QList<hd::RowState>& rows);
+    void onConfigLoaded(const hd::Config& config);
+    void onConfigFailed(const QStringList& errors);
     void onCurrentChanged();
     void refreshDetail();
     void onSummaryChanged();
     void flushNotifications();
     void fireSettled();
-    void raiseNotice(const AlertNotice &notice);
+    void raiseNotice(const AlertNotice& notice);
     void setTheme(Theme theme);
     void updateTrayIcon();
     void showMissed();
     void onRemediationChanged();
-    void onGaveUp(const hd::RemediationEvent &event);
+    void onGaveUp(const hd::RemediationEvent& event);
     void saveSettings() const;
     void restoreSettings();
     bool isAway() const;
 
-    MonitorBridge *m_bridge;
-    HistoryStore *m_store;
+    MonitorBridge* m_bridge;
+    HistoryStore* m_store;
     QPointer<DemoSession> m_demo;
-    MatrixModel *m_matrix;
-    MatrixFilterProxy *m_proxy;
-    SummaryStrip *m_summary;
-    QLabel *m_configBanner;
-    QWidget *m_missedBanner;
-    QLabel *m_missedText;
-    QTabWidget *m_tabs;
-    QSplitter *m_splitter;
-    QLineEdit *m_filter;
-    QTreeView *m_view;
-    DetailPane *m_detail;
-    ChartsPanel *m_charts;
-    HistoryPanel *m_history;
-    QDockWidget *m_missedDock;
-    QListWidget *m_missedList;
-    QSystemTrayIcon *m_tray = nullptr;
-    QLabel *m_historyStatus;
-    QLabel *m_lagStatus = nullptr;
-    QMenu *m_demoMenu = nullptr;
-    QActionGroup *m_themeGroup = nullptr;
-    QMenu *m_viewMenu = nullptr;
-    QAction *m_adminAction = nullptr;
-    QMenu *m_checkMenu = nullptr;
+    MatrixModel* m_matrix;
+    MatrixFilterProxy* m_proxy;
+    SummaryStrip* m_summary;
+    QLabel* m_configBanner;
+    QWidget* m_missedBanner;
+    QLabel* m_missedText;
+    QTabWidget* m_tabs;
+    QSplitter* m_splitter;
+    QLineEdit* m_filter;
+    QTreeView* m_view;
+    DetailPane* m_detail;
+    ChartsPanel* m_charts;
+    HistoryPanel* m_history;
+    QDockWidget* m_missedDock;
+    QListWidget* m_missedList;
+    QSystemTrayIcon* m_tray = nullptr;
+    QLabel* m_historyStatus;
+    QLabel* m_lagStatus = nullptr;
+    QMenu* m_demoMenu = nullptr;
+    QActionGroup* m_themeGroup = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QAction* m_adminAction = nullptr;
+    QMenu* m_checkMenu = nullptr;
     AlertNotice m_lastNotice; // the newest failure notice, for a click on it
-    QAction *m_autoHealAction = nullptr;
+    QAction* m_autoHealAction = nullptr;
     QPointer<RemediationPlanner> m_planner;
     QPointer<QWidget> m_adminPanel;
 

@@ -12,12 +12,12 @@
 
 namespace hd {
 
-MatrixDelegate::MatrixDelegate(QObject *parent)
+MatrixDelegate::MatrixDelegate(QObject* parent)
     : QStyledItemDelegate(parent)
 {
 }
 
-QSize MatrixDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+QSize MatrixDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
     QSize s = QStyledItemDelegate::sizeHint(option, index);
     s.setHeight(qMax(s.height(), option.fontMetrics.height() + 10));
@@ -28,8 +28,8 @@ QSize MatrixDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelI
     return s;
 }
 
-int MatrixDelegate::paintChip(QPainter *painter, const QRect &rect, const QString &text, const QColor &fill,
-                              const QColor &textColor, bool outlined, const QColor &background)
+int MatrixDelegate::paintChip(QPainter* painter, const QRect& rect, const QString& text, const QColor& fill,
+    const QColor& textColor, bool outlined, const QColor& background)
 {
     QFont font = painter->font();
     font.setBold(true);
@@ -54,13 +54,13 @@ int MatrixDelegate::paintChip(QPainter *painter, const QRect &rect, const QStrin
     return width;
 }
 
-void MatrixDelegate::paintSparkline(QPainter *painter, const QRectF &rect, const QList<QPointF> &points,
-                                    const QColor &line, const QColor &failure)
+void MatrixDelegate::paintSparkline(
+    QPainter* painter, const QRectF& rect, const QList<QPointF>& points, const QColor& line, const QColor& failure)
 {
     if (points.isEmpty())
         return;
     double maxY = 0;
-    for (const QPointF &p : points) {
+    for (const QPointF& p : points) {
         if (!std::isnan(p.y()))
             maxY = qMax(maxY, p.y());
     }
@@ -70,7 +70,7 @@ void MatrixDelegate::paintSparkline(QPainter *painter, const QRectF &rect, const
     painter->setRenderHint(QPainter::Antialiasing);
     QPainterPath path;
     bool open = false;
-    for (const QPointF &p : points) {
+    for (const QPointF& p : points) {
         if (std::isnan(p.y())) {
             open = false;
             continue;
@@ -85,7 +85,7 @@ void MatrixDelegate::paintSparkline(QPainter *painter, const QRectF &rect, const
     painter->setPen(QPen(line, 1.4));
     painter->drawPath(path);
     painter->setPen(QPen(failure, 2));
-    for (const QPointF &p : points) {
+    for (const QPointF& p : points) {
         if (std::isnan(p.y())) {
             const double px = x.map(p.x());
             painter->drawLine(QPointF(px, rect.bottom() - 1), QPointF(px, rect.bottom() - rect.height() * 0.45));
@@ -94,17 +94,16 @@ void MatrixDelegate::paintSparkline(QPainter *painter, const QRectF &rect, const
     painter->restore();
 }
 
-void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void MatrixDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
-    const QWidget *widget = opt.widget;
-    QStyle *style = widget ? widget->style() : QApplication::style();
+    const QWidget* widget = opt.widget;
+    QStyle* style = widget ? widget->style() : QApplication::style();
     const auto kind = MatrixModel::NodeKind(index.data(NodeKindRole).toInt());
     const QStringList overlays = index.data(OverlaysRole).toStringList();
     const bool selected = opt.state & QStyle::State_Selected;
-    const bool muted = overlays.contains(QStringLiteral("impacted"))
-        || overlays.contains(QStringLiteral("off-hours"));
+    const bool muted = overlays.contains(QStringLiteral("impacted")) || overlays.contains(QStringLiteral("off-hours"));
 
     // Background (selection, hover) from the style, then a tint for section rows.
     const QString text = opt.text;
@@ -140,14 +139,14 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         // On the selection colour an outline alone is unreadable: give it the row's usual background.
         const QColor chipBackground = selected ? opt.palette.color(QPalette::Base) : QColor();
         int x = r.left();
-        x += paintChip(painter, QRect(x, r.top(), r.width(), r.height()), text.toUpper(), fill, statusTextColor(status), quiet,
-                       chipBackground)
+        x += paintChip(painter, QRect(x, r.top(), r.width(), r.height()), text.toUpper(), fill, statusTextColor(status),
+                 quiet, chipBackground)
             + 4;
-        for (const QString &overlay : overlays) {
+        for (const QString& overlay : overlays) {
             if (x > r.right() - 30)
                 break;
             x += paintChip(painter, QRect(x, r.top(), r.right() - x, r.height()), overlayLabel(overlay),
-                           overlayColor(overlay), Qt::white, overlay != u"root-cause", chipBackground)
+                     overlayColor(overlay), Qt::white, overlay != u"root-cause", chipBackground)
                 + 4;
         }
         break;
@@ -156,8 +155,9 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         if (kind == MatrixModel::NodeKind::Check) {
             const QList<QPointF> points = index.data(SparklineRole).value<QList<QPointF>>();
             paintSparkline(painter, QRectF(r).adjusted(0, 4, 0, -4), points,
-                           muted ? mutedColor(opt.palette) : opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text),
-                           muted ? mutedColor(opt.palette) : statusColor(Status::Down));
+                muted ? mutedColor(opt.palette)
+                      : opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text),
+                muted ? mutedColor(opt.palette) : statusColor(Status::Down));
         }
         break;
     case MatrixModel::ColLatency:
@@ -167,22 +167,25 @@ void MatrixDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         // A row that is not healthdeck's own probe says where it comes from, right after its name.
         const QString source = index.data(SourceRole).toString();
         if (source.isEmpty()) {
-            painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
+            painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter,
+                painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
             break;
         }
         QFont chipFont = font;
         chipFont.setBold(true);
         chipFont.setPointSizeF(chipFont.pointSizeF() * 0.85);
         const int chipWidth = QFontMetrics(chipFont).horizontalAdvance(source) + 14;
-        const QString shown = painter->fontMetrics().elidedText(text, Qt::ElideRight, qMax(0, r.width() - chipWidth - 6));
+        const QString shown
+            = painter->fontMetrics().elidedText(text, Qt::ElideRight, qMax(0, r.width() - chipWidth - 6));
         painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, shown);
         const int x = r.left() + painter->fontMetrics().horizontalAdvance(shown) + 6;
-        paintChip(painter, QRect(x, r.top(), chipWidth, r.height()), source, overlayColor(QStringLiteral("source")), Qt::white,
-                  true, selected ? opt.palette.color(QPalette::Base) : QColor());
+        paintChip(painter, QRect(x, r.top(), chipWidth, r.height()), source, overlayColor(QStringLiteral("source")),
+            Qt::white, true, selected ? opt.palette.color(QPalette::Base) : QColor());
         break;
     }
     default:
-        painter->drawText(r, Qt::AlignLeft | Qt::AlignVCenter, painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
+        painter->drawText(
+            r, Qt::AlignLeft | Qt::AlignVCenter, painter->fontMetrics().elidedText(text, Qt::ElideRight, r.width()));
         break;
     }
     painter->restore();

@@ -12,18 +12,18 @@ class MatrixDelegate final : public QStyledItemDelegate {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MatrixDelegate)
 public:
-    explicit MatrixDelegate(QObject *parent = nullptr);
+    explicit MatrixDelegate(QObject* parent = nullptr);
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
-    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 
     // Draws a sparkline of (time, latency) points into rect; NaN latency = a failed result.
-    static void paintSparkline(QPainter *painter, const QRectF &rect, const QList<QPointF> &points, const QColor &line,
-                               const QColor &failure);
+    static void paintSparkline(
+        QPainter* painter, const QRectF& rect, const QList<QPointF>& points, const QColor& line, const QColor& failure);
     // A rounded chip with centred text; returns its width. An outlined chip is
     // filled with background when that is valid.
-    static int paintChip(QPainter *painter, const QRect &rect, const QString &text, const QColor &fill,
-                         const QColor &textColor, bool outlined = false, const QColor &background = QColor());
+    static int paintChip(QPainter* painter, const QRect& rect, const QString& text, const QColor& fill,
+        const QColor& textColor, bool outlined = false, const QColor& background = QColor());
 };
 
 } // namespace hd

@@ -19,15 +19,15 @@ std::optional<std::optional<qint64>> s_nextSilence;
 std::optional<QString> s_nextSavePath;
 
 struct Choice {
-    const char *label;
+    const char* label;
     qint64 ms;
 };
 
 // Durations offered by both dialogs; 0 means "until it recovers" for an ack.
-QComboBox *durationBox(QWidget *parent, const QList<Choice> &choices, int current)
+QComboBox* durationBox(QWidget* parent, const QList<Choice>& choices, int current)
 {
-    auto *box = new QComboBox(parent);
-    for (const Choice &c : choices)
+    auto* box = new QComboBox(parent);
+    for (const Choice& c : choices)
         box->addItem(QDialog::tr(c.label), c.ms);
     box->setCurrentIndex(current);
     return box;
@@ -37,7 +37,7 @@ constexpr qint64 kMinute = 60'000;
 
 } // namespace
 
-std::optional<AckAnswer> Prompts::acknowledge(QWidget *parent, const QString &what)
+std::optional<AckAnswer> Prompts::acknowledge(QWidget* parent, const QString& what)
 {
     if (s_nextAck) {
         const std::optional<AckAnswer> answer = *s_nextAck;
@@ -47,24 +47,24 @@ std::optional<AckAnswer> Prompts::acknowledge(QWidget *parent, const QString &wh
     QDialog dialog(parent);
     dialog.setObjectName(QStringLiteral("ackDialog"));
     dialog.setWindowTitle(QDialog::tr("Acknowledge %1").arg(what));
-    auto *layout = new QVBoxLayout(&dialog);
+    auto* layout = new QVBoxLayout(&dialog);
     layout->addWidget(new QLabel(QDialog::tr("Take <b>%1</b>: the others see that someone is on it. "
                                              "Checks keep running; the acknowledgement ends when it recovers.")
                                      .arg(what.toHtmlEscaped()),
-                                 &dialog));
-    auto *form = new QFormLayout;
-    auto *comment = new QLineEdit(&dialog);
+        &dialog));
+    auto* form = new QFormLayout;
+    auto* comment = new QLineEdit(&dialog);
     comment->setObjectName(QStringLiteral("ackComment"));
     comment->setPlaceholderText(QDialog::tr("What are you doing about it?"));
-    auto *expiry = durationBox(&dialog,
-                               { { "Until it recovers", 0 }, { "30 minutes", 30 * kMinute }, { "1 hour", 60 * kMinute },
-                                 { "4 hours", 240 * kMinute }, { "24 hours", 1440 * kMinute } },
-                               0);
+    auto* expiry = durationBox(&dialog,
+        { { "Until it recovers", 0 }, { "30 minutes", 30 * kMinute }, { "1 hour", 60 * kMinute },
+            { "4 hours", 240 * kMinute }, { "24 hours", 1440 * kMinute } },
+        0);
     expiry->setObjectName(QStringLiteral("ackExpiry"));
     form->addRow(QDialog::tr("Comment:"), comment);
     form->addRow(QDialog::tr("Expires:"), expiry);
     layout->addLayout(form);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(QDialog::tr("Acknowledge"));
     QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -74,7 +74,7 @@ std::optional<AckAnswer> Prompts::acknowledge(QWidget *parent, const QString &wh
     return AckAnswer { comment->text().trimmed(), expiry->currentData().toLongLong() };
 }
 
-std::optional<qint64> Prompts::silenceFor(QWidget *parent, const QString &what)
+std::optional<qint64> Prompts::silenceFor(QWidget* parent, const QString& what)
 {
     if (s_nextSilence) {
         const std::optional<qint64> answer = *s_nextSilence;
@@ -84,20 +84,20 @@ std::optional<qint64> Prompts::silenceFor(QWidget *parent, const QString &what)
     QDialog dialog(parent);
     dialog.setObjectName(QStringLiteral("silenceDialog"));
     dialog.setWindowTitle(QDialog::tr("Silence %1").arg(what));
-    auto *layout = new QVBoxLayout(&dialog);
+    auto* layout = new QVBoxLayout(&dialog);
     layout->addWidget(new QLabel(QDialog::tr("Mute the alerts of <b>%1</b> for a while (maintenance). "
                                              "Its checks keep running and the matrix keeps showing them.")
                                      .arg(what.toHtmlEscaped()),
-                                 &dialog));
-    auto *duration = durationBox(&dialog,
-                                 { { "15 minutes", 15 * kMinute }, { "1 hour", 60 * kMinute }, { "4 hours", 240 * kMinute },
-                                   { "12 hours", 720 * kMinute }, { "24 hours", 1440 * kMinute } },
-                                 1);
+        &dialog));
+    auto* duration = durationBox(&dialog,
+        { { "15 minutes", 15 * kMinute }, { "1 hour", 60 * kMinute }, { "4 hours", 240 * kMinute },
+            { "12 hours", 720 * kMinute }, { "24 hours", 1440 * kMinute } },
+        1);
     duration->setObjectName(QStringLiteral("silenceDuration"));
-    auto *form = new QFormLayout;
+    auto* form = new QFormLayout;
     form->addRow(QDialog::tr("Silence for:"), duration);
     layout->addLayout(form);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(QDialog::tr("Silence"));
     QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -107,15 +107,15 @@ std::optional<qint64> Prompts::silenceFor(QWidget *parent, const QString &what)
     return duration->currentData().toLongLong();
 }
 
-QString Prompts::saveCsvPath(QWidget *parent, const QString &suggested)
+QString Prompts::saveCsvPath(QWidget* parent, const QString& suggested)
 {
     if (s_nextSavePath) {
         const QString answer = *s_nextSavePath;
         s_nextSavePath.reset();
         return answer;
     }
-    return QFileDialog::getSaveFileName(parent, QDialog::tr("Export alert history"), suggested,
-                                        QDialog::tr("CSV files (*.csv)"));
+    return QFileDialog::getSaveFileName(
+        parent, QDialog::tr("Export alert history"), suggested, QDialog::tr("CSV files (*.csv)"));
 }
 
 void Prompts::setNextAcknowledge(std::optional<AckAnswer> answer)
@@ -128,7 +128,7 @@ void Prompts::setNextSilence(std::optional<qint64> durationMs)
     s_nextSilence = durationMs;
 }
 
-void Prompts::setNextSavePath(const QString &path)
+void Prompts::setNextSavePath(const QString& path)
 {
     s_nextSavePath = path;
 }

@@ -20,15 +20,15 @@ public:
     Prompts() = delete;
 
     // nullopt: cancelled.
-    static std::optional<AckAnswer> acknowledge(QWidget *parent, const QString &what);
+    static std::optional<AckAnswer> acknowledge(QWidget* parent, const QString& what);
     // How long to silence, in ms; nullopt: cancelled.
-    static std::optional<qint64> silenceFor(QWidget *parent, const QString &what);
+    static std::optional<qint64> silenceFor(QWidget* parent, const QString& what);
     // A file to write; empty: cancelled.
-    static QString saveCsvPath(QWidget *parent, const QString &suggested);
+    static QString saveCsvPath(QWidget* parent, const QString& suggested);
 
     static void setNextAcknowledge(std::optional<AckAnswer> answer);
     static void setNextSilence(std::optional<qint64> durationMs);
-    static void setNextSavePath(const QString &path);
+    static void setNextSavePath(const QString& path);
 };
 
 } // namespace hd

@@ -26,7 +26,7 @@ QColor statusTextColor(Status status)
     return status == Status::Degraded ? QColor(0x20, 0x20, 0x20) : QColor(Qt::white);
 }
 
-QColor overlayColor(const QString &overlay)
+QColor overlayColor(const QString& overlay)
 {
     if (overlay == u"root-cause")
         return QColor(0xd2, 0x3b, 0x3b);
@@ -49,7 +49,7 @@ QColor overlayColor(const QString &overlay)
     return QColor(0x80, 0x80, 0x80);
 }
 
-QString overlayLabel(const QString &overlay)
+QString overlayLabel(const QString& overlay)
 {
     if (overlay == u"acknowledged")
         return QStringLiteral("ACK");
@@ -58,12 +58,12 @@ QString overlayLabel(const QString &overlay)
     return overlay.toUpper();
 }
 
-QColor mutedColor(const QPalette &palette)
+QColor mutedColor(const QPalette& palette)
 {
     return isDark(palette) ? QColor(0x8a, 0x8f, 0x98) : QColor(0x8c, 0x90, 0x96);
 }
 
-bool isDark(const QPalette &palette)
+bool isDark(const QPalette& palette)
 {
     return palette.color(QPalette::Window).lightness() < 128;
 }
@@ -124,7 +124,7 @@ QString themeName(Theme theme)
     return QStringLiteral("system");
 }
 
-Theme themeFromName(const QString &name)
+Theme themeFromName(const QString& name)
 {
     if (name == u"light")
         return Theme::Light;

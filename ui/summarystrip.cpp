@@ -12,7 +12,7 @@
 
 namespace hd {
 
-SummaryStrip::SummaryStrip(QWidget *parent)
+SummaryStrip::SummaryStrip(QWidget* parent)
     : QFrame(parent)
     , m_headline(new QLabel(this))
     , m_counts(new QLabel(this))
@@ -35,12 +35,12 @@ SummaryStrip::SummaryStrip(QWidget *parent)
     big.setBold(true);
     m_headline->setFont(big);
 
-    auto *right = new QVBoxLayout;
+    auto* right = new QVBoxLayout;
     right->setSpacing(2);
     right->addWidget(m_counts);
     right->addWidget(m_lastPoll);
     right->addWidget(m_config);
-    auto *layout = new QHBoxLayout(this);
+    auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->addWidget(m_headline, 1);
     layout->addLayout(right);
@@ -54,7 +54,7 @@ QString SummaryStrip::headline() const
     return m_headline->text();
 }
 
-void SummaryStrip::setSummary(const MatrixModel::Summary &s, const MatrixModel &model)
+void SummaryStrip::setSummary(const MatrixModel::Summary& s, const MatrixModel& model)
 {
     m_empty = s.total == 0 && s.offHours == 0;
     m_worst = s.worst;
@@ -65,7 +65,7 @@ void SummaryStrip::setSummary(const MatrixModel::Summary &s, const MatrixModel &
     } else if (s.failing()) {
         QStringList impacted;
         Status rootWorst = Status::Stale;
-        for (const QString &root : s.rootCauses) {
+        for (const QString& root : s.rootCauses) {
             impacted += model.impactedServices(root);
             rootWorst = worst(rootWorst, Status(model.indexOfService(root).data(StatusRole).toInt()));
         }
@@ -77,9 +77,11 @@ void SummaryStrip::setSummary(const MatrixModel::Summary &s, const MatrixModel &
     } else if (s.worst == Status::Ok) {
         text = tr("ALL OK \u00b7 %n check(s)", nullptr, s.total);
     } else if (s.worst == Status::Starting) {
-        text = tr("STARTING \u00b7 %1 of %2 checks have reported").arg(s.total - s.count(Status::Starting)).arg(s.total);
+        text
+            = tr("STARTING \u00b7 %1 of %2 checks have reported").arg(s.total - s.count(Status::Starting)).arg(s.total);
     } else {
-        const int bad = s.count(Status::Degraded) + s.count(Status::Unknown) + s.count(Status::Stale) + s.count(Status::Down);
+        const int bad
+            = s.count(Status::Degraded) + s.count(Status::Unknown) + s.count(Status::Stale) + s.count(Status::Down);
         text = statusName(s.worst).toUpper() + u": " + tr("%n check(s) need a look", nullptr, bad);
     }
     m_headline->setText(text);
@@ -103,13 +105,13 @@ void SummaryStrip::setSummary(const MatrixModel::Summary &s, const MatrixModel &
     restyle();
 }
 
-void SummaryStrip::setConfigPath(const QString &path)
+void SummaryStrip::setConfigPath(const QString& path)
 {
     m_config->setText(tr("Config: %1").arg(QFileInfo(path).fileName()));
     m_config->setToolTip(path);
 }
 
-void SummaryStrip::changeEvent(QEvent *event)
+void SummaryStrip::changeEvent(QEvent* event)
 {
     QFrame::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)

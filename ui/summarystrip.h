@@ -15,22 +15,22 @@ class SummaryStrip final : public QFrame {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SummaryStrip)
 public:
-    explicit SummaryStrip(QWidget *parent = nullptr);
+    explicit SummaryStrip(QWidget* parent = nullptr);
 
-    void setSummary(const MatrixModel::Summary &summary, const MatrixModel &model);
-    void setConfigPath(const QString &path);
+    void setSummary(const MatrixModel::Summary& summary, const MatrixModel& model);
+    void setConfigPath(const QString& path);
     QString headline() const;
 
 protected:
-    void changeEvent(QEvent *event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void restyle();
 
-    QLabel *m_headline;
-    QLabel *m_counts;
-    QLabel *m_lastPoll;
-    QLabel *m_config;
+    QLabel* m_headline;
+    QLabel* m_counts;
+    QLabel* m_lastPoll;
+    QLabel* m_config;
     Status m_worst = Status::Starting;
     bool m_empty = true;
 };

@@ -312,7 +312,8 @@ QList<ConfigError> validateRemediationActions(const Config& config)
             return;
         }
         errors += ConfigError { r->actionWhere,
-            u"remediate: unknown action '" + r->action + u"' for " + service + u"; valid actions: " + names.join(u", ") };
+            u"remediate: unknown action '" + r->action + u"' for " + service + u"; valid actions: "
+                + names.join(u", ") };
     };
     for (const ServiceConfig& s : config.services) {
         check(s.name, s.remediate.get());

@@ -21,7 +21,7 @@ struct AdminParam {
     bool required = false;
 };
 
-// One action an admin service offers: from a preset (spec section 6) or from `actions:` in the config.
+// One action an admin service offers: from a preset (docs/contract.md §6) or from `actions:` in the config.
 struct AdminAction {
     QString name;
     QByteArray method = "GET";

@@ -93,7 +93,7 @@ struct AdminClient::Attempt {
     bool relogged = false;
     bool holdsService = false;
     QString initiator; // the audit row's user when not the operator (auto-heal)
-    QString note;      // what the audit message starts with
+    QString note; // what the audit message starts with
     QElapsedTimer clock;
 };
 

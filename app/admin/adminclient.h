@@ -23,7 +23,7 @@ struct HttpExchangeResponse;
 
 enum class AdminConfirmation { NotConfirmed, Confirmed };
 
-// Runs the admin actions of spec section 6 (the preset and the config's own actions) against the services
+// Runs the admin actions of docs/contract.md §6 (the preset and the config's own actions) against the services
 // under `admin:`, each exactly once, and audits every attempt.
 //
 // An attempt runs: read-only check, action and parameter validation, confirmation, one action in flight per

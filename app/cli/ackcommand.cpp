@@ -1,8 +1,8 @@
 // `healthdeck ack`: acknowledge one row by its `check --json` key. healthdeck's own checks are acknowledged in
 // the history, which dashboards and monitors sharing it honour; an Alertmanager alert is acknowledged with a
 // silence in its Alertmanager. --remove takes the acknowledgement back. Exit 0 done, 1 refused, 2 usage or config.
-#include "frontends.h"
 #include "commandline.h"
+#include "frontends.h"
 
 #include "admin/adminclient.h"
 #include "core/duration.h"
@@ -21,24 +21,24 @@ namespace hd {
 
 namespace {
 
-constexpr const char *kCommand = "ack";
+constexpr const char* kCommand = "ack";
 
-void say(const QString &text)
+void say(const QString& text)
 {
     std::fprintf(stdout, "%s\n", qPrintable(text));
     std::fflush(stdout);
 }
 
 // The configured check a key belongs to: "service/check" and anything below it.
-const CheckConfig *ownCheck(const Config &config, const QString &key)
+const CheckConfig* ownCheck(const Config& config, const QString& key)
 {
     const QStringList parts = key.split(u'/');
     if (parts.size() < 2)
         return nullptr;
-    const ServiceConfig *service = config.service(parts.at(0));
+    const ServiceConfig* service = config.service(parts.at(0));
     if (!service)
         return nullptr;
-    for (const CheckConfig &check : service->checks) {
+    for (const CheckConfig& check : service->checks) {
         if (check.kind != ProbeKind::Alertmanager && check.name == parts.at(1))
             return &check;
         // A source's own rows, `am/api` and `am/watchdog`; alerts are keyed by their own services.
@@ -50,11 +50,11 @@ const CheckConfig *ownCheck(const Config &config, const QString &key)
 }
 
 // Reads every source once and finds the alert row `key`.
-std::optional<CheckRow> findAlertRow(const Config &config, const QString &key, QString *problem)
+std::optional<CheckRow> findAlertRow(const Config& config, const QString& key, QString* problem)
 {
     CheckFilter filter;
-    for (const ServiceConfig &service : config.services) {
-        for (const CheckConfig &check : service.checks) {
+    for (const ServiceConfig& service : config.services) {
+        for (const CheckConfig& check : service.checks) {
             if (check.kind == ProbeKind::Alertmanager)
                 filter.services << service.name;
         }
@@ -67,7 +67,7 @@ std::optional<CheckRow> findAlertRow(const Config &config, const QString &key, Q
     run.start();
     loop.exec();
     QStringList unreadable;
-    for (const CheckRow &row : run.rows()) {
+    for (const CheckRow& row : run.rows()) {
         if (row.key == key && row.result.alert)
             return row;
         if (row.check == u"api" && row.status != Status::Ok && !row.result.alert)
@@ -78,10 +78,10 @@ std::optional<CheckRow> findAlertRow(const Config &config, const QString &key, Q
     return std::nullopt;
 }
 
-const CheckConfig *sourceCheck(const Config &config, const QString &sourceName)
+const CheckConfig* sourceCheck(const Config& config, const QString& sourceName)
 {
-    if (const ServiceConfig *service = config.service(sourceName)) {
-        for (const CheckConfig &check : service->checks) {
+    if (const ServiceConfig* service = config.service(sourceName)) {
+        for (const CheckConfig& check : service->checks) {
             if (check.kind == ProbeKind::Alertmanager)
                 return &check;
         }
@@ -89,12 +89,12 @@ const CheckConfig *sourceCheck(const Config &config, const QString &sourceName)
     return nullptr;
 }
 
-void audit(HistoryStore *store, const AuditEntry &entry)
+void audit(HistoryStore* store, const AuditEntry& entry)
 {
     if (!store)
         return;
     QEventLoop loop;
-    store->appendAudit(entry, &loop, [&loop](const WriteResult &result) {
+    store->appendAudit(entry, &loop, [&loop](const WriteResult& result) {
         if (!result.ok)
             std::fprintf(stderr, "healthdeck ack: could not record the audit entry: %s\n", qPrintable(result.error));
         loop.quit();
@@ -104,21 +104,23 @@ void audit(HistoryStore *store, const AuditEntry &entry)
 
 } // namespace
 
-int runAckCommand(int argc, char *argv[])
+int runAckCommand(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
-    const QCommandLineOption commentOpt(QStringLiteral("comment"), QStringLiteral("Why (required to acknowledge)."),
-        QStringLiteral("TEXT"));
+    const QCommandLineOption configOpt(
+        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption commentOpt(
+        QStringLiteral("comment"), QStringLiteral("Why (required to acknowledge)."), QStringLiteral("TEXT"));
     const QCommandLineOption expiryOpt(QStringLiteral("expiry"),
-        QStringLiteral("Ends after D (30m, 2h). Own checks: default until they recover; alerts: the source's ack expiry."),
+        QStringLiteral(
+            "Ends after D (30m, 2h). Own checks: default until they recover; alerts: the source's ack expiry."),
         QStringLiteral("D"));
-    const QCommandLineOption authorOpt(QStringLiteral("author"), QStringLiteral("Who (default: the login name)."),
-        QStringLiteral("NAME"));
-    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
-        QStringLiteral("FILE"));
+    const QCommandLineOption authorOpt(
+        QStringLiteral("author"), QStringLiteral("Who (default: the login name)."), QStringLiteral("NAME"));
+    const QCommandLineOption historyOpt(
+        QStringLiteral("history"), QStringLiteral("SQLite history file."), QStringLiteral("FILE"));
     const QCommandLineOption removeOpt(QStringLiteral("remove"), QStringLiteral("Take the acknowledgement back."));
     parser.addOptions({ configOpt, commentOpt, expiryOpt, authorOpt, historyOpt, removeOpt, inertNoRemediateOption() });
     if (const auto exitCode = parseCommandLine(parser, kCommand,
@@ -155,7 +157,8 @@ int runAckCommand(int argc, char *argv[])
 
     if (ownCheck(*config, key)) {
         if (!store.open() || store.isDegraded()) {
-            printCommandError(kCommand, u"cannot open the history " + options.path
+            printCommandError(kCommand,
+                u"cannot open the history " + options.path
                     + (store.degradedReason().isEmpty() ? QString() : u": " + store.degradedReason()));
             return 1;
         }
@@ -183,7 +186,8 @@ int runAckCommand(int argc, char *argv[])
             return 1;
         }
         say(u"acknowledged " + key + u" in " + options.path
-            + (expiryMs ? u" until " + now.addMSecs(*expiryMs).toString(Qt::ISODate) : QStringLiteral(" until it recovers")));
+            + (expiryMs ? u" until " + now.addMSecs(*expiryMs).toString(Qt::ISODate)
+                        : QStringLiteral(" until it recovers")));
         return 0;
     }
 
@@ -196,8 +200,8 @@ int runAckCommand(int argc, char *argv[])
                                      : u" among the firing alerts; " + problem));
         return 2;
     }
-    const AlertFacts &alert = *row->result.alert;
-    const CheckConfig *source = sourceCheck(*config, alert.source);
+    const AlertFacts& alert = *row->result.alert;
+    const CheckConfig* source = sourceCheck(*config, alert.source);
     if (!source) {
         printCommandError(kCommand, u"no source " + alert.source);
         return 2;
@@ -218,8 +222,8 @@ int runAckCommand(int argc, char *argv[])
             return 0;
         }
         entry.action = QStringLiteral("alertmanager-expire-silence");
-        for (const QString &id : alert.silencedBy) {
-            silences.expire(*source, id, [&](bool ok, int status, const QString &, const QString &message) {
+        for (const QString& id : alert.silencedBy) {
+            silences.expire(*source, id, [&](bool ok, int status, const QString&, const QString& message) {
                 AuditEntry e = entry;
                 e.params.insert(QStringLiteral("silence"), id);
                 e.httpStatus = status;
@@ -229,7 +233,8 @@ int runAckCommand(int argc, char *argv[])
                 if (ok)
                     say(u"expired silence " + id + u" of " + key);
                 else
-                    printCommandError(kCommand, u"Alertmanager refused to expire silence " + id + u": "
+                    printCommandError(kCommand,
+                        u"Alertmanager refused to expire silence " + id + u": "
                             + (status ? u"HTTP " + QString::number(status) + u' ' : QString()) + message);
                 failures += ok ? 0 : 1;
                 loop.quit();
@@ -239,16 +244,16 @@ int runAckCommand(int argc, char *argv[])
         return failures == 0 ? 0 : 1;
     }
 
-    const SilenceRequest request = silenceForAlert(*source->alertmanager,
-        alert, author, comment, now, expiryMs.value_or(0));
+    const SilenceRequest request
+        = silenceForAlert(*source->alertmanager, alert, author, comment, now, expiryMs.value_or(0));
     entry.action = QStringLiteral("alertmanager-silence");
     QJsonArray matchers;
-    for (const auto &[name, value] : request.matchers)
+    for (const auto& [name, value] : request.matchers)
         matchers << QString(name + u'=' + value);
     entry.params.insert(QStringLiteral("matchers"), matchers);
     entry.params.insert(QStringLiteral("comment"), comment);
     entry.params.insert(QStringLiteral("ends"), request.endsAt.toString(Qt::ISODate));
-    silences.create(*source, request, [&](bool ok, int status, const QString &id, const QString &message) {
+    silences.create(*source, request, [&](bool ok, int status, const QString& id, const QString& message) {
         entry.httpStatus = status;
         entry.result = ok ? QStringLiteral("success") : QStringLiteral("failure");
         entry.message = ok ? u"silence " + id : message;
@@ -256,8 +261,9 @@ int runAckCommand(int argc, char *argv[])
         if (ok)
             say(u"silenced " + key + u" in Alertmanager as " + id + u" until " + request.endsAt.toString(Qt::ISODate));
         else
-            printCommandError(kCommand, u"Alertmanager refused the silence: "
-                    + (status ? u"HTTP " + QString::number(status) + u' ' : QString()) + message);
+            printCommandError(kCommand,
+                u"Alertmanager refused the silence: " + (status ? u"HTTP " + QString::number(status) + u' ' : QString())
+                    + message);
         failures += ok ? 0 : 1;
         loop.quit();
     });

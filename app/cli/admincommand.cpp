@@ -1,4 +1,4 @@
-// `healthdeck admin`: run one admin action (spec section 6) exactly once, audited; exit 0/1/2/3.
+// `healthdeck admin`: run one admin action (docs/contract.md §6) exactly once, audited; exit 0/1/2/3.
 #include "frontends.h"
 
 #include "admin/adminclient.h"

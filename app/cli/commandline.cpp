@@ -13,19 +13,19 @@ QCommandLineOption inertNoRemediateOption()
         QStringLiteral("Accepted everywhere; this command never runs remediate: actions."));
 }
 
-void printCommandError(const char *command, const QString &text)
+void printCommandError(const char* command, const QString& text)
 {
     std::fprintf(stderr, "healthdeck %s: %s\n", command, qPrintable(text));
     std::fflush(stderr);
 }
 
 std::optional<int> parseCommandLine(
-    QCommandLineParser &parser, const char *command, const QString &description, const QStringList &arguments)
+    QCommandLineParser& parser, const char* command, const QString& description, const QStringList& arguments)
 {
     parser.setApplicationDescription(description);
     parser.addHelpOption();
     parser.addPositionalArgument(QString::fromLatin1(command), QStringLiteral("the command"));
-    for (const QString &argument : arguments)
+    for (const QString& argument : arguments)
         parser.addPositionalArgument(argument, QStringLiteral("required"));
     if (!parser.parse(QCoreApplication::arguments())) {
         printCommandError(command, parser.errorText());
@@ -47,7 +47,7 @@ std::optional<int> parseCommandLine(
     return std::nullopt;
 }
 
-std::optional<Config> loadCommandConfig(const char *command, const QString &explicitPath, QString *path)
+std::optional<Config> loadCommandConfig(const char* command, const QString& explicitPath, QString* path)
 {
     *path = defaultConfigPath(explicitPath);
     if (path->isEmpty()) {
@@ -55,10 +55,10 @@ std::optional<Config> loadCommandConfig(const char *command, const QString &expl
         return std::nullopt;
     }
     ConfigLoadResult loaded = loadValidatedConfig(*path);
-    for (const ConfigError &w : loaded.warnings)
+    for (const ConfigError& w : loaded.warnings)
         std::fprintf(stderr, "%s (warning)\n", qPrintable(w.toString()));
     if (!loaded.config) {
-        for (const ConfigError &e : loaded.errors)
+        for (const ConfigError& e : loaded.errors)
             std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
         return std::nullopt;
     }

@@ -13,16 +13,16 @@ namespace hd {
 QCommandLineOption inertNoRemediateOption();
 
 // Writes "healthdeck <command>: <text>" to stderr.
-void printCommandError(const char *command, const QString &text);
+void printCommandError(const char* command, const QString& text);
 
 // Parses argv (help option and the subcommand's positional already added by this function). Returns the exit
 // code to stop with (0 after --help, 2 for a usage error, already printed), or nullopt to go on.
 // `arguments` names the positional arguments the command requires after its name ("KEY").
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const char *command, const QString &description,
-    const QStringList &arguments = {});
+std::optional<int> parseCommandLine(
+    QCommandLineParser& parser, const char* command, const QString& description, const QStringList& arguments = {});
 
 // Resolves --config (else $HEALTHDECK_CONFIG, else the default path), loads and validates it and prints the
 // warnings; nullopt after printing why not (the caller exits 2). path receives the file used.
-std::optional<Config> loadCommandConfig(const char *command, const QString &explicitPath, QString *path);
+std::optional<Config> loadCommandConfig(const char* command, const QString& explicitPath, QString* path);
 
 } // namespace hd

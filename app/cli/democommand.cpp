@@ -14,8 +14,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace hd {
@@ -26,7 +26,7 @@ namespace {
 QString help()
 {
     QString text = QStringLiteral("commands:\n");
-    for (const DemoFaultInfo &f : demoFaults())
+    for (const DemoFaultInfo& f : demoFaults())
         text += QStringLiteral("  %1 %2 %3\n").arg(f.breaks, -20).arg(f.heals, -20).arg(f.label);
     text += QStringLiteral("  kill|freeze|degrade|heal SERVICE   a heartbeat writer: ingestion, worker1, worker2,\n"
                            "                                     depth-collector, signal-generator\n"
@@ -34,30 +34,30 @@ QString help()
     return text;
 }
 
-void say(const QString &text)
+void say(const QString& text)
 {
     std::fprintf(stdout, "%s\n", qPrintable(text));
     std::fflush(stdout);
 }
 
 // One terminal command against the demo; false when it is not understood.
-bool applyCommand(DemoEnvironment &env, const QString &line)
+bool applyCommand(DemoEnvironment& env, const QString& line)
 {
     const QString command = line.simplified();
     if (command.isEmpty())
         return true;
-    for (const DemoFaultInfo &f : demoFaults()) {
+    for (const DemoFaultInfo& f : demoFaults()) {
         if (command == f.breaks || command == f.heals) {
             applyDemoFault(env, f.fault, command == f.breaks);
             return true;
         }
     }
     const QStringList words = command.split(u' ');
-    HeartbeatSimulator *hb = env.heartbeats();
+    HeartbeatSimulator* hb = env.heartbeats();
     if (words.size() != 2 || !hb)
         return false;
-    const QString &cmd = words.first();
-    return cmd == u"kill" ? hb->kill(words[1])
+    const QString& cmd = words.first();
+    return cmd == u"kill"   ? hb->kill(words[1])
         : cmd == u"freeze"  ? hb->freeze(words[1])
         : cmd == u"degrade" ? hb->degrade(words[1])
         : cmd == u"heal"    ? hb->heal(words[1])
@@ -66,12 +66,13 @@ bool applyCommand(DemoEnvironment &env, const QString &line)
 
 } // namespace
 
-int runHeadlessDemo(int argc, char *argv[])
+int runHeadlessDemo(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption(QCommandLineOption(QStringLiteral("headless"), QStringLiteral("Stay in the terminal even when a "
-                                                                                    "display is available.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("headless"),
+        QStringLiteral("Stay in the terminal even when a "
+                       "display is available.")));
     if (const auto exitCode = parseCommandLine(parser, "demo",
             QStringLiteral("Start the simulated trading backend and a private redis-server on free loopback ports,\n"
                            "then open the dashboard on them; without a display, or with --headless, print the\n"
@@ -83,7 +84,7 @@ int runHeadlessDemo(int argc, char *argv[])
         std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(env.errorString()));
         return 1;
     }
-    for (const QString &note : env.notes())
+    for (const QString& note : env.notes())
         std::fprintf(stderr, "healthdeck demo: %s\n", qPrintable(note));
     say(u"healthdeck demo is running:\n" + env.summary());
     say(QStringLiteral("Try: healthdeck check --config %1").arg(env.configPath()));
@@ -91,13 +92,13 @@ int runHeadlessDemo(int argc, char *argv[])
 
     const ConfigLoadResult loaded = loadValidatedConfig(env.configPath());
     if (!loaded.config) {
-        for (const ConfigError &e : loaded.errors)
+        for (const ConfigError& e : loaded.errors)
             std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
         return 1;
     }
     MonitorEngine engine;
     engine.setConfig(*loaded.config);
-    QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [](const StateChange &c) {
+    QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [](const StateChange& c) {
         QString line = c.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) + u"  "
             + QStringLiteral("%1 %2 -> %3").arg(c.key(), -40).arg(statusName(c.from), -8).arg(statusName(c.to), -8);
         if (!c.impactedBy.isEmpty())
@@ -118,7 +119,7 @@ int runHeadlessDemo(int argc, char *argv[])
             input.setEnabled(false); // stdin closed: keep running until a signal
             return;
         }
-        for (const QString &line : QString::fromUtf8(buffer, int(n)).split(u'\n', Qt::SkipEmptyParts)) {
+        for (const QString& line : QString::fromUtf8(buffer, int(n)).split(u'\n', Qt::SkipEmptyParts)) {
             if (line.trimmed() == u"quit")
                 app.quit();
             else if (!applyCommand(env, line))
@@ -135,7 +136,7 @@ bool hasDisplay()
         || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
-bool wantsHeadlessDemo(int argc, char *argv[])
+bool wantsHeadlessDemo(int argc, char* argv[])
 {
     for (int i = 2; i < argc; ++i) {
         if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--help") == 0

@@ -1,7 +1,7 @@
 // `healthdeck monitor`: poll forever (or for --duration), print one JSON line per
 // state change once it is committed to the history, record samples.
-#include "frontends.h"
 #include "commandline.h"
+#include "frontends.h"
 #include "jsonout.h"
 #include "unixsignals.h"
 
@@ -25,9 +25,10 @@ namespace hd {
 
 namespace {
 
-QByteArray monitorLine(const StateEvent &e, const QString &source)
+QByteArray monitorLine(const StateEvent& e, const QString& source)
 {
-    QByteArray out = "{\"time\":" + jsonString(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs))
+    QByteArray out
+        = "{\"time\":" + jsonString(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs))
         + ",\"service\":" + jsonString(e.service) + ",\"check\":" + jsonString(e.check);
     if (!e.item.isEmpty())
         out += ",\"item\":" + jsonString(e.item);
@@ -42,16 +43,16 @@ QByteArray monitorLine(const StateEvent &e, const QString &source)
     return out;
 }
 
-// The auto-heal line of spec section 8: an attempt's result, or "gave-up".
-QByteArray remediationLine(const RemediationEvent &e)
+// The auto-heal line of docs/contract.md §8: an attempt's result, or "gave-up".
+QByteArray remediationLine(const RemediationEvent& e)
 {
-    return "{\"time\":" + jsonString(e.time.toUTC().toString(Qt::ISODateWithMs)) + ",\"service\":" + jsonString(e.service)
-        + ",\"check\":" + jsonString(e.check) + ",\"action\":\"auto-heal\",\"attempt\":" + QByteArray::number(e.attempt)
-        + ",\"of\":" + QByteArray::number(e.of) + ",\"result\":" + jsonString(e.result) + ",\"detail\":" + jsonString(e.detail)
-        + "}\n";
+    return "{\"time\":" + jsonString(e.time.toUTC().toString(Qt::ISODateWithMs)) + ",\"service\":"
+        + jsonString(e.service) + ",\"check\":" + jsonString(e.check) + ",\"action\":\"auto-heal\",\"attempt\":"
+        + QByteArray::number(e.attempt) + ",\"of\":" + QByteArray::number(e.of) + ",\"result\":" + jsonString(e.result)
+        + ",\"detail\":" + jsonString(e.detail) + "}\n";
 }
 
-void printErr(const QString &text)
+void printErr(const QString& text)
 {
     std::fprintf(stderr, "%s\n", qPrintable(text));
     std::fflush(stderr);
@@ -59,32 +60,35 @@ void printErr(const QString &text)
 
 } // namespace
 
-int runMonitorCommand(int argc, char *argv[])
+int runMonitorCommand(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    const QCommandLineOption configOpt(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
-    const QCommandLineOption durationOpt(QStringLiteral("duration"), QStringLiteral("Stop after D (10s, 5m, 1h)."),
-                                         QStringLiteral("D"));
-    const QCommandLineOption historyOpt(QStringLiteral("history"), QStringLiteral("SQLite history file."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption configOpt(
+        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption durationOpt(
+        QStringLiteral("duration"), QStringLiteral("Stop after D (10s, 5m, 1h)."), QStringLiteral("D"));
+    const QCommandLineOption historyOpt(
+        QStringLiteral("history"), QStringLiteral("SQLite history file."), QStringLiteral("FILE"));
     const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
-        QStringLiteral("Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). Off by default."),
+        QStringLiteral(
+            "Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). Off by default."),
         QStringLiteral("ADDR"));
-    const QCommandLineOption noRemediateOpt(QStringLiteral("no-remediate"),
-        QStringLiteral("Do not run remediate: actions (auto-heal)."));
-    const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"),
-        QStringLiteral("Run no admin action: no auto-heal either."));
+    const QCommandLineOption noRemediateOpt(
+        QStringLiteral("no-remediate"), QStringLiteral("Do not run remediate: actions (auto-heal)."));
+    const QCommandLineOption readOnlyOpt(
+        QStringLiteral("read-only"), QStringLiteral("Run no admin action: no auto-heal either."));
     parser.addOptions({ configOpt, durationOpt, historyOpt, metricsOpt, noRemediateOpt, readOnlyOpt });
-    if (const auto exitCode = parseCommandLine(parser, "monitor",
-            QStringLiteral("Poll continuously and print one JSON line per state change.")))
+    if (const auto exitCode = parseCommandLine(
+            parser, "monitor", QStringLiteral("Poll continuously and print one JSON line per state change.")))
         return *exitCode;
     std::optional<qint64> durationMs;
     if (parser.isSet(durationOpt)) {
         durationMs = parseDurationMs(parser.value(durationOpt));
         if (!durationMs) {
-            printErr(u"healthdeck monitor: bad duration '" + parser.value(durationOpt) + u"': use 250ms, 10s, 5m or 1h");
+            printErr(
+                u"healthdeck monitor: bad duration '" + parser.value(durationOpt) + u"': use 250ms, 10s, 5m or 1h");
             return 2;
         }
     }
@@ -104,7 +108,7 @@ int runMonitorCommand(int argc, char *argv[])
     if (store.isDegraded())
         printErr(u"healthdeck monitor: " + store.degradedReason());
     QObject::connect(&store, &HistoryStore::degraded, &app,
-                     [](const QString &reason) { printErr(u"healthdeck monitor: " + reason); });
+        [](const QString& reason) { printErr(u"healthdeck monitor: " + reason); });
 
     MonitorEngine engine;
     engine.setConfig(*config);
@@ -124,8 +128,8 @@ int runMonitorCommand(int argc, char *argv[])
     HistoryRecorder recorder(&engine, &store);
     // Alert rows name the Alertmanager source they come from.
     QHash<QString, QString> alertSources;
-    QObject::connect(&engine, &MonitorEngine::rowsUpdated, &app, [&alertSources](const QList<RowState> &rows) {
-        for (const RowState &row : rows) {
+    QObject::connect(&engine, &MonitorEngine::rowsUpdated, &app, [&alertSources](const QList<RowState>& rows) {
+        for (const RowState& row : rows) {
             if (row.result.alert)
                 alertSources.insert(row.key, row.result.alert->source);
         }
@@ -142,19 +146,19 @@ int runMonitorCommand(int argc, char *argv[])
     planner.setLease(&lease);
     planner.attach(&engine);
     bool stopping = false;
-    QObject::connect(&lease, &RemediationLease::heldChanged, &app, [&stopping](bool held, const QString &reason) {
+    QObject::connect(&lease, &RemediationLease::heldChanged, &app, [&stopping](bool held, const QString& reason) {
         if (!stopping)
             printErr(held ? QStringLiteral("healthdeck monitor: auto-heal: this process acts for the history")
                           : u"healthdeck monitor: auto-heal on standby: " + reason);
     });
-    const auto printLine = [](const QByteArray &line) {
+    const auto printLine = [](const QByteArray& line) {
         std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
         std::fflush(stdout);
     };
     QObject::connect(&planner, &RemediationPlanner::attemptFinished, &app,
-        [printLine](const RemediationEvent &e) { printLine(remediationLine(e)); });
+        [printLine](const RemediationEvent& e) { printLine(remediationLine(e)); });
     QObject::connect(&planner, &RemediationPlanner::gaveUp, &app,
-        [printLine](const RemediationEvent &e) { printLine(remediationLine(e)); });
+        [printLine](const RemediationEvent& e) { printLine(remediationLine(e)); });
 
     const auto finishIfDone = [&] {
         if (stopping && recorder.outstanding() == 0 && !planner.isBusy())
@@ -162,14 +166,15 @@ int runMonitorCommand(int argc, char *argv[])
     };
     // An attempt in flight at shutdown is waited for: it was sent, and its answer belongs in the audit log.
     QObject::connect(&planner, &RemediationPlanner::attemptFinished, &app, [&] { finishIfDone(); });
-    QObject::connect(&recorder, &HistoryRecorder::eventCommitted, &app,
-        [&](const StateEvent &event, const WriteResult &result) {
+    QObject::connect(
+        &recorder, &HistoryRecorder::eventCommitted, &app, [&](const StateEvent& event, const WriteResult& result) {
             if (!result.ok) {
                 printErr(u"healthdeck monitor: could not record an event: " + result.error);
                 if (metrics)
                     metrics->metrics().noteHistoryWriteError();
             }
-            const QString key = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
+            const QString key
+                = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
             const QByteArray line = monitorLine(event, alertSources.value(key));
             std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fflush(stdout);
@@ -189,14 +194,14 @@ int runMonitorCommand(int argc, char *argv[])
 
     ConfigWatcher watcher(path);
     QObject::connect(&signals_, &UnixSignals::hangup, &watcher, &ConfigWatcher::reload);
-    QObject::connect(&watcher, &ConfigWatcher::configLoaded, &engine, [&](const Config &config) {
+    QObject::connect(&watcher, &ConfigWatcher::configLoaded, &engine, [&](const Config& config) {
         admin.setConfig(config);
         if (parser.isSet(readOnlyOpt))
             admin.setReadOnly(true);
         engine.setConfig(config);
         printErr(u"healthdeck monitor: reloaded " + path);
     });
-    QObject::connect(&watcher, &ConfigWatcher::configFailed, &app, [&](const QStringList &errors) {
+    QObject::connect(&watcher, &ConfigWatcher::configFailed, &app, [&](const QStringList& errors) {
         printErr(u"healthdeck monitor: config reload failed, keeping the previous config:\n" + errors.join(u'\n'));
     });
 

@@ -16,7 +16,7 @@ void onSignal(int sig)
 }
 } // namespace
 
-UnixSignals::UnixSignals(QObject *parent)
+UnixSignals::UnixSignals(QObject* parent)
     : QObject(parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_fds) != 0)

@@ -11,15 +11,15 @@ class UnixSignals final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UnixSignals)
 public:
-    explicit UnixSignals(QObject *parent = nullptr);
+    explicit UnixSignals(QObject* parent = nullptr);
     ~UnixSignals() override;
 
 Q_SIGNALS:
     void terminate(); // SIGINT or SIGTERM
-    void hangup();    // SIGHUP
+    void hangup(); // SIGHUP
 
 private:
-    QSocketNotifier *m_notifier = nullptr;
+    QSocketNotifier* m_notifier = nullptr;
 };
 
 } // namespace hd

@@ -13,9 +13,9 @@ QString ConfigError::toString() const
     return (where.line > 0 ? where.toString() : where.file) + u": " + message;
 }
 
-const ServiceConfig *Config::service(const QString &name) const
+const ServiceConfig* Config::service(const QString& name) const
 {
-    for (const ServiceConfig &s : services) {
+    for (const ServiceConfig& s : services) {
         if (s.name == name)
             return &s;
     }
@@ -25,12 +25,12 @@ const ServiceConfig *Config::service(const QString &name) const
 QList<CheckConfig> Config::allChecks() const
 {
     QList<CheckConfig> out;
-    for (const ServiceConfig &s : services)
+    for (const ServiceConfig& s : services)
         out += s.checks;
     return out;
 }
 
-QUrl apiUrl(const QUrl &server, const QString &path, const QString &encodedQuery)
+QUrl apiUrl(const QUrl& server, const QString& path, const QString& encodedQuery)
 {
     QUrl url = server;
     QString base = url.path();

@@ -21,15 +21,15 @@ namespace hd {
 // Where something was written in the config file; every config error names one.
 struct SourceLocation {
     QString file;
-    int line = 0;   // 1-based
+    int line = 0; // 1-based
     int column = 0; // 1-based
     QString toString() const;
 };
 
 struct TlsClientConfig {
-    QString caFile;   // PEM bundle to trust in addition to (or instead of) the system store
+    QString caFile; // PEM bundle to trust in addition to (or instead of) the system store
     QString certFile; // client certificate, PEM
-    QString keyFile;  // client key, PEM
+    QString keyFile; // client key, PEM
     bool insecure = false; // skip verification; must be said explicitly
     bool isSet() const { return !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty() || insecure; }
 };
@@ -44,7 +44,7 @@ struct HttpProbeConfig {
     QByteArray method = QByteArrayLiteral("GET"); // static data: no allocation per check
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    QString bearer;                 // auth: { bearer: ... }
+    QString bearer; // auth: { bearer: ... }
     std::optional<BasicAuth> basic; // auth: { basic: { username, password } }
     TlsClientConfig tls;
     int maxRedirects = 5;
@@ -55,7 +55,7 @@ struct RedisProbeConfig {
     enum class Mode { Key, Hash, Stream, Pattern, Ping };
     QString server; // name in Config::redis
     Mode mode = Mode::Key;
-    QString key;    // key, hash, stream or pattern, by mode; empty for Ping
+    QString key; // key, hash, stream or pattern, by mode; empty for Ping
 };
 
 struct TcpProbeConfig {
@@ -65,8 +65,8 @@ struct TcpProbeConfig {
 
 struct FileProbeConfig {
     QString path;
-    bool writable = false;            // prove it by creating and deleting a file in the directory
-    std::optional<qint64> maxAgeMs;   // modification time no older than this
+    bool writable = false; // prove it by creating and deleting a file in the directory
+    std::optional<qint64> maxAgeMs; // modification time no older than this
 };
 
 struct ExecProbeConfig {
@@ -77,7 +77,7 @@ struct ExecProbeConfig {
 // A PromQL instant query. The request itself goes out as an http probe (CheckConfig::http holds
 // GET URL/api/v1/query?query=...), with the same headers, auth and TLS settings.
 struct PrometheusProbeConfig {
-    QUrl url;       // the Prometheus server, as written
+    QUrl url; // the Prometheus server, as written
     QString query;
     bool emptyOk = false; // `empty: ok`: a query that returns no series is ok rather than down
 };
@@ -87,10 +87,11 @@ struct PrometheusProbeConfig {
 struct AlertmanagerSourceConfig {
     QString name;
     QUrl url;
-    QStringList filter;                                          // matchers, as Alertmanager takes them
-    QStringList serviceLabels { QStringLiteral("service"), QStringLiteral("job") }; // the first present names the row's service
+    QStringList filter; // matchers, as Alertmanager takes them
+    QStringList serviceLabels { QStringLiteral("service"),
+        QStringLiteral("job") }; // the first present names the row's service
     QStringList checkLabels { QStringLiteral("alertname") };
-    QString groupLabel;                                          // empty: the source's name is the group
+    QString groupLabel; // empty: the source's name is the group
     QMap<QString, Status> severity { { QStringLiteral("critical"), Status::Down },
         { QStringLiteral("warning"), Status::Degraded }, { QStringLiteral("info"), Status::Ok } };
     qint64 ackExpiryMs = 2 * 3600 * 1000;
@@ -106,18 +107,18 @@ struct ConditionSpec {
 
 enum class ProbeKind { Http, Redis, Tcp, File, Exec, Prometheus, Alertmanager };
 
-// `remediate:` on a service or a check: what auto-healing does when it stays down (spec section 8).
+// `remediate:` on a service or a check: what auto-healing does when it stays down (docs/contract.md §8).
 struct RemediationConfig {
-    QString action;              // an admin action of the service (preset or custom); empty when `exec` is set
+    QString action; // an admin action of the service (preset or custom); empty when `exec` is set
     QMap<QString, QString> params; // its parameters, as for `healthdeck admin`
-    QStringList exec;            // argv, run without a shell; empty when `action` is set
-    qint64 afterMs = 120'000;    // down in its hard state this long before the first attempt
+    QStringList exec; // argv, run without a shell; empty when `action` is set
+    qint64 afterMs = 120'000; // down in its hard state this long before the first attempt
     int maxAttempts = 3;
-    qint64 backoffMs = 60'000;   // the wait after the first attempt; doubles after each one
+    qint64 backoffMs = 60'000; // the wait after the first attempt; doubles after each one
     qint64 windowMs = 3'600'000; // healthy this long resets the attempt budget
-    SourceLocation where;        // the `remediate:` key
-    SourceLocation actionWhere;  // the `action:` value (or the `remediate:` key)
-    SourceLocation paramsWhere;  // the `params:` key (or the `action:` value)
+    SourceLocation where; // the `remediate:` key
+    SourceLocation actionWhere; // the `action:` value (or the `remediate:` key)
+    SourceLocation paramsWhere; // the `params:` key (or the `action:` value)
 };
 
 struct CheckConfig {
@@ -136,18 +137,17 @@ struct CheckConfig {
     ProbeKind kind = ProbeKind::Http;
     HttpProbeConfig http; // http checks, and the requests of the prometheus and alertmanager ones
     // The settings of the other kind `kind` names: one at a time, so that a check carries no other kind's.
-    using ProbeSettings
-        = std::variant<std::monostate, RedisProbeConfig, TcpProbeConfig, FileProbeConfig, ExecProbeConfig, PrometheusProbeConfig>;
+    using ProbeSettings = std::variant<std::monostate, RedisProbeConfig, TcpProbeConfig, FileProbeConfig,
+        ExecProbeConfig, PrometheusProbeConfig>;
     ProbeSettings probe;
     // Reading: the settings of that kind, or its defaults when the check holds another kind's.
-    const RedisProbeConfig &redis() const { return settingsOr<RedisProbeConfig>(); }
-    const TcpProbeConfig &tcp() const { return settingsOr<TcpProbeConfig>(); }
-    const FileProbeConfig &file() const { return settingsOr<FileProbeConfig>(); }
-    const ExecProbeConfig &exec() const { return settingsOr<ExecProbeConfig>(); }
-    const PrometheusProbeConfig &prometheus() const { return settingsOr<PrometheusProbeConfig>(); }
+    const RedisProbeConfig& redis() const { return settingsOr<RedisProbeConfig>(); }
+    const TcpProbeConfig& tcp() const { return settingsOr<TcpProbeConfig>(); }
+    const FileProbeConfig& file() const { return settingsOr<FileProbeConfig>(); }
+    const ExecProbeConfig& exec() const { return settingsOr<ExecProbeConfig>(); }
+    const PrometheusProbeConfig& prometheus() const { return settingsOr<PrometheusProbeConfig>(); }
     // Writing: the settings of kind T, replacing another kind's.
-    template<typename T>
-    T &settings()
+    template <typename T> T& settings()
     {
         if (!std::holds_alternative<T>(probe))
             probe.emplace<T>();
@@ -162,11 +162,10 @@ struct CheckConfig {
     QString key() const { return service + u'/' + name; }
 
 private:
-    template<typename T>
-    const T &settingsOr() const
+    template <typename T> const T& settingsOr() const
     {
         static const T defaults;
-        const T *held = std::get_if<T>(&probe);
+        const T* held = std::get_if<T>(&probe);
         return held ? *held : defaults;
     }
 };
@@ -222,7 +221,7 @@ struct AdminActionConfig {
     QString name;
     QByteArray method = QByteArrayLiteral("GET"); // static data: no allocation per check
     QString path;
-    QJsonValue body;           // JSON template with {param} placeholders
+    QJsonValue body; // JSON template with {param} placeholders
     bool confirm = false;
     QMap<QString, QStringList> allowed; // param -> allowed values (empty list = free text)
     QStringList required;
@@ -274,13 +273,13 @@ struct Config {
     bool adminReadOnly = false;
     HistoryConfig history;
 
-    const ServiceConfig *service(const QString &name) const;
+    const ServiceConfig* service(const QString& name) const;
     QList<CheckConfig> allChecks() const;
 };
 
 // `server` with `path` appended to its own path (a trailing '/' dropped) and `encodedQuery` as its query:
 // ("http://h:9090/prom/", "/api/v1/query", "query=up") -> http://h:9090/prom/api/v1/query?query=up.
-QUrl apiUrl(const QUrl &server, const QString &path, const QString &encodedQuery = QString());
+QUrl apiUrl(const QUrl& server, const QString& path, const QString& encodedQuery = QString());
 
 struct ConfigError {
     SourceLocation where;

@@ -649,11 +649,13 @@ private:
             r->actionWhere = m_yaml.atKeyOrValue(*which);
             r->paramsWhere = r->actionWhere;
             if (r->action.isEmpty())
-                m_yaml.error(r->actionWhere, QStringLiteral("'action' needs the name of an admin action of the service"));
+                m_yaml.error(
+                    r->actionWhere, QStringLiteral("'action' needs the name of an admin action of the service"));
             else
                 m_remediations += { service, r->action, r->actionWhere };
         } else if (which) {
-            const QString example = QStringLiteral(" such as [\"systemctl\", \"--user\", \"restart\", \"api\"]; it runs without a shell");
+            const QString example
+                = QStringLiteral(" such as [\"systemctl\", \"--user\", \"restart\", \"api\"]; it runs without a shell");
             if (which->value.IsScalar()) {
                 m_yaml.error(m_yaml.at(which->value), u"'exec' must be a list of arguments" + example);
             } else if (const auto argv = m_yaml.stringList(*which)) {
@@ -798,7 +800,8 @@ private:
         if (!f)
             return;
         if (const YamlField* url = f->find(u"url"))
-            c.settings<PrometheusProbeConfig>().url = httpUrl(*url, QStringLiteral("a prometheus check needs the server's url")).value_or(QUrl());
+            c.settings<PrometheusProbeConfig>().url
+                = httpUrl(*url, QStringLiteral("a prometheus check needs the server's url")).value_or(QUrl());
         else
             m_yaml.error(f->owner, QStringLiteral("a prometheus check needs the server's url"));
         c.settings<PrometheusProbeConfig>().query
@@ -901,7 +904,8 @@ private:
         const auto f = m_yaml.map(field, QStringLiteral("'tcp'"), keys("host port"));
         if (!f)
             return;
-        c.settings<TcpProbeConfig>().host = required(*f, u"host", QStringLiteral("a tcp check needs a host")).value_or(QString()).trimmed();
+        c.settings<TcpProbeConfig>().host
+            = required(*f, u"host", QStringLiteral("a tcp check needs a host")).value_or(QString()).trimmed();
         if (const YamlField* port = f->find(u"port"))
             c.settings<TcpProbeConfig>().port = quint16(m_yaml.integer(*port, 1, 65535).value_or(0));
         else
@@ -1316,8 +1320,10 @@ ConfigLoadResult load(const QByteArray& yaml, const QString& label, const QStrin
     if (othersCanRead) {
         for (const LocatedString& s : reader.literalSecrets())
             reader.warning(s.where,
-                u"the " + s.text + u" is written into a file that others can read: use ${VAR} (or leave it out "
-                    u"for the keychain), or chmod 600 " + label);
+                u"the " + s.text
+                    + u" is written into a file that others can read: use ${VAR} (or leave it out "
+                      u"for the keychain), or chmod 600 "
+                    + label);
     }
     ConfigLoadResult result;
     if (!reader.hasErrors())

@@ -33,7 +33,7 @@ ConfigLoadResult loadConfigFile(const QString& path, const QProcessEnvironment& 
 // directory for a bare name).
 ConfigLoadResult loadConfigString(const QByteArray& yaml, const QString& fileLabel, const QProcessEnvironment& env);
 
-// The admin presets this build knows (spec section 6).
+// The admin presets this build knows (docs/contract.md §6).
 QStringList knownAdminPresets();
 
 } // namespace hd

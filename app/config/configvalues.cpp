@@ -102,7 +102,8 @@ std::optional<CalendarConfig::Session> parseWeeklySession(QStringView text, QStr
     static const QRegularExpression digit(QStringLiteral("\\d"));
     const bool hasDigit = normalized.contains(digit);
     if (space < 0 && !hasDigit)
-        return fail(u"bad session '" + text.trimmed().toString() + u"': write days and times like 'Mon-Fri 09:15-15:30'");
+        return fail(
+            u"bad session '" + text.trimmed().toString() + u"': write days and times like 'Mon-Fri 09:15-15:30'");
     text = text.trimmed();
     const QString daysPart = space < 0 ? QString() : normalized.left(space);
     const QString timesPart = normalized.mid(space + 1);
@@ -110,7 +111,8 @@ std::optional<CalendarConfig::Session> parseWeeklySession(QStringView text, QStr
     CalendarConfig::Session session;
     if (daysPart.isEmpty())
         session.days = { 1, 2, 3, 4, 5, 6, 7 };
-    for (QStringView item : QStringView(daysPart).split(u',', daysPart.isEmpty() ? Qt::SkipEmptyParts : Qt::KeepEmptyParts)) {
+    for (QStringView item :
+        QStringView(daysPart).split(u',', daysPart.isEmpty() ? Qt::SkipEmptyParts : Qt::KeepEmptyParts)) {
         item = item.trimmed();
         const qsizetype dash = item.indexOf(u'-');
         const auto first = dayFromName(dash < 0 ? item : item.first(dash).trimmed());

@@ -183,9 +183,10 @@ void YamlReader::Messages::add(const SourceLocation& where, const QString& messa
     if (m_seen.contains(key))
         return;
     m_seen.insert(key);
-    const auto later = std::upper_bound(m_first.begin(), m_first.end(), where, [](const SourceLocation& at, const ConfigError& e) {
-        return std::pair(at.line, at.column) < std::pair(e.where.line, e.where.column);
-    });
+    const auto later
+        = std::upper_bound(m_first.begin(), m_first.end(), where, [](const SourceLocation& at, const ConfigError& e) {
+              return std::pair(at.line, at.column) < std::pair(e.where.line, e.where.column);
+          });
     if (later == m_first.end() && m_first.size() >= kMaxReported)
         return;
     m_first.insert(later, ConfigError { where, message });

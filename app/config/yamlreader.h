@@ -113,7 +113,7 @@ private:
 
     private:
         QList<ConfigError> m_first; // sorted by line and column; equal locations in the order they came
-        QSet<QByteArray> m_seen;    // line, column and a hash of the message: each message once
+        QSet<QByteArray> m_seen; // line, column and a hash of the message: each message once
     };
 
     QString syntaxHint(int line) const;

@@ -93,7 +93,7 @@ QString certificateExpiryText(qint64 msUntilExpiry)
     constexpr qint64 hour = 3'600'000;
     constexpr qint64 day = 24 * hour;
     const qint64 span = msUntilExpiry < 0 ? -msUntilExpiry : msUntilExpiry;
-    const auto count = [](qint64 n, const QString &unit) -> QString {
+    const auto count = [](qint64 n, const QString& unit) -> QString {
         return QString::number(n) + u' ' + unit + (n == 1 ? QString() : QStringLiteral("s"));
     };
     QString amount;

@@ -5,7 +5,7 @@
 
 namespace hd {
 
-// The status of one check, spec section 3. Order matters: worst() picks the
+// The status of one check, docs/contract.md §3. Order matters: worst() picks the
 // highest rank, so a service shows the worst status among its checks.
 enum class Status {
     Ok,

@@ -13,7 +13,7 @@
 namespace hd {
 
 // The simulated trading backend of `healthdeck demo` and of the integration tests: a Flask-style
-// trading API with the admin routes of spec section 6, a Django-style portal and a FastAPI-style
+// trading API with the admin routes of docs/contract.md §6, a Django-style portal and a FastAPI-style
 // analytics service, each a real HTTP server on its own 127.0.0.1 port.
 class DemoBackend final : public QObject {
     Q_OBJECT

@@ -15,7 +15,7 @@ static void initDemoResources()
 
 namespace hd {
 
-DemoEnvironment::DemoEnvironment(QObject *parent)
+DemoEnvironment::DemoEnvironment(QObject* parent)
     : QObject(parent)
 {
 }
@@ -86,8 +86,9 @@ QByteArray DemoEnvironment::startAlertmanager()
         return {};
     }
     m_alertmanager = std::make_unique<AlertmanagerProcess>();
-    const QByteArray routeToNobody = "route: { receiver: nobody, group_wait: 0s, group_interval: 5s, repeat_interval: 1h }\n"
-                                     "receivers: [{ name: nobody }]\n";
+    const QByteArray routeToNobody
+        = "route: { receiver: nobody, group_wait: 0s, group_interval: 5s, repeat_interval: 1h }\n"
+          "receivers: [{ name: nobody }]\n";
     if (!m_alertmanager->start(routeToNobody)) {
         m_notes << u"prometheus-alertmanager did not start (" + m_alertmanager->errorString()
                 + u"): the demo runs without its fleet alerts";
@@ -111,7 +112,7 @@ QByteArray DemoEnvironment::startAlertmanager()
 QString DemoEnvironment::summary() const
 {
     QString s;
-    for (const QString &name : DemoBackend::serviceNames())
+    for (const QString& name : DemoBackend::serviceNames())
         s += QStringLiteral("  %1  %2\n").arg(name, -12).arg(m_backend->baseUrl(name).toString());
     if (m_redis)
         s += QStringLiteral("  %1  redis://127.0.0.1:%2/0\n").arg(QStringLiteral("redis"), -12).arg(m_redis->port());

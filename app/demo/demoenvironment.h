@@ -21,7 +21,7 @@ class DemoEnvironment final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DemoEnvironment)
 public:
-    explicit DemoEnvironment(QObject *parent = nullptr);
+    explicit DemoEnvironment(QObject* parent = nullptr);
     ~DemoEnvironment() override;
 
     bool start();
@@ -30,10 +30,10 @@ public:
     QStringList notes() const { return m_notes; }
 
     QString configPath() const { return m_configPath; }
-    DemoBackend *backend() const { return m_backend.get(); }
-    HeartbeatSimulator *heartbeats() const { return m_heartbeats.get(); } // nullptr without redis-server
-    RedisServerProcess *redis() const { return m_redis.get(); }
-    DemoFleet *fleet() const { return m_fleet.get(); } // nullptr without prometheus-alertmanager
+    DemoBackend* backend() const { return m_backend.get(); }
+    HeartbeatSimulator* heartbeats() const { return m_heartbeats.get(); } // nullptr without redis-server
+    RedisServerProcess* redis() const { return m_redis.get(); }
+    DemoFleet* fleet() const { return m_fleet.get(); } // nullptr without prometheus-alertmanager
     QString summary() const; // the URLs, for the terminal
 
 private:

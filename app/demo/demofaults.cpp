@@ -17,41 +17,47 @@ const QString kCollector = QStringLiteral("depth-collector");
 
 } // namespace
 
-const QList<DemoFaultInfo> &demoFaults()
+const QList<DemoFaultInfo>& demoFaults()
 {
     static const QList<DemoFaultInfo> all {
-        { DemoFault::DatabaseDown, QStringLiteral("Database down"), QStringLiteral("db-down"), QStringLiteral("db-up") },
-        { DemoFault::SlowTradingApi, QStringLiteral("trading-api slow (1.5 s)"), QStringLiteral("slow"), QStringLiteral("fast") },
-        { DemoFault::TradingApiHangs, QStringLiteral("trading-api hangs"), QStringLiteral("hang"), QStringLiteral("unhang") },
-        { DemoFault::PortalDown, QStringLiteral("portal down"), QStringLiteral("portal-down"), QStringLiteral("portal-up") },
+        { DemoFault::DatabaseDown, QStringLiteral("Database down"), QStringLiteral("db-down"),
+            QStringLiteral("db-up") },
+        { DemoFault::SlowTradingApi, QStringLiteral("trading-api slow (1.5 s)"), QStringLiteral("slow"),
+            QStringLiteral("fast") },
+        { DemoFault::TradingApiHangs, QStringLiteral("trading-api hangs"), QStringLiteral("hang"),
+            QStringLiteral("unhang") },
+        { DemoFault::PortalDown, QStringLiteral("portal down"), QStringLiteral("portal-down"),
+            QStringLiteral("portal-up") },
         { DemoFault::IngestionKilled, QStringLiteral("ingestion heartbeat writer killed"), u"kill " + kIngestion,
             u"heal " + kIngestion },
-        { DemoFault::WorkerFrozen, QStringLiteral("worker2 heartbeat frozen"), u"freeze " + kWorker, u"heal " + kWorker },
+        { DemoFault::WorkerFrozen, QStringLiteral("worker2 heartbeat frozen"), u"freeze " + kWorker,
+            u"heal " + kWorker },
         { DemoFault::CollectorDegraded, QStringLiteral("depth-collector degraded"), u"degrade " + kCollector,
             u"heal " + kCollector },
-        { DemoFault::RedisDown, QStringLiteral("Redis server killed"), QStringLiteral("redis-down"), QStringLiteral("redis-up") },
-        { DemoFault::FixSessionDown, QStringLiteral("FIX session down (an Alertmanager alert)"), QStringLiteral("fix-down"),
-            QStringLiteral("fix-up") },
+        { DemoFault::RedisDown, QStringLiteral("Redis server killed"), QStringLiteral("redis-down"),
+            QStringLiteral("redis-up") },
+        { DemoFault::FixSessionDown, QStringLiteral("FIX session down (an Alertmanager alert)"),
+            QStringLiteral("fix-down"), QStringLiteral("fix-up") },
     };
     return all;
 }
 
-const DemoFaultInfo &demoFault(DemoFault fault)
+const DemoFaultInfo& demoFault(DemoFault fault)
 {
     return demoFaults().at(int(fault));
 }
 
-void applyDemoFault(DemoEnvironment &env, DemoFault fault, bool on)
+void applyDemoFault(DemoEnvironment& env, DemoFault fault, bool on)
 {
-    DemoBackend *backend = env.backend();
-    HeartbeatSimulator *beats = env.heartbeats();
-    const auto heartbeat = [&](const QString &service, bool (HeartbeatSimulator::*breakIt)(const QString &)) {
+    DemoBackend* backend = env.backend();
+    HeartbeatSimulator* beats = env.heartbeats();
+    const auto heartbeat = [&](const QString& service, bool (HeartbeatSimulator::*breakIt)(const QString&)) {
         if (beats)
             on ? (beats->*breakIt)(service) : beats->heal(service);
     };
     switch (fault) {
     case DemoFault::DatabaseDown:
-        for (DemoService *s : backend->services())
+        for (DemoService* s : backend->services())
             s->setDatabaseDown(on);
         break;
     case DemoFault::SlowTradingApi:
@@ -73,11 +79,11 @@ void applyDemoFault(DemoEnvironment &env, DemoFault fault, bool on)
         heartbeat(kCollector, &HeartbeatSimulator::degrade);
         break;
     case DemoFault::RedisDown:
-        if (RedisServerProcess *redis = env.redis())
+        if (RedisServerProcess* redis = env.redis())
             on ? redis->kill() : void(redis->restart());
         break;
     case DemoFault::FixSessionDown:
-        if (DemoFleet *fleet = env.fleet())
+        if (DemoFleet* fleet = env.fleet())
             fleet->setFixSessionDown(on);
         break;
     }

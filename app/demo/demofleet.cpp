@@ -9,7 +9,7 @@ namespace hd {
 
 namespace {
 
-QJsonObject alert(const QJsonObject &labels, const QString &summary, const QDateTime &since, const QString &generator)
+QJsonObject alert(const QJsonObject& labels, const QString& summary, const QDateTime& since, const QString& generator)
 {
     return QJsonObject { { QStringLiteral("labels"), labels },
         { QStringLiteral("annotations"), QJsonObject { { QStringLiteral("summary"), summary } } },
@@ -19,7 +19,7 @@ QJsonObject alert(const QJsonObject &labels, const QString &summary, const QDate
 
 } // namespace
 
-DemoFleet::DemoFleet(const QUrl &alertmanager, QObject *parent)
+DemoFleet::DemoFleet(const QUrl& alertmanager, QObject* parent)
     : QObject(parent)
     , m_url(alertmanager)
 {
@@ -49,16 +49,20 @@ void DemoFleet::setFixSessionDown(bool down)
 QJsonArray DemoFleet::alerts(bool withFixEnded) const
 {
     // The generator link opens Alertmanager's own page of the alert: the demo has no Prometheus behind it.
-    const auto page = [this](const QString &name) -> QString {
-        return m_url.toString() + QStringLiteral("/#/alerts?filter=%7Balertname%3D%22") + name + QStringLiteral("%22%7D");
+    const auto page = [this](const QString& name) -> QString {
+        return m_url.toString() + QStringLiteral("/#/alerts?filter=%7Balertname%3D%22") + name
+            + QStringLiteral("%22%7D");
     };
     QJsonArray out;
     out << alert(QJsonObject { { QStringLiteral("alertname"), QStringLiteral("Watchdog") },
                      { QStringLiteral("severity"), QStringLiteral("none") } },
-        QStringLiteral("the alert pipeline is alive: this alert always fires"), m_started, page(QStringLiteral("Watchdog")));
+        QStringLiteral("the alert pipeline is alive: this alert always fires"), m_started,
+        page(QStringLiteral("Watchdog")));
     out << alert(QJsonObject { { QStringLiteral("alertname"), QStringLiteral("DiskFilling") },
-                     { QStringLiteral("service"), QStringLiteral("backtest-node") }, { QStringLiteral("job"), QStringLiteral("node") },
-                     { QStringLiteral("instance"), QStringLiteral("bt-1:9100") }, { QStringLiteral("severity"), QStringLiteral("warning") } },
+                     { QStringLiteral("service"), QStringLiteral("backtest-node") },
+                     { QStringLiteral("job"), QStringLiteral("node") },
+                     { QStringLiteral("instance"), QStringLiteral("bt-1:9100") },
+                     { QStringLiteral("severity"), QStringLiteral("warning") } },
         QStringLiteral("/data is 91 % full and fills up in about 6 h"), m_started, page(QStringLiteral("DiskFilling")));
     if (m_fixSince.isValid()) {
         QJsonObject fix = alert(QJsonObject { { QStringLiteral("alertname"), QStringLiteral("FixSessionDown") },
@@ -74,12 +78,12 @@ QJsonArray DemoFleet::alerts(bool withFixEnded) const
     return out;
 }
 
-void DemoFleet::post(const QJsonArray &alerts)
+void DemoFleet::post(const QJsonArray& alerts)
 {
     QNetworkRequest request(QUrl(m_url.toString() + QStringLiteral("/api/v2/alerts")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(5000);
-    QNetworkReply *reply = m_network.post(request, QJsonDocument(alerts).toJson(QJsonDocument::Compact));
+    QNetworkReply* reply = m_network.post(request, QJsonDocument(alerts).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
 }
 

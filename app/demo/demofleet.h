@@ -16,7 +16,7 @@ class DemoFleet final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DemoFleet)
 public:
-    explicit DemoFleet(const QUrl &alertmanager, QObject *parent = nullptr);
+    explicit DemoFleet(const QUrl& alertmanager, QObject* parent = nullptr);
 
     void start();
     // The FIX session to the exchange drops: alert FixSessionDown, severity critical, service fix-gateway.
@@ -25,13 +25,13 @@ public:
 
 private:
     QJsonArray alerts(bool withFixEnded) const;
-    void post(const QJsonArray &alerts);
+    void post(const QJsonArray& alerts);
 
     QUrl m_url;
     QNetworkAccessManager m_network;
     QTimer m_repeat;
-    QDateTime m_started;    // when the always-firing alerts began
-    QDateTime m_fixSince;   // when the FIX alert began; invalid while it does not fire
+    QDateTime m_started; // when the always-firing alerts began
+    QDateTime m_fixSince; // when the FIX alert began; invalid while it does not fire
     bool m_fixDown = false;
 };
 

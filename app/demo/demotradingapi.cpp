@@ -729,12 +729,12 @@ DemoReply DemoTradingApi::metrics()
     QByteArray out;
     out += "# HELP messenger_health_check_status Health check status (1 = healthy, 0 = unhealthy)\n"
            "# TYPE messenger_health_check_status gauge\n";
-    for (const auto &[name, up, seconds] : checks)
+    for (const auto& [name, up, seconds] : checks)
         out += "messenger_health_check_status{check=\"" + name.toUtf8() + "\"} " + (up ? "1" : "0") + "\n";
     out += "# HELP messenger_health_check_duration_seconds Health check duration\n"
            "# TYPE messenger_health_check_duration_seconds histogram\n";
-    for (const auto &[name, up, seconds] : checks) {
-        CheckHistogram &h = m_checkDurations[name];
+    for (const auto& [name, up, seconds] : checks) {
+        CheckHistogram& h = m_checkDurations[name];
         h.buckets.resize(bounds.size() + 1);
         for (qsizetype i = 0; i < bounds.size(); ++i)
             h.buckets[i] += seconds <= bounds[i] ? 1 : 0;
@@ -747,12 +747,14 @@ DemoReply DemoTradingApi::metrics()
             out += "messenger_health_check_duration_seconds_bucket{" + label + ",le=\"" + le + "\"} "
                 + QByteArray::number(h.buckets[i]) + '\n';
         }
-        out += "messenger_health_check_duration_seconds_sum{" + label + "} " + QByteArray::number(h.sum, 'g', 12) + '\n';
+        out += "messenger_health_check_duration_seconds_sum{" + label + "} " + QByteArray::number(h.sum, 'g', 12)
+            + '\n';
         out += "messenger_health_check_duration_seconds_count{" + label + "} " + QByteArray::number(h.count) + '\n';
     }
     out += "# HELP messenger_requests_total Requests served\n"
            "# TYPE messenger_requests_total counter\n"
-           "messenger_requests_total " + QByteArray::number(requestTotal()) + '\n';
+           "messenger_requests_total "
+        + QByteArray::number(requestTotal()) + '\n';
     DemoReply reply = DemoReply::text(out);
     reply.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
     return reply;

@@ -12,7 +12,7 @@
 
 namespace hd {
 
-// The Flask trading system (seed 004): health routes, and the admin API of spec section 6 with real
+// The Flask trading system (seed 004): health routes, and the admin API of docs/contract.md §6 with real
 // state behind it: a scheduler that stops and starts, jobs whose next run moves, caches that empty,
 // session login. Admin answers are {"success", "message" (Korean), "data"}.
 class DemoTradingApi final : public DemoService {

@@ -22,18 +22,18 @@ class HeartbeatSimulator final : public QObject {
 public:
     enum class Behaviour {
         Healthy,
-        Killed,   // writes nothing: the key expires after its TTL (stale: missing)
-        Frozen,   // still writes, but last_activity and processed_count stop (stale: age)
+        Killed, // writes nothing: the key expires after its TTL (stale: missing)
+        Frozen, // still writes, but last_activity and processed_count stop (stale: age)
         Degraded, // status "degraded", connected false, errors climbing
     };
     Q_ENUM(Behaviour)
 
-    explicit HeartbeatSimulator(const RedisServerConfig &server, QObject *parent = nullptr);
+    explicit HeartbeatSimulator(const RedisServerConfig& server, QObject* parent = nullptr);
     ~HeartbeatSimulator() override;
 
     // ingestion, worker1, worker2, depth-collector, signal-generator
     static QStringList defaultServices();
-    static QString keyFor(const QString &service) { return u"health:" + service; }
+    static QString keyFor(const QString& service) { return u"health:" + service; }
 
     // Writes every heartbeat at once, then once per interval.
     void start();
@@ -45,18 +45,18 @@ public:
     int ttlSeconds() const { return m_ttlSeconds; }
 
     QStringList services() const;
-    Behaviour behaviour(const QString &service) const;
+    Behaviour behaviour(const QString& service) const;
     // Each returns false for an unknown service.
-    bool kill(const QString &service);
-    bool freeze(const QString &service);
-    bool degrade(const QString &service);
+    bool kill(const QString& service);
+    bool freeze(const QString& service);
+    bool degrade(const QString& service);
     // Back to healthy; a killed writer comes back as a restarted service, saying "starting" once.
-    bool heal(const QString &service);
+    bool heal(const QString& service);
 
 Q_SIGNALS:
     // The server acknowledged one heartbeat write.
-    void beatWritten(const QString &service);
-    void writeFailed(const QString &service, const QString &error);
+    void beatWritten(const QString& service);
+    void writeFailed(const QString& service, const QString& error);
 
 private:
     struct Writer {
@@ -71,10 +71,10 @@ private:
     };
 
     void tick();
-    QByteArray heartbeat(Writer &writer, const QDateTime &now);
-    Writer *find(const QString &service);
+    QByteArray heartbeat(Writer& writer, const QDateTime& now);
+    Writer* find(const QString& service);
 
-    RedisConnection *m_connection;
+    RedisConnection* m_connection;
     QList<Writer> m_writers;
     QTimer m_timer;
     int m_ttlSeconds = 60;

@@ -4,7 +4,7 @@ namespace hd {
 
 namespace {
 
-CheckRow baseRow(const CheckConfig &check, const ProbeResult &result)
+CheckRow baseRow(const CheckConfig& check, const ProbeResult& result)
 {
     CheckRow row;
     row.service = check.service;
@@ -16,8 +16,8 @@ CheckRow baseRow(const CheckConfig &check, const ProbeResult &result)
     return row;
 }
 
-void appendJudged(QList<CheckRow> &rows, CheckRow row, const CheckEvaluator &evaluator, const QDateTime &now,
-                  const MemoryLookup &memory)
+void appendJudged(QList<CheckRow>& rows, CheckRow row, const CheckEvaluator& evaluator, const QDateTime& now,
+    const MemoryLookup& memory)
 {
     row.evaluation = evaluator.evaluate(row.result, now, memory ? memory(row.key) : nullptr);
     row.status = row.evaluation.status;
@@ -25,7 +25,7 @@ void appendJudged(QList<CheckRow> &rows, CheckRow row, const CheckEvaluator &eva
     const QList<HealthItem> items = row.evaluation.items;
     const CheckRow parent = row;
     rows << row;
-    for (const HealthItem &item : items) {
+    for (const HealthItem& item : items) {
         CheckRow sub = parent;
         sub.item = parent.item.isEmpty() ? item.name : parent.item + u'/' + item.name;
         sub.key = parent.key + u'/' + item.name;
@@ -39,8 +39,8 @@ void appendJudged(QList<CheckRow> &rows, CheckRow row, const CheckEvaluator &eva
     }
 }
 
-CheckRow judgedRow(const CheckConfig &check, const ProbeResult &result, const QString &name, Status status,
-                   const QString &detail)
+CheckRow judgedRow(
+    const CheckConfig& check, const ProbeResult& result, const QString& name, Status status, const QString& detail)
 {
     CheckRow row = baseRow(check, result);
     row.check = name;
@@ -55,14 +55,14 @@ CheckRow judgedRow(const CheckConfig &check, const ProbeResult &result, const QS
 // An alertmanager source: its own `api` row, the watchdog row, and a row per firing alert keyed
 // SERVICE/ALERTNAME/ITEM, judged by the severity map. While the source cannot be read, the alerts last seen stay,
 // stale.
-QList<CheckRow> alertRows(const CheckConfig &check, const ProbeResult &result)
+QList<CheckRow> alertRows(const CheckConfig& check, const ProbeResult& result)
 {
     static const AlertmanagerSourceConfig none;
-    const AlertmanagerSourceConfig &source = check.alertmanager ? *check.alertmanager : none;
+    const AlertmanagerSourceConfig& source = check.alertmanager ? *check.alertmanager : none;
     QList<CheckRow> rows;
     bool watchdogFiring = false;
     int firing = 0;
-    for (const ProbeResult &item : result.items) {
+    for (const ProbeResult& item : result.items) {
         if (!item.alert)
             continue;
         if (!source.watchdog.isEmpty() && item.alert->labels.value(QStringLiteral("alertname")) == source.watchdog)
@@ -91,15 +91,16 @@ QList<CheckRow> alertRows(const CheckConfig &check, const ProbeResult &result)
         const QString detail = watchdogFiring
             ? QString(source.watchdog + u" is firing, as it always should")
             : QString(u"the alert pipeline is not delivering: " + source.watchdog + u" is not firing"
-                  + (result.completed() ? QString() : u" (" + api.detail + u')'));
-        rows << judgedRow(check, result, QStringLiteral("watchdog"), watchdogFiring ? Status::Ok : Status::Stale, detail);
+                + (result.completed() ? QString() : u" (" + api.detail + u')'));
+        rows << judgedRow(
+            check, result, QStringLiteral("watchdog"), watchdogFiring ? Status::Ok : Status::Stale, detail);
     }
 
     QSet<QString> keys;
-    for (const ProbeResult &item : result.items) {
+    for (const ProbeResult& item : result.items) {
         if (!item.alert)
             continue;
-        const AlertFacts &a = *item.alert;
+        const AlertFacts& a = *item.alert;
         if (!source.watchdog.isEmpty() && a.labels.value(QStringLiteral("alertname")) == source.watchdog)
             continue;
         CheckRow row = baseRow(check, item);
@@ -115,7 +116,8 @@ QList<CheckRow> alertRows(const CheckConfig &check, const ProbeResult &result)
         row.status = mapped != source.severity.constEnd() ? *mapped : Status::Unknown;
         row.detail = a.summary;
         if (mapped == source.severity.constEnd())
-            row.detail = u"unmapped severity '" + a.severity + u"'" + (a.summary.isEmpty() ? QString() : u": " + a.summary);
+            row.detail
+                = u"unmapped severity '" + a.severity + u"'" + (a.summary.isEmpty() ? QString() : u": " + a.summary);
         if (a.stale) {
             row.status = Status::Stale;
             row.detail = u"last seen firing; " + a.staleReason + (a.summary.isEmpty() ? QString() : u": " + a.summary);
@@ -129,8 +131,8 @@ QList<CheckRow> alertRows(const CheckConfig &check, const ProbeResult &result)
 
 } // namespace
 
-QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &evaluator, const ProbeResult &result,
-                              const QDateTime &now, const MemoryLookup &memory)
+QList<CheckRow> rowsForResult(const CheckConfig& check, const CheckEvaluator& evaluator, const ProbeResult& result,
+    const QDateTime& now, const MemoryLookup& memory)
 {
     if (check.kind == ProbeKind::Alertmanager)
         return alertRows(check, result);
@@ -140,7 +142,7 @@ QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &ev
     const bool isPattern = check.kind == ProbeKind::Redis && check.redis().mode == RedisProbeConfig::Mode::Pattern;
     const bool isQuery = check.kind == ProbeKind::Prometheus;
     if ((isPattern || isQuery) && result.completed()) {
-        for (const ProbeResult &itemResult : result.items) {
+        for (const ProbeResult& itemResult : result.items) {
             CheckRow row = baseRow(check, itemResult);
             row.item = itemResult.item;
             if (!row.item.isEmpty())

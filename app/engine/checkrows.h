@@ -7,7 +7,7 @@
 namespace hd {
 
 // One line of output: a check, a sub-check inside its body, or a key found by a
-// pattern. Keyed "service/check" plus "/item" (spec section 4).
+// pattern. Keyed "service/check" plus "/item" (docs/contract.md §4).
 struct CheckRow {
     QString key;
     QString service;
@@ -26,9 +26,9 @@ struct CheckRow {
 };
 
 // Memory for rate()/delta(), one per row key; nullptr for one-shot runs.
-using MemoryLookup = std::function<ConditionMemory *(const QString &rowKey)>;
+using MemoryLookup = std::function<ConditionMemory*(const QString& rowKey)>;
 
-QList<CheckRow> rowsForResult(const CheckConfig &check, const CheckEvaluator &evaluator, const ProbeResult &result,
-                              const QDateTime &now, const MemoryLookup &memory);
+QList<CheckRow> rowsForResult(const CheckConfig& check, const CheckEvaluator& evaluator, const ProbeResult& result,
+    const QDateTime& now, const MemoryLookup& memory);
 
 } // namespace hd

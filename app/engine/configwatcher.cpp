@@ -6,7 +6,7 @@
 
 namespace hd {
 
-ConfigWatcher::ConfigWatcher(const QString &path, QObject *parent)
+ConfigWatcher::ConfigWatcher(const QString& path, QObject* parent)
     : QObject(parent)
     , m_path(QFileInfo(path).absoluteFilePath())
 {
@@ -40,7 +40,7 @@ void ConfigWatcher::reload()
         return;
     }
     QStringList errors;
-    for (const ConfigError &e : loaded.errors)
+    for (const ConfigError& e : loaded.errors)
         errors << e.toString();
     Q_EMIT configFailed(errors);
 }

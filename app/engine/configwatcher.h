@@ -14,14 +14,14 @@ class ConfigWatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConfigWatcher)
 public:
-    explicit ConfigWatcher(const QString &path, QObject *parent = nullptr);
+    explicit ConfigWatcher(const QString& path, QObject* parent = nullptr);
 
     // Reloads now (SIGHUP, a menu entry).
     void reload();
 
 Q_SIGNALS:
-    void configLoaded(const hd::Config &config);
-    void configFailed(const QStringList &errors); // FILE:LINE:COLUMN: message, one per line
+    void configLoaded(const hd::Config& config);
+    void configFailed(const QStringList& errors); // FILE:LINE:COLUMN: message, one per line
 
 private:
     void rewatch();

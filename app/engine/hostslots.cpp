@@ -2,13 +2,13 @@
 
 namespace hd {
 
-QString HostSlots::keyOf(const CheckConfig &check)
+QString HostSlots::keyOf(const CheckConfig& check)
 {
     switch (check.kind) {
     case ProbeKind::Http:
     case ProbeKind::Prometheus:
     case ProbeKind::Alertmanager: {
-        const QUrl &url = check.http.url;
+        const QUrl& url = check.http.url;
         return u"http " + url.host() + u':' + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
     }
     case ProbeKind::Tcp:
@@ -22,13 +22,13 @@ QString HostSlots::keyOf(const CheckConfig &check)
     return QStringLiteral("local");
 }
 
-int HostSlots::limitOf(const CheckConfig &check, int ceiling)
+int HostSlots::limitOf(const CheckConfig& check, int ceiling)
 {
     const bool connects = check.kind != ProbeKind::File && check.kind != ProbeKind::Exec;
     return connects ? qMin(ceiling, check.maxConnectionsPerHost) : ceiling;
 }
 
-void HostSlots::give(const QString &key)
+void HostSlots::give(const QString& key)
 {
     const auto it = m_running.find(key);
     if (it != m_running.end() && --*it <= 0)

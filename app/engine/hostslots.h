@@ -14,13 +14,13 @@ namespace hd {
 class HostSlots final {
 public:
     // "http 127.0.0.1:8080", "tcp db:5432", "redis main"; "local" for file and exec checks, which open none.
-    static QString keyOf(const CheckConfig &check);
+    static QString keyOf(const CheckConfig& check);
     // The check's own cap for its key, and never more than `ceiling`.
-    static int limitOf(const CheckConfig &check, int ceiling);
+    static int limitOf(const CheckConfig& check, int ceiling);
 
-    bool isFull(const QString &key, int limit) const { return m_running.value(key) >= limit; }
-    void take(const QString &key) { ++m_running[key]; }
-    void give(const QString &key);
+    bool isFull(const QString& key, int limit) const { return m_running.value(key) >= limit; }
+    void take(const QString& key) { ++m_running[key]; }
+    void give(const QString& key);
 
 private:
     QHash<QString, int> m_running;

@@ -9,11 +9,12 @@
 
 namespace hd {
 
-ConfigLoadResult loadValidatedConfig(const QString &path)
+ConfigLoadResult loadValidatedConfig(const QString& path)
 {
     ConfigLoadResult result = loadConfigFile(path);
     if (result.config) {
-        const QList<ConfigError> errors = validateConditions(*result.config) + validateRemediationActions(*result.config);
+        const QList<ConfigError> errors
+            = validateConditions(*result.config) + validateRemediationActions(*result.config);
         if (!errors.isEmpty()) {
             result.errors += errors;
             result.config.reset();
@@ -22,7 +23,7 @@ ConfigLoadResult loadValidatedConfig(const QString &path)
     return result;
 }
 
-QString defaultConfigPath(const QString &explicitPath)
+QString defaultConfigPath(const QString& explicitPath)
 {
     if (!explicitPath.isEmpty())
         return explicitPath;

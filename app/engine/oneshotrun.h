@@ -18,7 +18,7 @@ class ProbeFactory;
 struct CheckFilter {
     QStringList services;
     QStringList tags;
-    bool matches(const CheckConfig &check) const;
+    bool matches(const CheckConfig& check) const;
 };
 
 // Runs every matching check once and reports the rows. Checks start together, except that no more than
@@ -29,11 +29,11 @@ class OneShotRun final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OneShotRun)
 public:
-    OneShotRun(const Config &config, const CheckFilter &filter, QObject *parent = nullptr);
+    OneShotRun(const Config& config, const CheckFilter& filter, QObject* parent = nullptr);
     ~OneShotRun() override;
 
     void start();
-    const QList<CheckRow> &rows() const { return m_rows; }
+    const QList<CheckRow>& rows() const { return m_rows; }
     int checkCount() const { return int(m_checks.size()); }
 
 Q_SIGNALS:
@@ -41,18 +41,18 @@ Q_SIGNALS:
 
 private:
     void startProbe(int index);
-    void onProbeFinished(int index, const ProbeResult &result);
+    void onProbeFinished(int index, const ProbeResult& result);
     void onDeadline();
     void finish();
 
     Config m_config;
     QList<CheckConfig> m_checks;
     QList<std::optional<ProbeResult>> m_results;
-    QList<Probe *> m_probes;
+    QList<Probe*> m_probes;
     QList<QString> m_hostKeys; // per check: HostSlots::keyOf
     HostSlots m_slots;
     QHash<QString, QList<int>> m_waiting; // per host key: checks that wait for a slot, in config order
-    ProbeFactory *m_factory = nullptr;
+    ProbeFactory* m_factory = nullptr;
     QTimer m_deadline;
     int m_pending = 0;
     bool m_done = false;

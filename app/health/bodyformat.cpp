@@ -378,8 +378,8 @@ std::optional<BodyVerdict> prometheus(const QByteArray& body, const QByteArray& 
     for (const prom::Sample& sample : std::as_const(metrics->samples)) {
         if (!sample.name.endsWith(u"_health_check_status"))
             continue;
-        const auto check = std::find_if(sample.labels.begin(), sample.labels.end(),
-                                        [](const auto& label) { return label.first == u"check"; });
+        const auto check = std::find_if(
+            sample.labels.begin(), sample.labels.end(), [](const auto& label) { return label.first == u"check"; });
         if (check == sample.labels.end())
             continue;
         HealthItem item { check->second, Status::Unknown, QString() };
@@ -390,7 +390,8 @@ std::optional<BodyVerdict> prometheus(const QByteArray& body, const QByteArray& 
         else
             item.detail = u"value " + prom::formatValue(sample.value);
         // One row per check: the same check in two families (or with other labels) keeps the worse status.
-        const auto same = std::find_if(f.items.begin(), f.items.end(), [&](const HealthItem& i) { return i.name == item.name; });
+        const auto same
+            = std::find_if(f.items.begin(), f.items.end(), [&](const HealthItem& i) { return i.name == item.name; });
         if (same == f.items.end())
             f.items.append(item);
         else if (worst(same->status, item.status) != same->status)
@@ -398,7 +399,8 @@ std::optional<BodyVerdict> prometheus(const QByteArray& body, const QByteArray& 
     }
     if (f.items.isEmpty()) {
         // No sub-checks: as for a body in no known format, the HTTP status decides.
-        return BodyVerdict { f.format, httpStatus >= 400 ? Status::Down : Status::Ok, QString(), {}, std::move(metrics) };
+        return BodyVerdict { f.format, httpStatus >= 400 ? Status::Down : Status::Ok, QString(), {},
+            std::move(metrics) };
     }
     f.metrics = std::move(metrics);
     return std::nullopt;
@@ -449,7 +451,8 @@ BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType,
     // health bodies are JSON, so they need no decoding here. JSON allows only these four
     // characters of white space before the value.
     qsizetype first = 0;
-    while (first < body.size() && (body[first] == ' ' || body[first] == '\t' || body[first] == '\r' || body[first] == '\n'))
+    while (first < body.size()
+        && (body[first] == ' ' || body[first] == '\t' || body[first] == '\r' || body[first] == '\n'))
         ++first;
     // Kubernetes lines start with '[' too, so a failed parse still tries the text formats.
     if (first < body.size() && (body[first] == '{' || body[first] == '[')) {

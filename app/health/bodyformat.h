@@ -21,10 +21,10 @@ struct HealthItem {
 };
 
 struct BodyVerdict {
-    QString format;               // "seed", "ietf", "spring", "aspnet", "aspnet-ui", "k8s", "etcd", "docker", "heartbeat",
-                                  // "prometheus"; empty if unknown
+    QString format; // "seed", "ietf", "spring", "aspnet", "aspnet-ui", "k8s", "etcd", "docker", "heartbeat",
+                    // "prometheus"; empty if unknown
     std::optional<Status> status; // nullopt: the body is in no known format
-    QString detail;               // the service's own reason: error, output, description, reason
+    QString detail; // the service's own reason: error, output, description, reason
     QList<HealthItem> items;
     // A Prometheus text or OpenMetrics body, parsed once here so that [METRIC] conditions need not parse it again.
     std::shared_ptr<const prom::Exposition> metrics;
@@ -34,6 +34,6 @@ struct BodyVerdict {
 // (etcd sends JSON as text/plain). Never throws; garbage gives an empty verdict.
 // Prometheus text is recognised by its content type, or without one when it parses and has # TYPE or # HELP
 // lines; a *_health_check_status family with a `check` label gives one item per check (1 ok, 0 down).
-BodyVerdict recognizeBody(const QByteArray &body, const QByteArray &contentType, int httpStatus);
+BodyVerdict recognizeBody(const QByteArray& body, const QByteArray& contentType, int httpStatus);
 
 } // namespace hd

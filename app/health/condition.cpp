@@ -13,13 +13,13 @@
 
 namespace hd {
 
-void ConditionMemory::record(const QString &series, const QDateTime &time, double value, qint64 keepMs)
+void ConditionMemory::record(const QString& series, const QDateTime& time, double value, qint64 keepMs)
 {
     constexpr size_t maxSamples = 10'000;
     // rate() and delta() may share a series: keep the longest window either needs.
-    qint64 &keep = m_keepMs[series];
+    qint64& keep = m_keepMs[series];
     keep = std::max(keep, keepMs);
-    std::deque<Sample> &samples = m_series[series];
+    std::deque<Sample>& samples = m_series[series];
     while (!samples.empty() && samples.back().time > time)
         samples.pop_back(); // the clock went back: forget what now lies in the future
     if (!samples.empty() && samples.back().time == time)
@@ -31,7 +31,7 @@ void ConditionMemory::record(const QString &series, const QDateTime &time, doubl
         samples.pop_front();
 }
 
-const std::deque<ConditionMemory::Sample> *ConditionMemory::samples(const QString &series) const
+const std::deque<ConditionMemory::Sample>* ConditionMemory::samples(const QString& series) const
 {
     const auto it = m_series.constFind(series);
     return it == m_series.cend() ? nullptr : &it.value();
@@ -41,7 +41,7 @@ namespace {
 
 const QLatin1String kInvalid(" (INVALID)");
 const std::array<QLatin1String, 6> kOperators = { QLatin1String(" == "), QLatin1String(" != "), QLatin1String(" <= "),
-                                                  QLatin1String(" >= "), QLatin1String(" > "),  QLatin1String(" < ") };
+    QLatin1String(" >= "), QLatin1String(" > "), QLatin1String(" < ") };
 
 QString boolText(bool value)
 {
@@ -287,7 +287,7 @@ QString goDurationText(qint64 ms)
 }
 
 // What Gatus compares with < <= > >=: a duration in ms, an integer, a truncated float, else 0.
-qint64 gatusNumber(const QString &text)
+qint64 gatusNumber(const QString& text)
 {
     if (const auto ns = goParseDurationNs(text); ns && *ns != 0)
         return *ns / 1'000'000;
@@ -324,9 +324,9 @@ struct Selector {
 };
 
 // NAME or NAME{label="value", ...}: the sample NAME whose labels include these.
-std::optional<Selector> parseSelector(QStringView text, QString *error)
+std::optional<Selector> parseSelector(QStringView text, QString* error)
 {
-    const auto failed = [&](const QString &why) {
+    const auto failed = [&](const QString& why) {
         *error = why + u" in [METRIC]." + text;
         return std::nullopt;
     };
@@ -351,7 +351,7 @@ std::optional<Selector> parseSelector(QStringView text, QString *error)
     ++i;
     while (true) {
         skipSpaces();
-        if (i < text.size() && text[i] == u'}' )
+        if (i < text.size() && text[i] == u'}')
             break;
         const qsizetype start = i;
         while (i < text.size() && (isAsciiLetter(text[i]) || (i > start && isAsciiDigit(text[i]))))
@@ -409,12 +409,12 @@ std::optional<Selector> parseSelector(QStringView text, QString *error)
 // The body parsed as Prometheus text at most once per evaluation, and only when asked for.
 class MetricsSource {
 public:
-    MetricsSource(const ProbeResult &result, const prom::Exposition *given)
+    MetricsSource(const ProbeResult& result, const prom::Exposition* given)
         : m_result(result)
         , m_given(given)
     {
     }
-    const prom::Exposition &get()
+    const prom::Exposition& get()
     {
         if (m_given)
             return *m_given;
@@ -424,28 +424,28 @@ public:
     }
 
 private:
-    const ProbeResult &m_result;
-    const prom::Exposition *m_given;
+    const ProbeResult& m_result;
+    const prom::Exposition* m_given;
     std::optional<prom::Exposition> m_own;
 };
 
 struct MetricValue {
     std::optional<double> value;
-    QString detail;       // why there is no value
+    QString detail; // why there is no value
     bool counter = false; // a counter's value: a drop means it restarted
 };
 
-QString labelsText(const prom::Labels &labels)
+QString labelsText(const prom::Labels& labels)
 {
     QStringList parts;
-    for (const auto &[name, value] : labels)
+    for (const auto& [name, value] : labels)
         parts << name + u"=\"" + prom::escapeLabelValue(value) + u'"';
     return u'{' + parts.join(u',') + u'}';
 }
 
-bool counterLike(const prom::Exposition &e, const prom::Sample &s)
+bool counterLike(const prom::Exposition& e, const prom::Sample& s)
 {
-    const prom::Family *f = e.familyOf(s);
+    const prom::Family* f = e.familyOf(s);
     const prom::MetricType type = f ? f->type : prom::MetricType::Unknown;
     switch (type) {
     case prom::MetricType::Counter:
@@ -463,14 +463,14 @@ bool counterLike(const prom::Exposition &e, const prom::Sample &s)
 // The one sample a selector names. Several samples with exactly the same labels are one series written
 // twice: the last one counts. Several different series are ambiguous, unless exactly one of them has no
 // labels beyond those asked for; a condition never picks one of them silently.
-MetricValue readMetric(QStringView placeholder, MetricsSource &source)
+MetricValue readMetric(QStringView placeholder, MetricsSource& source)
 {
     MetricValue out;
     const QStringView written = placeholder.mid(kMetric.size()).trimmed();
     const std::optional<Selector> sel = parseSelector(written, &out.detail);
     if (!sel)
         return out;
-    const prom::Exposition &e = source.get();
+    const prom::Exposition& e = source.get();
     if (!e.ok()) {
         out.detail = u"the body is not Prometheus text (line " + QString::number(e.error->line) + u": "
             + e.error->message + u')';
@@ -507,7 +507,7 @@ MetricValue readMetric(QStringView placeholder, MetricsSource &source)
         }
         series = exact;
     }
-    const prom::Sample &sample = e.samples[series.first()];
+    const prom::Sample& sample = e.samples[series.first()];
     out.value = sample.value;
     out.counter = counterLike(e, sample);
     return out;
@@ -525,7 +525,7 @@ QString metricText(double value)
 
 enum class Wrap { None, Len, Has };
 
-QString wrapped(const QString &value, Wrap wrap)
+QString wrapped(const QString& value, Wrap wrap)
 {
     if (wrap == Wrap::Has)
         return boolText(!value.isEmpty());
@@ -536,7 +536,7 @@ QString wrapped(const QString &value, Wrap wrap)
 
 // Gatus' ResolvePlaceholder: the value of one side, or the text itself when it is
 // no placeholder. A placeholder that cannot be read gives "<text> (INVALID)".
-QString resolve(const QString &element, const ProbeResult &r, MetricsSource *metrics)
+QString resolve(const QString& element, const ProbeResult& r, MetricsSource* metrics)
 {
     Wrap wrap = Wrap::None;
     QString inner = element;
@@ -593,7 +593,7 @@ QString resolve(const QString &element, const ProbeResult &r, MetricsSource *met
     }
     if (upper.startsWith(u"[HEADER].")) {
         const QByteArray name = inner.mid(9).toUtf8();
-        for (const auto &header : r.headers) {
+        for (const auto& header : r.headers) {
             if (header.first.compare(name, Qt::CaseInsensitive) == 0)
                 return wrapped(QString::fromUtf8(header.second), wrap);
         }
@@ -616,7 +616,7 @@ QString resolve(const QString &element, const ProbeResult &r, MetricsSource *met
 }
 
 // strings.TrimSuffix(strings.TrimPrefix(s, prefix), ")")
-QString trimCall(const QString &text, QStringView prefix)
+QString trimCall(const QString& text, QStringView prefix)
 {
     QString inner = text.mid(prefix.size());
     if (inner.endsWith(u')'))
@@ -624,7 +624,7 @@ QString trimCall(const QString &text, QStringView prefix)
     return inner;
 }
 
-bool matchesAny(QStringView options, const QString &value)
+bool matchesAny(QStringView options, const QString& value)
 {
     const auto parts = options.split(u',');
     return std::any_of(parts.begin(), parts.end(), [&](QStringView o) { return o.trimmed() == value; });
@@ -661,16 +661,16 @@ bool isEqual(QString first, QString second)
 }
 
 // The first n characters and "...(truncated)", as Go's "%.25s...(truncated)" prints.
-QString truncated(const QString &text, qsizetype n)
+QString truncated(const QString& text, qsizetype n)
 {
     const QList<uint> runes = text.toUcs4();
-    return QString::fromUcs4(reinterpret_cast<const char32_t *>(runes.constData()), std::min(n, runes.size()))
+    return QString::fromUcs4(reinterpret_cast<const char32_t*>(runes.constData()), std::min(n, runes.size()))
         + u"...(truncated)";
 }
 
 // Gatus' prettify: "<param> (<resolved>)" where the two differ; long values
 // compared with a pattern are cut to 25 characters.
-QString prettify(const std::array<QString, 2> &params, std::array<QString, 2> resolved, QStringView op)
+QString prettify(const std::array<QString, 2>& params, std::array<QString, 2> resolved, QStringView op)
 {
     constexpr qsizetype maxShown = 200; // beyond Gatus: a whole body in a display string helps nobody
     if (isCall(params[0], u"pat(") && resolved[1].toUtf8().size() > 25)
@@ -686,8 +686,7 @@ QString prettify(const std::array<QString, 2> &params, std::array<QString, 2> re
     return side(0) + u' ' + op + u' ' + side(1);
 }
 
-template <typename T>
-bool compare(T a, QStringView op, T b)
+template <typename T> bool compare(T a, QStringView op, T b)
 {
     if (op == u"==")
         return a == b;
@@ -736,12 +735,11 @@ struct Call {
     QString error; // why the call is malformed
 };
 
-std::optional<Call> healthdeckCall(const QString &text)
+std::optional<Call> healthdeckCall(const QString& text)
 {
-    static const std::array<std::pair<QStringView, Call::Kind>, 3> names = {
-        { { u"age(", Call::Age }, { u"rate(", Call::Rate }, { u"delta(", Call::Delta } }
-    };
-    for (const auto &[prefix, kind] : names) {
+    static const std::array<std::pair<QStringView, Call::Kind>, 3> names
+        = { { { u"age(", Call::Age }, { u"rate(", Call::Rate }, { u"delta(", Call::Delta } } };
+    for (const auto& [prefix, kind] : names) {
         if (!isCall(text, prefix))
             continue;
         Call call;
@@ -764,12 +762,12 @@ std::optional<Call> healthdeckCall(const QString &text)
     return std::nullopt;
 }
 
-bool isPlaceholder(const QString &text)
+bool isPlaceholder(const QString& text)
 {
     return text.startsWith(u'[') || isCall(text, u"len(") || isCall(text, u"has(");
 }
 
-std::optional<double> number(const QString &text)
+std::optional<double> number(const QString& text)
 {
     if (const auto n = goParseInt(text))
         return double(*n);
@@ -777,7 +775,7 @@ std::optional<double> number(const QString &text)
 }
 
 // A literal beside a healthdeck function: a duration (in seconds) or a plain number.
-std::optional<double> literalNumber(const QString &text)
+std::optional<double> literalNumber(const QString& text)
 {
     if (const auto ms = parseDurationMs(text))
         return *ms / 1000.0;
@@ -786,7 +784,7 @@ std::optional<double> literalNumber(const QString &text)
 
 // Why a condition using age()/rate()/delta() cannot work; empty when it can.
 // The placeholder inside a side: X of rate(X), len(X), has(X), or the side itself.
-QString innerPlaceholder(const QString &side)
+QString innerPlaceholder(const QString& side)
 {
     if (const auto call = healthdeckCall(side))
         return call->argument;
@@ -798,12 +796,12 @@ QString innerPlaceholder(const QString &side)
 }
 
 // Sides compared as numbers rather than as Gatus' text: healthdeck's functions, and sample values.
-bool isNumericSide(const QString &side)
+bool isNumericSide(const QString& side)
 {
     return healthdeckCall(side) || isMetricPlaceholder(side) || isValuePlaceholder(side);
 }
 
-QString selectorError(const QString &side)
+QString selectorError(const QString& side)
 {
     if (const auto call = healthdeckCall(side); call && !call->error.isEmpty())
         return {}; // the call's own error says more
@@ -816,9 +814,9 @@ QString selectorError(const QString &side)
     return {};
 }
 
-QString healthdeckError(const QString &left, const QString &right)
+QString healthdeckError(const QString& left, const QString& right)
 {
-    for (const QString &side : { left, right }) {
+    for (const QString& side : { left, right }) {
         if (const QString why = selectorError(side); !why.isEmpty())
             return why;
     }
@@ -826,11 +824,11 @@ QString healthdeckError(const QString &left, const QString &right)
     const auto rightCall = healthdeckCall(right);
     if (!isNumericSide(left) && !isNumericSide(right))
         return {};
-    for (const auto &call : { leftCall, rightCall }) {
+    for (const auto& call : { leftCall, rightCall }) {
         if (call && !call->error.isEmpty())
             return call->error;
     }
-    for (const QString &side : { left, right }) {
+    for (const QString& side : { left, right }) {
         if (!healthdeckCall(side) && !isPlaceholder(side) && !literalNumber(side))
             return u"'" + side + u"' is neither a number nor a duration such as 60s";
     }
@@ -850,7 +848,7 @@ QString formatNumber(double value)
 }
 
 // The name a detail speaks of: the last segment of the path ("last_activity").
-QString fieldName(const QString &placeholder)
+QString fieldName(const QString& placeholder)
 {
     const qsizetype dot = placeholder.lastIndexOf(u'.');
     return dot < 0 ? placeholder : placeholder.mid(dot + 1);
@@ -877,23 +875,23 @@ std::optional<QDateTime> parseTimestamp(QString text)
 }
 
 struct EvalContext {
-    const ProbeResult &result;
+    const ProbeResult& result;
     QDateTime now;
-    ConditionMemory *memory;
-    MetricsSource *metrics;
+    ConditionMemory* memory;
+    MetricsSource* metrics;
 };
 
 // One side of a condition that uses a healthdeck function, as a number.
 struct Side {
     std::optional<double> value;
-    QString shown;             // what goes in parentheses; empty for a literal
-    QString detail;            // why there is no value, or how old the timestamp is
+    QString shown; // what goes in parentheses; empty for a literal
+    QString detail; // why there is no value, or how old the timestamp is
     bool insufficient = false; // rate()/delta() without history
     bool age = false;
     bool counter = false; // a Prometheus counter: a drop means it restarted
 };
 
-Side readPlaceholder(const QString &placeholder, const EvalContext &ctx)
+Side readPlaceholder(const QString& placeholder, const EvalContext& ctx)
 {
     Side side;
     if (isMetricPlaceholder(placeholder)) {
@@ -926,7 +924,7 @@ Side readPlaceholder(const QString &placeholder, const EvalContext &ctx)
     return side;
 }
 
-Side ageSide(const Call &call, const EvalContext &ctx)
+Side ageSide(const Call& call, const EvalContext& ctx)
 {
     Side side;
     side.age = true;
@@ -951,7 +949,7 @@ Side ageSide(const Call &call, const EvalContext &ctx)
 }
 
 // rate() and delta(): read X, compare with the remembered samples, then remember X.
-Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
+Side historySide(const Call& call, const QString& text, const EvalContext& ctx)
 {
     Side side = readPlaceholder(call.argument, ctx);
     if (!side.value)
@@ -960,7 +958,7 @@ Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
     side.value.reset();
     side.shown.clear();
 
-    const std::deque<ConditionMemory::Sample> *samples = ctx.memory ? ctx.memory->samples(call.argument) : nullptr;
+    const std::deque<ConditionMemory::Sample>* samples = ctx.memory ? ctx.memory->samples(call.argument) : nullptr;
     std::optional<ConditionMemory::Sample> earlier;
     // A counter's increase over the window, step by step: after a drop (a restart) it counts from zero.
     std::optional<double> previous;
@@ -972,7 +970,7 @@ Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
     };
     if (samples) {
         const QDateTime windowStart = ctx.now.addMSecs(-call.windowMs);
-        for (const ConditionMemory::Sample &s : *samples) {
+        for (const ConditionMemory::Sample& s : *samples) {
             if (s.time >= ctx.now)
                 break;
             if (call.kind == Call::Rate) {
@@ -1003,7 +1001,7 @@ Side historySide(const Call &call, const QString &text, const EvalContext &ctx)
     return side;
 }
 
-Side evaluateSide(const QString &text, const EvalContext &ctx)
+Side evaluateSide(const QString& text, const EvalContext& ctx)
 {
     if (const auto call = healthdeckCall(text))
         return call->kind == Call::Age ? ageSide(*call, ctx) : historySide(*call, text, ctx);
@@ -1016,7 +1014,7 @@ Side evaluateSide(const QString &text, const EvalContext &ctx)
 
 } // namespace
 
-std::optional<Condition> Condition::parse(const QString &expression, QString *error)
+std::optional<Condition> Condition::parse(const QString& expression, QString* error)
 {
     for (const QLatin1String op : kOperators) {
         const qsizetype at = expression.indexOf(op);
@@ -1042,10 +1040,10 @@ std::optional<Condition> Condition::parse(const QString &expression, QString *er
     return std::nullopt;
 }
 
-ConditionOutcome Condition::evaluate(const ConditionInput &input) const
+ConditionOutcome Condition::evaluate(const ConditionInput& input) const
 {
     static const ProbeResult noResult;
-    const ProbeResult &result = input.result ? *input.result : noResult;
+    const ProbeResult& result = input.result ? *input.result : noResult;
     ConditionOutcome out;
     out.display = m_expression;
     if (m_op.isEmpty()) { // a default-constructed Condition
@@ -1062,8 +1060,9 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
             now = QDateTime::currentDateTimeUtc();
         const EvalContext ctx { result, now, input.memory, &metrics };
         const std::array<Side, 2> sides = { evaluateSide(m_left, ctx), evaluateSide(m_right, ctx) };
-        const auto missing = std::find_if(sides.begin(), sides.end(), [](const Side &s) { return !s.value && !s.insufficient; });
-        const auto waiting = std::find_if(sides.begin(), sides.end(), [](const Side &s) { return s.insufficient; });
+        const auto missing
+            = std::find_if(sides.begin(), sides.end(), [](const Side& s) { return !s.value && !s.insufficient; });
+        const auto waiting = std::find_if(sides.begin(), sides.end(), [](const Side& s) { return s.insufficient; });
         const auto displayed = [&] {
             std::array<QString, 2> shown;
             for (int i = 0; i < 2; ++i)
@@ -1110,7 +1109,7 @@ ConditionOutcome Condition::evaluate(const ConditionInput &input) const
         // Gatus means a duration literal ("1s") to show as written; its formatter would
         // turn "10s" into "1", so the literal is kept instead.
         // [CERTIFICATE_EXPIRATION] shows as Gatus shows it, a duration: "(336h)".
-        const auto shown = [](const QString &param, qint64 value) {
+        const auto shown = [](const QString& param, qint64 value) {
             if (param.compare(u"[CERTIFICATE_EXPIRATION]", Qt::CaseInsensitive) == 0)
                 return goDurationText(value);
             return goParseDurationNs(param) ? param : QString::number(value);

@@ -26,10 +26,10 @@ Status statusForFailedOutcome(ProbeResult::Outcome outcome)
     return Status::Down;
 }
 
-QString joined(const QStringList &parts)
+QString joined(const QStringList& parts)
 {
     QStringList nonEmpty;
-    for (const QString &p : parts) {
+    for (const QString& p : parts) {
         if (!p.isEmpty() && !nonEmpty.contains(p))
             nonEmpty << p;
     }
@@ -38,10 +38,10 @@ QString joined(const QStringList &parts)
 
 } // namespace
 
-CheckEvaluator::CheckEvaluator(const CheckConfig &check)
+CheckEvaluator::CheckEvaluator(const CheckConfig& check)
     : m_kind(check.kind)
 {
-    for (const ConditionSpec &spec : check.conditions) {
+    for (const ConditionSpec& spec : check.conditions) {
         Parsed p;
         p.warn = spec.warn;
         p.expression = spec.expression;
@@ -51,7 +51,7 @@ CheckEvaluator::CheckEvaluator(const CheckConfig &check)
     }
 }
 
-BodyVerdict CheckEvaluator::recognize(const QByteArray &body, const QByteArray &contentType, int httpStatus) const
+BodyVerdict CheckEvaluator::recognize(const QByteArray& body, const QByteArray& contentType, int httpStatus) const
 {
     // Small bodies only: a cache of large ones would hold a copy per check.
     constexpr qsizetype maxCachedBody = 4096;
@@ -66,7 +66,7 @@ BodyVerdict CheckEvaluator::recognize(const QByteArray &body, const QByteArray &
     return verdict;
 }
 
-CheckEvaluation CheckEvaluator::evaluate(const ProbeResult &result, const QDateTime &now, ConditionMemory *memory) const
+CheckEvaluation CheckEvaluator::evaluate(const ProbeResult& result, const QDateTime& now, ConditionMemory* memory) const
 {
     if (!result.completed()) {
         CheckEvaluation out;
@@ -75,7 +75,8 @@ CheckEvaluation CheckEvaluator::evaluate(const ProbeResult &result, const QDateT
         return out;
     }
 
-    const BodyVerdict verdict = recognize(result.body, result.contentType, m_kind == ProbeKind::Http ? result.status : 0);
+    const BodyVerdict verdict
+        = recognize(result.body, result.contentType, m_kind == ProbeKind::Http ? result.status : 0);
     if (m_conditions.isEmpty())
         return judgeWithoutConditions(result, verdict);
 
@@ -86,7 +87,7 @@ CheckEvaluation CheckEvaluator::evaluate(const ProbeResult &result, const QDateT
     return out;
 }
 
-CheckEvaluation CheckEvaluator::judgeWithoutConditions(const ProbeResult &result, const BodyVerdict &verdict) const
+CheckEvaluation CheckEvaluator::judgeWithoutConditions(const ProbeResult& result, const BodyVerdict& verdict) const
 {
     CheckEvaluation out;
     out.format = verdict.format;
@@ -95,7 +96,8 @@ CheckEvaluation CheckEvaluator::judgeWithoutConditions(const ProbeResult &result
     // Auth rejections are "cannot judge", not "down": the service may be fine.
     if (m_kind == ProbeKind::Http && (result.status == 401 || result.status == 403)) {
         out.status = Status::Unknown;
-        out.detail = joined({ u"HTTP " + QString::number(result.status) + u": authentication rejected", verdict.detail });
+        out.detail
+            = joined({ u"HTTP " + QString::number(result.status) + u": authentication rejected", verdict.detail });
         return out;
     }
 
@@ -103,7 +105,8 @@ CheckEvaluation CheckEvaluator::judgeWithoutConditions(const ProbeResult &result
         out.status = *verdict.status;
         out.detail = verdict.detail;
         if (m_kind == ProbeKind::Http && result.status >= 400)
-            out.detail = u"HTTP " + QString::number(result.status) + (out.detail.isEmpty() ? QString() : u": " + out.detail);
+            out.detail
+                = u"HTTP " + QString::number(result.status) + (out.detail.isEmpty() ? QString() : u": " + out.detail);
     } else if (m_kind == ProbeKind::Http) {
         const bool ok = result.status >= 200 && result.status <= 399;
         out.status = ok ? Status::Ok : Status::Down;
@@ -119,8 +122,8 @@ CheckEvaluation CheckEvaluator::judgeWithoutConditions(const ProbeResult &result
     return out;
 }
 
-void CheckEvaluator::judgeConditions(CheckEvaluation &out, const ProbeResult &result, const BodyVerdict &verdict,
-                                     const QDateTime &now, ConditionMemory *memory) const
+void CheckEvaluator::judgeConditions(CheckEvaluation& out, const ProbeResult& result, const BodyVerdict& verdict,
+    const QDateTime& now, ConditionMemory* memory) const
 {
     ConditionInput input;
     input.result = &result;
@@ -139,7 +142,7 @@ void CheckEvaluator::judgeConditions(CheckEvaluation &out, const ProbeResult &re
     bool onlyBodyConditionsFailed = true;
     QStringList failures;
 
-    for (const Parsed &p : m_conditions) {
+    for (const Parsed& p : m_conditions) {
         ConditionOutcome o;
         if (p.condition) {
             o = p.condition->evaluate(input);
@@ -185,12 +188,12 @@ void CheckEvaluator::judgeConditions(CheckEvaluation &out, const ProbeResult &re
     out.detail = out.status == Status::Ok ? QString() : joined(failures);
 }
 
-QList<ConfigError> validateConditions(const Config &config)
+QList<ConfigError> validateConditions(const Config& config)
 {
     QList<ConfigError> errors;
-    for (const ServiceConfig &service : config.services) {
-        for (const CheckConfig &check : service.checks) {
-            for (const ConditionSpec &spec : check.conditions) {
+    for (const ServiceConfig& service : config.services) {
+        for (const CheckConfig& check : service.checks) {
+            for (const ConditionSpec& spec : check.conditions) {
                 QString why;
                 if (!Condition::parse(spec.expression, &why))
                     errors << ConfigError { spec.where, u"invalid condition '" + spec.expression + u"': " + why };

@@ -12,13 +12,13 @@
 
 namespace hd {
 
-// The judgement of one probe result: spec section 3 applied to what a probe saw.
+// The judgement of one probe result: docs/contract.md §3 applied to what a probe saw.
 struct CheckEvaluation {
     Status status = Status::Unknown;
     QString detail;
-    QString format;                     // body format recognised, if any
+    QString format; // body format recognised, if any
     QList<ConditionOutcome> conditions; // every condition with its resolved display string
-    QList<HealthItem> items;            // sub-checks reported inside the body
+    QList<HealthItem> items; // sub-checks reported inside the body
 };
 
 // Turns ProbeResults of one check into statuses. Conditions are parsed once, at
@@ -27,10 +27,10 @@ struct CheckEvaluation {
 // evaluate() keeps the last body it recognised.
 class CheckEvaluator {
 public:
-    explicit CheckEvaluator(const CheckConfig &check);
+    explicit CheckEvaluator(const CheckConfig& check);
 
     // memory may be nullptr (one-shot runs): rate()/delta() then say "not enough data".
-    CheckEvaluation evaluate(const ProbeResult &result, const QDateTime &now, ConditionMemory *memory) const;
+    CheckEvaluation evaluate(const ProbeResult& result, const QDateTime& now, ConditionMemory* memory) const;
 
 private:
     struct Parsed {
@@ -51,14 +51,14 @@ private:
         BodyVerdict verdict;
     };
     mutable std::optional<Recognized> m_lastBody;
-    BodyVerdict recognize(const QByteArray &body, const QByteArray &contentType, int httpStatus) const;
+    BodyVerdict recognize(const QByteArray& body, const QByteArray& contentType, int httpStatus) const;
 
-    CheckEvaluation judgeWithoutConditions(const ProbeResult &result, const BodyVerdict &verdict) const;
-    void judgeConditions(CheckEvaluation &out, const ProbeResult &result, const BodyVerdict &verdict,
-                         const QDateTime &now, ConditionMemory *memory) const;
+    CheckEvaluation judgeWithoutConditions(const ProbeResult& result, const BodyVerdict& verdict) const;
+    void judgeConditions(CheckEvaluation& out, const ProbeResult& result, const BodyVerdict& verdict,
+        const QDateTime& now, ConditionMemory* memory) const;
 };
 
 // Load-time validation: every condition of every check must parse.
-QList<ConfigError> validateConditions(const Config &config);
+QList<ConfigError> validateConditions(const Config& config);
 
 } // namespace hd

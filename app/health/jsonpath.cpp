@@ -38,7 +38,7 @@ Digits shortestDigits(double value)
     return d;
 }
 
-QString renderFixed(const Digits &d)
+QString renderFixed(const Digits& d)
 {
     QByteArray out;
     if (d.exponent < 0) {
@@ -51,7 +51,7 @@ QString renderFixed(const Digits &d)
     return QString::fromLatin1((d.negative ? "-" : "") + out);
 }
 
-QString renderExponent(const Digits &d, int minExponentDigits)
+QString renderExponent(const Digits& d, int minExponentDigits)
 {
     QByteArray out = d.digits.left(1);
     if (d.digits.size() > 1)
@@ -81,7 +81,7 @@ QString jsonFloat(double value)
 }
 
 // encoding/json string escaping, HTML-safe like json.Marshal.
-QString jsonString(const QString &s)
+QString jsonString(const QString& s)
 {
     QString out = QStringLiteral("\"");
     for (const QChar c : s) {
@@ -112,15 +112,15 @@ QString jsonString(const QString &s)
     return out + u'"';
 }
 
-QStringList sortedKeys(const QJsonObject &object)
+QStringList sortedKeys(const QJsonObject& object)
 {
     QStringList keys = object.keys();
     // Go sorts map keys by their bytes.
-    std::sort(keys.begin(), keys.end(), [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
+    std::sort(keys.begin(), keys.end(), [](const QString& a, const QString& b) { return a.toUtf8() < b.toUtf8(); });
     return keys;
 }
 
-QString marshal(const QJsonValue &v)
+QString marshal(const QJsonValue& v)
 {
     switch (v.type()) {
     case QJsonValue::Bool:
@@ -131,14 +131,14 @@ QString marshal(const QJsonValue &v)
         return jsonString(v.toString());
     case QJsonValue::Array: {
         QStringList parts;
-        for (const QJsonValue &e : v.toArray())
+        for (const QJsonValue& e : v.toArray())
             parts << marshal(e);
         return u'[' + parts.join(u',') + u']';
     }
     case QJsonValue::Object: {
         const QJsonObject object = v.toObject();
         QStringList parts;
-        for (const QString &key : sortedKeys(object))
+        for (const QString& key : sortedKeys(object))
             parts << jsonString(key) + u':' + marshal(object.value(key));
         return u'{' + parts.join(u',') + u'}';
     }
@@ -148,7 +148,7 @@ QString marshal(const QJsonValue &v)
 }
 
 // fmt's %v of what encoding/json decodes into an interface{}.
-QString goPrint(const QJsonValue &v)
+QString goPrint(const QJsonValue& v)
 {
     switch (v.type()) {
     case QJsonValue::Bool:
@@ -159,14 +159,14 @@ QString goPrint(const QJsonValue &v)
         return v.toString();
     case QJsonValue::Array: {
         QStringList parts;
-        for (const QJsonValue &e : v.toArray())
+        for (const QJsonValue& e : v.toArray())
             parts << goPrint(e);
         return u'[' + parts.join(u' ') + u']';
     }
     case QJsonValue::Object: {
         const QJsonObject object = v.toObject();
         QStringList parts;
-        for (const QString &key : sortedKeys(object))
+        for (const QString& key : sortedKeys(object))
             parts << key + u':' + goPrint(object.value(key));
         return u"map[" + parts.join(u' ') + u']';
     }
@@ -175,14 +175,14 @@ QString goPrint(const QJsonValue &v)
     }
 }
 
-bool isNil(const QJsonValue &v)
+bool isNil(const QJsonValue& v)
 {
     return v.isNull() || v.isUndefined();
 }
 
 // QJsonDocument holds only objects and arrays; wrapping the body in [...] lets it
 // read any JSON value, scalars and null included, as Go does.
-std::optional<QJsonValue> parseJson(const QByteArray &body)
+std::optional<QJsonValue> parseJson(const QByteArray& body)
 {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson('[' + body + ']', &error);
@@ -212,14 +212,14 @@ std::optional<qsizetype> arrayIndex(QStringView text)
     return n;
 }
 
-QJsonValue element(const QJsonValue &array, qsizetype index)
+QJsonValue element(const QJsonValue& array, qsizetype index)
 {
     const QJsonArray a = array.toArray(); // empty unless it is one
     return index < a.size() ? a.at(index) : QJsonValue(QJsonValue::Undefined);
 }
 
 // Gatus' extractValue: one key of the path ("name", "items[0]", "[1][2]").
-QJsonValue extractValue(QStringView key, const QJsonValue &value)
+QJsonValue extractValue(QStringView key, const QJsonValue& value)
 {
     const QJsonValue nil(QJsonValue::Undefined);
     if (key.endsWith(u']') && key.contains(u'[')) {
@@ -262,7 +262,7 @@ QJsonValue extractValue(QStringView key, const QJsonValue &value)
     return value;
 }
 
-JsonPathResult walk(QStringView path, const QJsonValue &object)
+JsonPathResult walk(QStringView path, const QJsonValue& object)
 {
     // The first key ends at the first dot outside brackets.
     qsizetype dot = -1;
@@ -317,7 +317,7 @@ QString goFormatFloat(double value)
     return renderFixed(d);
 }
 
-JsonPathResult evalJsonPath(QStringView path, const QByteArray &body)
+JsonPathResult evalJsonPath(QStringView path, const QByteArray& body)
 {
     if (path.isEmpty() && !(body.startsWith('[') && body.endsWith(']')))
         return { true, QString::fromUtf8(body), body.size() };

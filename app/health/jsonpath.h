@@ -18,7 +18,7 @@ struct JsonPathResult {
 };
 
 // path is what follows "[BODY]." or "[BODY]": "data.items[0].name", "[1]", "".
-JsonPathResult evalJsonPath(QStringView path, const QByteArray &body);
+JsonPathResult evalJsonPath(QStringView path, const QByteArray& body);
 
 // Go's fmt %v of a float64: shortest digits, exponent form outside 1e-4..1e6.
 QString goFormatFloat(double value);

@@ -52,7 +52,7 @@ Chunk scanChunk(View pattern)
 }
 
 // One possibly escaped character inside [...]; false when the class is malformed.
-bool classChar(View &chunk, char32_t &out)
+bool classChar(View& chunk, char32_t& out)
 {
     if (chunk.empty() || chunk.front() == U'-' || chunk.front() == U']')
         return false;

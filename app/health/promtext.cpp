@@ -120,11 +120,21 @@ QString goQuote(Bytes s)
         }
         ++i;
         switch (c) {
-        case '"': out += u"\\\""; break;
-        case '\\': out += u"\\\\"; break;
-        case '\n': out += u"\\n"; break;
-        case '\t': out += u"\\t"; break;
-        case '\r': out += u"\\r"; break;
+        case '"':
+            out += u"\\\"";
+            break;
+        case '\\':
+            out += u"\\\\";
+            break;
+        case '\n':
+            out += u"\\n";
+            break;
+        case '\t':
+            out += u"\\t";
+            break;
+        case '\r':
+            out += u"\\r";
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 out += u"\\x" + QString(QLatin1Char(hex[c >> 4])) + QLatin1Char(hex[c & 15]);
@@ -249,12 +259,12 @@ bool endsWith(QStringView s, QLatin1String suffix)
     return s.size() > suffix.size() && s.endsWith(suffix);
 }
 
-void sortLabels(Labels &labels)
+void sortLabels(Labels& labels)
 {
-    std::sort(labels.begin(), labels.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-bool hasDuplicateNames(const Labels &sorted)
+bool hasDuplicateNames(const Labels& sorted)
 {
     for (qsizetype i = 1; i < sorted.size(); ++i) {
         if (sorted[i].first == sorted[i - 1].first)
@@ -263,9 +273,9 @@ bool hasDuplicateNames(const Labels &sorted)
     return false;
 }
 
-const QString *labelValue(const Labels &labels, QStringView name)
+const QString* labelValue(const Labels& labels, QStringView name)
 {
-    for (const auto &[n, v] : labels) {
+    for (const auto& [n, v] : labels) {
         if (n == name)
             return &v;
     }
@@ -275,13 +285,13 @@ const QString *labelValue(const Labels &labels, QStringView name)
 // What both parsers share: the output, the line being read and its error.
 class ParserBase {
 protected:
-    ParserBase(Bytes input, Exposition &out)
+    ParserBase(Bytes input, Exposition& out)
         : m_input(input)
         , m_out(out)
     {
     }
 
-    bool fail(const QString &message)
+    bool fail(const QString& message)
     {
         if (!m_out.error)
             m_out.error = ParseError { m_lineNo, message };
@@ -289,8 +299,7 @@ protected:
     }
 
     // Calls readLine(line, terminated) for each line, stops at the first error.
-    template <typename F>
-    void forEachLine(F &&readLine)
+    template <typename F> void forEachLine(F&& readLine)
     {
         size_t start = 0;
         while (start < m_input.size() && !m_out.error) {
@@ -335,7 +344,7 @@ protected:
     {
         QList<qsizetype> newIndex(m_out.families.size(), -1);
         QList<bool> used(m_out.families.size(), false);
-        for (const Sample &s : std::as_const(m_out.samples))
+        for (const Sample& s : std::as_const(m_out.samples))
             used[s.family] = true;
         QList<Family> kept;
         for (qsizetype i = 0; i < m_out.families.size(); ++i) {
@@ -345,12 +354,12 @@ protected:
             }
         }
         m_out.families = std::move(kept);
-        for (Sample &s : m_out.samples)
+        for (Sample& s : m_out.samples)
             s.family = newIndex[s.family];
     }
 
     Bytes m_input;
-    Exposition &m_out;
+    Exposition& m_out;
     Bytes m_line;
     size_t m_pos = 0;
     int m_lineNo = 0;
@@ -362,7 +371,7 @@ protected:
 
 class TextParser : ParserBase {
 public:
-    TextParser(Bytes input, NameScheme scheme, Exposition &out)
+    TextParser(Bytes input, NameScheme scheme, Exposition& out)
         : ParserBase(input, out)
         , m_legacy(scheme == NameScheme::Legacy)
     {
@@ -396,13 +405,13 @@ private:
     }
 
     // The end of a line inside a quoted token: a new-line in the input, or the end of the input.
-    bool failInsideQuotes(const QString &message)
+    bool failInsideQuotes(const QString& message)
     {
         return fail(m_terminated ? message : QStringLiteral("unexpected end of input stream"));
     }
 
     // A metric or label name: [a-zA-Z_:][a-zA-Z0-9_:]*, or any UTF-8 in double quotes.
-    bool readName(bool metric, QByteArray &name, bool &quoted)
+    bool readName(bool metric, QByteArray& name, bool& quoted)
     {
         name.clear();
         quoted = current() == '"';
@@ -420,7 +429,7 @@ private:
             if (atEnd()) {
                 const QString what = metric ? QStringLiteral("metric name") : QStringLiteral("label name");
                 return failInsideQuotes(what + u' ' + goQuote(Bytes(name.constData(), size_t(name.size())))
-                                        + u" contains unescaped new-line");
+                    + u" contains unescaped new-line");
             }
             const char c = m_line[m_pos++];
             if (c == '"')
@@ -442,20 +451,21 @@ private:
         }
         if (invalidUtf8At(Bytes(name.constData(), size_t(name.size()))) != Bytes::npos)
             return fail(u"invalid " + (metric ? QStringLiteral("metric") : QStringLiteral("label")) + u" name "
-                        + goQuote(Bytes(name.constData(), size_t(name.size()))));
+                + goQuote(Bytes(name.constData(), size_t(name.size()))));
         return true;
     }
 
     // Quoted names pass only if the legacy scheme would also take them unquoted.
-    bool checkScheme(const QByteArray &name, bool quoted, bool metric)
+    bool checkScheme(const QByteArray& name, bool quoted, bool metric)
     {
         if (!m_legacy || !quoted || legacyName(name.toStdString(), metric))
             return true;
-        return fail(u"invalid " + (metric ? QStringLiteral("metric") : QStringLiteral("label")) + u" name " + goQuote(name.toStdString()));
+        return fail(u"invalid " + (metric ? QStringLiteral("metric") : QStringLiteral("label")) + u" name "
+            + goQuote(name.toStdString()));
     }
 
     // expfmt's setOrCreateCurrentMF: x_sum and x_count belong to summary x, x_bucket to histogram x.
-    qsizetype familyFor(const QString &name)
+    qsizetype familyFor(const QString& name)
     {
         if (const auto it = m_byName.constFind(name); it != m_byName.cend())
             return it.value();
@@ -512,7 +522,7 @@ private:
         return readValue();
     }
 
-    void setFamily(const QByteArray &name)
+    void setFamily(const QByteArray& name)
     {
         m_name = sampleName(Bytes(name.constData(), size_t(name.size())));
         m_family = familyFor(m_name);
@@ -545,8 +555,8 @@ private:
         skipBlanks();
         if (atEnd())
             return true;
-        Family &f = m_out.families[family];
-        State &state = m_state[family];
+        Family& f = m_out.families[family];
+        State& state = m_state[family];
         if (keyword == "HELP") {
             if (state.helpSet)
                 return fail(u"second HELP line for metric name " + goQuote(name.toStdString()));
@@ -574,7 +584,7 @@ private:
         }
         if (state.typeSet)
             return fail(u"second TYPE line for metric name " + goQuote(name.toStdString())
-                        + u", or TYPE reported after samples");
+                + u", or TYPE reported after samples");
         const Bytes word = m_line.substr(m_pos);
         static const std::pair<Bytes, MetricType> types[] = {
             { "counter", MetricType::Counter },
@@ -585,8 +595,8 @@ private:
             { "gauge_histogram", MetricType::GaugeHistogram },
             { "gaugehistogram", MetricType::GaugeHistogram },
         };
-        const auto it = std::find_if(std::begin(types), std::end(types),
-                                     [&](const auto &t) { return equalsIgnoreCase(word, t.first); });
+        const auto it = std::find_if(
+            std::begin(types), std::end(types), [&](const auto& t) { return equalsIgnoreCase(word, t.first); });
         if (it == std::end(types))
             return fail(u"unknown metric type " + goQuote(word));
         f.type = it->second;
@@ -617,8 +627,9 @@ private:
             skipBlanks();
             if (current() != '=') {
                 if (!nameInBraces || (current() != ',' && current() != '}'))
-                    return fail(nameInBraces ? QString(u"unexpected end of metric name " + goQuote(name.toStdString()))
-                                             : QString(u"expected '=' after label name, found " + goQuoteChar(current())));
+                    return fail(nameInBraces
+                            ? QString(u"unexpected end of metric name " + goQuote(name.toStdString()))
+                            : QString(u"expected '=' after label name, found " + goQuoteChar(current())));
                 if (haveName)
                     return fail(QStringLiteral("multiple metric names"));
                 if (!checkScheme(name, quoted, true))
@@ -641,8 +652,8 @@ private:
             QByteArray value;
             while (true) {
                 if (atEnd())
-                    return failInsideQuotes(u"label value " + goQuote(value.toStdString())
-                                            + u" contains unescaped new-line");
+                    return failInsideQuotes(
+                        u"label value " + goQuote(value.toStdString()) + u" contains unescaped new-line");
                 const char c = m_line[m_pos++];
                 if (c == '"')
                     break;
@@ -688,7 +699,7 @@ private:
         sortLabels(m_labels);
         if (hasDuplicateNames(m_labels))
             return fail(u"duplicate label names for metric " + goQuote(m_name.toStdString()));
-        const Family &family = m_out.families[m_family];
+        const Family& family = m_out.families[m_family];
         if (family.type == MetricType::Histogram || family.type == MetricType::GaugeHistogram) {
             if (*value < 0 && endsWith(QStringView(m_name), QLatin1String("_count")) && m_name != family.name)
                 return fail(u"negative count for histogram " + goQuote(family.name.toStdString()));
@@ -753,7 +764,7 @@ struct OmFamily {
 
 class OpenMetricsParser : ParserBase {
 public:
-    OpenMetricsParser(Bytes input, Exposition &out)
+    OpenMetricsParser(Bytes input, Exposition& out)
         : ParserBase(input, out)
     {
     }
@@ -800,30 +811,36 @@ public:
     }
 
 private:
-    static QList<QString> sampleNames(const QString &name, MetricType type)
+    static QList<QString> sampleNames(const QString& name, MetricType type)
     {
-        const auto with = [&](std::initializer_list<const char16_t *> suffixes) {
+        const auto with = [&](std::initializer_list<const char16_t*> suffixes) {
             QList<QString> out;
-            for (const char16_t *s : suffixes)
+            for (const char16_t* s : suffixes)
                 out.append(name + QStringView(s));
             return out;
         };
         switch (type) {
-        case MetricType::Counter: return with({ u"_total", u"_created" });
-        case MetricType::Summary: return with({ u"", u"_sum", u"_count", u"_created" });
-        case MetricType::Histogram: return with({ u"_bucket", u"_sum", u"_count", u"_created" });
-        case MetricType::GaugeHistogram: return with({ u"_bucket", u"_gsum", u"_gcount" });
-        case MetricType::Info: return with({ u"_info" });
+        case MetricType::Counter:
+            return with({ u"_total", u"_created" });
+        case MetricType::Summary:
+            return with({ u"", u"_sum", u"_count", u"_created" });
+        case MetricType::Histogram:
+            return with({ u"_bucket", u"_sum", u"_count", u"_created" });
+        case MetricType::GaugeHistogram:
+            return with({ u"_bucket", u"_gsum", u"_gcount" });
+        case MetricType::Info:
+            return with({ u"_info" });
         case MetricType::Unknown:
         case MetricType::Gauge:
-        case MetricType::StateSet: break;
+        case MetricType::StateSet:
+            break;
         }
         return { name };
     }
 
-    bool claim(const QList<QString> &names)
+    bool claim(const QList<QString>& names)
     {
-        for (const QString &n : names) {
+        for (const QString& n : names) {
             const auto it = m_claimed.constFind(n);
             if (it != m_claimed.cend() && it.value() != m_current.index)
                 return fail(u"name " + n + u" clashes with an earlier metric family");
@@ -832,7 +849,7 @@ private:
         return true;
     }
 
-    bool startFamily(const QString &name)
+    bool startFamily(const QString& name)
     {
         if (!finishFamily())
             return false;
@@ -856,11 +873,11 @@ private:
 
     bool finishMetric()
     {
-        const OmMetric &m = *m_current.metric;
+        const OmMetric& m = *m_current.metric;
         const MetricType type = m_current.type;
         if (type != MetricType::Histogram && type != MetricType::GaugeHistogram)
             return true;
-        const QString &name = m_current.name;
+        const QString& name = m_current.name;
         if (!m.hasInf)
             return fail(u"histogram " + name + u" has no +Inf bucket");
         if (m.count.has_value() != m.sum.has_value())
@@ -901,7 +918,7 @@ private:
         } else if (m_current.hasSamples) {
             return fail(u"# " + text(keyword) + u" for " + name + u" after its samples");
         }
-        Family &f = m_out.families[m_current.index];
+        Family& f = m_out.families[m_current.index];
         if (keyword == "HELP") {
             if (m_current.helpSet)
                 return fail(u"second # HELP for " + name);
@@ -913,12 +930,17 @@ private:
             if (m_current.typeSet)
                 return fail(u"second # TYPE for " + name);
             static const std::pair<Bytes, MetricType> types[] = {
-                { "counter", MetricType::Counter },     { "gauge", MetricType::Gauge },
-                { "histogram", MetricType::Histogram }, { "gaugehistogram", MetricType::GaugeHistogram },
-                { "stateset", MetricType::StateSet },   { "info", MetricType::Info },
-                { "summary", MetricType::Summary },     { "unknown", MetricType::Unknown },
+                { "counter", MetricType::Counter },
+                { "gauge", MetricType::Gauge },
+                { "histogram", MetricType::Histogram },
+                { "gaugehistogram", MetricType::GaugeHistogram },
+                { "stateset", MetricType::StateSet },
+                { "info", MetricType::Info },
+                { "summary", MetricType::Summary },
+                { "unknown", MetricType::Unknown },
             };
-            const auto it = std::find_if(std::begin(types), std::end(types), [&](const auto &t) { return t.first == value; });
+            const auto it
+                = std::find_if(std::begin(types), std::end(types), [&](const auto& t) { return t.first == value; });
             if (it == std::end(types))
                 return fail(u"unknown metric type " + goQuote(value));
             m_current.typeSet = true;
@@ -962,7 +984,7 @@ private:
         return QString::fromUtf8(out);
     }
 
-    bool readLabels(Labels &labels)
+    bool readLabels(Labels& labels)
     {
         ++m_pos; // '{'
         if (current() == '}') {
@@ -1023,7 +1045,7 @@ private:
         return m_line.substr(start, m_pos - start);
     }
 
-    bool readTimestamp(std::optional<double> &out)
+    bool readTimestamp(std::optional<double>& out)
     {
         const Bytes token = tokenUntilSpace();
         const std::optional<double> t = parseFloat(token);
@@ -1033,7 +1055,7 @@ private:
         return true;
     }
 
-    bool readExemplar(Exemplar &e)
+    bool readExemplar(Exemplar& e)
     {
         if (m_line.substr(m_pos, 3) != "# {")
             return fail(QStringLiteral("expected \"# {\" to start an exemplar"));
@@ -1041,8 +1063,9 @@ private:
         if (!readLabels(e.labels))
             return false;
         qsizetype length = 0;
-        for (const auto &[n, v] : std::as_const(e.labels))
-            length += n.size() + v.size() - std::count_if(v.begin(), v.end(), [](QChar c) { return c.isLowSurrogate(); });
+        for (const auto& [n, v] : std::as_const(e.labels))
+            length
+                += n.size() + v.size() - std::count_if(v.begin(), v.end(), [](QChar c) { return c.isLowSurrogate(); });
         if (length > 128)
             return fail(QStringLiteral("exemplar labels longer than 128 characters"));
         if (current() != ' ')
@@ -1112,20 +1135,20 @@ private:
         return true;
     }
 
-    static QString labelsKey(const Labels &labels, QStringView skip)
+    static QString labelsKey(const Labels& labels, QStringView skip)
     {
         QString key;
-        for (const auto &[n, v] : labels) {
+        for (const auto& [n, v] : labels) {
             if (n != skip)
                 key += n + u'\x1f' + v + u'\x1e';
         }
         return key;
     }
 
-    bool checkSample(const Sample &s, std::optional<double> seconds)
+    bool checkSample(const Sample& s, std::optional<double> seconds)
     {
         const MetricType type = m_current.type;
-        const QString &family = m_current.name;
+        const QString& family = m_current.name;
         const QStringView suffix = QStringView(s.name).mid(family.size());
         const bool histogram = type == MetricType::Histogram || type == MetricType::GaugeHistogram;
         const bool bucket = histogram && suffix == u"_bucket";
@@ -1158,10 +1181,9 @@ private:
         m_current.seriesTimestamps.insert(series, seconds);
 
         const double v = s.value;
-        const auto nonNegative = [&] {
-            return (std::isnan(v) || v < 0) ? fail(s.name + u" must not be negative or NaN") : true;
-        };
-        OmMetric &m = *m_current.metric;
+        const auto nonNegative
+            = [&] { return (std::isnan(v) || v < 0) ? fail(s.name + u" must not be negative or NaN") : true; };
+        OmMetric& m = *m_current.metric;
         switch (type) {
         case MetricType::Counter:
             return suffix == u"_total" ? nonNegative() : true;
@@ -1173,7 +1195,7 @@ private:
             return v == 1 || fail(QStringLiteral("an info value is 1"));
         case MetricType::Summary:
             if (quantile) {
-                const QString *q = labelValue(s.labels, u"quantile");
+                const QString* q = labelValue(s.labels, u"quantile");
                 const std::optional<double> qv = q ? parseFloat(q->toStdString()) : std::nullopt;
                 if (!qv || !(*qv >= 0 && *qv <= 1))
                     return fail(u"summary " + family + u" needs a quantile label between 0 and 1");
@@ -1183,7 +1205,7 @@ private:
         case MetricType::Histogram:
         case MetricType::GaugeHistogram:
             if (bucket) {
-                const QString *le = labelValue(s.labels, u"le");
+                const QString* le = labelValue(s.labels, u"le");
                 const std::optional<double> bound = le ? parseFloat(le->toStdString()) : std::nullopt;
                 if (!bound || std::isnan(*bound) || (std::isinf(*bound) && *le != u"+Inf"))
                     return fail(u"histogram " + family + u" needs an le label (a number, or +Inf)");
@@ -1228,20 +1250,20 @@ QString ParseError::toString() const
     return QStringLiteral("text format parsing error in line %1: %2").arg(line).arg(message);
 }
 
-const Family *Exposition::familyOf(const Sample &sample) const
+const Family* Exposition::familyOf(const Sample& sample) const
 {
     return sample.family >= 0 && sample.family < families.size() ? &families[sample.family] : nullptr;
 }
 
-QList<qsizetype> Exposition::find(QStringView name, const Labels &labels) const
+QList<qsizetype> Exposition::find(QStringView name, const Labels& labels) const
 {
     QList<qsizetype> out;
     for (qsizetype i = 0; i < samples.size(); ++i) {
-        const Sample &s = samples[i];
+        const Sample& s = samples[i];
         if (s.name != name)
             continue;
-        const bool all = std::all_of(labels.begin(), labels.end(), [&](const auto &pair) {
-            const QString *v = labelValue(s.labels, pair.first);
+        const bool all = std::all_of(labels.begin(), labels.end(), [&](const auto& pair) {
+            const QString* v = labelValue(s.labels, pair.first);
             return v && *v == pair.second;
         });
         if (all)
@@ -1284,14 +1306,22 @@ Format formatOf(QByteArrayView contentType, QByteArrayView body)
 QStringView typeName(MetricType type)
 {
     switch (type) {
-    case MetricType::Counter: return u"counter";
-    case MetricType::Gauge: return u"gauge";
-    case MetricType::Histogram: return u"histogram";
-    case MetricType::GaugeHistogram: return u"gaugehistogram";
-    case MetricType::Summary: return u"summary";
-    case MetricType::Info: return u"info";
-    case MetricType::StateSet: return u"stateset";
-    case MetricType::Unknown: break;
+    case MetricType::Counter:
+        return u"counter";
+    case MetricType::Gauge:
+        return u"gauge";
+    case MetricType::Histogram:
+        return u"histogram";
+    case MetricType::GaugeHistogram:
+        return u"gaugehistogram";
+    case MetricType::Summary:
+        return u"summary";
+    case MetricType::Info:
+        return u"info";
+    case MetricType::StateSet:
+        return u"stateset";
+    case MetricType::Unknown:
+        break;
     }
     return u"unknown";
 }

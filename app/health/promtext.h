@@ -12,7 +12,7 @@
 namespace hd::prom {
 
 enum class Format {
-    Text,        // text/plain; version=0.0.4, read as Prometheus' own expfmt parser does
+    Text, // text/plain; version=0.0.4, read as Prometheus' own expfmt parser does
     OpenMetrics, // application/openmetrics-text; version=1.0.0, strict: "# EOF", _total, grouping, ...
 };
 
@@ -35,12 +35,12 @@ struct Family {
 };
 
 struct Sample {
-    QString name;  // the sample's own name: "x_bucket", "x_sum", "x_total"
+    QString name; // the sample's own name: "x_bucket", "x_sum", "x_total"
     Labels labels; // le and quantile included
     double value = 0;
     std::optional<double> timestampMs; // 0.0.4 writes milliseconds, OpenMetrics seconds; both kept as ms
-    std::optional<Exemplar> exemplar;  // OpenMetrics only
-    qsizetype family = -1;             // index into Exposition::families
+    std::optional<Exemplar> exemplar; // OpenMetrics only
+    qsizetype family = -1; // index into Exposition::families
     int line = 0;
 };
 
@@ -54,13 +54,13 @@ struct ParseError {
 struct Exposition {
     Format format = Format::Text;
     QList<Family> families; // families that have samples, in the order first seen
-    QList<Sample> samples;  // in input order
+    QList<Sample> samples; // in input order
     std::optional<ParseError> error;
 
     bool ok() const { return !error; }
-    const Family *familyOf(const Sample &sample) const;
+    const Family* familyOf(const Sample& sample) const;
     // Indexes of the samples called `name` whose labels include every pair of `labels` (sorted or not).
-    QList<qsizetype> find(QStringView name, const Labels &labels = {}) const;
+    QList<qsizetype> find(QStringView name, const Labels& labels = {}) const;
 };
 
 // How metric and label names are checked. Prometheus 3 allows any UTF-8 name when quoted
@@ -81,7 +81,7 @@ QStringView typeName(MetricType type); // "counter", "gaugehistogram", "unknown"
 bool isValidMetricName(QStringView name);
 bool isValidLabelName(QStringView name);
 QString escapeLabelValue(QStringView value); // \ " and newline
-QString escapeHelp(QStringView help);        // \ and newline
-QString formatValue(double value);           // shortest round-trip form, "+Inf", "-Inf", "NaN"
+QString escapeHelp(QStringView help); // \ and newline
+QString formatValue(double value); // shortest round-trip form, "+Inf", "-Inf", "NaN"
 
 } // namespace hd::prom

@@ -19,20 +19,20 @@ struct SchedulingLag;
 class CheckMetrics final {
 public:
     enum class Format {
-        Text004,     // text/plain; version=0.0.4
+        Text004, // text/plain; version=0.0.4
         OpenMetrics, // application/openmetrics-text; version=1.0.0
     };
 
-    void update(const QList<RowState> &rows);
-    void remove(const QStringList &keys);
-    void noteStateChange(const StateChange &change);
+    void update(const QList<RowState>& rows);
+    void remove(const QStringList& keys);
+    void noteStateChange(const StateChange& change);
     void noteHistoryWriteError() { ++m_historyWriteErrors; }
     void setSchedulingLag(qint64 p99Ms, qint64 maxMs);
 
     QByteArray render(Format format) const;
 
     // The format an Accept header asks for: OpenMetrics when it names application/openmetrics-text.
-    static Format negotiate(const QByteArray &accept);
+    static Format negotiate(const QByteArray& accept);
     static QByteArray contentType(Format format);
 
 private:
@@ -51,7 +51,7 @@ private:
         bool silenced = false;
         QByteArray labels; // service="..",check="..",group="..",item="..", escaped
     };
-    static QByteArray labelsOf(const Row &row);
+    static QByteArray labelsOf(const Row& row);
     QHash<QString, Row> m_rows;
     qint64 m_historyWriteErrors = 0;
     qint64 m_lagP99Ms = 0;

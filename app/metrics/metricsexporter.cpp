@@ -10,19 +10,20 @@
 
 namespace hd {
 
-MetricsExporter::MetricsExporter(MonitorEngine *engine, QObject *parent)
+MetricsExporter::MetricsExporter(MonitorEngine* engine, QObject* parent)
     : QObject(parent)
     , m_engine(engine)
     , m_http(new QHttpServer(this))
 {
-    connect(engine, &MonitorEngine::rowsUpdated, this, [this](const QList<RowState> &rows) { m_metrics.update(rows); });
-    connect(engine, &MonitorEngine::rowsRemoved, this, [this](const QStringList &keys) { m_metrics.remove(keys); });
+    connect(engine, &MonitorEngine::rowsUpdated, this, [this](const QList<RowState>& rows) { m_metrics.update(rows); });
+    connect(engine, &MonitorEngine::rowsRemoved, this, [this](const QStringList& keys) { m_metrics.remove(keys); });
     connect(engine, &MonitorEngine::stateChanged, this,
-        [this](const StateChange &change) { m_metrics.noteStateChange(change); });
-    m_http->route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [this](const QHttpServerRequest &request) {
-        const auto format = CheckMetrics::negotiate(request.value(QByteArrayLiteral("Accept")));
-        return QHttpServerResponse(CheckMetrics::contentType(format), scrape(format));
-    });
+        [this](const StateChange& change) { m_metrics.noteStateChange(change); });
+    m_http->route(
+        QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [this](const QHttpServerRequest& request) {
+            const auto format = CheckMetrics::negotiate(request.value(QByteArrayLiteral("Accept")));
+            return QHttpServerResponse(CheckMetrics::contentType(format), scrape(format));
+        });
     m_http->route(QStringLiteral("/"), QHttpServerRequest::Method::Get, [] {
         return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"),
             QByteArrayLiteral("healthdeck: the metrics are at /metrics\n"));
@@ -35,7 +36,7 @@ MetricsExporter::~MetricsExporter()
     m_http = nullptr;
 }
 
-std::optional<MetricsExporter::Endpoint> MetricsExporter::parseAddress(const QString &address, QString *error)
+std::optional<MetricsExporter::Endpoint> MetricsExporter::parseAddress(const QString& address, QString* error)
 {
     QString text = address.trimmed();
     Endpoint out;
@@ -56,7 +57,7 @@ std::optional<MetricsExporter::Endpoint> MetricsExporter::parseAddress(const QSt
     return out;
 }
 
-bool MetricsExporter::listen(const QString &address, QString *error)
+bool MetricsExporter::listen(const QString& address, QString* error)
 {
     const auto endpoint = parseAddress(address, error);
     if (!endpoint)
@@ -68,7 +69,7 @@ bool MetricsExporter::listen(const QString &address, QString *error)
         *error = u"bad address '" + address + u"': " + endpoint->host + u" is not an IP address";
         return false;
     }
-    auto *tcp = new QTcpServer(this);
+    auto* tcp = new QTcpServer(this);
     if (!tcp->listen(host, endpoint->port)) {
         *error = u"cannot listen on " + address + u": " + tcp->errorString();
         delete tcp;

@@ -18,7 +18,7 @@ struct Acknowledgement {
     QDateTime created;
     QDateTime expires; // invalid: no expiry
 
-    bool isExpired(const QDateTime &utc) const { return expires.isValid() && expires <= utc; }
+    bool isExpired(const QDateTime& utc) const { return expires.isValid() && expires <= utc; }
 };
 
 // Acknowledgements per check key. An acknowledgement is state only: it pauses
@@ -31,19 +31,19 @@ class Acknowledgements final {
 public:
     // Refused (false) when the check is ok: there is nothing to acknowledge. A
     // new acknowledgement of the same check replaces the old one.
-    bool acknowledge(const Acknowledgement &ack, Status current);
+    bool acknowledge(const Acknowledgement& ack, Status current);
     // Loads a stored acknowledgement without judging it (startup, reload).
-    void restore(const Acknowledgement &ack);
-    bool remove(const QString &checkKey);
+    void restore(const Acknowledgement& ack);
+    bool remove(const QString& checkKey);
 
     // Feed the check's effective status (after thresholds). Returns true when
     // this cleared an acknowledgement (the check recovered to ok).
-    bool onStatus(const QString &checkKey, Status effective);
+    bool onStatus(const QString& checkKey, Status effective);
     // Removes the acknowledgements whose expiry has passed; returns their keys, sorted.
-    QStringList expire(const QDateTime &utc);
+    QStringList expire(const QDateTime& utc);
 
-    bool isAcknowledged(const QString &checkKey, const QDateTime &utc) const;
-    std::optional<Acknowledgement> get(const QString &checkKey, const QDateTime &utc) const;
+    bool isAcknowledged(const QString& checkKey, const QDateTime& utc) const;
+    std::optional<Acknowledgement> get(const QString& checkKey, const QDateTime& utc) const;
     // Every stored acknowledgement, expired ones included until expire() runs; sorted by key.
     QList<Acknowledgement> all() const;
     qsizetype size() const { return m_acks.size(); }

@@ -20,7 +20,7 @@ qint64 floorDiv(qint64 a, qint64 b)
 
 } // namespace
 
-MarketCalendar::MarketCalendar(const CalendarConfig &config)
+MarketCalendar::MarketCalendar(const CalendarConfig& config)
     : m_name(config.name)
 {
     if (!config.timezone.isEmpty() && config.timezone != "UTC") {
@@ -32,7 +32,7 @@ MarketCalendar::MarketCalendar(const CalendarConfig &config)
             buildOffsetTable();
         }
     }
-    for (const CalendarConfig::Session &s : config.sessions) {
+    for (const CalendarConfig::Session& s : config.sessions) {
         Rule rule;
         for (int d : s.days) {
             if (d >= 1 && d <= 7)
@@ -43,7 +43,7 @@ MarketCalendar::MarketCalendar(const CalendarConfig &config)
         if (rule.days)
             m_rules.append(rule);
     }
-    for (const QDate &d : config.holidays)
+    for (const QDate& d : config.holidays)
         m_holidays.insert(d.toJulianDay());
 }
 
@@ -56,7 +56,7 @@ void MarketCalendar::buildOffsetTable()
     const QDateTime from(QDate(1970, 1, 1), QTime(0, 0), Qt::UTC);
     const QDateTime to(QDate(2037, 12, 31), QTime(0, 0), Qt::UTC);
     m_offsetBefore = m_zone.offsetFromUtc(from);
-    for (const QTimeZone::OffsetData &t : m_zone.transitions(from, to))
+    for (const QTimeZone::OffsetData& t : m_zone.transitions(from, to))
         m_offsetChanges.append({ t.atUtc.toSecsSinceEpoch(), t.offsetFromUtc });
     m_tableFrom = from.toSecsSinceEpoch();
     m_tableTo = to.toSecsSinceEpoch();
@@ -68,7 +68,7 @@ int MarketCalendar::offsetAt(qint64 utcSecs) const
         return 0;
     if (utcSecs >= m_tableFrom && utcSecs < m_tableTo) {
         const auto after = std::upper_bound(m_offsetChanges.cbegin(), m_offsetChanges.cend(), utcSecs,
-                                            [](qint64 t, const OffsetChange &c) { return t < c.atUtc; });
+            [](qint64 t, const OffsetChange& c) { return t < c.atUtc; });
         return after == m_offsetChanges.cbegin() ? m_offsetBefore : std::prev(after)->offset;
     }
     return m_zone.offsetFromUtc(QDateTime::fromSecsSinceEpoch(utcSecs, Qt::UTC));
@@ -116,13 +116,13 @@ qint64 MarketCalendar::localToUtc(qint64 julianDay, int secsOfDay) const
     return hi;
 }
 
-void MarketCalendar::collectIntervals(qint64 fromJd, qint64 toJd, QList<Interval> &out) const
+void MarketCalendar::collectIntervals(qint64 fromJd, qint64 toJd, QList<Interval>& out) const
 {
     for (qint64 jd = fromJd; jd <= toJd; ++jd) {
         if (m_holidays.contains(jd))
             continue;
         const int dayBit = 1 << int(jd % 7); // Julian day 0 is a Monday
-        for (const Rule &rule : m_rules) {
+        for (const Rule& rule : m_rules) {
             if (!(rule.days & dayBit))
                 continue;
             const qint64 open = localToUtc(jd, rule.startSecs);
@@ -133,7 +133,7 @@ void MarketCalendar::collectIntervals(qint64 fromJd, qint64 toJd, QList<Interval
     }
 }
 
-bool MarketCalendar::isActive(const QDateTime &utc) const
+bool MarketCalendar::isActive(const QDateTime& utc) const
 {
     if (m_rules.isEmpty() || !utc.isValid())
         return false;
@@ -143,11 +143,11 @@ bool MarketCalendar::isActive(const QDateTime &utc) const
     // margin of one more day each side covers DST changes at midnight.
     QList<Interval> intervals;
     collectIntervals(day - 2, day + 1, intervals);
-    return std::any_of(intervals.cbegin(), intervals.cend(),
-                       [t](const Interval &i) { return i.open <= t && t < i.close; });
+    return std::any_of(
+        intervals.cbegin(), intervals.cend(), [t](const Interval& i) { return i.open <= t && t < i.close; });
 }
 
-QDateTime MarketCalendar::nextTransition(const QDateTime &utc) const
+QDateTime MarketCalendar::nextTransition(const QDateTime& utc) const
 {
     if (m_rules.isEmpty() || !utc.isValid())
         return {};
@@ -160,8 +160,8 @@ QDateTime MarketCalendar::nextTransition(const QDateTime &utc) const
         // Sessions opening after the collected days open no earlier than this, so
         // every boundary before it is final.
         const qint64 horizon = localToUtc(day + span + 1, 0);
-        std::sort(intervals.begin(), intervals.end(),
-                  [](const Interval &x, const Interval &y) { return x.open < y.open; });
+        std::sort(
+            intervals.begin(), intervals.end(), [](const Interval& x, const Interval& y) { return x.open < y.open; });
         // Merge overlapping and touching sessions: "09:00-12:00" + "12:00-17:00" has no transition at noon.
         qint64 curOpen = 0;
         qint64 curClose = 0;
@@ -173,7 +173,7 @@ QDateTime MarketCalendar::nextTransition(const QDateTime &utc) const
                 return close;
             return std::nullopt;
         };
-        for (const Interval &i : intervals) {
+        for (const Interval& i : intervals) {
             if (have && i.open <= curClose) {
                 curClose = std::max(curClose, i.close);
                 continue;

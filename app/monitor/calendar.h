@@ -30,17 +30,17 @@ namespace hd {
 class MarketCalendar final {
 public:
     MarketCalendar() = default; // no sessions: never active
-    explicit MarketCalendar(const CalendarConfig &config);
+    explicit MarketCalendar(const CalendarConfig& config);
 
-    const QString &name() const { return m_name; }
+    const QString& name() const { return m_name; }
     // False when the configured zone is unknown to the system; the calendar then uses UTC.
     bool hasValidTimeZone() const { return m_zoneValid; }
-    const QTimeZone &timeZone() const { return m_zone; }
+    const QTimeZone& timeZone() const { return m_zone; }
 
-    bool isActive(const QDateTime &utc) const;
+    bool isActive(const QDateTime& utc) const;
     // The first instant after `utc` at which isActive() changes, to the second.
     // Invalid when nothing changes within about four years (always open, never open).
-    QDateTime nextTransition(const QDateTime &utc) const;
+    QDateTime nextTransition(const QDateTime& utc) const;
 
 private:
     struct Rule {
@@ -49,19 +49,19 @@ private:
         int endSecs = 0; // <= startSecs: ends on the next day
     };
     struct Interval {
-        qint64 open;  // UTC seconds since the epoch
+        qint64 open; // UTC seconds since the epoch
         qint64 close; // exclusive
     };
     struct OffsetChange {
         qint64 atUtc; // seconds since the epoch
-        int offset;   // from then on
+        int offset; // from then on
     };
 
     void buildOffsetTable();
     int offsetAt(qint64 utcSecs) const;
     qint64 localJulianDay(qint64 utcSecs) const;
     qint64 localToUtc(qint64 julianDay, int secsOfDay) const;
-    void collectIntervals(qint64 fromJd, qint64 toJd, QList<Interval> &out) const;
+    void collectIntervals(qint64 fromJd, qint64 toJd, QList<Interval>& out) const;
 
     QString m_name;
     QTimeZone m_zone = QTimeZone::utc();

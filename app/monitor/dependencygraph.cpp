@@ -11,7 +11,7 @@ bool isDependencyFailure(Status status)
     return status == Status::Down || status == Status::Stale;
 }
 
-QStringList DependencyGraph::Impact::impactedServices(const QString &root) const
+QStringList DependencyGraph::Impact::impactedServices(const QString& root) const
 {
     QStringList out;
     for (auto it = impactedBy.cbegin(); it != impactedBy.cend(); ++it) {
@@ -22,9 +22,9 @@ QStringList DependencyGraph::Impact::impactedServices(const QString &root) const
     return out;
 }
 
-DependencyGraph::DependencyGraph(const Config &config)
+DependencyGraph::DependencyGraph(const Config& config)
 {
-    for (const ServiceConfig &s : config.services) {
+    for (const ServiceConfig& s : config.services) {
         if (!m_index.contains(s.name)) {
             m_index.insert(s.name, int(m_names.size()));
             m_names.append(s.name);
@@ -33,12 +33,12 @@ DependencyGraph::DependencyGraph(const Config &config)
     // A dependency on a name no service has is missing, unless the config has alert sources: then it may name
     // the service of an alert, and becomes a node of its own, failing while such an alert fires.
     bool hasSources = false;
-    for (const ServiceConfig &s : config.services) {
-        for (const CheckConfig &c : s.checks)
+    for (const ServiceConfig& s : config.services) {
+        for (const CheckConfig& c : s.checks)
             hasSources = hasSources || c.kind == ProbeKind::Alertmanager;
     }
-    for (const ServiceConfig &s : config.services) {
-        for (const QString &dep : s.dependsOn) {
+    for (const ServiceConfig& s : config.services) {
+        for (const QString& dep : s.dependsOn) {
             if (m_index.contains(dep))
                 continue;
             m_missing.append({ s.name, dep });
@@ -50,9 +50,9 @@ DependencyGraph::DependencyGraph(const Config &config)
     }
     m_dependencies.resize(m_names.size());
     m_dependents.resize(m_names.size());
-    for (const ServiceConfig &s : config.services) {
+    for (const ServiceConfig& s : config.services) {
         const int from = m_index.value(s.name);
-        for (const QString &dep : s.dependsOn) {
+        for (const QString& dep : s.dependsOn) {
             const auto to = m_index.constFind(dep);
             if (to == m_index.cend())
                 continue;
@@ -65,7 +65,7 @@ DependencyGraph::DependencyGraph(const Config &config)
     findCycle();
 }
 
-QStringList DependencyGraph::namesOf(const QList<int> &indexes) const
+QStringList DependencyGraph::namesOf(const QList<int>& indexes) const
 {
     QStringList out;
     out.reserve(indexes.size());
@@ -74,13 +74,13 @@ QStringList DependencyGraph::namesOf(const QList<int> &indexes) const
     return out;
 }
 
-QStringList DependencyGraph::dependenciesOf(const QString &service) const
+QStringList DependencyGraph::dependenciesOf(const QString& service) const
 {
     const auto it = m_index.constFind(service);
     return it == m_index.cend() ? QStringList() : namesOf(m_dependencies.at(*it));
 }
 
-QStringList DependencyGraph::dependentsOf(const QString &service) const
+QStringList DependencyGraph::dependentsOf(const QString& service) const
 {
     const auto it = m_index.constFind(service);
     return it == m_index.cend() ? QStringList() : namesOf(m_dependents.at(*it));
@@ -100,7 +100,7 @@ void DependencyGraph::findCycle()
         stack.append({ start, 0 });
         colour[start] = Grey;
         while (!stack.isEmpty()) {
-            auto &[node, next] = stack.last();
+            auto& [node, next] = stack.last();
             if (next == m_dependencies[node].size()) {
                 colour[node] = Black;
                 stack.removeLast();
@@ -124,7 +124,7 @@ void DependencyGraph::findCycle()
     }
 }
 
-DependencyGraph::Impact DependencyGraph::impact(const QHash<QString, Status> &serviceStatus) const
+DependencyGraph::Impact DependencyGraph::impact(const QHash<QString, Status>& serviceStatus) const
 {
     const int n = int(m_names.size());
     std::vector<bool> failing(n, false);
@@ -155,8 +155,7 @@ DependencyGraph::Impact DependencyGraph::impact(const QHash<QString, Status> &se
     std::vector<int> rootOf(n, -1);
     QList<int> roots;
     auto spread = [&](QList<int> newRoots) {
-        std::sort(newRoots.begin(), newRoots.end(),
-                  [this](int a, int b) { return m_names.at(a) < m_names.at(b); });
+        std::sort(newRoots.begin(), newRoots.end(), [this](int a, int b) { return m_names.at(a) < m_names.at(b); });
         for (int r : newRoots) {
             rootOf[r] = r;
             roots.append(r);

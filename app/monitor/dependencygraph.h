@@ -36,33 +36,33 @@ public:
         // services first, then by name.
         QStringList roots;
 
-        bool isImpacted(const QString &service) const { return impactedBy.contains(service); }
-        QString rootOf(const QString &service) const { return impactedBy.value(service); }
+        bool isImpacted(const QString& service) const { return impactedBy.contains(service); }
+        QString rootOf(const QString& service) const { return impactedBy.value(service); }
         // The services a root impacts, sorted by name.
-        QStringList impactedServices(const QString &root) const;
+        QStringList impactedServices(const QString& root) const;
     };
 
     DependencyGraph() = default;
-    explicit DependencyGraph(const Config &config);
+    explicit DependencyGraph(const Config& config);
 
-    const QStringList &services() const { return m_names; } // config order
-    bool contains(const QString &service) const { return m_index.contains(service); }
-    QStringList dependenciesOf(const QString &service) const; // direct, config order
-    QStringList dependentsOf(const QString &service) const;   // direct, config order
+    const QStringList& services() const { return m_names; } // config order
+    bool contains(const QString& service) const { return m_index.contains(service); }
+    QStringList dependenciesOf(const QString& service) const; // direct, config order
+    QStringList dependentsOf(const QString& service) const; // direct, config order
     // depends_on entries naming no service: (service, missing name).
-    const QList<QPair<QString, QString>> &missingDependencies() const { return m_missing; }
+    const QList<QPair<QString, QString>>& missingDependencies() const { return m_missing; }
 
     bool hasCycle() const { return !m_cycle.isEmpty(); }
     // The first cycle found, closed: {"a", "b", "c", "a"}; {"a", "a"} for a service
     // depending on itself; empty when there is none.
-    const QStringList &cycle() const { return m_cycle; }
+    const QStringList& cycle() const { return m_cycle; }
 
     // serviceStatus maps a service to its status (the worst of its checks);
     // services missing from it count as not failing.
-    Impact impact(const QHash<QString, Status> &serviceStatus) const;
+    Impact impact(const QHash<QString, Status>& serviceStatus) const;
 
 private:
-    QStringList namesOf(const QList<int> &indexes) const;
+    QStringList namesOf(const QList<int>& indexes) const;
     void findCycle();
 
     QStringList m_names;

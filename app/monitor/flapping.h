@@ -39,7 +39,7 @@ private:
     double m_low;
     double m_high;
     quint32 m_changes = 0; // bit 0 = the newest slot
-    quint16 m_tenths = 0;  // weighted share in tenths of a percent: exact, no float drift
+    quint16 m_tenths = 0; // weighted share in tenths of a percent: exact, no float drift
     quint8 m_observed = 0;
     Status m_last = Status::Starting;
     bool m_flapping = false;

@@ -10,29 +10,29 @@ namespace {
 constexpr int kAckSyncMs = 3'000;
 }
 
-HistoryRecorder::HistoryRecorder(MonitorEngine *engine, HistoryStore *store, QObject *parent)
+HistoryRecorder::HistoryRecorder(MonitorEngine* engine, HistoryStore* store, QObject* parent)
     : QObject(parent)
     , m_engine(engine)
     , m_store(store)
 {
-    auto *acks = new QTimer(this);
+    auto* acks = new QTimer(this);
     acks->setInterval(kAckSyncMs);
     connect(acks, &QTimer::timeout, this, &HistoryRecorder::syncAcknowledgements);
     acks->start();
     QTimer::singleShot(0, this, &HistoryRecorder::syncAcknowledgements);
-    connect(engine, &MonitorEngine::stateChanged, this, [this](const StateChange &change) {
+    connect(engine, &MonitorEngine::stateChanged, this, [this](const StateChange& change) {
         ++m_outstanding;
         const StateEvent event = change.toEvent();
         if (change.to == Status::Ok) // an acknowledgement lasts until the check recovers, in the history too
             m_store->clearAcks(change.key(), change.time.toMSecsSinceEpoch(), QStringLiteral("recovered"));
-        m_store->writeEvent(event, this, [this, event](const WriteResult &result) {
+        m_store->writeEvent(event, this, [this, event](const WriteResult& result) {
             --m_outstanding;
             Q_EMIT eventCommitted(event, result);
         });
     });
-    connect(engine, &MonitorEngine::rowsUpdated, this, [this](const QList<RowState> &rows) {
+    connect(engine, &MonitorEngine::rowsUpdated, this, [this](const QList<RowState>& rows) {
         QList<Sample> samples;
-        for (const RowState &row : rows) {
+        for (const RowState& row : rows) {
             if (row.freshResult)
                 samples << Sample { row.lastResult.toMSecsSinceEpoch(), row.key, row.rawStatus, row.latencyMs };
         }
@@ -48,7 +48,7 @@ void HistoryRecorder::syncAcknowledgements()
     if (!error.isEmpty())
         return; // the next round tries again; a read error is no reason to drop what the engine holds
     QList<Acknowledgement> acks;
-    for (const Ack &a : stored) {
+    for (const Ack& a : stored) {
         Acknowledgement ack;
         ack.checkKey = a.checkKey;
         ack.author = a.author;

@@ -17,19 +17,19 @@ class HistoryRecorder final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryRecorder)
 public:
-    HistoryRecorder(MonitorEngine *engine, HistoryStore *store, QObject *parent = nullptr);
+    HistoryRecorder(MonitorEngine* engine, HistoryStore* store, QObject* parent = nullptr);
 
     // State changes handed to the store and not yet committed.
     int outstanding() const { return m_outstanding; }
 
 Q_SIGNALS:
-    void eventCommitted(const hd::StateEvent &event, const hd::WriteResult &result);
+    void eventCommitted(const hd::StateEvent& event, const hd::WriteResult& result);
 
 private:
     void syncAcknowledgements();
 
-    MonitorEngine *m_engine;
-    HistoryStore *m_store;
+    MonitorEngine* m_engine;
+    HistoryStore* m_store;
     int m_outstanding = 0;
 };
 

@@ -18,7 +18,7 @@ constexpr int kHousekeepingMs = 5'000;
 
 // What makes two versions of a check the same check: everything that changes
 // how it probes or how it judges. Reloads keep the state of unchanged checks.
-QByteArray fingerprint(const CheckConfig &c)
+QByteArray fingerprint(const CheckConfig& c)
 {
     QByteArray out;
     QDataStream s(&out, QIODevice::WriteOnly);
@@ -26,11 +26,11 @@ QByteArray fingerprint(const CheckConfig &c)
       << c.http.basic.has_value() << (c.http.basic ? c.http.basic->username + c.http.basic->password : QString())
       << c.http.tls.caFile << c.http.tls.certFile << c.http.tls.keyFile << c.http.tls.insecure << c.http.maxRedirects
       << c.http.maxBodyBytes << c.redis().server << int(c.redis().mode) << c.redis().key << c.tcp().host << c.tcp().port
-      << c.file().path << c.file().writable << c.file().maxAgeMs.value_or(-1) << c.exec().command << c.exec().workingDirectory
-      << c.prometheus().emptyOk;
-    for (const auto &h : c.http.headers)
+      << c.file().path << c.file().writable << c.file().maxAgeMs.value_or(-1) << c.exec().command
+      << c.exec().workingDirectory << c.prometheus().emptyOk;
+    for (const auto& h : c.http.headers)
         s << h.first << h.second;
-    for (const ConditionSpec &cond : c.conditions)
+    for (const ConditionSpec& cond : c.conditions)
         s << cond.expression << cond.warn;
     return out;
 }
@@ -45,12 +45,12 @@ struct MonitorEngine::Slot {
     QString host;
     QString group;
     qint64 dueMs = 0;
-    std::optional<std::multimap<qint64, Slot *>::iterator> queued;
+    std::optional<std::multimap<qint64, Slot*>::iterator> queued;
     qint64 runDueMs = 0; // when the run being started, or waiting for capacity, was due
     bool running = false;
     bool waiting = false;
     bool offHours = false;
-    Probe *probe = nullptr; // running, or (restartable) idle until the next run
+    Probe* probe = nullptr; // running, or (restartable) idle until the next run
     QStringList rowKeys;
 };
 
@@ -63,7 +63,7 @@ struct MonitorEngine::PendingChange {
     qint64 monotonicMs = 0; // when it happened, for how long it may be held
 };
 
-MonitorEngine::MonitorEngine(QObject *parent)
+MonitorEngine::MonitorEngine(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<hd::RowState>();
@@ -96,11 +96,11 @@ MonitorEngine::MonitorEngine(QObject *parent)
 
 MonitorEngine::~MonitorEngine()
 {
-    for (auto &slot : m_slots)
+    for (auto& slot : m_slots)
         dropProbe(slot.get());
 }
 
-void MonitorEngine::setConfig(const Config &config)
+void MonitorEngine::setConfig(const Config& config)
 {
     m_config = config;
     m_graph = DependencyGraph(config);
@@ -116,12 +116,12 @@ void MonitorEngine::setConfig(const Config &config)
     {
         QDataStream s(&infra, QIODevice::WriteOnly);
         s << config.defaults.maxBodyBytes;
-        for (const RedisServerConfig &r : config.redis)
+        for (const RedisServerConfig& r : config.redis)
             s << r.name << r.host << r.port << r.db << r.tls << r.username << r.password << r.tlsFiles.caFile
               << r.tlsFiles.certFile << r.tlsFiles.keyFile << r.tlsFiles.insecure;
     }
     if (!m_factory || infra != m_infraFingerprint) {
-        for (auto &slot : m_slots)
+        for (auto& slot : m_slots)
             dropProbe(slot.get());
         delete m_factory;
         m_factory = new ProbeFactory(config, this);
@@ -136,8 +136,8 @@ void MonitorEngine::setConfig(const Config &config)
 
     std::vector<std::unique_ptr<Slot>> next;
     QSet<QString> kept;
-    for (const ServiceConfig &service : config.services) {
-        for (const CheckConfig &check : service.checks) {
+    for (const ServiceConfig& service : config.services) {
+        for (const CheckConfig& check : service.checks) {
             const QByteArray fp = fingerprint(check);
             std::unique_ptr<Slot> slot;
             if (const auto at = old.constFind(check.key()); at != old.cend())
@@ -152,13 +152,13 @@ void MonitorEngine::setConfig(const Config &config)
             slot->evaluator = std::make_unique<CheckEvaluator>(check);
             if (slot->rowKeys.isEmpty())
                 slot->rowKeys << check.key();
-            for (const QString &key : std::as_const(slot->rowKeys)) {
+            for (const QString& key : std::as_const(slot->rowKeys)) {
                 if (auto track = m_tracks.value(key)) {
                     track->thresholds.setThresholds(check.failureThreshold, check.successThreshold);
                     if (changed)
                         track->memory.clear();
                 }
-                RowState &row = m_rows[key];
+                RowState& row = m_rows[key];
                 if (row.key.isEmpty()) {
                     row.key = key;
                     row.check = check.name;
@@ -182,14 +182,14 @@ void MonitorEngine::setConfig(const Config &config)
     }
 
     QStringList removed;
-    for (auto &p : previous) {
+    for (auto& p : previous) {
         if (!p)
             continue;
         dropProbe(p.get());
         if (p->queued)
             m_queue.erase(*p->queued);
         m_waiting.removeAll(p.get());
-        for (const QString &key : std::as_const(p->rowKeys)) {
+        for (const QString& key : std::as_const(p->rowKeys)) {
             m_rows.remove(key);
             m_impactStale = true;
             m_tracks.remove(key);
@@ -202,7 +202,7 @@ void MonitorEngine::setConfig(const Config &config)
         Q_EMIT rowsRemoved(removed);
 
     if (m_running) {
-        for (auto &slot : m_slots) {
+        for (auto& slot : m_slots) {
             if (!slot->queued && !slot->running)
                 schedule(slot.get(), monotonicMs());
         }
@@ -221,10 +221,10 @@ void MonitorEngine::start()
     // The first runs of checks that share an interval are spread evenly across it, in config order, rather
     // than fired in one burst at start-up; each then keeps its own phase.
     QHash<qint64, qsizetype> sharing;
-    for (const auto &slot : m_slots)
+    for (const auto& slot : m_slots)
         ++sharing[slot->config.intervalMs];
     QHash<qint64, qsizetype> placed;
-    for (auto &slot : m_slots) {
+    for (auto& slot : m_slots) {
         const qint64 interval = qMax<qint64>(slot->config.intervalMs, 1);
         const qsizetype k = placed[slot->config.intervalMs]++;
         schedule(slot.get(), t + interval * k / sharing.value(slot->config.intervalMs));
@@ -238,7 +238,7 @@ void MonitorEngine::stop()
     m_running = false;
     m_timer.stop();
     m_housekeeping.stop();
-    for (auto &slot : m_slots) {
+    for (auto& slot : m_slots) {
         dropProbe(slot.get());
         slot->queued.reset();
         slot->waiting = false;
@@ -251,7 +251,7 @@ void MonitorEngine::stop()
 namespace {
 
 // Percentiles of a histogram of starts by lateness in ms.
-SchedulingLag lagOf(const std::vector<qint64> &counts)
+SchedulingLag lagOf(const std::vector<qint64>& counts)
 {
     SchedulingLag lag;
     for (const qint64 count : counts)
@@ -299,11 +299,11 @@ void MonitorEngine::resetSchedulingLag()
     std::fill(m_lagCounts.begin(), m_lagCounts.end(), 0);
 }
 
-void MonitorEngine::dropProbe(Slot *slot)
+void MonitorEngine::dropProbe(Slot* slot)
 {
     if (!slot->probe)
         return;
-    Probe *probe = slot->probe;
+    Probe* probe = slot->probe;
     slot->probe = nullptr;
     if (!slot->running) {
         // An idle probe kept for its next run; possibly still inside its own finished().
@@ -317,9 +317,9 @@ void MonitorEngine::dropProbe(Slot *slot)
     m_hostSlots.give(slot->host);
 }
 
-void MonitorEngine::runNow(const QString &checkKey)
+void MonitorEngine::runNow(const QString& checkKey)
 {
-    Slot *slot = slotFor(checkKey);
+    Slot* slot = slotFor(checkKey);
     if (!slot || slot->running || !m_running)
         return;
     slot->dueMs = monotonicMs();
@@ -327,16 +327,16 @@ void MonitorEngine::runNow(const QString &checkKey)
     armTimer();
 }
 
-MonitorEngine::Slot *MonitorEngine::slotFor(const QString &checkKey) const
+MonitorEngine::Slot* MonitorEngine::slotFor(const QString& checkKey) const
 {
-    for (const auto &slot : m_slots) {
+    for (const auto& slot : m_slots) {
         if (slot->config.key() == checkKey || slot->rowKeys.contains(checkKey))
             return slot.get();
     }
     return nullptr;
 }
 
-void MonitorEngine::schedule(Slot *slot, qint64 dueMs)
+void MonitorEngine::schedule(Slot* slot, qint64 dueMs)
 {
     if (slot->queued)
         m_queue.erase(*slot->queued);
@@ -362,7 +362,7 @@ void MonitorEngine::onTimer()
     reapProbes();
     const qint64 t = monotonicMs();
     while (!m_queue.empty() && m_queue.begin()->first <= t + coalesceMs) {
-        Slot *slot = m_queue.begin()->second;
+        Slot* slot = m_queue.begin()->second;
         m_queue.erase(m_queue.begin());
         slot->queued.reset();
         tryStart(slot);
@@ -370,7 +370,7 @@ void MonitorEngine::onTimer()
     armTimer();
 }
 
-void MonitorEngine::tryStart(Slot *slot)
+void MonitorEngine::tryStart(Slot* slot)
 {
     if (!m_running)
         return;
@@ -402,8 +402,8 @@ void MonitorEngine::tryStart(Slot *slot)
     }
 
     if (m_gate.isGated(slot->config.key())) {
-        for (const QString &key : std::as_const(slot->rowKeys)) {
-            RowState &row = m_rows[key];
+        for (const QString& key : std::as_const(slot->rowKeys)) {
+            RowState& row = m_rows[key];
             if (!row.gated) {
                 row.gated = true;
                 m_impactStale = true;
@@ -425,14 +425,14 @@ void MonitorEngine::tryStart(Slot *slot)
     startProbe(slot);
 }
 
-bool MonitorEngine::hostIsFull(const Slot *slot) const
+bool MonitorEngine::hostIsFull(const Slot* slot) const
 {
     return m_hostSlots.isFull(slot->host, HostSlots::limitOf(slot->config, m_limits.maxInFlightPerHost));
 }
 
-void MonitorEngine::startProbe(Slot *slot)
+void MonitorEngine::startProbe(Slot* slot)
 {
-    Probe *probe = slot->probe;
+    Probe* probe = slot->probe;
     // A restartable probe serves its check run after run, unless the check changed since it was
     // made, or it is the one whose finished() is being handled right now.
     if (probe && (!probe->restartable() || slot->probeFingerprint != slot->fingerprint || slot == m_finishing)) {
@@ -442,7 +442,7 @@ void MonitorEngine::startProbe(Slot *slot)
     if (!probe) {
         probe = m_factory->create(slot->config, this);
         slot->probeFingerprint = slot->fingerprint;
-        connect(probe, &Probe::finished, this, [this, slot, probe](const ProbeResult &result) {
+        connect(probe, &Probe::finished, this, [this, slot, probe](const ProbeResult& result) {
             if (slot->probe != probe || !slot->running)
                 return; // superseded by a reload
             onProbeFinished(slot, result);
@@ -461,12 +461,12 @@ void MonitorEngine::startProbe(Slot *slot)
 
 void MonitorEngine::reapProbes()
 {
-    std::vector<Probe *> spent;
+    std::vector<Probe*> spent;
     spent.swap(m_spent);
     qDeleteAll(spent);
 }
 
-void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
+void MonitorEngine::onProbeFinished(Slot* slot, const ProbeResult& result)
 {
     if (!slot->probe->restartable()) {
         // Still inside the probe's own signal. Deleted from the next timer event rather than
@@ -477,12 +477,12 @@ void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
     slot->running = false;
     --m_inFlight;
     m_hostSlots.give(slot->host);
-    Slot *const outer = m_finishing;
+    Slot* const outer = m_finishing;
     m_finishing = slot;
     const auto restore = qScopeGuard([this, outer] { m_finishing = outer; });
 
-    const auto memory = [this, slot](const QString &key) -> ConditionMemory * {
-        auto &track = m_tracks[key];
+    const auto memory = [this, slot](const QString& key) -> ConditionMemory* {
+        auto& track = m_tracks[key];
         if (!track) {
             track = std::make_shared<Track>();
             track->thresholds.setThresholds(slot->config.failureThreshold, slot->config.successThreshold);
@@ -493,7 +493,7 @@ void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
 
     // Hand freed capacity to checks that were held back by the limits.
     for (qsizetype i = 0; i < m_waiting.size() && m_inFlight < m_limits.maxInFlight;) {
-        Slot *waiting = m_waiting.at(i);
+        Slot* waiting = m_waiting.at(i);
         if (hostIsFull(waiting)) {
             ++i;
             continue;
@@ -505,13 +505,13 @@ void MonitorEngine::onProbeFinished(Slot *slot, const ProbeResult &result)
     }
 }
 
-void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
+void MonitorEngine::applyRows(Slot* slot, const QList<CheckRow>& rows)
 {
     const QDateTime at = now();
     QStringList keys;
-        for (const CheckRow &r : rows) {
+    for (const CheckRow& r : rows) {
         keys << r.key;
-        auto &track = m_tracks[r.key];
+        auto& track = m_tracks[r.key];
         if (!track) {
             track = std::make_shared<Track>();
             track->thresholds.setThresholds(slot->config.failureThreshold, slot->config.successThreshold);
@@ -519,11 +519,10 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
         const ThresholdTracker::Transition tr = track->thresholds.feed(r.status);
         const FlapDetector::Change flap = track->flap.feed(r.status);
 
-        RowState &row = m_rows[r.key];
+        RowState& row = m_rows[r.key];
         const bool isNew = row.key.isEmpty();
-        const auto impactInputs = [&row] {
-            return std::tuple(row.status, row.counts, row.offHours, row.gated, row.service);
-        };
+        const auto impactInputs
+            = [&row] { return std::tuple(row.status, row.counts, row.offHours, row.gated, row.service); };
         const auto inputsBefore = impactInputs();
         row.key = r.key;
         row.service = r.service;
@@ -558,7 +557,7 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
     }
 
     QStringList removed;
-    for (const QString &key : std::as_const(slot->rowKeys)) {
+    for (const QString& key : std::as_const(slot->rowKeys)) {
         if (!keys.contains(key)) {
             // A resolved alert leaves the matrix, and its end goes to the history like any recovery.
             const auto gone = m_rows.constFind(key);
@@ -567,8 +566,8 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
                 resolved.status = Status::Ok;
                 resolved.rawStatus = Status::Ok;
                 resolved.detail = QStringLiteral("resolved");
-                m_changes.push_back(
-                    PendingChange { resolved, gone->status, Status::Ok, FlapDetector::Change::None, at, monotonicMs() });
+                m_changes.push_back(PendingChange {
+                    resolved, gone->status, Status::Ok, FlapDetector::Change::None, at, monotonicMs() });
             }
             m_rows.remove(key);
             m_impactStale = true;
@@ -583,8 +582,8 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
 
     if (slot->config.tags.contains(QStringLiteral("startup"), Qt::CaseInsensitive) && !rows.isEmpty()) {
         const QStringList released = m_gate.record(slot->config.key(), rows.first().status);
-        for (const QString &key : released) {
-            if (Slot *gated = slotFor(key)) {
+        for (const QString& key : released) {
+            if (Slot* gated = slotFor(key)) {
                 gated->dueMs = monotonicMs();
                 tryStart(gated);
             }
@@ -593,12 +592,12 @@ void MonitorEngine::applyRows(Slot *slot, const QList<CheckRow> &rows)
     }
 }
 
-void MonitorEngine::setOffHours(Slot *slot, bool offHours)
+void MonitorEngine::setOffHours(Slot* slot, bool offHours)
 {
     slot->offHours = offHours;
     m_impactStale = true;
-    for (const QString &key : std::as_const(slot->rowKeys)) {
-        RowState &row = m_rows[key];
+    for (const QString& key : std::as_const(slot->rowKeys)) {
+        RowState& row = m_rows[key];
         row.offHours = offHours;
         if (offHours) {
             row.detail = u"outside calendar " + slot->config.active;
@@ -620,7 +619,7 @@ void MonitorEngine::recomputeImpact()
         return;
     m_impactStale = false;
     QHash<QString, Status> serviceStatus;
-    for (const RowState &row : std::as_const(m_rows)) {
+    for (const RowState& row : std::as_const(m_rows)) {
         if (!row.counts || row.offHours || row.gated)
             continue;
         auto it = serviceStatus.find(row.service);
@@ -631,7 +630,7 @@ void MonitorEngine::recomputeImpact()
     }
     m_impact = m_graph.impact(serviceStatus);
     QHash<QString, QString> alertServices; // fingerprint -> service, for "inhibited by"
-    for (const RowState &row : std::as_const(m_rows)) {
+    for (const RowState& row : std::as_const(m_rows)) {
         if (row.result.alert)
             alertServices.insert(row.result.alert->fingerprint, row.service);
     }
@@ -650,7 +649,7 @@ void MonitorEngine::recomputeImpact()
     }
 }
 
-void MonitorEngine::refreshOverlays(RowState &row, const QDateTime &at)
+void MonitorEngine::refreshOverlays(RowState& row, const QDateTime& at)
 {
     row.acknowledged = m_acks.isAcknowledged(row.key, at);
     QString reason;
@@ -658,7 +657,7 @@ void MonitorEngine::refreshOverlays(RowState &row, const QDateTime &at)
     if (!row.silenced && row.result.alert && !row.result.alert->silencedBy.isEmpty()) {
         // Silenced in Alertmanager: the silence's author, end and comment when they could be read.
         row.silenced = true;
-        const AlertFacts &alert = *row.result.alert;
+        const AlertFacts& alert = *row.result.alert;
         if (alert.silence.isEmpty())
             reason = u"silenced in Alertmanager ("_s + alert.silencedBy.join(u", ") + u')';
         else
@@ -667,14 +666,14 @@ void MonitorEngine::refreshOverlays(RowState &row, const QDateTime &at)
     row.silenceReason = row.silenced ? reason : QString();
 }
 
-void MonitorEngine::markDirty(const QString &key)
+void MonitorEngine::markDirty(const QString& key)
 {
     m_dirty.insert(key);
     if (!m_batchTimer.isActive())
         m_batchTimer.start();
 }
 
-qint64 MonitorEngine::holdForDependencies(const PendingChange &c) const
+qint64 MonitorEngine::holdForDependencies(const PendingChange& c) const
 {
     const bool failing = c.to == Status::Down || c.to == Status::Stale || c.to == Status::Unknown;
     if (!m_running || !failing || !c.row.counts || !m_impact.rootOf(c.row.service).isEmpty())
@@ -688,10 +687,10 @@ qint64 MonitorEngine::holdForDependencies(const PendingChange &c) const
             continue;
         seen.insert(service);
         todo += m_graph.dependenciesOf(service);
-        for (const auto &slot : m_slots) {
+        for (const auto& slot : m_slots) {
             if (slot->config.service != service)
                 continue;
-            for (const QString &key : std::as_const(slot->rowKeys)) {
+            for (const QString& key : std::as_const(slot->rowKeys)) {
                 const auto row = m_rows.constFind(key);
                 if (row == m_rows.constEnd() || !row->counts || row->offHours || row->gated)
                     continue;
@@ -699,8 +698,9 @@ qint64 MonitorEngine::holdForDependencies(const PendingChange &c) const
                 const bool unsettled = row->pending || !row->lastResult.isValid() || row->lastResult < c.time;
                 if (!unsettled)
                     continue;
-                const CheckConfig &check = slot->config;
-                const qint64 limit = c.monotonicMs + check.intervalMs * qMax(1, check.failureThreshold) + check.timeoutMs;
+                const CheckConfig& check = slot->config;
+                const qint64 limit
+                    = c.monotonicMs + check.intervalMs * qMax(1, check.failureThreshold) + check.timeoutMs;
                 until = qMax(until, limit);
             }
         }
@@ -718,10 +718,10 @@ void MonitorEngine::flush()
     changes.swap(m_changes);
     // Root causes are announced before what they impact; a row's own changes keep their order.
     std::stable_partition(changes.begin(), changes.end(),
-        [this](const PendingChange &c) { return m_impact.rootOf(c.row.service).isEmpty(); });
+        [this](const PendingChange& c) { return m_impact.rootOf(c.row.service).isEmpty(); });
     QSet<QString> heldRows;
     qint64 nextLook = -1;
-    for (PendingChange &c : changes) {
+    for (PendingChange& c : changes) {
         // A later change of a held row waits behind it, so the row's changes keep their order.
         const qint64 holdMs = heldRows.contains(c.row.key) ? 0 : holdForDependencies(c);
         if (heldRows.contains(c.row.key) || holdMs > 0) {
@@ -744,7 +744,8 @@ void MonitorEngine::flush()
         change.impactedBy = m_impact.rootOf(c.row.service);
         change.acknowledged = m_acks.isAcknowledged(c.row.key, at);
         change.silenced = m_silences.isSilenced(c.row.service, c.row.group, c.row.tags, at);
-        change.flapping = c.flap == FlapDetector::Change::Started || (c.flap == FlapDetector::Change::None && c.row.flapping);
+        change.flapping
+            = c.flap == FlapDetector::Change::Started || (c.flap == FlapDetector::Change::None && c.row.flapping);
         if (c.flap == FlapDetector::Change::Started)
             change.detail = QStringLiteral("flapping: ") + c.row.detail;
         else if (c.flap == FlapDetector::Change::Stopped)
@@ -758,7 +759,7 @@ void MonitorEngine::flush()
         return;
     QList<RowState> batch;
     batch.reserve(m_dirty.size());
-    for (const QString &key : std::as_const(m_dirty)) {
+    for (const QString& key : std::as_const(m_dirty)) {
         auto it = m_rows.find(key);
         if (it == m_rows.end())
             continue;
@@ -770,7 +771,7 @@ void MonitorEngine::flush()
     Q_EMIT rowsUpdated(batch);
 }
 
-bool MonitorEngine::acknowledge(const Acknowledgement &ack)
+bool MonitorEngine::acknowledge(const Acknowledgement& ack)
 {
     const auto row = m_rows.constFind(ack.checkKey);
     if (row == m_rows.constEnd() || !m_acks.acknowledge(ack, row->status))
@@ -779,7 +780,7 @@ bool MonitorEngine::acknowledge(const Acknowledgement &ack)
     return true;
 }
 
-bool MonitorEngine::unacknowledge(const QString &rowKey)
+bool MonitorEngine::unacknowledge(const QString& rowKey)
 {
     if (!m_acks.remove(rowKey))
         return false;
@@ -787,11 +788,11 @@ bool MonitorEngine::unacknowledge(const QString &rowKey)
     return true;
 }
 
-void MonitorEngine::syncAcknowledgements(const QList<Acknowledgement> &stored, qint64 graceMs)
+void MonitorEngine::syncAcknowledgements(const QList<Acknowledgement>& stored, qint64 graceMs)
 {
     const QDateTime at = now();
     QSet<QString> keys;
-    for (const Acknowledgement &ack : stored) {
+    for (const Acknowledgement& ack : stored) {
         keys.insert(ack.checkKey);
         const auto mine = m_acks.get(ack.checkKey, at);
         if (!mine || mine->created != ack.created || mine->expires != ack.expires) {
@@ -799,13 +800,13 @@ void MonitorEngine::syncAcknowledgements(const QList<Acknowledgement> &stored, q
             markDirty(ack.checkKey);
         }
     }
-    for (const Acknowledgement &ack : m_acks.all()) {
+    for (const Acknowledgement& ack : m_acks.all()) {
         if (!keys.contains(ack.checkKey) && ack.created.msecsTo(at) > graceMs && m_acks.remove(ack.checkKey))
             markDirty(ack.checkKey);
     }
 }
 
-QString MonitorEngine::silence(const OperatorSilence &silence)
+QString MonitorEngine::silence(const OperatorSilence& silence)
 {
     const QString id = m_silences.add(silence);
     for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
@@ -813,7 +814,7 @@ QString MonitorEngine::silence(const OperatorSilence &silence)
     return id;
 }
 
-bool MonitorEngine::unsilence(const QString &id)
+bool MonitorEngine::unsilence(const QString& id)
 {
     if (!m_silences.remove(id))
         return false;
@@ -826,8 +827,8 @@ QList<RowState> MonitorEngine::rows() const
 {
     QList<RowState> out;
     out.reserve(m_rows.size());
-    for (const auto &slot : m_slots) {
-        for (const QString &key : slot->rowKeys) {
+    for (const auto& slot : m_slots) {
+        for (const QString& key : slot->rowKeys) {
             auto it = m_rows.constFind(key);
             if (it != m_rows.constEnd())
                 out << *it;
@@ -836,7 +837,7 @@ QList<RowState> MonitorEngine::rows() const
     return out;
 }
 
-std::optional<RowState> MonitorEngine::row(const QString &key) const
+std::optional<RowState> MonitorEngine::row(const QString& key) const
 {
     auto it = m_rows.constFind(key);
     if (it == m_rows.constEnd())

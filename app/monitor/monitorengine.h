@@ -43,34 +43,34 @@ class MonitorEngine final : public QObject {
 public:
     using Clock = std::function<QDateTime()>;
 
-    explicit MonitorEngine(QObject *parent = nullptr);
+    explicit MonitorEngine(QObject* parent = nullptr);
     ~MonitorEngine() override;
 
     // Applies a config. On reload, checks whose probe and conditions are unchanged
     // keep their state, thresholds and rate() memory.
-    void setConfig(const Config &config);
-    const Config &config() const { return m_config; }
+    void setConfig(const Config& config);
+    const Config& config() const { return m_config; }
 
     void start();
     void stop();
     bool isRunning() const { return m_running; }
 
     // Run a check now, outside its schedule (the dashboard's "Run now").
-    void runNow(const QString &checkKey);
+    void runNow(const QString& checkKey);
 
-    bool acknowledge(const Acknowledgement &ack);
-    bool unacknowledge(const QString &rowKey);
+    bool acknowledge(const Acknowledgement& ack);
+    bool unacknowledge(const QString& rowKey);
     // Makes the engine's acknowledgements those stored in the history (another healthdeck, or `healthdeck ack`,
     // may have written them): stored ones are restored; one the history no longer holds goes, unless it is
     // younger than `graceMs` (its own write may not be committed yet).
-    void syncAcknowledgements(const QList<Acknowledgement> &stored, qint64 graceMs);
-    QString silence(const OperatorSilence &silence);
-    bool unsilence(const QString &id);
-    const Acknowledgements &acknowledgements() const { return m_acks; }
-    const Silences &silences() const { return m_silences; }
+    void syncAcknowledgements(const QList<Acknowledgement>& stored, qint64 graceMs);
+    QString silence(const OperatorSilence& silence);
+    bool unsilence(const QString& id);
+    const Acknowledgements& acknowledgements() const { return m_acks; }
+    const Silences& silences() const { return m_silences; }
 
     QList<RowState> rows() const; // config order
-    std::optional<RowState> row(const QString &key) const;
+    std::optional<RowState> row(const QString& key) const;
     DependencyGraph::Impact impact() const { return m_impact; }
 
     // Since start() or the last resetSchedulingLag(): how long after its due time each probe started,
@@ -89,9 +89,9 @@ public:
     void setBatchIntervalMs(int ms) { m_batchTimer.setInterval(ms); }
 
 Q_SIGNALS:
-    void rowsUpdated(const QList<hd::RowState> &rows); // one batch per poll cycle
-    void rowsRemoved(const QStringList &keys);          // pattern keys gone, checks removed by a reload
-    void stateChanged(const hd::StateChange &change);
+    void rowsUpdated(const QList<hd::RowState>& rows); // one batch per poll cycle
+    void rowsRemoved(const QStringList& keys); // pattern keys gone, checks removed by a reload
+    void stateChanged(const hd::StateChange& change);
     void configApplied();
 
 private:
@@ -105,35 +105,35 @@ private:
 
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTimeUtc(); }
     qint64 monotonicMs() const { return m_monotonic.elapsed(); }
-    void schedule(Slot *slot, qint64 dueMs);
+    void schedule(Slot* slot, qint64 dueMs);
     void armTimer();
     void onTimer();
     void reapProbes();
-    void tryStart(Slot *slot);
-    void dropProbe(Slot *slot);
-    void startProbe(Slot *slot);
-    bool hostIsFull(const Slot *slot) const;
-    void onProbeFinished(Slot *slot, const ProbeResult &result);
-    void applyRows(Slot *slot, const QList<CheckRow> &rows);
-    void setOffHours(Slot *slot, bool offHours);
+    void tryStart(Slot* slot);
+    void dropProbe(Slot* slot);
+    void startProbe(Slot* slot);
+    bool hostIsFull(const Slot* slot) const;
+    void onProbeFinished(Slot* slot, const ProbeResult& result);
+    void applyRows(Slot* slot, const QList<CheckRow>& rows);
+    void setOffHours(Slot* slot, bool offHours);
     void recomputeImpact();
-    void refreshOverlays(RowState &row, const QDateTime &at);
-    void markDirty(const QString &key);
+    void refreshOverlays(RowState& row, const QDateTime& at);
+    void markDirty(const QString& key);
     void flush();
     // A failing change that no dependency explains yet is held while a dependency has not reported since, or
     // is failing but not yet past its threshold, for at most that dependency's interval x failure threshold +
     // timeout: a moment later it names its root cause instead of being announced as one. Returns ms to wait.
-    qint64 holdForDependencies(const PendingChange &change) const;
-    void emitChange(const RowState &row, Status from, Status to, const QString &note = QString());
-    Slot *slotFor(const QString &checkKey) const;
+    qint64 holdForDependencies(const PendingChange& change) const;
+    void emitChange(const RowState& row, Status from, Status to, const QString& note = QString());
+    Slot* slotFor(const QString& checkKey) const;
 
     Config m_config;
     Clock m_clock;
     SchedulerLimits m_limits;
-    ProbeFactory *m_factory = nullptr;
+    ProbeFactory* m_factory = nullptr;
     std::vector<std::unique_ptr<Slot>> m_slots;
-    std::multimap<qint64, Slot *> m_queue; // due time -> slot
-    QList<Slot *> m_waiting;               // due, but over an in-flight limit
+    std::multimap<qint64, Slot*> m_queue; // due time -> slot
+    QList<Slot*> m_waiting; // due, but over an in-flight limit
     HostSlots m_hostSlots;
     int m_inFlight = 0;
     QHash<QString, RowState> m_rows;
@@ -150,11 +150,11 @@ private:
     QElapsedTimer m_monotonic;
     QTimer m_timer;
     QTimer m_batchTimer;
-    std::vector<Probe *> m_spent; // finished probes, deleted from the next timer event
-    Slot *m_finishing = nullptr;  // whose probe's finished() is being handled
+    std::vector<Probe*> m_spent; // finished probes, deleted from the next timer event
+    Slot* m_finishing = nullptr; // whose probe's finished() is being handled
     std::vector<qint64> m_lagCounts; // starts by lateness in ms; the last bucket holds everything later
-    std::vector<qint64> m_lagTaken;  // m_lagCounts at the last takeRecentSchedulingLag()
-    bool m_impactStale = true;    // a row's status, or what counts, changed since the impact was computed
+    std::vector<qint64> m_lagTaken; // m_lagCounts at the last takeRecentSchedulingLag()
+    bool m_impactStale = true; // a row's status, or what counts, changed since the impact was computed
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;
     bool m_running = false;

@@ -21,8 +21,8 @@ struct RowState {
     Severity severity = Severity::Critical;
     Status status = Status::Starting; // effective, after thresholds
     Status rawStatus = Status::Starting;
-    bool counts = true;               // false for sub-checks inside a body
-    // overlays (spec section 3)
+    bool counts = true; // false for sub-checks inside a body
+    // overlays (docs/contract.md §3)
     bool pending = false;
     bool impacted = false;
     QString impactedBy;
@@ -35,7 +35,7 @@ struct RowState {
     double latencyMs = 0;
     QString detail;
     QDateTime lastResult; // UTC, invalid before the first result
-    QDateTime since;      // when the effective status last changed
+    QDateTime since; // when the effective status last changed
     bool freshResult = false; // this batch carries a new probe result for the row
     CheckEvaluation evaluation;
     ProbeResult result;
@@ -43,7 +43,7 @@ struct RowState {
 
 // Whether someone has taken the row: an acknowledgement of healthdeck's own, or for an alert a silence in its
 // Alertmanager. Removing it is what the dashboard's acknowledge button offers then.
-inline bool isAcknowledged(const RowState &row)
+inline bool isAcknowledged(const RowState& row)
 {
     return row.acknowledged || (row.result.alert && !row.result.alert->silencedBy.isEmpty());
 }

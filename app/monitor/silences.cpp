@@ -7,26 +7,26 @@ namespace hd {
 
 namespace {
 
-bool targets(const QStringList &services, const QStringList &groups, const QStringList &tagList,
-             const QString &service, const QString &group, const QStringList &tags)
+bool targets(const QStringList& services, const QStringList& groups, const QStringList& tagList, const QString& service,
+    const QString& group, const QStringList& tags)
 {
     if (services.contains(service) || (!group.isEmpty() && groups.contains(group)))
         return true;
-    return std::any_of(tags.cbegin(), tags.cend(), [&tagList](const QString &t) { return tagList.contains(t); });
+    return std::any_of(tags.cbegin(), tags.cend(), [&tagList](const QString& t) { return tagList.contains(t); });
 }
 
-bool within(const QDateTime &start, const QDateTime &end, const QDateTime &utc)
+bool within(const QDateTime& start, const QDateTime& end, const QDateTime& utc)
 {
     return (!start.isValid() || start <= utc) && (!end.isValid() || utc < end);
 }
 
-QString untilText(const QDateTime &until)
+QString untilText(const QDateTime& until)
 {
     return until.isValid() ? u" until " + until.toUTC().toString(Qt::ISODate) : QString();
 }
 
 // An invalid `until` lasts forever, so it ranks above any instant.
-bool lastsLonger(const QDateTime &a, const QDateTime &b)
+bool lastsLonger(const QDateTime& a, const QDateTime& b)
 {
     if (!a.isValid())
         return b.isValid();
@@ -35,16 +35,16 @@ bool lastsLonger(const QDateTime &a, const QDateTime &b)
 
 } // namespace
 
-Silences::Silences(const QList<MaintenanceWindow> &windows)
+Silences::Silences(const QList<MaintenanceWindow>& windows)
 {
     setMaintenanceWindows(windows);
 }
 
-void Silences::setMaintenanceWindows(const QList<MaintenanceWindow> &windows)
+void Silences::setMaintenanceWindows(const QList<MaintenanceWindow>& windows)
 {
     m_windows.clear();
     m_errors.clear();
-    for (const MaintenanceWindow &w : windows) {
+    for (const MaintenanceWindow& w : windows) {
         Window window { w, std::nullopt };
         if (!w.weekly.isEmpty()) {
             QString error;
@@ -70,7 +70,7 @@ QString Silences::add(OperatorSilence silence)
 {
     if (silence.id.isEmpty())
         silence.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    for (OperatorSilence &existing : m_operator) {
+    for (OperatorSilence& existing : m_operator) {
         if (existing.id == silence.id) {
             existing = silence;
             return silence.id;
@@ -80,15 +80,15 @@ QString Silences::add(OperatorSilence silence)
     return silence.id;
 }
 
-bool Silences::remove(const QString &id)
+bool Silences::remove(const QString& id)
 {
-    return m_operator.removeIf([&id](const OperatorSilence &s) { return s.id == id; }) > 0;
+    return m_operator.removeIf([&id](const OperatorSilence& s) { return s.id == id; }) > 0;
 }
 
-QStringList Silences::expire(const QDateTime &utc)
+QStringList Silences::expire(const QDateTime& utc)
 {
     QStringList gone;
-    m_operator.removeIf([&](const OperatorSilence &s) {
+    m_operator.removeIf([&](const OperatorSilence& s) {
         if (s.end.isValid() && s.end <= utc) {
             gone.append(s.id);
             return true;
@@ -98,16 +98,16 @@ QStringList Silences::expire(const QDateTime &utc)
     return gone;
 }
 
-std::optional<Silences::Match> Silences::match(const QString &service, const QString &group,
-                                               const QStringList &tags, const QDateTime &utc) const
+std::optional<Silences::Match> Silences::match(
+    const QString& service, const QString& group, const QStringList& tags, const QDateTime& utc) const
 {
     std::optional<Match> best;
     auto consider = [&best](Match m) {
         if (!best || lastsLonger(m.until, best->until))
             best = std::move(m);
     };
-    for (const Window &w : m_windows) {
-        const MaintenanceWindow &c = w.config;
+    for (const Window& w : m_windows) {
+        const MaintenanceWindow& c = w.config;
         if (!targets(c.services, c.groups, c.tags, service, group, tags))
             continue;
         Match m;
@@ -126,7 +126,7 @@ std::optional<Silences::Match> Silences::match(const QString &service, const QSt
         m.reason = u"maintenance \"" + c.name + u'"' + untilText(m.until);
         consider(std::move(m));
     }
-    for (const OperatorSilence &s : m_operator) {
+    for (const OperatorSilence& s : m_operator) {
         if (!targets(s.services, s.groups, s.tags, service, group, tags) || !within(s.start, s.end, utc))
             continue;
         Match m;
@@ -134,15 +134,14 @@ std::optional<Silences::Match> Silences::match(const QString &service, const QSt
         m.name = s.id;
         m.until = s.end;
         m.reason = u"silenced by " + (s.author.isEmpty() ? QStringLiteral("an operator") : s.author)
-            + (s.comment.isEmpty() ? QString() : u": " + s.comment)
-            + untilText(s.end);
+            + (s.comment.isEmpty() ? QString() : u": " + s.comment) + untilText(s.end);
         consider(std::move(m));
     }
     return best;
 }
 
-bool Silences::isSilenced(const QString &service, const QString &group, const QStringList &tags,
-                          const QDateTime &utc, QString *reason) const
+bool Silences::isSilenced(
+    const QString& service, const QString& group, const QStringList& tags, const QDateTime& utc, QString* reason) const
 {
     const auto m = match(service, group, tags, utc);
     if (reason)

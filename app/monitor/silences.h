@@ -40,32 +40,32 @@ public:
     struct Match {
         enum class Kind { Maintenance, Operator };
         Kind kind = Kind::Maintenance;
-        QString name;   // window name, or operator silence id
+        QString name; // window name, or operator silence id
         QString reason; // one line for the dashboard and the monitor output
         QDateTime until; // end of the current window; invalid = until removed
     };
 
     Silences() = default;
-    explicit Silences(const QList<MaintenanceWindow> &windows);
+    explicit Silences(const QList<MaintenanceWindow>& windows);
 
     // Replaces the maintenance windows (config reload); operator silences stay.
-    void setMaintenanceWindows(const QList<MaintenanceWindow> &windows);
+    void setMaintenanceWindows(const QList<MaintenanceWindow>& windows);
     // Windows whose weekly schedule or timezone could not be read: "NAME: message".
     // Such a window silences nothing; the config loader should reject it first.
-    const QStringList &errors() const { return m_errors; }
+    const QStringList& errors() const { return m_errors; }
 
     // Adds or, for a known id, replaces a silence. Returns its id.
     QString add(OperatorSilence silence);
-    bool remove(const QString &id);
-    const QList<OperatorSilence> &operatorSilences() const { return m_operator; }
+    bool remove(const QString& id);
+    const QList<OperatorSilence>& operatorSilences() const { return m_operator; }
     // Drops operator silences that ended at or before `utc`; returns their ids.
-    QStringList expire(const QDateTime &utc);
+    QStringList expire(const QDateTime& utc);
 
     // When several apply, the one that lasts longest wins, so "until" is honest.
-    std::optional<Match> match(const QString &service, const QString &group, const QStringList &tags,
-                               const QDateTime &utc) const;
-    bool isSilenced(const QString &service, const QString &group, const QStringList &tags, const QDateTime &utc,
-                    QString *reason = nullptr) const;
+    std::optional<Match> match(
+        const QString& service, const QString& group, const QStringList& tags, const QDateTime& utc) const;
+    bool isSilenced(const QString& service, const QString& group, const QStringList& tags, const QDateTime& utc,
+        QString* reason = nullptr) const;
 
 private:
     struct Window {

@@ -68,26 +68,26 @@ ThresholdTracker::Transition ThresholdTracker::feed(Status raw)
 
 namespace {
 
-bool hasTag(const CheckConfig &check, QLatin1String tag)
+bool hasTag(const CheckConfig& check, QLatin1String tag)
 {
     return std::any_of(check.tags.cbegin(), check.tags.cend(),
-                       [tag](const QString &t) { return t.compare(tag, Qt::CaseInsensitive) == 0; });
+        [tag](const QString& t) { return t.compare(tag, Qt::CaseInsensitive) == 0; });
 }
 
 } // namespace
 
-StartupGate::StartupGate(const Config &config)
+StartupGate::StartupGate(const Config& config)
 {
     setConfig(config);
 }
 
-void StartupGate::setConfig(const Config &config)
+void StartupGate::setConfig(const Config& config)
 {
     QHash<QString, ServiceGate> services;
     QHash<QString, QString> serviceOfCheck;
-    for (const ServiceConfig &service : config.services) {
+    for (const ServiceConfig& service : config.services) {
         ServiceGate gate;
-        for (const CheckConfig &check : service.checks) {
+        for (const CheckConfig& check : service.checks) {
             const QString key = check.key();
             if (hasTag(check, QLatin1String("startup"))) {
                 gate.startupKeys.insert(key);
@@ -101,7 +101,7 @@ void StartupGate::setConfig(const Config &config)
         }
         if (gate.startupKeys.isEmpty())
             continue;
-        for (const QString &key : std::as_const(gate.gatedKeys))
+        for (const QString& key : std::as_const(gate.gatedKeys))
             serviceOfCheck.insert(key, service.name);
         services.insert(service.name, gate);
     }
@@ -109,7 +109,7 @@ void StartupGate::setConfig(const Config &config)
     m_serviceOfCheck = std::move(serviceOfCheck);
 }
 
-bool StartupGate::isGated(const QString &checkKey) const
+bool StartupGate::isGated(const QString& checkKey) const
 {
     const auto service = m_serviceOfCheck.constFind(checkKey);
     if (service == m_serviceOfCheck.cend())
@@ -118,27 +118,27 @@ bool StartupGate::isGated(const QString &checkKey) const
     return !gate->startupKeys.contains(checkKey) && !gate->open();
 }
 
-bool StartupGate::isStartupCheck(const QString &checkKey) const
+bool StartupGate::isStartupCheck(const QString& checkKey) const
 {
     const auto service = m_serviceOfCheck.constFind(checkKey);
     return service != m_serviceOfCheck.cend() && m_services.constFind(*service)->startupKeys.contains(checkKey);
 }
 
-QStringList StartupGate::record(const QString &checkKey, Status status)
+QStringList StartupGate::record(const QString& checkKey, Status status)
 {
     if (status != Status::Ok && status != Status::Degraded)
         return {};
     const auto service = m_serviceOfCheck.constFind(checkKey);
     if (service == m_serviceOfCheck.cend())
         return {};
-    ServiceGate &gate = m_services[*service];
+    ServiceGate& gate = m_services[*service];
     if (!gate.startupKeys.contains(checkKey) || gate.open())
         return {};
     gate.passed.insert(checkKey);
     return gate.open() ? gate.gatedKeys : QStringList();
 }
 
-void StartupGate::resetService(const QString &service)
+void StartupGate::resetService(const QString& service)
 {
     const auto it = m_services.find(service);
     if (it != m_services.end())

@@ -32,7 +32,7 @@ bool isFailing(Status status);
 class ThresholdTracker final {
 public:
     struct Transition {
-        bool changed = false;        // the effective status changed: a state-change event
+        bool changed = false; // the effective status changed: a state-change event
         bool pendingChanged = false; // the pending overlay appeared or went away
         Status from = Status::Starting;
         Status to = Status::Starting;
@@ -76,21 +76,21 @@ private:
 class StartupGate final {
 public:
     StartupGate() = default;
-    explicit StartupGate(const Config &config);
+    explicit StartupGate(const Config& config);
 
     // Rebuilds the gates from a new config; startup checks that still exist keep
     // the fact that they have passed.
-    void setConfig(const Config &config);
+    void setConfig(const Config& config);
 
-    bool isGated(const QString &checkKey) const;
-    bool isStartupCheck(const QString &checkKey) const;
+    bool isGated(const QString& checkKey) const;
+    bool isStartupCheck(const QString& checkKey) const;
 
     // Records a result of a startup check (other keys are ignored). Returns the
     // keys of the checks this result released, in config order; empty if none.
-    QStringList record(const QString &checkKey, Status status);
+    QStringList record(const QString& checkKey, Status status);
 
     // Closes the gate of a service again (its process restarted).
-    void resetService(const QString &service);
+    void resetService(const QString& service);
 
 private:
     struct ServiceGate {

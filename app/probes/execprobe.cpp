@@ -21,7 +21,7 @@ using Outcome = ProbeResult::Outcome;
 constexpr qint64 stderrCap = 64 * 1024;
 constexpr qsizetype detailChars = 500;
 
-void appendCapped(QByteArray &buffer, const QByteArray &chunk, qint64 cap)
+void appendCapped(QByteArray& buffer, const QByteArray& chunk, qint64 cap)
 {
     // Keep draining the pipe past the cap so the child never blocks on a full pipe.
     if (buffer.size() < cap)
@@ -52,7 +52,7 @@ Status ExecProbe::statusForExitCode(int exitCode)
     }
 }
 
-ExecProbe::ExecProbe(const CheckConfig &check, qint64 maxBodyBytes, QObject *parent)
+ExecProbe::ExecProbe(const CheckConfig& check, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_check(check)
     , m_cap(maxBodyBytes > 0 ? maxBodyBytes : Defaults().maxBodyBytes)
@@ -81,12 +81,12 @@ void ExecProbe::start()
     m_started = true;
     m_clock.start();
 
-    const QStringList &argv = m_check.exec().command;
+    const QStringList& argv = m_check.exec().command;
     if (argv.isEmpty() || argv.first().isEmpty()) {
         finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("exec needs a command")));
         return;
     }
-    const QString &workDir = m_check.exec().workingDirectory;
+    const QString& workDir = m_check.exec().workingDirectory;
     if (!workDir.isEmpty() && !QFileInfo(workDir).isDir()) {
         finishLater(failedResult(Outcome::Misconfigured,
             QStringLiteral("cannot run %1: no such working directory %2").arg(argv.first(), workDir)));
@@ -175,7 +175,8 @@ void ExecProbe::onProcessError(QProcess::ProcessError error)
     const QString program = m_check.exec().command.first();
     bool found = false;
     if (program.contains(u'/')) {
-        const QDir base(m_check.exec().workingDirectory.isEmpty() ? QDir::currentPath() : m_check.exec().workingDirectory);
+        const QDir base(
+            m_check.exec().workingDirectory.isEmpty() ? QDir::currentPath() : m_check.exec().workingDirectory);
         found = QFileInfo::exists(base.absoluteFilePath(program));
     } else {
         found = !QStandardPaths::findExecutable(program).isEmpty();
@@ -193,7 +194,7 @@ void ExecProbe::finish(ProbeResult result)
     releaseProcess();
     result.latencyMs = elapsedMs(m_clock);
     result.finishedAt = QDateTime::currentDateTimeUtc();
-    emit finished(result);
+    Q_EMIT finished(result);
 }
 
 void ExecProbe::finishLater(ProbeResult result)
@@ -205,7 +206,7 @@ void ExecProbe::releaseProcess()
 {
     if (!m_process)
         return;
-    QProcess *process = m_process;
+    QProcess* process = m_process;
     m_process = nullptr;
     disconnect(process, nullptr, this, nullptr);
     // Kill the group even after a normal exit: a script must not leave its

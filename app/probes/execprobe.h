@@ -17,7 +17,7 @@ class ExecProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ExecProbe)
 public:
-    ExecProbe(const CheckConfig &check, qint64 maxBodyBytes, QObject *parent = nullptr);
+    ExecProbe(const CheckConfig& check, qint64 maxBodyBytes, QObject* parent = nullptr);
     ~ExecProbe() override;
 
     void start() override;
@@ -37,7 +37,7 @@ private:
 
     CheckConfig m_check;
     qint64 m_cap = 0;
-    QProcess *m_process = nullptr;
+    QProcess* m_process = nullptr;
     qint64 m_pid = 0; // also the process group id, thanks to setsid()
     QByteArray m_stdout;
     QByteArray m_stderr;

@@ -41,7 +41,7 @@ QString humanAge(qint64 ms)
 
 // Creates, writes and deletes a uniquely named file: permission bits, ACLs,
 // read-only mounts, quotas and a full disk all show up here, not in access(2).
-QString writeTest(const QString &directory)
+QString writeTest(const QString& directory)
 {
     QByteArray name = QFile::encodeName(QDir(directory).filePath(QStringLiteral(".healthdeck-write-test-XXXXXX")));
     const int fd = ::mkstemp(name.data());
@@ -59,11 +59,11 @@ QString writeTest(const QString &directory)
 
 } // namespace
 
-FileInspection FileProbe::inspect(const FileProbeConfig &file, qint64 nowUtcMs)
+FileInspection FileProbe::inspect(const FileProbeConfig& file, qint64 nowUtcMs)
 {
     FileInspection out;
     const QByteArray path = QFile::encodeName(file.path);
-    struct stat st {};
+    struct stat st { };
     if (::stat(path.constData(), &st) != 0) {
         const int error = errno;
         if (error == ENOENT || error == ENOTDIR)
@@ -82,7 +82,8 @@ FileInspection FileProbe::inspect(const FileProbeConfig &file, qint64 nowUtcMs)
         const qint64 modifiedMs = qint64(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
         const qint64 ageMs = nowUtcMs - modifiedMs;
         if (ageMs > *file.maxAgeMs) {
-            out.detail = QStringLiteral("modified %1 ago, max_age %2").arg(humanAge(ageMs), formatDurationMs(*file.maxAgeMs));
+            out.detail
+                = QStringLiteral("modified %1 ago, max_age %2").arg(humanAge(ageMs), formatDurationMs(*file.maxAgeMs));
             return out;
         }
     }
@@ -90,25 +91,25 @@ FileInspection FileProbe::inspect(const FileProbeConfig &file, qint64 nowUtcMs)
     return out;
 }
 
-QThreadPool *FileProbe::workerPool()
+QThreadPool* FileProbe::workerPool()
 {
-    static QThreadPool *pool = [] {
-        auto *p = new QThreadPool;
+    static QThreadPool* pool = [] {
+        auto* p = new QThreadPool;
         p->setMaxThreadCount(4);
         return p;
     }();
     return pool;
 }
 
-FileProbe::FileProbe(const CheckConfig &check, QObject *parent)
+FileProbe::FileProbe(const CheckConfig& check, QObject* parent)
     : Probe(parent)
     , m_check(check)
 {
     m_deadline.setSingleShot(true);
     m_deadline.setTimerType(Qt::PreciseTimer);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        finish(failedResult(Outcome::Timeout,
-            timeoutMessage(m_check.timeoutMs) + QStringLiteral(" (the file system did not answer)")));
+        finish(failedResult(
+            Outcome::Timeout, timeoutMessage(m_check.timeoutMs) + QStringLiteral(" (the file system did not answer)")));
     });
 }
 
@@ -121,9 +122,8 @@ void FileProbe::start()
     m_started = true;
     m_clock.start();
     if (m_check.file().path.isEmpty()) {
-        QTimer::singleShot(0, this, [this] {
-            finish(failedResult(Outcome::Misconfigured, QStringLiteral("file needs a path")));
-        });
+        QTimer::singleShot(
+            0, this, [this] { finish(failedResult(Outcome::Misconfigured, QStringLiteral("file needs a path"))); });
         return;
     }
 
@@ -166,7 +166,7 @@ void FileProbe::finish(ProbeResult result)
         m_watcher->disconnect(this);
     result.latencyMs = elapsedMs(m_clock);
     result.finishedAt = QDateTime::currentDateTimeUtc();
-    emit finished(result);
+    Q_EMIT finished(result);
 }
 
 } // namespace hd

@@ -25,24 +25,24 @@ class FileProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FileProbe)
 public:
-    explicit FileProbe(const CheckConfig &check, QObject *parent = nullptr);
+    explicit FileProbe(const CheckConfig& check, QObject* parent = nullptr);
     ~FileProbe() override;
 
     void start() override;
     void cancel() override;
 
     // The blocking part, usable on any thread. nowUtcMs is the wall clock for max_age.
-    static FileInspection inspect(const FileProbeConfig &file, qint64 nowUtcMs);
+    static FileInspection inspect(const FileProbeConfig& file, qint64 nowUtcMs);
 
     // Shared by every file probe; never destroyed, so a call stuck in the kernel
     // cannot hold up the application's exit.
-    static QThreadPool *workerPool();
+    static QThreadPool* workerPool();
 
 private:
     void finish(ProbeResult result);
 
     CheckConfig m_check;
-    QFutureWatcher<FileInspection> *m_watcher = nullptr;
+    QFutureWatcher<FileInspection>* m_watcher = nullptr;
     QTimer m_deadline;
     QElapsedTimer m_clock;
     bool m_started = false;

@@ -20,14 +20,14 @@ namespace hd {
 // One pooled TCP connection: a non-blocking socket and its two notifiers.
 struct HttpConnection {
     int fd = -1;
-    QSocketNotifier *readable = nullptr; // on once connected, idle included, so a close is seen
-    QSocketNotifier *writable = nullptr; // on while connecting, or while request bytes wait
-    HttpCall *owner = nullptr;           // null while idle
-    qint64 since = 0;                    // idle since (HttpClient::m_clock)
-    QString key;                         // host:port
-    QString peer;                        // the address connected to
+    QSocketNotifier* readable = nullptr; // on once connected, idle included, so a close is seen
+    QSocketNotifier* writable = nullptr; // on while connecting, or while request bytes wait
+    HttpCall* owner = nullptr; // null while idle
+    qint64 since = 0; // idle since (HttpClient::m_clock)
+    QString key; // host:port
+    QString peer; // the address connected to
     bool connected = false;
-    bool handshaking = false;       // TLS: connected, the handshake not done yet
+    bool handshaking = false; // TLS: connected, the handshake not done yet
     std::unique_ptr<TlsStream> tls; // https:// only
     QByteArray out; // request bytes the kernel (or TLS) did not take yet
 };
@@ -36,7 +36,7 @@ namespace {
 
 constexpr qsizetype readChunkBytes = 64 * 1024;
 
-bool isIdempotent(const QByteArray &method)
+bool isIdempotent(const QByteArray& method)
 {
     return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
@@ -57,17 +57,17 @@ QString errnoText(int error)
     return qt_error_string(error);
 }
 
-socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage *storage)
+socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage* storage)
 {
     std::memset(storage, 0, sizeof(*storage));
     if (address.protocol() == QAbstractSocket::IPv4Protocol) {
-        auto *in = reinterpret_cast<sockaddr_in *>(storage);
+        auto* in = reinterpret_cast<sockaddr_in*>(storage);
         in->sin_family = AF_INET;
         in->sin_port = htons(port);
         in->sin_addr.s_addr = htonl(address.toIPv4Address());
         return sizeof(sockaddr_in);
     }
-    auto *in6 = reinterpret_cast<sockaddr_in6 *>(storage);
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(storage);
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons(port);
     const Q_IPV6ADDR bytes = address.toIPv6Address();
@@ -83,9 +83,9 @@ socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage
 
 } // namespace
 
-QByteArray HttpResponse::header(const QByteArray &name) const
+QByteArray HttpResponse::header(const QByteArray& name) const
 {
-    for (const auto &[key, value] : headers) {
+    for (const auto& [key, value] : headers) {
         if (httpHeaderIs(key, name))
             return value;
     }
@@ -94,7 +94,7 @@ QByteArray HttpResponse::header(const QByteArray &name) const
 
 // --- HttpClient ---------------------------------------------------------------
 
-HttpClient::HttpClient(QObject *parent)
+HttpClient::HttpClient(QObject* parent)
     : QObject(parent)
 {
     m_clock.start();
@@ -104,7 +104,7 @@ HttpClient::HttpClient(QObject *parent)
 
 HttpClient::~HttpClient()
 {
-    for (auto &[key, connection] : m_connections) {
+    for (auto& [key, connection] : m_connections) {
         delete connection->readable;
         delete connection->writable;
         connection->tls.reset();
@@ -112,10 +112,10 @@ HttpClient::~HttpClient()
     }
 }
 
-std::shared_ptr<TlsContext> HttpClient::tlsContext(const TlsClientConfig &tls, QString *error)
+std::shared_ptr<TlsContext> HttpClient::tlsContext(const TlsClientConfig& tls, QString* error)
 {
     const QString key = TlsContext::settingsKey(tls);
-    std::shared_ptr<TlsContext> &context = m_tlsContexts[key];
+    std::shared_ptr<TlsContext>& context = m_tlsContexts[key];
     if (!context)
         context = TlsContext::create(tls, error);
     if (!context)
@@ -123,9 +123,9 @@ std::shared_ptr<TlsContext> HttpClient::tlsContext(const TlsClientConfig &tls, Q
     return context;
 }
 
-HttpClient *HttpClient::sharedFor(QObject *owner)
+HttpClient* HttpClient::sharedFor(QObject* owner)
 {
-    if (auto *client = owner->findChild<HttpClient *>(QString(), Qt::FindDirectChildrenOnly))
+    if (auto* client = owner->findChild<HttpClient*>(QString(), Qt::FindDirectChildrenOnly))
         return client;
     return new HttpClient(owner);
 }
@@ -139,19 +139,19 @@ void HttpClient::setIdleTimeoutMs(int ms)
 int HttpClient::idleConnections() const
 {
     int count = 0;
-    for (const QList<HttpConnection *> &list : m_idle)
+    for (const QList<HttpConnection*>& list : m_idle)
         count += int(list.size());
     return count;
 }
 
-HttpCall *HttpClient::send(const HttpRequest &request, QObject *parent)
+HttpCall* HttpClient::send(const HttpRequest& request, QObject* parent)
 {
-    auto *exchange = new HttpCall(this, request, parent);
+    auto* exchange = new HttpCall(this, request, parent);
     exchange->start();
     return exchange;
 }
 
-void HttpClient::repeat(HttpCall *call)
+void HttpClient::repeat(HttpCall* call)
 {
     call->abort();
     call->resetExchange();
@@ -159,16 +159,16 @@ void HttpClient::repeat(HttpCall *call)
     call->start();
 }
 
-HttpConnection *HttpClient::takeIdle(const QString &key, HttpCall *call)
+HttpConnection* HttpClient::takeIdle(const QString& key, HttpCall* call)
 {
     const auto it = m_idle.find(key);
     if (it == m_idle.end())
         return nullptr;
-    HttpConnection *found = nullptr;
+    HttpConnection* found = nullptr;
     const qint64 now = m_clock.elapsed();
     // Most recently used first: the least likely to have been closed by the server.
     while (!found && !it->isEmpty()) {
-        HttpConnection *connection = it->takeLast();
+        HttpConnection* connection = it->takeLast();
         if (now - connection->since < m_idleTimeoutMs)
             found = connection;
         else
@@ -181,7 +181,7 @@ HttpConnection *HttpClient::takeIdle(const QString &key, HttpCall *call)
     return found;
 }
 
-HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &address, quint16 port, int *error)
+HttpConnection* HttpClient::connectTo(HttpCall* call, const QHostAddress& address, quint16 port, int* error)
 {
     sockaddr_storage storage;
     const socklen_t length = toSockaddr(address, port, &storage);
@@ -194,7 +194,7 @@ HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &addres
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     int rc = 0;
     do {
-        rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&storage), length);
+        rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&storage), length);
     } while (rc < 0 && errno == EINTR);
     if (rc < 0 && errno != EINPROGRESS) {
         *error = errno;
@@ -203,7 +203,7 @@ HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &addres
     }
 
     auto owned = std::make_unique<HttpConnection>();
-    HttpConnection *connection = owned.get();
+    HttpConnection* connection = owned.get();
     connection->fd = fd;
     connection->owner = call;
     connection->key = call->m_key;
@@ -222,7 +222,7 @@ HttpConnection *HttpClient::connectTo(HttpCall *call, const QHostAddress &addres
     return connection;
 }
 
-bool HttpClient::sendOn(HttpConnection *connection, const QByteArray &bytes, int *error)
+bool HttpClient::sendOn(HttpConnection* connection, const QByteArray& bytes, int* error)
 {
     if (!connection->out.isEmpty()) {
         connection->out += bytes;
@@ -258,9 +258,9 @@ bool HttpClient::sendOn(HttpConnection *connection, const QByteArray &bytes, int
     return true;
 }
 
-void HttpClient::onWritable(HttpConnection *connection)
+void HttpClient::onWritable(HttpConnection* connection)
 {
-    HttpCall *call = connection->owner;
+    HttpCall* call = connection->owner;
     if (!connection->connected) {
         int error = 0;
         socklen_t length = sizeof(error);
@@ -324,7 +324,7 @@ void HttpClient::onWritable(HttpConnection *connection)
         connection->writable->setEnabled(false);
 }
 
-void HttpClient::onConnected(HttpConnection *connection)
+void HttpClient::onConnected(HttpConnection* connection)
 {
     if (!connection->tls) {
         connection->owner->onConnectDone(0);
@@ -334,9 +334,9 @@ void HttpClient::onConnected(HttpConnection *connection)
     continueHandshake(connection);
 }
 
-void HttpClient::continueHandshake(HttpConnection *connection)
+void HttpClient::continueHandshake(HttpConnection* connection)
 {
-    HttpCall *call = connection->owner;
+    HttpCall* call = connection->owner;
     switch (connection->tls->handshake()) {
     case TlsStream::Io::Done:
         connection->handshaking = false;
@@ -366,11 +366,11 @@ void HttpClient::continueHandshake(HttpConnection *connection)
     }
 }
 
-void HttpClient::onTlsReadable(HttpConnection *connection)
+void HttpClient::onTlsReadable(HttpConnection* connection)
 {
     // One recv() fills OpenSSL's read-ahead buffer; the records in it are decrypted here, and the
     // socket is read again only when the notifier says there is more.
-    char *chunk = m_readChunk.data();
+    char* chunk = m_readChunk.data();
     qsizetype total = 0;
     TlsStream::Io io = TlsStream::Io::Done;
     do {
@@ -378,11 +378,11 @@ void HttpClient::onTlsReadable(HttpConnection *connection)
         io = connection->tls->read(chunk + total, m_readChunk.size() - total, &n);
         total += n;
     } while (io == TlsStream::Io::Done && total < m_readChunk.size() && connection->tls->hasPending());
-    HttpCall *call = connection->owner;
+    HttpCall* call = connection->owner;
     if (!call) {
         if (total == 0 && (io == TlsStream::Io::WantRead || io == TlsStream::Io::WantWrite))
             return; // a session ticket, or half a record: the connection stays usable
-        QList<HttpConnection *> &idle = m_idle[connection->key];
+        QList<HttpConnection*>& idle = m_idle[connection->key];
         idle.removeOne(connection);
         if (idle.isEmpty())
             m_idle.remove(connection->key);
@@ -419,7 +419,7 @@ void HttpClient::onTlsReadable(HttpConnection *connection)
     }
 }
 
-void HttpClient::onReadable(HttpConnection *connection)
+void HttpClient::onReadable(HttpConnection* connection)
 {
     if (m_readChunk.size() != readChunkBytes)
         m_readChunk.resize(readChunkBytes);
@@ -437,10 +437,10 @@ void HttpClient::onReadable(HttpConnection *connection)
     if (n < 0 && isRetryable(errno))
         return;
     const int error = n < 0 ? errno : 0;
-    HttpCall *call = connection->owner;
+    HttpCall* call = connection->owner;
     if (!call) {
         // An idle connection that the server closes, or that talks out of turn, is of no further use.
-        QList<HttpConnection *> &idle = m_idle[connection->key];
+        QList<HttpConnection*>& idle = m_idle[connection->key];
         idle.removeOne(connection);
         if (idle.isEmpty())
             m_idle.remove(connection->key);
@@ -455,9 +455,9 @@ void HttpClient::onReadable(HttpConnection *connection)
         call->onReadFailed(error);
 }
 
-void HttpClient::release(HttpConnection *connection, const QString &key)
+void HttpClient::release(HttpConnection* connection, const QString& key)
 {
-    QList<HttpConnection *> &list = m_idle[key];
+    QList<HttpConnection*>& list = m_idle[key];
     if (list.size() >= m_maxIdlePerHost) {
         closeConnection(connection);
         return;
@@ -470,7 +470,7 @@ void HttpClient::release(HttpConnection *connection, const QString &key)
         m_sweep.start();
 }
 
-void HttpClient::closeConnection(HttpConnection *connection)
+void HttpClient::closeConnection(HttpConnection* connection)
 {
     const auto it = m_connections.find(connection);
     if (it == m_connections.end())
@@ -490,7 +490,7 @@ void HttpClient::sweep()
 {
     const qint64 now = m_clock.elapsed();
     for (auto it = m_idle.begin(); it != m_idle.end();) {
-        it->removeIf([this, now](HttpConnection *connection) {
+        it->removeIf([this, now](HttpConnection* connection) {
             if (now - connection->since < m_idleTimeoutMs)
                 return false;
             closeConnection(connection);
@@ -504,7 +504,7 @@ void HttpClient::sweep()
 
 // --- HttpCall -------------------------------------------------------------
 
-HttpCall::HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent)
+HttpCall::HttpCall(HttpClient* client, const HttpRequest& request, QObject* parent)
     : QObject(parent)
     , m_client(client)
     , m_request(request)
@@ -560,9 +560,8 @@ void HttpCall::start()
         return;
     }
     m_starting = true;
-    HttpConnection *idle = isIdempotent(m_request.method) && !m_request.oneShot && m_client
-        ? m_client->takeIdle(m_key, this)
-        : nullptr;
+    HttpConnection* idle
+        = isIdempotent(m_request.method) && !m_request.oneShot && m_client ? m_client->takeIdle(m_key, this) : nullptr;
     if (idle) {
         m_reused = true;
         m_connection = idle;
@@ -584,7 +583,7 @@ void HttpCall::openFresh()
     m_lookupId = QHostInfo::lookupHost(m_host, this, &HttpCall::onLookup);
 }
 
-void HttpCall::onLookup(const QHostInfo &info)
+void HttpCall::onLookup(const QHostInfo& info)
 {
     m_lookupId = -1;
     if (m_state != State::Resolving)
@@ -596,7 +595,7 @@ void HttpCall::onLookup(const QHostInfo &info)
     }
     // IPv4 first, as QNetworkAccessManager prefers it.
     std::stable_partition(m_addresses.begin(), m_addresses.end(),
-        [](const QHostAddress &address) { return address.protocol() == QAbstractSocket::IPv4Protocol; });
+        [](const QHostAddress& address) { return address.protocol() == QAbstractSocket::IPv4Protocol; });
     connectNext();
 }
 
@@ -635,7 +634,7 @@ void HttpCall::onConnectDone(int error)
 
 void HttpCall::detach(bool reusable)
 {
-    HttpConnection *connection = m_connection;
+    HttpConnection* connection = m_connection;
     m_connection = nullptr;
     if (!connection || !m_client)
         return; // without the client its connections are gone too
@@ -652,7 +651,7 @@ void HttpCall::sendRequest()
     m_state = State::Receiving;
     m_response.requestSent = true;
     m_response.peerAddress = m_connection->peer;
-    if (const TlsStream *tls = m_connection->tls.get()) {
+    if (const TlsStream* tls = m_connection->tls.get()) {
         m_response.encrypted = true;
         m_response.tlsResumed = tls->resumed();
         m_response.alpn = tls->alpn();
@@ -667,7 +666,7 @@ void HttpCall::sendRequest()
 
 QByteArray HttpCall::wireRequest() const
 {
-    const QUrl &url = m_request.url;
+    const QUrl& url = m_request.url;
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
         target = "/";
@@ -678,7 +677,7 @@ QByteArray HttpCall::wireRequest() const
     out.reserve(256 + m_request.body.size());
     out += m_request.method + ' ' + target + " HTTP/1.1\r\n";
     bool hasHost = false;
-    for (const auto &[name, value] : m_request.headers) {
+    for (const auto& [name, value] : m_request.headers) {
         if (httpHeaderIs(name, "Content-Length"))
             continue;
         hasHost = hasHost || httpHeaderIs(name, "Host");
@@ -692,7 +691,7 @@ QByteArray HttpCall::wireRequest() const
             host += ':' + QByteArray::number(url.port());
         out += "Host: " + host + "\r\n";
     }
-    const QByteArray &method = m_request.method;
+    const QByteArray& method = m_request.method;
     if (!m_request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH")
         out += "Content-Length: " + QByteArray::number(m_request.body.size()) + "\r\n";
     out += "\r\n";
@@ -709,7 +708,7 @@ HttpResponse HttpCall::response() const
     return out;
 }
 
-void HttpCall::onData(const char *data, qsizetype size)
+void HttpCall::onData(const char* data, qsizetype size)
 {
     if (!m_connection || m_state != State::Receiving)
         return;
@@ -775,7 +774,7 @@ void HttpCall::onClosed()
     fail(QNetworkReply::RemoteHostClosedError, QStringLiteral("connection closed"));
 }
 
-void HttpCall::onTlsFailed(const QString &why, bool handshaking)
+void HttpCall::onTlsFailed(const QString& why, bool handshaking)
 {
     if (!m_connection || m_state == State::Done)
         return;
@@ -798,19 +797,19 @@ void HttpCall::complete()
     // Reuse only a connection whose answer ended exactly where the bytes did, and whose request did not ask
     // for it to close.
     bool reusable = m_parser.keepAlive() && m_connection && m_connection->out.isEmpty() && !m_request.oneShot;
-    for (const auto &[name, value] : std::as_const(m_request.headers)) {
+    for (const auto& [name, value] : std::as_const(m_request.headers)) {
         if (httpHeaderIs(name, "Connection") && httpHasToken(value, "close"))
             reusable = false;
     }
     end(reusable);
 }
 
-void HttpCall::protocolError(const QString &what)
+void HttpCall::protocolError(const QString& what)
 {
     fail(QNetworkReply::ProtocolFailure, QStringLiteral("not a valid HTTP response: ") + what);
 }
 
-void HttpCall::fail(QNetworkReply::NetworkError error, const QString &text)
+void HttpCall::fail(QNetworkReply::NetworkError error, const QString& text)
 {
     m_response.error = error;
     m_response.errorText = text;
@@ -827,7 +826,7 @@ void HttpCall::end(bool reusable)
         return;
     }
     // Last statement: a receiver may delete this exchange.
-    emit finished();
+    Q_EMIT finished();
 }
 
 } // namespace hd

@@ -30,8 +30,8 @@ struct HttpConnection;
 // One HTTP/1.1 request as the client sends it.
 struct HttpRequest {
     QByteArray method = QByteArrayLiteral("GET"); // sent as given (upper case expected)
-    QUrl url;                                      // http:// or https://
-    QList<QPair<QByteArray, QByteArray>> headers;  // sent after Host; Content-Length is computed
+    QUrl url; // http:// or https://
+    QList<QPair<QByteArray, QByteArray>> headers; // sent after Host; Content-Length is computed
     QByteArray body;
     qint64 bodyCap = 0; // the body may not pass this many bytes; 0 means no cap
     // https:// only: the TLS settings (HttpClient::tlsContext). Connections are pooled per
@@ -51,16 +51,16 @@ struct HttpResponse {
     QString peerAddress;
     bool requestSent = false;
     bool bodyTooLarge = false; // the body passed HttpRequest::bodyCap (or announced it would)
-    bool encrypted = false;    // the TLS handshake completed
-    bool tlsResumed = false;   // ... by resuming an earlier session
-    QByteArray alpn;           // the protocol the server chose by ALPN; empty if it chose none
+    bool encrypted = false; // the TLS handshake completed
+    bool tlsResumed = false; // ... by resuming an earlier session
+    QByteArray alpn; // the protocol the server chose by ALPN; empty if it chose none
     QDateTime certificateNotAfter; // the server certificate's expiry (https); invalid if none
     // The failure in QNetworkReply's terms so that QNAM and this client read alike;
     // errorText is Qt's or the parser's own words (for ProtocolFailure: what was wrong).
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QString errorText;
 
-    QByteArray header(const QByteArray &name) const; // case-insensitive; empty if absent
+    QByteArray header(const QByteArray& name) const; // case-insensitive; empty if absent
 };
 
 // A lean HTTP/1.1 client that runs entirely on its own thread, with keep-alive
@@ -77,22 +77,22 @@ class HttpClient final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpClient)
 public:
-    explicit HttpClient(QObject *parent = nullptr);
+    explicit HttpClient(QObject* parent = nullptr);
     ~HttpClient() override;
 
     // The client shared by everything that shares `owner` (the engine's access
     // manager): created as its child on first use, so it lives on its thread.
-    static HttpClient *sharedFor(QObject *owner);
+    static HttpClient* sharedFor(QObject* owner);
 
     // Starts one request; the exchange is a child of `parent` and emits finished()
     // once, never from inside send(). Deleting or abort()ing it closes its connection.
-    HttpCall *send(const HttpRequest &request, QObject *parent);
+    HttpCall* send(const HttpRequest& request, QObject* parent);
     // Starts `call` again with the request it last sent (its bytes are kept, not built again).
-    void repeat(HttpCall *call);
+    void repeat(HttpCall* call);
 
     // The TLS settings for `tls`, made once per distinct setting and kept for the client's life
     // (with their resumable sessions); null with *error when a file cannot be used.
-    std::shared_ptr<TlsContext> tlsContext(const TlsClientConfig &tls, QString *error);
+    std::shared_ptr<TlsContext> tlsContext(const TlsClientConfig& tls, QString* error);
 
     void setMaxIdlePerHost(int count) { m_maxIdlePerHost = count; }
     void setIdleTimeoutMs(int ms);
@@ -101,23 +101,23 @@ public:
 
 private:
     friend class HttpCall;
-    HttpConnection *takeIdle(const QString &key, HttpCall *call);
+    HttpConnection* takeIdle(const QString& key, HttpCall* call);
     // A connection being opened to `address`, owned by `call`; null with *error (an errno) if it failed at once.
-    HttpConnection *connectTo(HttpCall *call, const QHostAddress &address, quint16 port, int *error);
+    HttpConnection* connectTo(HttpCall* call, const QHostAddress& address, quint16 port, int* error);
     // Sends `bytes` (queueing what the kernel does not take); false with *error (an errno) if the connection failed.
-    bool sendOn(HttpConnection *connection, const QByteArray &bytes, int *error);
-    void onConnected(HttpConnection *connection); // TCP is up: on to TLS, or to the request
-    void continueHandshake(HttpConnection *connection);
-    void onReadable(HttpConnection *connection);
-    void onTlsReadable(HttpConnection *connection);
-    void onWritable(HttpConnection *connection);
-    void release(HttpConnection *connection, const QString &key);
-    void closeConnection(HttpConnection *connection);
+    bool sendOn(HttpConnection* connection, const QByteArray& bytes, int* error);
+    void onConnected(HttpConnection* connection); // TCP is up: on to TLS, or to the request
+    void continueHandshake(HttpConnection* connection);
+    void onReadable(HttpConnection* connection);
+    void onTlsReadable(HttpConnection* connection);
+    void onWritable(HttpConnection* connection);
+    void release(HttpConnection* connection, const QString& key);
+    void closeConnection(HttpConnection* connection);
     void sweep();
 
-    std::unordered_map<HttpConnection *, std::unique_ptr<HttpConnection>> m_connections; // every open one
+    std::unordered_map<HttpConnection*, std::unique_ptr<HttpConnection>> m_connections; // every open one
     QByteArray m_readChunk; // what one recv() reads into
-    QHash<QString, QList<HttpConnection *>> m_idle;
+    QHash<QString, QList<HttpConnection*>> m_idle;
     QHash<QString, std::shared_ptr<TlsContext>> m_tlsContexts; // by TlsContext::settingsKey
     QTimer m_sweep;
     QElapsedTimer m_clock;
@@ -141,7 +141,7 @@ public:
     // What came back so far: the parsed status, headers and body with the exchange's own facts.
     HttpResponse response() const;
     // The address the request went to; empty before a connection.
-    const QString &peerAddress() const { return m_response.peerAddress; }
+    const QString& peerAddress() const { return m_response.peerAddress; }
 
     // Stops at once and closes the connection; nothing is emitted afterwards.
     void abort();
@@ -153,36 +153,36 @@ private:
     friend class HttpClient;
     enum class State { Resolving, Connecting, Receiving, Done };
 
-    HttpCall(HttpClient *client, const HttpRequest &request, QObject *parent);
+    HttpCall(HttpClient* client, const HttpRequest& request, QObject* parent);
     void resetExchange(); // everything but the request
     void start();
-    void onLookup(const QHostInfo &info);
+    void onLookup(const QHostInfo& info);
     void openFresh();
     void connectNext();
     void onConnectDone(int error); // 0, or the errno the connection attempt failed with
     void detach(bool reusable);
     void sendRequest();
     QByteArray wireRequest() const; // the request as sent
-    void onData(const char *data, qsizetype size);
+    void onData(const char* data, qsizetype size);
     void onReadFailed(int error);
-    void onTlsFailed(const QString &why, bool handshaking);
+    void onTlsFailed(const QString& why, bool handshaking);
     void onClosed();
     void onParsed(HttpResponseParser::Result result);
     void complete();
-    void fail(QNetworkReply::NetworkError error, const QString &text);
-    void protocolError(const QString &what);
+    void fail(QNetworkReply::NetworkError error, const QString& text);
+    void protocolError(const QString& what);
     void end(bool reusable);
 
     QPointer<HttpClient> m_client;
     HttpRequest m_request;
     QByteArray m_wire; // m_request as sent, built on first use
-    QString m_key;     // the pool: [https + TLS settings] host:port
+    QString m_key; // the pool: [https + TLS settings] host:port
     QString m_peerKey; // host:port
     QString m_host;
     quint16 m_port = 80;
     QList<QHostAddress> m_addresses;
     int m_lookupId = -1;
-    HttpConnection *m_connection = nullptr; // owned by the client; valid while m_client is
+    HttpConnection* m_connection = nullptr; // owned by the client; valid while m_client is
     HttpResponse m_response; // all but status, headers and body, which m_parser holds
     HttpResponseParser m_parser;
     State m_state = State::Resolving;

@@ -48,7 +48,7 @@ bool isRedirectStatus(int status)
 
 } // namespace
 
-QString describeNetworkError(QNetworkReply::NetworkError error, const QString &qtText)
+QString describeNetworkError(QNetworkReply::NetworkError error, const QString& qtText)
 {
     using E = QNetworkReply;
     switch (error) {
@@ -77,7 +77,7 @@ QString describeNetworkError(QNetworkReply::NetworkError error, const QString &q
     return lowerFirst(qtText);
 }
 
-HttpProbe::HttpProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent)
+HttpProbe::HttpProbe(const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_check(check)
     , m_nam(nam)
@@ -103,7 +103,7 @@ void HttpProbe::prepare()
 {
     // What stays the same from run to run, worked out once.
     m_prepared = true;
-    const HttpProbeConfig &http = m_check.http;
+    const HttpProbeConfig& http = m_check.http;
     if (!m_nam) {
         m_misconfigured = QStringLiteral("no network access manager");
         return;
@@ -138,8 +138,8 @@ void HttpProbe::prepare()
     } else if (!http.bearer.isEmpty()) {
         m_plainHeaders.append({ QByteArrayLiteral("Authorization"), "Bearer " + http.bearer.toUtf8() });
     }
-    for (const QPair<QByteArray, QByteArray> &configured : http.headers) {
-        m_plainHeaders.removeIf([&configured](const QPair<QByteArray, QByteArray> &header) {
+    for (const QPair<QByteArray, QByteArray>& configured : http.headers) {
+        m_plainHeaders.removeIf([&configured](const QPair<QByteArray, QByteArray>& header) {
             return header.first.compare(configured.first, Qt::CaseInsensitive) == 0;
         });
         m_plainHeaders.append(configured);
@@ -154,8 +154,8 @@ void HttpProbe::start()
         // A new run: nothing of the previous one's outcome carries over. The exchange of the
         // check's own request serves again; those of redirects go now (none is inside its own signal).
         if (m_redirects > 0) {
-            const QList<HttpCall *> calls = findChildren<HttpCall *>(Qt::FindDirectChildrenOnly);
-            for (HttpCall *call : calls) {
+            const QList<HttpCall*> calls = findChildren<HttpCall*>(Qt::FindDirectChildrenOnly);
+            for (HttpCall* call : calls) {
                 if (call != m_firstCall)
                     delete call;
             }
@@ -170,10 +170,10 @@ void HttpProbe::start()
     if (!m_prepared)
         prepare();
 
-    const HttpProbeConfig &http = m_check.http;
+    const HttpProbeConfig& http = m_check.http;
     if (!m_misconfigured.isEmpty() || !m_nam) {
-        finishLater(failedResult(Outcome::Misconfigured,
-            m_nam ? m_misconfigured : QStringLiteral("no network access manager")));
+        finishLater(failedResult(
+            Outcome::Misconfigured, m_nam ? m_misconfigured : QStringLiteral("no network access manager")));
         return;
     }
     m_url = http.url;
@@ -187,7 +187,7 @@ void HttpProbe::start()
 
 void HttpProbe::startCall()
 {
-    HttpClient *client = HttpClient::sharedFor(m_nam);
+    HttpClient* client = HttpClient::sharedFor(m_nam);
     if (m_redirects == 0 && m_firstCall) {
         // The check's own request again, on the previous run's exchange: no new object, no new
         // connection of signals, and the request's bytes as they were built the first time.
@@ -211,7 +211,7 @@ void HttpProbe::startCall()
             return;
         }
     }
-    HttpCall *call = client->send(request, this);
+    HttpCall* call = client->send(request, this);
     m_call = call;
     if (m_redirects == 0)
         m_firstCall = call;
@@ -225,12 +225,12 @@ void HttpProbe::onCallFinished()
 {
     if (m_done || !m_call)
         return;
-    const HttpResponse &response = m_call->response();
+    const HttpResponse& response = m_call->response();
     m_connected = m_connected || response.requestSent;
     if (!response.peerAddress.isEmpty())
         m_ip = response.peerAddress;
 
-    const auto fail = [this](Outcome outcome, const QString &detail) {
+    const auto fail = [this](Outcome outcome, const QString& detail) {
         ProbeResult result = failedResult(outcome, detail);
         fillResponse(result);
         finish(result);
@@ -296,12 +296,12 @@ void HttpProbe::cancel()
     releaseCall();
 }
 
-void HttpProbe::fillResponse(ProbeResult &result) const
+void HttpProbe::fillResponse(ProbeResult& result) const
 {
     result.connected = result.connected || m_connected;
     if (!m_call)
         return;
-    const HttpResponse &response = m_call->response();
+    const HttpResponse& response = m_call->response();
     result.connected = result.connected || response.requestSent;
     result.status = response.status;
     result.headers = response.headers;
@@ -324,7 +324,7 @@ void HttpProbe::finish(ProbeResult result)
     result.ip = m_ip;
     result.finishedAt = QDateTime::currentDateTimeUtc();
     // Last statement: a receiver may delete this probe.
-    emit finished(result);
+    Q_EMIT finished(result);
 }
 
 void HttpProbe::finishLater(ProbeResult result)
@@ -336,7 +336,7 @@ void HttpProbe::releaseCall()
 {
     if (!m_call)
         return;
-    HttpCall *call = m_call;
+    HttpCall* call = m_call;
     m_call = nullptr;
     // Closes an unfinished exchange's connection; an aborted exchange emits nothing more.
     // The exchange stays a child of this probe, to serve its next run: deleting it here
@@ -345,4 +345,3 @@ void HttpProbe::releaseCall()
 }
 
 } // namespace hd
-

@@ -16,7 +16,7 @@ namespace hd {
 
 // Qt's reason for a failed exchange, in the words a detail line uses
 // ("connection refused", "host not found"); qtText is used when nothing better fits.
-QString describeNetworkError(QNetworkReply::NetworkError error, const QString &qtText);
+QString describeNetworkError(QNetworkReply::NetworkError error, const QString& qtText);
 
 // One HTTP(S) request for one `http:` check, through the lean keep-alive HttpClient.
 // `nam` only names the client: the engine's probes with the same TLS settings share
@@ -29,7 +29,7 @@ class HttpProbe final : public Probe {
 public:
     // maxBodyBytes is the engine's default cap; the check's own http.maxBodyBytes
     // wins when set, and Defaults::maxBodyBytes applies when both are 0.
-    HttpProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent = nullptr);
+    HttpProbe(const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
     ~HttpProbe() override;
 
     void start() override;
@@ -42,7 +42,7 @@ private:
     void prepare();
     void startCall();
     void onCallFinished();
-    void fillResponse(ProbeResult &result) const;
+    void fillResponse(ProbeResult& result) const;
     void finish(ProbeResult result);
     void finishLater(ProbeResult result);
     void releaseCall();
@@ -55,14 +55,14 @@ private:
     // Worked out once, by prepare(), on the first start().
     bool m_prepared = false;
     std::shared_ptr<TlsContext> m_tls; // https://: the check's TLS settings
-    QString m_misconfigured;         // why this probe cannot run; empty if it can
-    QByteArray m_firstMethod;        // upper case
-    QString m_literalIp;             // the URL's host, if it is an IP address
+    QString m_misconfigured; // why this probe cannot run; empty if it can
+    QByteArray m_firstMethod; // upper case
+    QString m_literalIp; // the URL's host, if it is an IP address
     QList<QPair<QByteArray, QByteArray>> m_plainHeaders;
-    QUrl m_url;                 // the current target, after redirects
-    QByteArray m_method;        // upper case; GET after a 301/302/303
+    QUrl m_url; // the current target, after redirects
+    QByteArray m_method; // upper case; GET after a 301/302/303
     QByteArray m_requestBody;
-    int m_redirects = 0;        // followed so far
+    int m_redirects = 0; // followed so far
     QTimer m_deadline;
     QElapsedTimer m_clock;
     QString m_ip;

@@ -10,7 +10,7 @@ namespace {
 QString preview(QByteArrayView bytes)
 {
     QByteArray shown = bytes.first(qMin<qsizetype>(bytes.size(), 40)).toByteArray();
-    for (char &c : shown) {
+    for (char& c : shown) {
         if (uchar(c) < 0x20 || uchar(c) > 0x7e)
             c = '.';
     }
@@ -111,7 +111,7 @@ HttpResponseParser::Result HttpResponseParser::closed()
     return m_result;
 }
 
-bool HttpResponseParser::takeLine(QByteArrayView *line)
+bool HttpResponseParser::takeLine(QByteArrayView* line)
 {
     const qsizetype end = m_buffer.indexOf('\n', m_pos);
     if (end < 0)
@@ -150,7 +150,7 @@ bool HttpResponseParser::parseHeaderLine(QByteArrayView line)
         // An obsolete folded continuation of the previous value.
         if (m_headers.isEmpty())
             return malformed(QStringLiteral("header continuation without a header"));
-        QByteArray &value = m_headers.last().second;
+        QByteArray& value = m_headers.last().second;
         value += ' ';
         value += line.trimmed();
         return true;
@@ -174,7 +174,7 @@ bool HttpResponseParser::headersComplete()
     }
     qint64 length = -1;
     QByteArray transferEncoding;
-    for (const auto &[name, value] : std::as_const(m_headers)) {
+    for (const auto& [name, value] : std::as_const(m_headers)) {
         if (httpHeaderIs(name, "Connection")) {
             if (httpHasToken(value, "close"))
                 m_keepAlive = false;
@@ -218,7 +218,7 @@ bool HttpResponseParser::headersComplete()
     return true;
 }
 
-bool HttpResponseParser::appendBody(const char *data, qsizetype size)
+bool HttpResponseParser::appendBody(const char* data, qsizetype size)
 {
     if (m_bodyCap > 0 && m_body.size() + size > m_bodyCap) {
         // Past the cap: keep what fits and give up on the rest (and on the connection).
@@ -303,7 +303,7 @@ bool HttpResponseParser::parseBody()
     return false;
 }
 
-bool HttpResponseParser::malformed(const QString &what)
+bool HttpResponseParser::malformed(const QString& what)
 {
     m_error = what;
     m_keepAlive = false;

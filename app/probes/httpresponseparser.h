@@ -42,13 +42,13 @@ public:
     Result result() const { return m_result; }
 
     int status() const { return m_status; }
-    const QList<QPair<QByteArray, QByteArray>> &headers() const { return m_headers; }
-    const QByteArray &body() const { return m_body; }
+    const QList<QPair<QByteArray, QByteArray>>& headers() const { return m_headers; }
+    const QByteArray& body() const { return m_body; }
     QByteArray takeBody() { return std::exchange(m_body, {}); }
     bool headersDone() const { return m_state >= State::Body; }
     bool receivedAny() const { return m_receivedAny; }
     // What was wrong, for Malformed: "invalid status line \"HTTP/2 200\"".
-    const QString &error() const { return m_error; }
+    const QString& error() const { return m_error; }
     // The response lets the connection carry another request: HTTP/1.1 or keep-alive, no "Connection: close",
     // a body with a known end, and no bytes beyond it.
     bool keepAlive() const { return m_keepAlive && !m_extraBytes; }
@@ -58,13 +58,13 @@ private:
     enum class Framing { None, Length, Chunked, UntilClose };
     enum class ChunkState { Size, Data, DataEnd, Trailer };
 
-    bool takeLine(QByteArrayView *line);
+    bool takeLine(QByteArrayView* line);
     bool parseStatusLine(QByteArrayView line);
     bool parseHeaderLine(QByteArrayView line);
     bool headersComplete();
     bool parseBody(); // false when the state stopped moving: more bytes needed, or the end
-    bool appendBody(const char *data, qsizetype size);
-    bool malformed(const QString &what);
+    bool appendBody(const char* data, qsizetype size);
+    bool malformed(const QString& what);
     void finish(Result result);
 
     QByteArray m_buffer;

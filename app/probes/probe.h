@@ -23,7 +23,7 @@ public:
     virtual bool restartable() const { return false; }
 
 Q_SIGNALS:
-    void finished(const hd::ProbeResult &result);
+    void finished(const hd::ProbeResult& result);
 };
 
 } // namespace hd

@@ -33,7 +33,7 @@ QString lowerFirst(QString text)
     return text;
 }
 
-ProbeResult failedResult(ProbeResult::Outcome outcome, const QString &error)
+ProbeResult failedResult(ProbeResult::Outcome outcome, const QString& error)
 {
     ProbeResult result;
     result.outcome = outcome;
@@ -41,7 +41,7 @@ ProbeResult failedResult(ProbeResult::Outcome outcome, const QString &error)
     return result;
 }
 
-double elapsedMs(const QElapsedTimer &clock)
+double elapsedMs(const QElapsedTimer& clock)
 {
     return clock.isValid() ? static_cast<double>(clock.nsecsElapsed()) / 1e6 : 0.0;
 }
@@ -51,7 +51,7 @@ int timerInterval(qint64 ms)
     return int(qBound(qint64(1), ms, qint64(std::numeric_limits<int>::max())));
 }
 
-ProbeResult failedAnswer(const ProbeResult &answer, ProbeResult::Outcome outcome, const QString &error)
+ProbeResult failedAnswer(const ProbeResult& answer, ProbeResult::Outcome outcome, const QString& error)
 {
     ProbeResult r = answer;
     r.outcome = outcome;

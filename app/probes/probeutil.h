@@ -21,11 +21,11 @@ QString bodyTooLargeMessage(qint64 cap);
 QString lowerFirst(QString text);
 
 // A result for a probe that ended without a usable answer.
-ProbeResult failedResult(ProbeResult::Outcome outcome, const QString &error);
+ProbeResult failedResult(ProbeResult::Outcome outcome, const QString& error);
 // An answer that arrived but cannot be used (an API error, not JSON): `answer` with that outcome and cause, no items.
-ProbeResult failedAnswer(const ProbeResult &answer, ProbeResult::Outcome outcome, const QString &error);
+ProbeResult failedAnswer(const ProbeResult& answer, ProbeResult::Outcome outcome, const QString& error);
 
-double elapsedMs(const QElapsedTimer &clock);
+double elapsedMs(const QElapsedTimer& clock);
 
 // A timeout in ms as QTimer takes it: at least 1, at most INT_MAX.
 int timerInterval(qint64 ms);

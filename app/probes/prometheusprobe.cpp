@@ -14,7 +14,7 @@ namespace hd {
 namespace {
 
 // Prometheus writes sample values as strings: "1", "0.25", "NaN", "+Inf", "-Inf".
-std::optional<double> sampleValue(const QJsonValue &v)
+std::optional<double> sampleValue(const QJsonValue& v)
 {
     const QString text = v.toString();
     if (text == u"NaN")
@@ -29,13 +29,13 @@ std::optional<double> sampleValue(const QJsonValue &v)
 }
 
 // A [time, "value"] pair.
-std::optional<double> pairValue(const QJsonValue &pair)
+std::optional<double> pairValue(const QJsonValue& pair)
 {
     const QJsonArray a = pair.toArray();
     return a.size() == 2 ? sampleValue(a.at(1)) : std::nullopt;
 }
 
-ProbeResult seriesResult(const ProbeResult &http, const QJsonObject &series, double value)
+ProbeResult seriesResult(const ProbeResult& http, const QJsonObject& series, double value)
 {
     ProbeResult r = http;
     r.items.clear();
@@ -50,10 +50,9 @@ ProbeResult seriesResult(const ProbeResult &http, const QJsonObject &series, dou
     return r;
 }
 
-
 } // namespace
 
-QString prometheusItemName(const QMap<QString, QString> &labels)
+QString prometheusItemName(const QMap<QString, QString>& labels)
 {
     QStringList parts;
     for (auto it = labels.begin(); it != labels.end(); ++it) { // QMap: in label-name order
@@ -63,7 +62,7 @@ QString prometheusItemName(const QMap<QString, QString> &labels)
     return parts.join(u',');
 }
 
-ProbeResult prometheusQueryResult(const ProbeResult &http)
+ProbeResult prometheusQueryResult(const ProbeResult& http)
 {
     using O = ProbeResult::Outcome;
     if (!http.completed())
@@ -95,22 +94,23 @@ ProbeResult prometheusQueryResult(const ProbeResult &http)
     out.items.clear();
     out.body.clear(); // the series carry their own; the whole answer may be large
     QSet<QString> seen;
-    const auto add = [&](const QJsonObject &series, std::optional<double> value) {
+    const auto add = [&](const QJsonObject& series, std::optional<double> value) {
         if (!value)
             return;
         ProbeResult r = seriesResult(http, series, *value);
         if (seen.contains(r.item)) // series told apart only by their name
-            r.item += (r.item.isEmpty() ? QString() : QStringLiteral(",")) + u"__name__=" + r.seriesLabels.value(QStringLiteral("__name__"));
+            r.item += (r.item.isEmpty() ? QString() : QStringLiteral(",")) + u"__name__="
+                + r.seriesLabels.value(QStringLiteral("__name__"));
         seen.insert(r.item);
         out.items << r;
     };
     if (type == u"vector") {
-        for (const QJsonValue &v : result.toArray()) {
+        for (const QJsonValue& v : result.toArray()) {
             const QJsonObject series = v.toObject();
             add(series, pairValue(series.value(u"value")));
         }
     } else if (type == u"matrix") { // a range selector: the newest value of each series
-        for (const QJsonValue &v : result.toArray()) {
+        for (const QJsonValue& v : result.toArray()) {
             const QJsonObject series = v.toObject();
             const QJsonArray values = series.value(u"values").toArray();
             if (!values.isEmpty())
@@ -119,17 +119,20 @@ ProbeResult prometheusQueryResult(const ProbeResult &http)
     } else if (type == u"scalar") {
         add(QJsonObject { { QStringLiteral("value"), result } }, pairValue(result));
     } else {
-        return failedAnswer(http, O::Misconfigured, u"the query returned a " + (type.isEmpty() ? QStringLiteral("result of no known type") : type) + u", not numbers");
+        return failedAnswer(http, O::Misconfigured,
+            u"the query returned a " + (type.isEmpty() ? QStringLiteral("result of no known type") : type)
+                + u", not numbers");
     }
     return out;
 }
 
-PrometheusProbe::PrometheusProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent)
+PrometheusProbe::PrometheusProbe(
+    const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_http(new HttpProbe(check, nam, maxBodyBytes, this))
 {
     connect(m_http, &Probe::finished, this,
-        [this](const ProbeResult &result) { Q_EMIT finished(prometheusQueryResult(result)); });
+        [this](const ProbeResult& result) { Q_EMIT finished(prometheusQueryResult(result)); });
 }
 
 void PrometheusProbe::start()

@@ -17,22 +17,23 @@ class PrometheusProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PrometheusProbe)
 public:
-    PrometheusProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent = nullptr);
+    PrometheusProbe(
+        const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
 
     void start() override;
     void cancel() override;
     bool restartable() const override { return true; }
 
 private:
-    HttpProbe *m_http = nullptr;
+    HttpProbe* m_http = nullptr;
 };
 
 // The labels written name=value,name=value in label-name order, __name__ left out (the row's ITEM).
-QString prometheusItemName(const QMap<QString, QString> &labels);
+QString prometheusItemName(const QMap<QString, QString>& labels);
 
 // Turns the http probe's answer to /api/v1/query into the query's result: items per series on
 // success; on a Prometheus error (400 bad_data, 422 execution, 503 unavailable) an unknown result
 // naming errorType and the message; transport failures pass through unchanged.
-ProbeResult prometheusQueryResult(const ProbeResult &http);
+ProbeResult prometheusQueryResult(const ProbeResult& http);
 
 } // namespace hd

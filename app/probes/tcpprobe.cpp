@@ -9,7 +9,7 @@ namespace hd {
 
 using Outcome = ProbeResult::Outcome;
 
-TcpProbe::TcpProbe(const CheckConfig &check, QObject *parent)
+TcpProbe::TcpProbe(const CheckConfig& check, QObject* parent)
     : Probe(parent)
     , m_check(check)
 {
@@ -31,9 +31,8 @@ void TcpProbe::start()
     m_started = true;
     m_clock.start();
     if (m_check.tcp().host.isEmpty() || m_check.tcp().port == 0) {
-        QTimer::singleShot(0, this, [this] {
-            finish(failedResult(Outcome::Misconfigured, QStringLiteral("tcp needs a host and a port")));
-        });
+        QTimer::singleShot(0, this,
+            [this] { finish(failedResult(Outcome::Misconfigured, QStringLiteral("tcp needs a host and a port"))); });
         return;
     }
 
@@ -91,14 +90,14 @@ void TcpProbe::finish(ProbeResult result)
     releaseSocket();
     result.latencyMs = elapsedMs(m_clock);
     result.finishedAt = QDateTime::currentDateTimeUtc();
-    emit finished(result);
+    Q_EMIT finished(result);
 }
 
 void TcpProbe::releaseSocket()
 {
     if (!m_socket)
         return;
-    QTcpSocket *socket = m_socket;
+    QTcpSocket* socket = m_socket;
     m_socket = nullptr;
     disconnect(socket, nullptr, this, nullptr);
     socket->abort();

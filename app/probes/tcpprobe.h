@@ -15,7 +15,7 @@ class TcpProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TcpProbe)
 public:
-    explicit TcpProbe(const CheckConfig &check, QObject *parent = nullptr);
+    explicit TcpProbe(const CheckConfig& check, QObject* parent = nullptr);
     ~TcpProbe() override;
 
     void start() override;
@@ -26,7 +26,7 @@ private:
     void releaseSocket();
 
     CheckConfig m_check;
-    QTcpSocket *m_socket = nullptr;
+    QTcpSocket* m_socket = nullptr;
     QTimer m_deadline;
     QElapsedTimer m_clock;
     bool m_started = false;

@@ -10,7 +10,7 @@ namespace hd {
 namespace {
 
 // PEM keys do not always say their algorithm (PKCS#8 "PRIVATE KEY"), so try each.
-QSslKey parseKey(const QByteArray &pem)
+QSslKey parseKey(const QByteArray& pem)
 {
     for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Dsa }) {
         QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
@@ -22,7 +22,7 @@ QSslKey parseKey(const QByteArray &pem)
 
 } // namespace
 
-bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QString *error)
+bool applyTlsClientConfig(const TlsClientConfig& tls, QSslConfiguration& ssl, QString* error)
 {
     QByteArray data;
     if (!tls.caFile.isEmpty()) {
@@ -63,7 +63,7 @@ bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QS
     return true;
 }
 
-bool readTlsFile(const QString &path, QByteArray *data, QString *error)
+bool readTlsFile(const QString& path, QByteArray* data, QString* error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

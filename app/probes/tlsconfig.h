@@ -11,9 +11,9 @@ namespace hd {
 // the extra CA bundle (trusted beside the system store), the client certificate
 // and key, and an explicit `insecure`. Returns false with a message naming the
 // file when a file cannot be read or holds no usable PEM data.
-bool applyTlsClientConfig(const TlsClientConfig &tls, QSslConfiguration &ssl, QString *error);
+bool applyTlsClientConfig(const TlsClientConfig& tls, QSslConfiguration& ssl, QString* error);
 
 // Reads one of the `tls:` files whole; false with "cannot read PATH: why" in *error.
-bool readTlsFile(const QString &path, QByteArray *data, QString *error);
+bool readTlsFile(const QString& path, QByteArray* data, QString* error);
 
 } // namespace hd

@@ -17,21 +17,21 @@ namespace hd {
 namespace {
 
 struct BioDeleter {
-    void operator()(BIO *bio) const { BIO_free(bio); }
+    void operator()(BIO* bio) const { BIO_free(bio); }
 };
 using Bio = std::unique_ptr<BIO, BioDeleter>;
 
-Bio memoryBio(const QByteArray &data)
+Bio memoryBio(const QByteArray& data)
 {
     return Bio(BIO_new_mem_buf(data.constData(), int(data.size())));
 }
 
 // Every certificate of a PEM bundle, in order; the caller frees them.
-QList<X509 *> readCertificates(const QByteArray &pem)
+QList<X509*> readCertificates(const QByteArray& pem)
 {
-    QList<X509 *> out;
+    QList<X509*> out;
     Bio bio = memoryBio(pem);
-    while (X509 *certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+    while (X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
         out.append(certificate);
     ERR_clear_error(); // the end of the bundle reads as an error
     return out;
@@ -43,12 +43,12 @@ QString lastSslError()
     ERR_clear_error();
     if (code == 0)
         return {};
-    const char *reason = ERR_reason_error_string(code);
+    const char* reason = ERR_reason_error_string(code);
     return reason ? QString::fromLatin1(reason) : QStringLiteral("OpenSSL error %1").arg(code);
 }
 
 // The verification result in the words of a detail line, as Qt's QSslError said them.
-QString verifyText(long code, const QString &host, const QDateTime &expiredOn)
+QString verifyText(long code, const QString& host, const QDateTime& expiredOn)
 {
     switch (code) {
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
@@ -74,12 +74,12 @@ QString verifyText(long code, const QString &host, const QDateTime &expiredOn)
     return QString::fromLatin1(X509_verify_cert_error_string(code));
 }
 
-QDateTime notAfterOf(const X509 *certificate)
+QDateTime notAfterOf(const X509* certificate)
 {
     if (!certificate)
         return {};
-    const ASN1_TIME *time = X509_get0_notAfter(certificate);
-    struct tm parts {};
+    const ASN1_TIME* time = X509_get0_notAfter(certificate);
+    struct tm parts { };
     if (!time || ASN1_TIME_to_tm(time, &parts) != 1)
         return {};
     return QDateTime(QDate(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday),
@@ -87,10 +87,10 @@ QDateTime notAfterOf(const X509 *certificate)
 }
 
 // OpenSSL hands each new session (TLS 1.3: each ticket) to the context that made the connection.
-int onNewSession(SSL *ssl, SSL_SESSION *session)
+int onNewSession(SSL* ssl, SSL_SESSION* session)
 {
-    auto *context = static_cast<TlsContext *>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
-    const auto *stream = static_cast<const TlsStream *>(SSL_get_app_data(ssl));
+    auto* context = static_cast<TlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    const auto* stream = static_cast<const TlsStream*>(SSL_get_app_data(ssl));
     if (!context || !stream)
         return 0;
     context->storeSession(stream->peer(), session);
@@ -99,11 +99,11 @@ int onNewSession(SSL *ssl, SSL_SESSION *session)
 
 // Verification goes on as OpenSSL decided; this only notes when an expired certificate ended,
 // which the failed handshake no longer tells.
-int onVerify(int ok, X509_STORE_CTX *store)
+int onVerify(int ok, X509_STORE_CTX* store)
 {
     if (!ok && X509_STORE_CTX_get_error(store) == X509_V_ERR_CERT_HAS_EXPIRED) {
-        auto *ssl = static_cast<SSL *>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-        if (auto *stream = ssl ? static_cast<TlsStream *>(SSL_get_app_data(ssl)) : nullptr)
+        auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+        if (auto* stream = ssl ? static_cast<TlsStream*>(SSL_get_app_data(ssl)) : nullptr)
             stream->noteExpired(notAfterOf(X509_STORE_CTX_get_current_cert(store)));
     }
     return ok;
@@ -111,15 +111,15 @@ int onVerify(int ok, X509_STORE_CTX *store)
 
 } // namespace
 
-QString TlsContext::settingsKey(const TlsClientConfig &tls)
+QString TlsContext::settingsKey(const TlsClientConfig& tls)
 {
     return tls.caFile + u'\n' + tls.certFile + u'\n' + tls.keyFile + (tls.insecure ? u"\ninsecure" : u"");
 }
 
-std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QString *error)
+std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig& tls, QString* error)
 {
     std::shared_ptr<TlsContext> context(new TlsContext);
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) {
         *error = u"cannot create a TLS context: " + lastSslError();
         return nullptr;
@@ -145,13 +145,13 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
     if (!tls.caFile.isEmpty()) {
         if (!readTlsFile(tls.caFile, &data, error))
             return nullptr;
-        const QList<X509 *> cas = readCertificates(data);
+        const QList<X509*> cas = readCertificates(data);
         if (cas.isEmpty()) {
             *error = QStringLiteral("no PEM certificate in CA file %1").arg(tls.caFile);
             return nullptr;
         }
-        X509_STORE *store = SSL_CTX_get_cert_store(ctx);
-        for (X509 *ca : cas) {
+        X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+        for (X509* ca : cas) {
             X509_STORE_add_cert(store, ca); // a duplicate of a system certificate is fine
             X509_free(ca);
         }
@@ -160,21 +160,21 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
     if (!tls.certFile.isEmpty()) {
         if (!readTlsFile(tls.certFile, &data, error))
             return nullptr;
-        QList<X509 *> chain = readCertificates(data);
+        QList<X509*> chain = readCertificates(data);
         if (chain.isEmpty()) {
             *error = QStringLiteral("no PEM certificate in client certificate file %1").arg(tls.certFile);
             return nullptr;
         }
         SSL_CTX_use_certificate(ctx, chain.first());
         X509_free(chain.takeFirst());
-        for (X509 *intermediate : std::as_const(chain))
+        for (X509* intermediate : std::as_const(chain))
             SSL_CTX_add0_chain_cert(ctx, intermediate); // takes it
         // Without a key file the key may sit in the certificate file (combined PEM).
         const QString keyPath = tls.keyFile.isEmpty() ? tls.certFile : tls.keyFile;
         if (!tls.keyFile.isEmpty() && !readTlsFile(keyPath, &data, error))
             return nullptr;
         Bio bio = memoryBio(data);
-        EVP_PKEY *key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char *>(""));
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char*>(""));
         if (!key) {
             ERR_clear_error();
             *error = QStringLiteral("no usable unencrypted PEM private key in %1").arg(keyPath);
@@ -198,19 +198,19 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsClientConfig &tls, QStri
 
 TlsContext::~TlsContext()
 {
-    for (SSL_SESSION *session : std::as_const(m_sessions))
+    for (SSL_SESSION* session : std::as_const(m_sessions))
         SSL_SESSION_free(session);
     SSL_CTX_free(m_ctx);
 }
 
-ssl_session_st *TlsContext::session(const QString &peer) const
+ssl_session_st* TlsContext::session(const QString& peer) const
 {
     return m_sessions.value(peer);
 }
 
-void TlsContext::storeSession(const QString &peer, ssl_session_st *session)
+void TlsContext::storeSession(const QString& peer, ssl_session_st* session)
 {
-    SSL_SESSION *&slot = m_sessions[peer];
+    SSL_SESSION*& slot = m_sessions[peer];
     if (slot)
         SSL_SESSION_free(slot);
     slot = session;
@@ -218,7 +218,7 @@ void TlsContext::storeSession(const QString &peer, ssl_session_st *session)
 
 // --- TlsStream -----------------------------------------------------------
 
-TlsStream::TlsStream(std::shared_ptr<TlsContext> context, int fd, const QString &host, const QString &peer)
+TlsStream::TlsStream(std::shared_ptr<TlsContext> context, int fd, const QString& host, const QString& peer)
     : m_context(std::move(context))
     , m_peer(peer)
     , m_host(host)
@@ -237,7 +237,7 @@ TlsStream::TlsStream(std::shared_ptr<TlsContext> context, int fd, const QString 
         if (m_context->verifies())
             SSL_set1_host(m_ssl, name.constData());
     }
-    if (SSL_SESSION *session = m_context->session(m_peer))
+    if (SSL_SESSION* session = m_context->session(m_peer))
         SSL_set_session(m_ssl, session);
 }
 
@@ -264,7 +264,7 @@ TlsStream::Io TlsStream::handshake()
     return failure(result, true);
 }
 
-TlsStream::Io TlsStream::read(char *data, qsizetype capacity, qsizetype *n)
+TlsStream::Io TlsStream::read(char* data, qsizetype capacity, qsizetype* n)
 {
     ERR_clear_error();
     const int result = SSL_read(m_ssl, data, int(qMin<qsizetype>(capacity, INT_MAX)));
@@ -276,7 +276,7 @@ TlsStream::Io TlsStream::read(char *data, qsizetype capacity, qsizetype *n)
     return failure(result, false);
 }
 
-TlsStream::Io TlsStream::write(const char *data, qsizetype size, qsizetype *n)
+TlsStream::Io TlsStream::write(const char* data, qsizetype size, qsizetype* n)
 {
     ERR_clear_error();
     const int result = SSL_write(m_ssl, data, int(qMin<qsizetype>(size, INT_MAX)));
@@ -300,10 +300,10 @@ bool TlsStream::resumed() const
 
 QByteArray TlsStream::alpn() const
 {
-    const unsigned char *data = nullptr;
+    const unsigned char* data = nullptr;
     unsigned int length = 0;
     SSL_get0_alpn_selected(m_ssl, &data, &length);
-    return QByteArray(reinterpret_cast<const char *>(data), int(length));
+    return QByteArray(reinterpret_cast<const char*>(data), int(length));
 }
 
 TlsStream::Io TlsStream::failure(int result, bool handshaking)

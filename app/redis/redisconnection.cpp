@@ -34,7 +34,7 @@ QString redisFailureName(RedisFailure failure)
     return {};
 }
 
-RedisConnection::RedisConnection(const RedisServerConfig &server, QObject *parent)
+RedisConnection::RedisConnection(const RedisServerConfig& server, QObject* parent)
     : QObject(parent)
     , m_server(server)
 {
@@ -49,7 +49,7 @@ RedisConnection::RedisConnection(const RedisServerConfig &server, QObject *paren
     connect(&m_stallTimer, &QTimer::timeout, this, &RedisConnection::onStallCheck);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         dropConnection(RedisFailure::Timeout,
-                       u"connecting to redis " + label() + u" took longer than " + formatDurationMs(m_connectTimeoutMs));
+            u"connecting to redis " + label() + u" took longer than " + formatDurationMs(m_connectTimeoutMs));
     });
 }
 
@@ -74,8 +74,8 @@ void RedisConnection::setBackoff(qint64 minMs, qint64 maxMs)
     m_nextBackoffMs = m_minBackoffMs;
 }
 
-void RedisConnection::send(const QList<QByteArray> &argv, QDeadlineTimer deadline, QObject *context,
-                           RedisCallback callback)
+void RedisConnection::send(
+    const QList<QByteArray>& argv, QDeadlineTimer deadline, QObject* context, RedisCallback callback)
 {
     const quint64 id = ++m_nextId;
     const qint64 remaining = deadline.isForever() ? std::numeric_limits<qint64>::max() / 4 : deadline.remainingTime();
@@ -92,7 +92,7 @@ void RedisConnection::send(const QList<QByteArray> &argv, QDeadlineTimer deadlin
     switch (m_state) {
     case State::Ready:
         m_pending[id].sent = true;
-        m_inflight.push_back({id, Setup::None});
+        m_inflight.push_back({ id, Setup::None });
         write(wire);
         break;
     case State::Connecting:
@@ -110,8 +110,7 @@ void RedisConnection::send(const QList<QByteArray> &argv, QDeadlineTimer deadlin
             m_unsent.emplace_back(id, wire);
         } else {
             failLater(id, m_lastFailure,
-                      m_lastFailureText + u" (next attempt in " + formatDurationMs(m_backoffTimer.remainingTime())
-                          + u')');
+                m_lastFailureText + u" (next attempt in " + formatDurationMs(m_backoffTimer.remainingTime()) + u')');
         }
         break;
     }
@@ -143,9 +142,9 @@ void RedisConnection::open()
     connect(m_socket, &QSslSocket::readyRead, this, &RedisConnection::onReadyRead);
     connect(m_socket, &QSslSocket::errorOccurred, this, &RedisConnection::onSocketError);
     connect(m_socket, &QSslSocket::disconnected, this, &RedisConnection::onSocketDisconnected);
-    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError>& errors) {
         QStringList texts;
-        for (const QSslError &e : errors)
+        for (const QSslError& e : errors)
             texts << e.errorString();
         m_tlsErrorText = texts.join(QStringLiteral("; "));
     });
@@ -173,14 +172,14 @@ void RedisConnection::open()
     }
 }
 
-bool RedisConnection::configureTls(QString *error)
+bool RedisConnection::configureTls(QString* error)
 {
     if (!QSslSocket::supportsSsl()) {
         *error = QStringLiteral("TLS is not available (no TLS backend for Qt)");
         return false;
     }
     QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
-    const TlsClientConfig &files = m_server.tlsFiles;
+    const TlsClientConfig& files = m_server.tlsFiles;
     if (!files.caFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(files.caFile, QSsl::Pem);
         if (cas.isEmpty()) {
@@ -226,24 +225,24 @@ void RedisConnection::startHandshake()
     m_setupFailure = RedisFailure::None;
     m_setupFailureText.clear();
     if (!m_server.password.isEmpty()) {
-        QList<QByteArray> auth {QByteArrayLiteral("AUTH")};
+        QList<QByteArray> auth { QByteArrayLiteral("AUTH") };
         if (!m_server.username.isEmpty())
             auth << m_server.username.toUtf8();
         auth << m_server.password.toUtf8();
-        m_inflight.push_back({0, Setup::Auth});
+        m_inflight.push_back({ 0, Setup::Auth });
         write(formatRedisCommand(auth));
         ++m_setupPending;
     }
     if (m_server.db != 0) {
-        m_inflight.push_back({0, Setup::Select});
-        write(formatRedisCommand({QByteArrayLiteral("SELECT"), QByteArray::number(m_server.db)}));
+        m_inflight.push_back({ 0, Setup::Select });
+        write(formatRedisCommand({ QByteArrayLiteral("SELECT"), QByteArray::number(m_server.db) }));
         ++m_setupPending;
     }
     if (m_setupPending == 0)
         becomeReady();
 }
 
-void RedisConnection::handleSetupReply(Setup setup, const RedisReply &reply)
+void RedisConnection::handleSetupReply(Setup setup, const RedisReply& reply)
 {
     if (reply.isError() && m_setupFailure == RedisFailure::None) {
         m_setupFailure = setup == Setup::Auth ? RedisFailure::AuthRejected : RedisFailure::Misconfigured;
@@ -264,12 +263,12 @@ void RedisConnection::becomeReady()
     setState(State::Ready);
     std::deque<std::pair<quint64, QByteArray>> unsent;
     unsent.swap(m_unsent);
-    for (const auto &[id, wire] : unsent) {
+    for (const auto& [id, wire] : unsent) {
         const auto it = m_pending.find(id);
         if (it == m_pending.end())
             continue; // timed out while waiting for the connection
         it->sent = true;
-        m_inflight.push_back({id, Setup::None});
+        m_inflight.push_back({ id, Setup::None });
         write(wire);
     }
 }
@@ -284,15 +283,16 @@ void RedisConnection::onReadyRead()
     // Reads come in chunks of at most the socket's read buffer, so only a hostile
     // or oversized reply can push the unparsed total past the limit.
     if (m_decoder.bufferedBytes() + data.size() > m_maxReplyBytes) {
-        dropConnection(RedisFailure::Protocol, u"reply from redis " + label() + u" exceeds "
-                                                   + QString::number(m_maxReplyBytes) + u" bytes; connection reset");
+        dropConnection(RedisFailure::Protocol,
+            u"reply from redis " + label() + u" exceeds " + QString::number(m_maxReplyBytes)
+                + u" bytes; connection reset");
         return;
     }
     const QList<RedisReply> replies = m_decoder.feed(data);
-    for (const RedisReply &reply : replies) {
+    for (const RedisReply& reply : replies) {
         if (m_inflight.empty()) {
             dropConnection(RedisFailure::Protocol,
-                           u"protocol error from redis " + label() + u": unexpected reply " + reply.toDebugString());
+                u"protocol error from redis " + label() + u": unexpected reply " + reply.toDebugString());
             return;
         }
         const InFlight head = m_inflight.front();
@@ -306,14 +306,15 @@ void RedisConnection::onReadyRead()
             if (it != m_pending.end()) {
                 const Pending pending = std::move(*it);
                 m_pending.erase(it);
-                deliver(pending, RedisResponse {reply, RedisFailure::None, {}});
+                deliver(pending, RedisResponse { reply, RedisFailure::None, {} });
             }
         }
         if (generation != m_generation)
             return; // a callback or the setup reset the connection
     }
     if (m_decoder.hasError())
-        dropConnection(RedisFailure::Protocol, u"protocol error from redis " + label() + u": " + m_decoder.errorString());
+        dropConnection(
+            RedisFailure::Protocol, u"protocol error from redis " + label() + u": " + m_decoder.errorString());
 }
 
 void RedisConnection::onSocketError()
@@ -326,8 +327,9 @@ void RedisConnection::onSocketError()
     case QAbstractSocket::SslHandshakeFailedError:
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
-        dropConnection(RedisFailure::Tls, u"TLS with redis " + label() + u" failed: "
-                                              + (m_tlsErrorText.isEmpty() ? m_socket->errorString() : m_tlsErrorText));
+        dropConnection(RedisFailure::Tls,
+            u"TLS with redis " + label() + u" failed: "
+                + (m_tlsErrorText.isEmpty() ? m_socket->errorString() : m_tlsErrorText));
         return;
     case QAbstractSocket::RemoteHostClosedError:
         if (!wasConnecting) {
@@ -340,11 +342,11 @@ void RedisConnection::onSocketError()
     }
     if (wasConnecting) {
         const QString what = error == QAbstractSocket::ConnectionRefusedError ? QStringLiteral("connection refused")
-                                                                               : m_socket->errorString();
+                                                                              : m_socket->errorString();
         dropConnection(RedisFailure::Refused, u"cannot connect to redis " + label() + u": " + what);
     } else {
-        dropConnection(RedisFailure::ConnectionLost,
-                       u"connection to redis " + label() + u" lost: " + m_socket->errorString());
+        dropConnection(
+            RedisFailure::ConnectionLost, u"connection to redis " + label() + u" lost: " + m_socket->errorString());
     }
 }
 
@@ -354,7 +356,7 @@ void RedisConnection::onSocketDisconnected()
         dropConnection(RedisFailure::ConnectionLost, u"redis " + label() + u" closed the connection");
 }
 
-void RedisConnection::dropConnection(RedisFailure failure, const QString &text)
+void RedisConnection::dropConnection(RedisFailure failure, const QString& text)
 {
     if (m_state == State::Backoff || m_state == State::Disconnected)
         return;
@@ -386,7 +388,7 @@ void RedisConnection::dropConnection(RedisFailure failure, const QString &text)
     failAll(failure, text);
 }
 
-void RedisConnection::failAll(RedisFailure failure, const QString &text)
+void RedisConnection::failAll(RedisFailure failure, const QString& text)
 {
     QHash<quint64, Pending> pending;
     pending.swap(m_pending);
@@ -397,18 +399,21 @@ void RedisConnection::failAll(RedisFailure failure, const QString &text)
     QList<quint64> ids = pending.keys();
     std::sort(ids.begin(), ids.end()); // oldest command first
     for (quint64 id : ids)
-        deliver(pending.value(id), RedisResponse {RedisReply::nil(), failure, text});
+        deliver(pending.value(id), RedisResponse { RedisReply::nil(), failure, text });
 }
 
-void RedisConnection::failLater(quint64 id, RedisFailure failure, const QString &text)
+void RedisConnection::failLater(quint64 id, RedisFailure failure, const QString& text)
 {
     const Pending pending = m_pending.take(id);
     QMetaObject::invokeMethod(
-        this, [pending, failure, text] { deliver(pending, RedisResponse {RedisReply::nil(), failure, text}); },
+        this,
+        [pending, failure, text] {
+            deliver(pending, RedisResponse { RedisReply::nil(), failure, text });
+        },
         Qt::QueuedConnection);
 }
 
-void RedisConnection::deliver(const Pending &pending, const RedisResponse &response)
+void RedisConnection::deliver(const Pending& pending, const RedisResponse& response)
 {
     if (pending.hasContext && !pending.context)
         return;
@@ -438,7 +443,7 @@ void RedisConnection::onDeadline()
         } else {
             text = u"could not connect to redis " + label() + u" within " + within;
         }
-        deliver(pending, RedisResponse {RedisReply::nil(), RedisFailure::Timeout, text});
+        deliver(pending, RedisResponse { RedisReply::nil(), RedisFailure::Timeout, text });
     }
     if (timedOutInFlight && !m_stallTimer.isActive() && m_state == State::Ready) {
         m_readSinceStallArmed = false;
@@ -452,8 +457,9 @@ void RedisConnection::onStallCheck()
     if (m_state != State::Ready || m_inflight.empty())
         return;
     if (!m_readSinceStallArmed) {
-        dropConnection(RedisFailure::ConnectionLost, u"redis " + label() + u" stopped answering (nothing received for "
-                                                         + formatDurationMs(m_stallTimeoutMs) + u"); connection reset");
+        dropConnection(RedisFailure::ConnectionLost,
+            u"redis " + label() + u" stopped answering (nothing received for " + formatDurationMs(m_stallTimeoutMs)
+                + u"); connection reset");
         return;
     }
     // Still waiting behind a timed-out command: keep watching.
@@ -478,7 +484,7 @@ void RedisConnection::armDeadlineTimer()
         m_deadlineTimer.start(waitMs);
 }
 
-void RedisConnection::write(const QByteArray &wire)
+void RedisConnection::write(const QByteArray& wire)
 {
     m_outBuffer += wire;
     if (m_flushScheduled)

@@ -23,13 +23,13 @@ namespace hd {
 // here: it arrives as a RedisReply of type Error.
 enum class RedisFailure {
     None,
-    Refused,        // could not connect: refused, unreachable, unknown host
-    Timeout,        // the command's deadline passed
-    Tls,            // handshake or certificate verification failed
-    Protocol,       // the server sent something that is not RESP; the connection was reset
+    Refused, // could not connect: refused, unreachable, unknown host
+    Timeout, // the command's deadline passed
+    Tls, // handshake or certificate verification failed
+    Protocol, // the server sent something that is not RESP; the connection was reset
     ConnectionLost, // the connection went away while the command waited for its reply
-    AuthRejected,   // AUTH failed while the connection was set up
-    Misconfigured,  // SELECT failed, or the TLS files could not be read
+    AuthRejected, // AUTH failed while the connection was set up
+    Misconfigured, // SELECT failed, or the TLS files could not be read
 };
 
 QString redisFailureName(RedisFailure failure);
@@ -41,7 +41,7 @@ struct RedisResponse {
     bool ok() const { return failure == RedisFailure::None; }
 };
 
-using RedisCallback = std::function<void(const RedisResponse &)>;
+using RedisCallback = std::function<void(const RedisResponse&)>;
 
 // One client connection to one Redis server, shared by every check on it.
 // Fully asynchronous on the thread it lives on: commands are pipelined in
@@ -55,15 +55,15 @@ public:
     enum class State { Disconnected, Connecting, Handshaking, Ready, Backoff };
     Q_ENUM(State)
 
-    explicit RedisConnection(const RedisServerConfig &server, QObject *parent = nullptr);
+    explicit RedisConnection(const RedisServerConfig& server, QObject* parent = nullptr);
     ~RedisConnection() override;
 
     // Queues one command. `callback` runs exactly once, later, on this thread and
     // never from inside send(), unless `context` (if given) is destroyed first.
     // A destroyed connection calls nothing.
-    void send(const QList<QByteArray> &argv, QDeadlineTimer deadline, QObject *context, RedisCallback callback);
+    void send(const QList<QByteArray>& argv, QDeadlineTimer deadline, QObject* context, RedisCallback callback);
 
-    const RedisServerConfig &server() const { return m_server; }
+    const RedisServerConfig& server() const { return m_server; }
     State state() const { return m_state; }
     bool isReady() const { return m_state == State::Ready; }
     QString peerAddress() const { return m_peerAddress; }
@@ -87,7 +87,7 @@ public:
 
 Q_SIGNALS:
     void stateChanged(hd::RedisConnection::State state);
-    void connectionFailed(hd::RedisFailure failure, const QString &text);
+    void connectionFailed(hd::RedisFailure failure, const QString& text);
 
 private:
     struct Pending {
@@ -112,20 +112,20 @@ private:
     void onSocketDisconnected();
     void onDeadline();
     void onStallCheck();
-    void handleSetupReply(Setup setup, const RedisReply &reply);
-    void dropConnection(RedisFailure failure, const QString &text);
-    void failAll(RedisFailure failure, const QString &text);
-    void failLater(quint64 id, RedisFailure failure, const QString &text);
-    void write(const QByteArray &wire);
+    void handleSetupReply(Setup setup, const RedisReply& reply);
+    void dropConnection(RedisFailure failure, const QString& text);
+    void failAll(RedisFailure failure, const QString& text);
+    void failLater(quint64 id, RedisFailure failure, const QString& text);
+    void write(const QByteArray& wire);
     void flush();
     void armDeadlineTimer();
     void setState(State state);
-    bool configureTls(QString *error);
-    static void deliver(const Pending &pending, const RedisResponse &response);
+    bool configureTls(QString* error);
+    static void deliver(const Pending& pending, const RedisResponse& response);
 
     RedisServerConfig m_server;
     State m_state = State::Disconnected;
-    QSslSocket *m_socket = nullptr;
+    QSslSocket* m_socket = nullptr;
     RespDecoder m_decoder;
     QElapsedTimer m_clock;
 

@@ -15,15 +15,15 @@ class RedisPool final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RedisPool)
 public:
-    explicit RedisPool(const Config &config, QObject *parent = nullptr);
+    explicit RedisPool(const Config& config, QObject* parent = nullptr);
     ~RedisPool() override;
 
     // nullptr when no server has that name.
-    RedisConnection *connection(const QString &server) const;
+    RedisConnection* connection(const QString& server) const;
     QStringList serverNames() const { return m_connections.keys(); }
 
 private:
-    QMap<QString, RedisConnection *> m_connections;
+    QMap<QString, RedisConnection*> m_connections;
 };
 
 } // namespace hd

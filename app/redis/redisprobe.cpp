@@ -16,7 +16,7 @@ namespace {
 
 // Canonical integers become numbers, JSON objects/arrays/literals are embedded,
 // everything else stays the exact string (so "1.10" is not turned into 1.1).
-QJsonValue fieldValue(const QByteArray &value)
+QJsonValue fieldValue(const QByteArray& value)
 {
     if (value.isEmpty())
         return QString();
@@ -38,12 +38,12 @@ QJsonValue fieldValue(const QByteArray &value)
     return QString::fromUtf8(value);
 }
 
-bool isStop(const ProbeResult &result)
+bool isStop(const ProbeResult& result)
 {
     return !result.completed() || result.statusHint.has_value();
 }
 
-ProbeResult failed(ProbeResult::Outcome outcome, const QString &error)
+ProbeResult failed(ProbeResult::Outcome outcome, const QString& error)
 {
     ProbeResult result;
     result.outcome = outcome;
@@ -51,20 +51,20 @@ ProbeResult failed(ProbeResult::Outcome outcome, const QString &error)
     return result;
 }
 
-ProbeResult unexpected(const char *command, const RedisReply &reply)
+ProbeResult unexpected(const char* command, const RedisReply& reply)
 {
     return failed(ProbeResult::Outcome::ProtocolError,
-                  u"unexpected reply to " + QLatin1String(command) + u": " + reply.toDebugString());
+        u"unexpected reply to " + QLatin1String(command) + u": " + reply.toDebugString());
 }
 
-QString keyName(const QByteArray &key)
+QString keyName(const QByteArray& key)
 {
     return QString::fromUtf8(key);
 }
 
 } // namespace
 
-RedisInfoHint redisInfoHint(const QByteArray &info)
+RedisInfoHint redisInfoHint(const QByteArray& info)
 {
     QHash<QByteArray, QByteArray> fields;
     for (QByteArray line : info.split('\n')) {
@@ -76,7 +76,7 @@ RedisInfoHint redisInfoHint(const QByteArray &info)
     }
     RedisInfoHint hint;
     QStringList reasons;
-    auto add = [&](Status status, const QString &reason) {
+    auto add = [&](Status status, const QString& reason) {
         hint.status = worst(hint.status, status);
         reasons << reason;
     };
@@ -98,7 +98,7 @@ RedisInfoHint redisInfoHint(const QByteArray &info)
     return hint;
 }
 
-QByteArray redisInfoToJson(const QByteArray &info)
+QByteArray redisInfoToJson(const QByteArray& info)
 {
     QJsonObject object;
     for (QByteArray line : info.split('\n')) {
@@ -111,7 +111,7 @@ QByteArray redisInfoToJson(const QByteArray &info)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QByteArray redisFieldsToJson(const QList<RedisReply> &flatPairs)
+QByteArray redisFieldsToJson(const QList<RedisReply>& flatPairs)
 {
     QJsonObject object;
     for (qsizetype i = 0; i + 1 < flatPairs.size(); i += 2)
@@ -119,12 +119,12 @@ QByteArray redisFieldsToJson(const QList<RedisReply> &flatPairs)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-Probe *createRedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBodyBytes, QObject *parent)
+Probe* createRedisProbe(const CheckConfig& check, RedisPool* pool, qint64 maxBodyBytes, QObject* parent)
 {
     return new RedisProbe(check, pool, maxBodyBytes, parent);
 }
 
-RedisProbe::RedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBodyBytes, QObject *parent)
+RedisProbe::RedisProbe(const CheckConfig& check, RedisPool* pool, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_config(check.redis())
     , m_timeoutMs(check.timeoutMs)
@@ -134,7 +134,7 @@ RedisProbe::RedisProbe(const CheckConfig &check, RedisPool *pool, qint64 maxBody
     m_backstop.setSingleShot(true);
     connect(&m_backstop, &QTimer::timeout, this, [this] {
         finish(failed(ProbeResult::Outcome::Timeout,
-                      u"no answer from redis " + m_config.server + u" within " + formatDurationMs(m_timeoutMs)));
+            u"no answer from redis " + m_config.server + u" within " + formatDurationMs(m_timeoutMs)));
     });
 }
 
@@ -147,8 +147,8 @@ void RedisProbe::start()
     m_deadline = QDeadlineTimer(m_timeoutMs);
     m_connection = m_pool ? m_pool->connection(m_config.server) : nullptr;
     if (!m_connection) {
-        finishLater(failed(ProbeResult::Outcome::Misconfigured,
-                           u"no redis server named \"" + m_config.server + u"\" in the config"));
+        finishLater(failed(
+            ProbeResult::Outcome::Misconfigured, u"no redis server named \"" + m_config.server + u"\" in the config"));
         return;
     }
     // The connection fails every command at this same deadline; this only
@@ -179,9 +179,9 @@ void RedisProbe::cancel()
     m_backstop.stop();
 }
 
-void RedisProbe::send(const QList<QByteArray> &argv, RedisCallback callback)
+void RedisProbe::send(const QList<QByteArray>& argv, RedisCallback callback)
 {
-    m_connection->send(argv, m_deadline, this, [this, callback = std::move(callback)](const RedisResponse &response) {
+    m_connection->send(argv, m_deadline, this, [this, callback = std::move(callback)](const RedisResponse& response) {
         if (!m_running)
             return;
         if (response.ok())
@@ -190,7 +190,7 @@ void RedisProbe::send(const QList<QByteArray> &argv, RedisCallback callback)
     });
 }
 
-ProbeResult RedisProbe::fromResponse(const RedisResponse &response) const
+ProbeResult RedisProbe::fromResponse(const RedisResponse& response) const
 {
     using Outcome = ProbeResult::Outcome;
     switch (response.failure) {
@@ -210,7 +210,7 @@ ProbeResult RedisProbe::fromResponse(const RedisResponse &response) const
     case RedisFailure::Misconfigured:
         return failed(Outcome::Misconfigured, response.failureText);
     }
-    const RedisReply &reply = response.reply;
+    const RedisReply& reply = response.reply;
     if (!reply.isError())
         return {};
     const QByteArray code = reply.errorCode();
@@ -227,7 +227,7 @@ ProbeResult RedisProbe::fromResponse(const RedisResponse &response) const
     return failed(Outcome::Misconfigured, text);
 }
 
-void RedisProbe::readKey(const QByteArray &key, ResultCallback done)
+void RedisProbe::readKey(const QByteArray& key, ResultCallback done)
 {
     // STRLEN first, so a value over the limit is refused without being read.
     struct Sizes {
@@ -237,7 +237,7 @@ void RedisProbe::readKey(const QByteArray &key, ResultCallback done)
     };
     auto sizes = std::make_shared<Sizes>();
     auto measured = [this, key, sizes, done] {
-        for (const RedisResponse *response : {&sizes->strlen, &sizes->pttl}) {
+        for (const RedisResponse* response : { &sizes->strlen, &sizes->pttl }) {
             ProbeResult result = fromResponse(*response);
             if (isStop(result))
                 return done(result);
@@ -248,24 +248,23 @@ void RedisProbe::readKey(const QByteArray &key, ResultCallback done)
             return done(unexpected("PTTL", sizes->pttl.reply));
         const qint64 ttl = sizes->pttl.reply.toInteger();
         if (ttl == -2)
-            return done(failed(ProbeResult::Outcome::Missing,
-                               u"key " + keyName(key) + u" is missing (expired or never written)"));
+            return done(failed(
+                ProbeResult::Outcome::Missing, u"key " + keyName(key) + u" is missing (expired or never written)"));
         const qint64 length = sizes->strlen.reply.toInteger();
         if (length > m_maxBodyBytes) {
             ProbeResult result = failed(ProbeResult::Outcome::BodyTooLarge,
-                                        u"value of key " + keyName(key) + u" is " + QString::number(length)
-                                            + u" bytes, over the limit of " + QString::number(m_maxBodyBytes)
-                                            + u" bytes; not read");
+                u"value of key " + keyName(key) + u" is " + QString::number(length) + u" bytes, over the limit of "
+                    + QString::number(m_maxBodyBytes) + u" bytes; not read");
             result.ttlMs = ttl;
             return done(result);
         }
-        send({QByteArrayLiteral("GET"), key}, [this, key, ttl, done](const RedisResponse &response) {
+        send({ QByteArrayLiteral("GET"), key }, [this, key, ttl, done](const RedisResponse& response) {
             ProbeResult result = fromResponse(response);
             if (isStop(result))
                 return done(result);
             if (response.reply.isNil())
-                return done(failed(ProbeResult::Outcome::Missing,
-                                   u"key " + keyName(key) + u" is missing (expired or never written)"));
+                return done(failed(
+                    ProbeResult::Outcome::Missing, u"key " + keyName(key) + u" is missing (expired or never written)"));
             if (!response.reply.isString())
                 return done(unexpected("GET", response.reply));
             result.body = response.reply.bytes();
@@ -273,12 +272,12 @@ void RedisProbe::readKey(const QByteArray &key, ResultCallback done)
             done(result);
         });
     };
-    send({QByteArrayLiteral("STRLEN"), key}, [sizes, measured](const RedisResponse &response) {
+    send({ QByteArrayLiteral("STRLEN"), key }, [sizes, measured](const RedisResponse& response) {
         sizes->strlen = response;
         if (++sizes->replies == 2)
             measured();
     });
-    send({QByteArrayLiteral("PTTL"), key}, [sizes, measured](const RedisResponse &response) {
+    send({ QByteArrayLiteral("PTTL"), key }, [sizes, measured](const RedisResponse& response) {
         sizes->pttl = response;
         if (++sizes->replies == 2)
             measured();
@@ -289,10 +288,10 @@ void RedisProbe::runHash()
 {
     const QByteArray key = m_config.key.toUtf8();
     auto ttl = std::make_shared<RedisResponse>();
-    send({QByteArrayLiteral("PTTL"), key}, [ttl](const RedisResponse &response) { *ttl = response; });
+    send({ QByteArrayLiteral("PTTL"), key }, [ttl](const RedisResponse& response) { *ttl = response; });
     // Replies come in order, so the PTTL answer is in by the time HGETALL's is.
-    send({QByteArrayLiteral("HGETALL"), key}, [this, key, ttl](const RedisResponse &response) {
-        for (const RedisResponse *r : {&std::as_const(*ttl), &response}) {
+    send({ QByteArrayLiteral("HGETALL"), key }, [this, key, ttl](const RedisResponse& response) {
+        for (const RedisResponse* r : { &std::as_const(*ttl), &response }) {
             ProbeResult result = fromResponse(*r);
             if (isStop(result))
                 return finish(result);
@@ -300,8 +299,8 @@ void RedisProbe::runHash()
         if (!response.reply.isArray())
             return finish(unexpected("HGETALL", response.reply));
         if (response.reply.elements().isEmpty())
-            return finish(failed(ProbeResult::Outcome::Missing,
-                                 u"hash " + keyName(key) + u" is missing (expired or never written)"));
+            return finish(failed(
+                ProbeResult::Outcome::Missing, u"hash " + keyName(key) + u" is missing (expired or never written)"));
         ProbeResult result;
         result.body = redisFieldsToJson(response.reply.elements());
         result.contentType = QByteArrayLiteral("application/json");
@@ -309,9 +308,9 @@ void RedisProbe::runHash()
             result.ttlMs = ttl->reply.toInteger();
         if (result.body.size() > m_maxBodyBytes) {
             const qint64 size = result.body.size();
-            result = failed(ProbeResult::Outcome::BodyTooLarge, u"hash " + keyName(key) + u" is " + QString::number(size)
-                                                                    + u" bytes as JSON, over the limit of "
-                                                                    + QString::number(m_maxBodyBytes) + u" bytes");
+            result = failed(ProbeResult::Outcome::BodyTooLarge,
+                u"hash " + keyName(key) + u" is " + QString::number(size) + u" bytes as JSON, over the limit of "
+                    + QString::number(m_maxBodyBytes) + u" bytes");
         }
         finish(result);
     });
@@ -321,43 +320,43 @@ void RedisProbe::runStream()
 {
     const QByteArray key = m_config.key.toUtf8();
     auto ttl = std::make_shared<RedisResponse>();
-    send({QByteArrayLiteral("PTTL"), key}, [ttl](const RedisResponse &response) { *ttl = response; });
-    send({QByteArrayLiteral("XREVRANGE"), key, QByteArrayLiteral("+"), QByteArrayLiteral("-"),
-          QByteArrayLiteral("COUNT"), QByteArrayLiteral("1")},
-         [this, key, ttl](const RedisResponse &response) {
-             for (const RedisResponse *r : {&std::as_const(*ttl), &response}) {
-                 ProbeResult result = fromResponse(*r);
-                 if (isStop(result))
-                     return finish(result);
-             }
-             const RedisReply &reply = response.reply;
-             if (!reply.isArray())
-                 return finish(unexpected("XREVRANGE", reply));
-             if (reply.elements().isEmpty())
-                 return finish(failed(ProbeResult::Outcome::Missing,
-                                      u"stream " + keyName(key) + u" is missing or has no entries"));
-             const RedisReply &entry = reply.elements().first();
-             if (!entry.isArray() || entry.elements().size() != 2 || !entry.elements().at(1).isArray())
-                 return finish(unexpected("XREVRANGE", reply));
-             ProbeResult result;
-             result.body = redisFieldsToJson(entry.elements().at(1).elements());
-             result.contentType = QByteArrayLiteral("application/json");
-             if (ttl->reply.isInteger())
-                 result.ttlMs = ttl->reply.toInteger();
-             if (result.body.size() > m_maxBodyBytes)
-                 result = failed(ProbeResult::Outcome::BodyTooLarge,
-                                 u"newest entry of stream " + keyName(key) + u" is over the limit of "
-                                     + QString::number(m_maxBodyBytes) + u" bytes");
-             finish(result);
-         });
+    send({ QByteArrayLiteral("PTTL"), key }, [ttl](const RedisResponse& response) { *ttl = response; });
+    send({ QByteArrayLiteral("XREVRANGE"), key, QByteArrayLiteral("+"), QByteArrayLiteral("-"),
+             QByteArrayLiteral("COUNT"), QByteArrayLiteral("1") },
+        [this, key, ttl](const RedisResponse& response) {
+            for (const RedisResponse* r : { &std::as_const(*ttl), &response }) {
+                ProbeResult result = fromResponse(*r);
+                if (isStop(result))
+                    return finish(result);
+            }
+            const RedisReply& reply = response.reply;
+            if (!reply.isArray())
+                return finish(unexpected("XREVRANGE", reply));
+            if (reply.elements().isEmpty())
+                return finish(failed(
+                    ProbeResult::Outcome::Missing, u"stream " + keyName(key) + u" is missing or has no entries"));
+            const RedisReply& entry = reply.elements().first();
+            if (!entry.isArray() || entry.elements().size() != 2 || !entry.elements().at(1).isArray())
+                return finish(unexpected("XREVRANGE", reply));
+            ProbeResult result;
+            result.body = redisFieldsToJson(entry.elements().at(1).elements());
+            result.contentType = QByteArrayLiteral("application/json");
+            if (ttl->reply.isInteger())
+                result.ttlMs = ttl->reply.toInteger();
+            if (result.body.size() > m_maxBodyBytes)
+                result = failed(ProbeResult::Outcome::BodyTooLarge,
+                    u"newest entry of stream " + keyName(key) + u" is over the limit of "
+                        + QString::number(m_maxBodyBytes) + u" bytes");
+            finish(result);
+        });
 }
 
 void RedisProbe::runPing()
 {
     auto pong = std::make_shared<RedisResponse>();
-    send({QByteArrayLiteral("PING")}, [pong](const RedisResponse &response) { *pong = response; });
-    send({QByteArrayLiteral("INFO")}, [this, pong](const RedisResponse &response) {
-        for (const RedisResponse *r : {&std::as_const(*pong), &response}) {
+    send({ QByteArrayLiteral("PING") }, [pong](const RedisResponse& response) { *pong = response; });
+    send({ QByteArrayLiteral("INFO") }, [this, pong](const RedisResponse& response) {
+        for (const RedisResponse* r : { &std::as_const(*pong), &response }) {
             ProbeResult result = fromResponse(*r);
             if (isStop(result))
                 return finish(result);
@@ -376,29 +375,29 @@ void RedisProbe::runPing()
     });
 }
 
-void RedisProbe::scan(const QByteArray &cursor)
+void RedisProbe::scan(const QByteArray& cursor)
 {
     // SCAN, never KEYS: it does not block the server on a large keyspace.
-    send({QByteArrayLiteral("SCAN"), cursor, QByteArrayLiteral("MATCH"), m_config.key.toUtf8(),
-          QByteArrayLiteral("COUNT"), QByteArrayLiteral("1000")},
-         [this](const RedisResponse &response) {
-             ProbeResult result = fromResponse(response);
-             if (isStop(result))
-                 return finish(result);
-             const RedisReply &reply = response.reply;
-             if (!reply.isArray() || reply.elements().size() != 2 || !reply.elements().at(0).isString()
-                 || !reply.elements().at(1).isArray())
-                 return finish(unexpected("SCAN", reply));
-             for (const RedisReply &key : reply.elements().at(1).elements()) {
-                 if (key.isString())
-                     m_keys.append(key.bytes());
-             }
-             const QByteArray next = reply.elements().at(0).bytes();
-             if (next == "0")
-                 readScannedKeys();
-             else
-                 scan(next);
-         });
+    send({ QByteArrayLiteral("SCAN"), cursor, QByteArrayLiteral("MATCH"), m_config.key.toUtf8(),
+             QByteArrayLiteral("COUNT"), QByteArrayLiteral("1000") },
+        [this](const RedisResponse& response) {
+            ProbeResult result = fromResponse(response);
+            if (isStop(result))
+                return finish(result);
+            const RedisReply& reply = response.reply;
+            if (!reply.isArray() || reply.elements().size() != 2 || !reply.elements().at(0).isString()
+                || !reply.elements().at(1).isArray())
+                return finish(unexpected("SCAN", reply));
+            for (const RedisReply& key : reply.elements().at(1).elements()) {
+                if (key.isString())
+                    m_keys.append(key.bytes());
+            }
+            const QByteArray next = reply.elements().at(0).bytes();
+            if (next == "0")
+                readScannedKeys();
+            else
+                scan(next);
+        });
 }
 
 void RedisProbe::readScannedKeys()
@@ -422,7 +421,7 @@ void RedisProbe::readScannedKeys()
                 return;
             // A key that could not be read because the server or the connection
             // failed means the scan as a whole failed.
-            for (const ProbeResult &r : std::as_const(m_items)) {
+            for (const ProbeResult& r : std::as_const(m_items)) {
                 switch (r.outcome) {
                 case ProbeResult::Outcome::Refused:
                 case ProbeResult::Outcome::Timeout:
@@ -448,8 +447,8 @@ void RedisProbe::finish(ProbeResult result)
     m_backstop.stop();
     result.latencyMs = double(m_elapsed.nsecsElapsed()) / 1e6;
     result.finishedAt = QDateTime::currentDateTimeUtc();
-    const bool unreachable = result.outcome == ProbeResult::Outcome::Refused
-        || result.outcome == ProbeResult::Outcome::TlsError;
+    const bool unreachable
+        = result.outcome == ProbeResult::Outcome::Refused || result.outcome == ProbeResult::Outcome::TlsError;
     result.connected = !unreachable && (m_gotReply || (m_connection && m_connection->isReady()));
     if (m_connection)
         result.ip = m_connection->peerAddress();
@@ -458,7 +457,8 @@ void RedisProbe::finish(ProbeResult result)
 
 void RedisProbe::finishLater(ProbeResult result)
 {
-    QMetaObject::invokeMethod(this, [this, result] { finish(result); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, result] { finish(result); }, Qt::QueuedConnection);
 }
 
 } // namespace hd

@@ -15,7 +15,7 @@ RedisReply RedisReply::integer(qint64 value)
     return r;
 }
 
-RedisReply RedisReply::string(const QByteArray &bytes)
+RedisReply RedisReply::string(const QByteArray& bytes)
 {
     RedisReply r;
     r.m_type = Type::String;
@@ -23,7 +23,7 @@ RedisReply RedisReply::string(const QByteArray &bytes)
     return r;
 }
 
-RedisReply RedisReply::status(const QByteArray &text)
+RedisReply RedisReply::status(const QByteArray& text)
 {
     RedisReply r;
     r.m_type = Type::Status;
@@ -31,7 +31,7 @@ RedisReply RedisReply::status(const QByteArray &text)
     return r;
 }
 
-RedisReply RedisReply::error(const QByteArray &text)
+RedisReply RedisReply::error(const QByteArray& text)
 {
     RedisReply r;
     r.m_type = Type::Error;
@@ -39,7 +39,7 @@ RedisReply RedisReply::error(const QByteArray &text)
     return r;
 }
 
-RedisReply RedisReply::array(const QList<RedisReply> &elements)
+RedisReply RedisReply::array(const QList<RedisReply>& elements)
 {
     RedisReply r;
     r.m_type = Type::Array;
@@ -70,7 +70,7 @@ QByteArray RedisReply::toResp() const
         return '-' + m_bytes + "\r\n";
     case Type::Array: {
         QByteArray out = '*' + QByteArray::number(m_elements.size()) + "\r\n";
-        for (const RedisReply &e : m_elements)
+        for (const RedisReply& e : m_elements)
             out += e.toResp();
         return out;
     }
@@ -93,7 +93,7 @@ QString RedisReply::toDebugString() const
         return u'-' + QString::fromUtf8(m_bytes);
     case Type::Array: {
         QStringList parts;
-        for (const RedisReply &e : m_elements)
+        for (const RedisReply& e : m_elements)
             parts << e.toDebugString();
         return u'[' + parts.join(QStringLiteral(", ")) + u']';
     }
@@ -101,7 +101,7 @@ QString RedisReply::toDebugString() const
     return {};
 }
 
-bool operator==(const RedisReply &a, const RedisReply &b)
+bool operator==(const RedisReply& a, const RedisReply& b)
 {
     if (a.m_type != b.m_type)
         return false;
@@ -136,15 +136,15 @@ QString redisReplyTypeName(RedisReply::Type type)
     return {};
 }
 
-QByteArray formatRedisCommand(const QList<QByteArray> &argv)
+QByteArray formatRedisCommand(const QList<QByteArray>& argv)
 {
-    QVarLengthArray<const char *, 8> args;
+    QVarLengthArray<const char*, 8> args;
     QVarLengthArray<size_t, 8> lengths;
-    for (const QByteArray &a : argv) {
+    for (const QByteArray& a : argv) {
         args.append(a.constData());
         lengths.append(size_t(a.size()));
     }
-    char *target = nullptr;
+    char* target = nullptr;
     const int len = redisFormatCommandArgv(&target, int(argv.size()), args.data(), lengths.data());
     if (len < 0 || !target)
         qFatal("redisFormatCommandArgv: out of memory");

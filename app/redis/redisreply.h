@@ -16,10 +16,10 @@ public:
 
     static RedisReply nil() { return {}; }
     static RedisReply integer(qint64 value);
-    static RedisReply string(const QByteArray &bytes);
-    static RedisReply status(const QByteArray &text);
-    static RedisReply error(const QByteArray &text);
-    static RedisReply array(const QList<RedisReply> &elements);
+    static RedisReply string(const QByteArray& bytes);
+    static RedisReply status(const QByteArray& text);
+    static RedisReply error(const QByteArray& text);
+    static RedisReply array(const QList<RedisReply>& elements);
 
     Type type() const { return m_type; }
     bool isNil() const { return m_type == Type::Nil; }
@@ -31,8 +31,8 @@ public:
 
     qint64 toInteger() const { return m_integer; }
     // The bytes of a bulk string, a status line or an error line.
-    const QByteArray &bytes() const { return m_bytes; }
-    const QList<RedisReply> &elements() const { return m_elements; }
+    const QByteArray& bytes() const { return m_bytes; }
+    const QList<RedisReply>& elements() const { return m_elements; }
 
     // "WRONGTYPE" for "-WRONGTYPE Operation against ..."; empty unless an error.
     QByteArray errorCode() const;
@@ -42,8 +42,8 @@ public:
     // A short readable form for logs and test failures: (nil), 42, "text", [..].
     QString toDebugString() const;
 
-    friend bool operator==(const RedisReply &a, const RedisReply &b);
-    friend bool operator!=(const RedisReply &a, const RedisReply &b) { return !(a == b); }
+    friend bool operator==(const RedisReply& a, const RedisReply& b);
+    friend bool operator!=(const RedisReply& a, const RedisReply& b) { return !(a == b); }
 
 private:
     Type m_type = Type::Nil;
@@ -55,6 +55,6 @@ private:
 QString redisReplyTypeName(RedisReply::Type type);
 
 // A command in RESP wire form, built by hiredis's redisFormatCommandArgv.
-QByteArray formatRedisCommand(const QList<QByteArray> &argv);
+QByteArray formatRedisCommand(const QList<QByteArray>& argv);
 
 } // namespace hd

@@ -27,7 +27,7 @@ quint16 freeLoopbackPort()
 }
 
 // redis.conf arguments are split like a shell line; quote anything we did not write ourselves.
-QString quoted(const QString &value)
+QString quoted(const QString& value)
 {
     QString escaped = value;
     escaped.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
@@ -36,7 +36,7 @@ QString quoted(const QString &value)
 
 } // namespace
 
-RedisServerProcess::RedisServerProcess(QObject *parent)
+RedisServerProcess::RedisServerProcess(QObject* parent)
     : QObject(parent)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -59,7 +59,7 @@ bool RedisServerProcess::available()
     return !executablePath().isEmpty();
 }
 
-bool RedisServerProcess::start(const Options &options, int timeoutMs)
+bool RedisServerProcess::start(const Options& options, int timeoutMs)
 {
     if (isRunning()) {
         m_error = QStringLiteral("redis-server is already running");
@@ -106,7 +106,7 @@ bool RedisServerProcess::launch(int timeoutMs)
     QFile::remove(m_dir->filePath(QStringLiteral("redis.log")));
     m_stopping = false;
     m_error.clear();
-    m_process.start(executablePath(), {m_dir->filePath(QStringLiteral("redis.conf"))});
+    m_process.start(executablePath(), { m_dir->filePath(QStringLiteral("redis.conf")) });
     if (!m_process.waitForStarted(timeoutMs)) {
         m_error = u"cannot start redis-server: " + m_process.errorString();
         return false;
@@ -159,12 +159,13 @@ void RedisServerProcess::writeConfigFile()
     };
     if (!m_options.requirePass.isEmpty())
         lines << u"requirepass " + quoted(m_options.requirePass);
-    for (const AclUser &user : std::as_const(m_options.users))
+    for (const AclUser& user : std::as_const(m_options.users))
         lines << u"user " + quoted(user.name) + u" on " + quoted(u'>' + user.password) + u' ' + user.rules;
     if (m_options.tls) {
         lines << u"tls-port " + QString::number(m_tlsPort) << u"tls-cert-file " + quoted(m_options.tlsCertFile)
               << u"tls-key-file " + quoted(m_options.tlsKeyFile)
-              << (m_options.tlsAuthClients ? QStringLiteral("tls-auth-clients yes") : QStringLiteral("tls-auth-clients no"));
+              << (m_options.tlsAuthClients ? QStringLiteral("tls-auth-clients yes")
+                                           : QStringLiteral("tls-auth-clients no"));
         if (!m_options.tlsCaFile.isEmpty())
             lines << u"tls-ca-cert-file " + quoted(m_options.tlsCaFile);
     }
@@ -210,7 +211,7 @@ QString RedisServerProcess::log() const
     return QString::fromUtf8(file.readAll());
 }
 
-RedisServerConfig RedisServerProcess::serverConfig(const QString &name) const
+RedisServerConfig RedisServerProcess::serverConfig(const QString& name) const
 {
     RedisServerConfig config;
     config.name = name;

@@ -24,17 +24,17 @@ public:
         QString rules; // e.g. "~health:* +@read +@connection +info +ping"
     };
     struct Options {
-        QString requirePass;   // password of the default user; empty: none
+        QString requirePass; // password of the default user; empty: none
         QList<AclUser> users;
-        bool tls = false;      // also listen with TLS on tlsPort()
+        bool tls = false; // also listen with TLS on tlsPort()
         QString tlsCertFile;
         QString tlsKeyFile;
         QString tlsCaFile;
         bool tlsAuthClients = false; // demand a client certificate signed by tlsCaFile
-        QStringList extraConfig;     // raw redis.conf lines
+        QStringList extraConfig; // raw redis.conf lines
     };
 
-    explicit RedisServerProcess(QObject *parent = nullptr);
+    explicit RedisServerProcess(QObject* parent = nullptr);
     ~RedisServerProcess() override;
 
     // redis-server is on the PATH.
@@ -42,7 +42,7 @@ public:
 
     // Starts the server and waits (at most timeoutMs) until it answers PING.
     // This blocks for the few tens of milliseconds redis-server needs to start.
-    bool start(const Options &options, int timeoutMs = 10'000);
+    bool start(const Options& options, int timeoutMs = 10'000);
     bool start() { return start(Options()); }
     // Starts it again on the same ports with the same options, after kill() or stop().
     bool restart(int timeoutMs = 10'000);
@@ -53,14 +53,14 @@ public:
 
     bool isRunning() const;
     QString host() const { return QStringLiteral("127.0.0.1"); }
-    quint16 port() const { return m_port; }       // plain TCP
+    quint16 port() const { return m_port; } // plain TCP
     quint16 tlsPort() const { return m_tlsPort; } // 0 without TLS
     QString errorString() const { return m_error; }
     // The server's own log, for diagnosing a failed start.
     QString log() const;
 
     // A config entry for this server on the plain port, as the default user.
-    RedisServerConfig serverConfig(const QString &name = QStringLiteral("local")) const;
+    RedisServerConfig serverConfig(const QString& name = QStringLiteral("local")) const;
 
 Q_SIGNALS:
     // The process ended without stop() or kill() being asked for.

@@ -6,7 +6,7 @@ namespace hd {
 
 namespace {
 
-RedisReply convert(const redisReply *r)
+RedisReply convert(const redisReply* r)
 {
     switch (r->type) {
     case REDIS_REPLY_INTEGER:
@@ -34,25 +34,25 @@ RedisReply convert(const redisReply *r)
 // until hiredis 1.0, so array creation goes through this guard, which refuses what no health check needs.
 constexpr int maxArrayElements = 1 << 20;
 
-void *createBoundedArray(const redisReadTask *task, int elements)
+void* createBoundedArray(const redisReadTask* task, int elements)
 {
-    static void *(*const createArray)(const redisReadTask *, int) = [] {
-        redisReader *plain = redisReaderCreate();
-        auto *original = plain ? plain->fn->createArray : nullptr;
+    static void* (*const createArray)(const redisReadTask*, int) = [] {
+        redisReader* plain = redisReaderCreate();
+        auto* original = plain ? plain->fn->createArray : nullptr;
         redisReaderFree(plain);
         return original;
     }();
     if (elements < 0 || elements > maxArrayElements) {
-        *static_cast<qint64 *>(task->privdata) = elements;
+        *static_cast<qint64*>(task->privdata) = elements;
         return nullptr; // the reader fails with "out of memory"; feed() says why instead
     }
     return createArray(task, elements);
 }
 
-redisReplyObjectFunctions *boundedFunctions()
+redisReplyObjectFunctions* boundedFunctions()
 {
     static redisReplyObjectFunctions functions = [] {
-        redisReader *plain = redisReaderCreate();
+        redisReader* plain = redisReaderCreate();
         redisReplyObjectFunctions copy = *plain->fn;
         redisReaderFree(plain);
         copy.createArray = createBoundedArray;
@@ -73,7 +73,7 @@ RespDecoder::~RespDecoder()
     redisReaderFree(m_reader);
 }
 
-QList<RedisReply> RespDecoder::feed(const QByteArray &bytes)
+QList<RedisReply> RespDecoder::feed(const QByteArray& bytes)
 {
     QList<RedisReply> replies;
     if (hasError())
@@ -83,14 +83,14 @@ QList<RedisReply> RespDecoder::feed(const QByteArray &bytes)
         return replies;
     }
     for (;;) {
-        void *raw = nullptr;
+        void* raw = nullptr;
         if (redisReaderGetReply(m_reader, &raw) != REDIS_OK) {
             setReaderError();
             break;
         }
         if (!raw)
             break;
-        replies.append(convert(static_cast<const redisReply *>(raw)));
+        replies.append(convert(static_cast<const redisReply*>(raw)));
         freeReplyObject(raw);
     }
     return replies;

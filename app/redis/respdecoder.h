@@ -21,10 +21,10 @@ public:
 
     // Appends bytes and returns every reply they complete (possibly none).
     // On a protocol error returns the replies completed before it and sets hasError().
-    QList<RedisReply> feed(const QByteArray &bytes);
+    QList<RedisReply> feed(const QByteArray& bytes);
 
     bool hasError() const { return !m_error.isEmpty(); }
-    const QString &errorString() const { return m_error; }
+    const QString& errorString() const { return m_error; }
     // Bytes received but not yet part of a complete reply.
     qint64 bufferedBytes() const;
 
@@ -33,7 +33,7 @@ public:
 private:
     void setReaderError();
 
-    redisReader *m_reader = nullptr;
+    redisReader* m_reader = nullptr;
     qint64 m_refusedElements = 0; // the count of an array refused as too large; the reader's privdata
     QString m_error;
 };

@@ -8,7 +8,7 @@
 
 namespace hd {
 
-RemediationLease::RemediationLease(HistoryStore *store, const QString &role, QObject *parent)
+RemediationLease::RemediationLease(HistoryStore* store, const QString& role, QObject* parent)
     : QObject(parent)
     , m_store(store)
     , m_id(role + u'@' + QSysInfo::machineHostName() + u':' + QString::number(QCoreApplication::applicationPid()) + u':'
@@ -62,7 +62,7 @@ void RemediationLease::renew()
         return;
     auto asked = std::make_shared<QElapsedTimer>();
     asked->start();
-    m_store->acquireLease(leaseName(), m_id, m_ttlMs, this, [this, asked](const WriteResult &r) {
+    m_store->acquireLease(leaseName(), m_id, m_ttlMs, this, [this, asked](const WriteResult& r) {
         if (!m_running)
             return;
         if (r.ok && r.persisted && r.rowsAffected == 1) {
@@ -78,7 +78,7 @@ void RemediationLease::renew()
     });
 }
 
-void RemediationLease::setHeld(bool held, const QString &reason)
+void RemediationLease::setHeld(bool held, const QString& reason)
 {
     const bool changed = held != m_held || reason != m_reason;
     m_held = held;

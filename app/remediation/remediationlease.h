@@ -19,7 +19,7 @@ class RemediationLease final : public QObject {
 
 public:
     // store is not owned. `role` goes into the holder id ("monitor", "dashboard").
-    RemediationLease(HistoryStore *store, const QString &role, QObject *parent = nullptr);
+    RemediationLease(HistoryStore* store, const QString& role, QObject* parent = nullptr);
     ~RemediationLease() override; // releases the lease
 
     // Test seam: how long a lease lasts and how often it is renewed.
@@ -36,13 +36,13 @@ public:
     static QString leaseName() { return QStringLiteral("remediation"); }
 
 Q_SIGNALS:
-    void heldChanged(bool held, const QString &reason);
+    void heldChanged(bool held, const QString& reason);
 
 private:
     void renew();
-    void setHeld(bool held, const QString &reason);
+    void setHeld(bool held, const QString& reason);
 
-    HistoryStore *m_store;
+    HistoryStore* m_store;
     QString m_id;
     qint64 m_ttlMs = 30'000;
     QTimer m_timer;

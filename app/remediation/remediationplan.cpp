@@ -12,7 +12,8 @@ QString inWords(qint64 ms)
         return QString::number(s) + u" s";
     if (s < 3600)
         return QString::number(s / 60) + u" min" + (s % 60 ? u' ' + QString::number(s % 60) + u" s" : QString());
-    return QString::number(s / 3600) + u" h" + ((s % 3600) / 60 ? u' ' + QString::number((s % 3600) / 60) + u" min" : QString());
+    return QString::number(s / 3600) + u" h"
+        + ((s % 3600) / 60 ? u' ' + QString::number((s % 3600) / 60) + u" min" : QString());
 }
 
 } // namespace
@@ -40,7 +41,7 @@ QString remediationStateName(RemediationPlan::State state)
     return {};
 }
 
-QString RemediationPlan::describe(const QDateTime &now) const
+QString RemediationPlan::describe(const QDateTime& now) const
 {
     const QString head = u"auto-heal: " + label;
     const QString next = u" (attempt " + QString::number(attempts + 1) + u'/' + QString::number(maxAttempts) + u')';

@@ -19,7 +19,7 @@ namespace {
 constexpr qint64 kExecTimeoutMs = 60'000;
 constexpr int kBusyRetryMs = 1'000;
 
-QString firstLine(const QByteArray &bytes)
+QString firstLine(const QByteArray& bytes)
 {
     const QString text = QString::fromUtf8(bytes).trimmed();
     const QString line = text.section(u'\n', 0, 0).trimmed();
@@ -58,7 +58,7 @@ struct RemediationPlanner::Target {
     }
 };
 
-RemediationPlanner::RemediationPlanner(AdminClient *admin, HistoryStore *store, QObject *parent)
+RemediationPlanner::RemediationPlanner(AdminClient* admin, HistoryStore* store, QObject* parent)
     : QObject(parent)
     , m_admin(admin)
     , m_store(store)
@@ -73,7 +73,7 @@ RemediationPlanner::RemediationPlanner(AdminClient *admin, HistoryStore *store, 
 
 RemediationPlanner::~RemediationPlanner()
 {
-    for (auto &t : m_targets) {
+    for (auto& t : m_targets) {
         if (t->process) {
             t->process->disconnect(this);
             t->process->kill();
@@ -82,7 +82,7 @@ RemediationPlanner::~RemediationPlanner()
     }
 }
 
-void RemediationPlanner::attach(MonitorEngine *engine)
+void RemediationPlanner::attach(MonitorEngine* engine)
 {
     setConfig(engine->config());
     connect(engine, &MonitorEngine::configApplied, this, [this, engine] { setConfig(engine->config()); });
@@ -91,19 +91,19 @@ void RemediationPlanner::attach(MonitorEngine *engine)
     updateRows(engine->rows());
 }
 
-void RemediationPlanner::setConfig(const Config &config)
+void RemediationPlanner::setConfig(const Config& config)
 {
     m_configDir = config.file.isEmpty() ? QString() : QFileInfo(config.file).absolutePath();
     std::vector<std::unique_ptr<Target>> previous = std::move(m_targets);
-    const auto take = [&previous](const QString &key) -> std::unique_ptr<Target> {
-        for (auto &p : previous) {
+    const auto take = [&previous](const QString& key) -> std::unique_ptr<Target> {
+        for (auto& p : previous) {
             if (p && p->key == key)
                 return std::move(p);
         }
         return nullptr;
     };
-    const auto add = [&](const QString &key, const QString &service, const QString &check,
-                         const std::shared_ptr<const RemediationConfig> &r) {
+    const auto add = [&](const QString& key, const QString& service, const QString& check,
+                         const std::shared_ptr<const RemediationConfig>& r) {
         std::unique_ptr<Target> t = take(key);
         if (!t)
             t = std::make_unique<Target>();
@@ -114,7 +114,7 @@ void RemediationPlanner::setConfig(const Config &config)
         if (!r->action.isEmpty()) {
             t->label = r->action;
             if (const auto admin = config.admin.constFind(service); admin != config.admin.cend()) {
-                for (const AdminAction &a : adminActionsFor(*admin)) {
+                for (const AdminAction& a : adminActionsFor(*admin)) {
                     if (a.name == r->action) {
                         QString words = describeAdminAction(service, a, r->params);
                         const QString on = u" on " + service;
@@ -129,10 +129,10 @@ void RemediationPlanner::setConfig(const Config &config)
         }
         m_targets.push_back(std::move(t));
     };
-    for (const ServiceConfig &s : config.services) {
+    for (const ServiceConfig& s : config.services) {
         if (s.remediate)
             add(s.name, s.name, QString(), s.remediate);
-        for (const CheckConfig &c : s.checks) {
+        for (const CheckConfig& c : s.checks) {
             if (c.remediate)
                 add(c.key(), s.name, c.name, c.remediate);
         }
@@ -143,10 +143,10 @@ void RemediationPlanner::setConfig(const Config &config)
     evaluateAll();
 }
 
-void RemediationPlanner::updateRows(const QList<RowState> &rows)
+void RemediationPlanner::updateRows(const QList<RowState>& rows)
 {
-    for (const RowState &r : rows) {
-        Row &row = m_rows[r.key];
+    for (const RowState& r : rows) {
+        Row& row = m_rows[r.key];
         row.service = r.service;
         row.check = r.check;
         row.status = r.status;
@@ -160,9 +160,9 @@ void RemediationPlanner::updateRows(const QList<RowState> &rows)
     evaluateAll();
 }
 
-void RemediationPlanner::removeRows(const QStringList &keys)
+void RemediationPlanner::removeRows(const QStringList& keys)
 {
-    for (const QString &key : keys)
+    for (const QString& key : keys)
         m_rows.remove(key);
     evaluateAll();
 }
@@ -191,7 +191,7 @@ void RemediationPlanner::updateLease()
         m_lease->stop();
 }
 
-void RemediationPlanner::setLease(RemediationLease *lease)
+void RemediationPlanner::setLease(RemediationLease* lease)
 {
     if (m_lease)
         m_lease->disconnect(this);
@@ -219,7 +219,7 @@ void RemediationPlanner::onLeaseHeld(bool held)
         // Taking over from another process: its attempts count against the same budget. The newest attempt of
         // each plan within the plan's window (its audit row says "auto-heal attempt N/M: LABEL") restores it.
         qint64 window = 0;
-        for (const auto &t : m_targets)
+        for (const auto& t : m_targets)
             window = qMax(window, t->config->windowMs);
         AuditQuery query;
         query.fromMs = QDateTime::currentMSecsSinceEpoch() - window;
@@ -229,19 +229,19 @@ void RemediationPlanner::onLeaseHeld(bool held)
     evaluateAll();
 }
 
-void RemediationPlanner::onAudit(quint64 requestId, const QList<AuditEntry> &entries)
+void RemediationPlanner::onAudit(quint64 requestId, const QList<AuditEntry>& entries)
 {
     if (requestId != m_auditRequest || m_auditRequest == 0)
         return;
     m_auditRequest = 0;
     static const QRegularExpression attempt(QStringLiteral("^auto-heal attempt (\\d+)/\\d+: (.*) \u2192 "));
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    for (auto &t : m_targets) {
+    for (auto& t : m_targets) {
         if (t->inFlight)
             continue;
         const QString action = t->config->action.isEmpty() ? QStringLiteral("exec") : t->config->action;
         // Newest first: the first match is the plan's latest attempt (or its giving up).
-        for (const AuditEntry &e : entries) {
+        for (const AuditEntry& e : entries) {
             if (e.service != t->service || e.action != action || !e.osUser.startsWith(u"auto-heal")
                 || nowMs - e.timeMs > t->config->windowMs)
                 continue;
@@ -264,14 +264,14 @@ void RemediationPlanner::onAudit(quint64 requestId, const QList<AuditEntry> &ent
     evaluateAll();
 }
 
-bool RemediationPlanner::covers(const Target &t, const QString &rowKey, const Row &row) const
+bool RemediationPlanner::covers(const Target& t, const QString& rowKey, const Row& row) const
 {
     if (!row.counts || row.service != t.service)
         return false;
     if (!t.check.isEmpty())
         return row.check == t.check;
     // A service's remediate: covers its checks that have none of their own.
-    for (const auto &other : m_targets) {
+    for (const auto& other : m_targets) {
         if (!other->check.isEmpty() && other->service == t.service && other->check == row.check)
             return false;
     }
@@ -295,21 +295,21 @@ QString RemediationPlanner::globalBlock() const
 void RemediationPlanner::evaluateAll()
 {
     const QDateTime at = now();
-    for (auto &t : m_targets)
+    for (auto& t : m_targets)
         evaluate(*t, at);
     arm();
 }
 
-void RemediationPlanner::evaluate(Target &t, const QDateTime &at)
+void RemediationPlanner::evaluate(Target& t, const QDateTime& at)
 {
     using State = RemediationPlan::State;
-    const RemediationConfig &cfg = *t.config;
+    const RemediationConfig& cfg = *t.config;
     QString failingCheck;
     QString blockedBy;
     QDateTime downSince;
     bool failing = false;
     for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
-        const Row &row = *it;
+        const Row& row = *it;
         if (row.status != Status::Down || !covers(t, it.key(), row))
             continue;
         failing = true;
@@ -444,9 +444,9 @@ void RemediationPlanner::evaluate(Target &t, const QDateTime &at)
     publish(t);
 }
 
-void RemediationPlanner::start(Target &t)
+void RemediationPlanner::start(Target& t)
 {
-    const RemediationConfig &cfg = *t.config;
+    const RemediationConfig& cfg = *t.config;
     const int attempt = t.used + 1;
     t.inFlight = true;
     t.runNow = false;
@@ -454,8 +454,8 @@ void RemediationPlanner::start(Target &t)
     t.state = RemediationPlan::State::InFlight;
     publish(t);
     Q_EMIT attemptStarted(planOf(t));
-    const QString note = u"auto-heal attempt " + QString::number(attempt) + u'/' + QString::number(cfg.maxAttempts)
-        + u": " + t.label;
+    const QString note
+        = u"auto-heal attempt " + QString::number(attempt) + u'/' + QString::number(cfg.maxAttempts) + u": " + t.label;
     const QString initiator = u"auto-heal (" + AdminClient::osUser() + u')';
     const QString key = t.key;
 
@@ -469,13 +469,13 @@ void RemediationPlanner::start(Target &t)
         return;
     }
 
-    auto *process = new QProcess(this);
+    auto* process = new QProcess(this);
     t.process = process;
     process->setProgram(cfg.exec.value(0));
     process->setArguments(cfg.exec.mid(1));
     if (!m_configDir.isEmpty())
         process->setWorkingDirectory(m_configDir);
-    auto *deadline = new QTimer(process);
+    auto* deadline = new QTimer(process);
     deadline->setSingleShot(true);
     auto timedOut = std::make_shared<bool>(false);
     connect(deadline, &QTimer::timeout, process, [process, timedOut] {
@@ -484,7 +484,7 @@ void RemediationPlanner::start(Target &t)
     });
     const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
     const auto done = [this, key, note, initiator, process, startedMs, argv = cfg.exec, service = t.service](
-                          const QString &result, const QString &what) {
+                          const QString& result, const QString& what) {
         process->deleteLater();
         const QString detail = note + u" \u2192 " + what;
         if (!m_store) {
@@ -499,12 +499,14 @@ void RemediationPlanner::start(Target &t)
         entry.params = QJsonObject { { QStringLiteral("command"), QJsonArray::fromStringList(argv) } };
         entry.result = result;
         entry.message = detail;
-        m_store->appendAudit(entry, this, [this, key, result, detail](const WriteResult &) { finish(key, result, detail); });
+        m_store->appendAudit(
+            entry, this, [this, key, result, detail](const WriteResult&) { finish(key, result, detail); });
     };
     connect(process, &QProcess::finished, this, [process, timedOut, done](int code, QProcess::ExitStatus status) {
         const QString output = firstLine(process->readAllStandardOutput() + process->readAllStandardError());
         if (*timedOut)
-            done(QStringLiteral("unknown"), u"no answer within " + QString::number(kExecTimeoutMs / 1000) + u" s; killed");
+            done(QStringLiteral("unknown"),
+                u"no answer within " + QString::number(kExecTimeoutMs / 1000) + u" s; killed");
         else if (status == QProcess::CrashExit)
             done(QStringLiteral("unknown"), QStringLiteral("the command crashed"));
         else
@@ -519,7 +521,7 @@ void RemediationPlanner::start(Target &t)
     process->start();
 }
 
-void RemediationPlanner::onAdminFinished(const AdminResult &result)
+void RemediationPlanner::onAdminFinished(const AdminResult& result)
 {
     const auto it = m_requests.constFind(result.requestId);
     if (it == m_requests.cend())
@@ -530,18 +532,18 @@ void RemediationPlanner::onAdminFinished(const AdminResult &result)
         : result.outcome == AdminOutcome::Unknown                   ? QStringLiteral("unknown")
                                                                     : QStringLiteral("failure");
     QString note;
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (t->key == key)
-            note = u"auto-heal attempt " + QString::number(t->used + 1) + u'/'
-                + QString::number(t->config->maxAttempts) + u": " + t->label;
+            note = u"auto-heal attempt " + QString::number(t->used + 1) + u'/' + QString::number(t->config->maxAttempts)
+                + u": " + t->label;
     }
     finish(key, outcome, note + u" \u2192 " + adminOutcomeSummary(result.httpStatus, result.outcome, result.message));
 }
 
-void RemediationPlanner::finish(const QString &key, const QString &result, const QString &detail)
+void RemediationPlanner::finish(const QString& key, const QString& result, const QString& detail)
 {
-    Target *t = nullptr;
-    for (auto &x : m_targets) {
+    Target* t = nullptr;
+    for (auto& x : m_targets) {
         if (x->key == key)
             t = x.get();
     }
@@ -564,9 +566,9 @@ void RemediationPlanner::finish(const QString &key, const QString &result, const
     evaluateAll();
 }
 
-bool RemediationPlanner::cancel(const QString &target)
+bool RemediationPlanner::cancel(const QString& target)
 {
-    for (auto &t : m_targets) {
+    for (auto& t : m_targets) {
         if (t->key != target)
             continue;
         if (t->state != RemediationPlan::State::Waiting && t->state != RemediationPlan::State::Backoff)
@@ -578,10 +580,10 @@ bool RemediationPlanner::cancel(const QString &target)
     return false;
 }
 
-bool RemediationPlanner::runNow(const QString &target)
+bool RemediationPlanner::runNow(const QString& target)
 {
     using State = RemediationPlan::State;
-    for (auto &t : m_targets) {
+    for (auto& t : m_targets) {
         if (t->key != target)
             continue;
         const bool ready = t->state == State::Waiting || t->state == State::Cancelled
@@ -596,12 +598,12 @@ bool RemediationPlanner::runNow(const QString &target)
     return false;
 }
 
-bool RemediationPlanner::hasRemediation(const Config &config)
+bool RemediationPlanner::hasRemediation(const Config& config)
 {
-    for (const ServiceConfig &s : config.services) {
+    for (const ServiceConfig& s : config.services) {
         if (s.remediate)
             return true;
-        for (const CheckConfig &c : s.checks) {
+        for (const CheckConfig& c : s.checks) {
             if (c.remediate)
                 return true;
         }
@@ -612,7 +614,7 @@ bool RemediationPlanner::hasRemediation(const Config &config)
 QSet<QString> RemediationPlanner::healingRows() const
 {
     QSet<QString> out;
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (!planOf(*t).healing())
             continue;
         for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
@@ -625,7 +627,7 @@ QSet<QString> RemediationPlanner::healingRows() const
 
 bool RemediationPlanner::isBusy() const
 {
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (t->inFlight)
             return true;
     }
@@ -636,14 +638,14 @@ void RemediationPlanner::arm()
 {
     const QDateTime at = now();
     qint64 wait = -1;
-    const auto consider = [&](const QDateTime &when) {
+    const auto consider = [&](const QDateTime& when) {
         if (!when.isValid())
             return;
         const qint64 ms = qMax<qint64>(0, at.msecsTo(when));
         if (wait < 0 || ms < wait)
             wait = ms;
     };
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (t->inFlight)
             continue;
         if (t->state == RemediationPlan::State::Waiting || t->state == RemediationPlan::State::Backoff)
@@ -659,7 +661,7 @@ void RemediationPlanner::arm()
     m_timer.start(int(qMin<qint64>(wait + 5, 3'600'000)));
 }
 
-RemediationPlan RemediationPlanner::planOf(const Target &t) const
+RemediationPlan RemediationPlanner::planOf(const Target& t) const
 {
     RemediationPlan p;
     p.target = t.key;
@@ -674,11 +676,11 @@ RemediationPlan RemediationPlanner::planOf(const Target &t) const
     return p;
 }
 
-void RemediationPlanner::publish(Target &t)
+void RemediationPlanner::publish(Target& t)
 {
     const RemediationPlan p = planOf(t);
-    QByteArray fingerprint = remediationStateName(p.state).toUtf8() + '|' + p.reason.toUtf8() + '|'
-        + p.check.toUtf8() + '|' + QByteArray::number(p.due.isValid() ? p.due.toMSecsSinceEpoch() : 0) + '|'
+    QByteArray fingerprint = remediationStateName(p.state).toUtf8() + '|' + p.reason.toUtf8() + '|' + p.check.toUtf8()
+        + '|' + QByteArray::number(p.due.isValid() ? p.due.toMSecsSinceEpoch() : 0) + '|'
         + QByteArray::number(p.attempts);
     if (fingerprint == t.published)
         return;
@@ -689,26 +691,26 @@ void RemediationPlanner::publish(Target &t)
 QList<RemediationPlan> RemediationPlanner::plans() const
 {
     QList<RemediationPlan> out;
-    for (const auto &t : m_targets)
+    for (const auto& t : m_targets)
         out << planOf(*t);
     return out;
 }
 
-std::optional<RemediationPlan> RemediationPlanner::plan(const QString &target) const
+std::optional<RemediationPlan> RemediationPlanner::plan(const QString& target) const
 {
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (t->key == target)
             return planOf(*t);
     }
     return std::nullopt;
 }
 
-std::optional<RemediationPlan> RemediationPlanner::planForRow(const QString &rowKey) const
+std::optional<RemediationPlan> RemediationPlanner::planForRow(const QString& rowKey) const
 {
     const auto row = m_rows.constFind(rowKey);
     if (row == m_rows.cend())
         return std::nullopt;
-    for (const auto &t : m_targets) {
+    for (const auto& t : m_targets) {
         if (covers(*t, rowKey, *row))
             return planOf(*t);
     }

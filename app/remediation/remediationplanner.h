@@ -24,7 +24,7 @@ class RemediationLease;
 struct AdminResult;
 struct AuditEntry;
 
-// Auto-healing (spec section 8): watches the rows of the checks and services that have `remediate:`, and when
+// Auto-healing (docs/contract.md §8): watches the rows of the checks and services that have `remediate:`, and when
 // one has been down in its hard state for `after`, runs its admin action (through AdminClient, so it is sent
 // exactly once and audited) or its `exec` command (audited here). The check's next results decide whether an
 // attempt helped; without recovery the next attempt follows after `backoff`, doubling each time, up to
@@ -41,14 +41,14 @@ public:
     using Clock = std::function<QDateTime()>;
 
     // admin and store are not owned; either may be null (no admin actions; exec attempts not audited).
-    RemediationPlanner(AdminClient *admin, HistoryStore *store, QObject *parent = nullptr);
+    RemediationPlanner(AdminClient* admin, HistoryStore* store, QObject* parent = nullptr);
     ~RemediationPlanner() override;
 
     // Follows the engine's config and rows.
-    void attach(MonitorEngine *engine);
-    void setConfig(const Config &config);
-    void updateRows(const QList<RowState> &rows);
-    void removeRows(const QStringList &keys);
+    void attach(MonitorEngine* engine);
+    void setConfig(const Config& config);
+    void updateRows(const QList<RowState>& rows);
+    void removeRows(const QStringList& keys);
 
     void setEnabled(bool enabled); // --no-remediate and the menu toggle
     bool isEnabled() const { return m_enabled; }
@@ -56,28 +56,28 @@ public:
     // Only the lease's holder acts; without a lease this process always does. The planner takes the lease while
     // it may act (switched on, not read-only, a remediate: in the config) and gives it back otherwise, so a
     // process that will not act never keeps another from acting.
-    void setLease(RemediationLease *lease);
+    void setLease(RemediationLease* lease);
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
     // The operator's say over a pending attempt: cancel it (until the check recovers), or make it now.
-    bool cancel(const QString &target);
-    bool runNow(const QString &target);
+    bool cancel(const QString& target);
+    bool runNow(const QString& target);
 
     QList<RemediationPlan> plans() const;
-    std::optional<RemediationPlan> plan(const QString &target) const;
+    std::optional<RemediationPlan> plan(const QString& target) const;
     // The plan that covers a matrix row ("service/check[/item]"), if any.
-    std::optional<RemediationPlan> planForRow(const QString &rowKey) const;
+    std::optional<RemediationPlan> planForRow(const QString& rowKey) const;
     bool isBusy() const; // an attempt is in flight
     // The down rows of plans with an attempt pending or in flight: the matrix's HEALING badge.
     QSet<QString> healingRows() const;
     // The config has a remediate: anywhere.
-    static bool hasRemediation(const Config &config);
+    static bool hasRemediation(const Config& config);
 
 Q_SIGNALS:
-    void planChanged(const hd::RemediationPlan &plan);
-    void attemptStarted(const hd::RemediationPlan &plan);
-    void attemptFinished(const hd::RemediationEvent &event); // after its audit row is written
-    void gaveUp(const hd::RemediationEvent &event);
+    void planChanged(const hd::RemediationPlan& plan);
+    void attemptStarted(const hd::RemediationPlan& plan);
+    void attemptFinished(const hd::RemediationEvent& event); // after its audit row is written
+    void gaveUp(const hd::RemediationEvent& event);
 
 private:
     struct Target;
@@ -94,19 +94,19 @@ private:
     };
 
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTimeUtc(); }
-    bool covers(const Target &t, const QString &rowKey, const Row &row) const;
+    bool covers(const Target& t, const QString& rowKey, const Row& row) const;
     void evaluateAll();
-    void evaluate(Target &t, const QDateTime &at);
+    void evaluate(Target& t, const QDateTime& at);
     QString globalBlock() const;
     void updateLease();
     void onLeaseHeld(bool held);
-    void onAudit(quint64 requestId, const QList<hd::AuditEntry> &entries);
-    void start(Target &t);
-    void finish(const QString &target, const QString &result, const QString &detail);
-    void onAdminFinished(const AdminResult &result);
+    void onAudit(quint64 requestId, const QList<hd::AuditEntry>& entries);
+    void start(Target& t);
+    void finish(const QString& target, const QString& result, const QString& detail);
+    void onAdminFinished(const AdminResult& result);
     void arm();
-    RemediationPlan planOf(const Target &t) const;
-    void publish(Target &t);
+    RemediationPlan planOf(const Target& t) const;
+    void publish(Target& t);
 
     QPointer<AdminClient> m_admin;
     QPointer<HistoryStore> m_store;

@@ -11,9 +11,9 @@ namespace hd {
 
 namespace {
 
-QString firstLabel(const QMap<QString, QString> &labels, const QStringList &names)
+QString firstLabel(const QMap<QString, QString>& labels, const QStringList& names)
 {
-    for (const QString &name : names) {
+    for (const QString& name : names) {
         const QString value = labels.value(name);
         if (!value.isEmpty())
             return value;
@@ -21,10 +21,9 @@ QString firstLabel(const QMap<QString, QString> &labels, const QStringList &name
     return QString();
 }
 
-
 } // namespace
 
-ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, const ProbeResult &http)
+ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig& source, const ProbeResult& http)
 {
     using O = ProbeResult::Outcome;
     if (!http.completed())
@@ -44,7 +43,7 @@ ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, con
     ProbeResult out = http;
     out.items.clear();
     out.body.clear();
-    for (const QJsonValue &v : doc.array()) {
+    for (const QJsonValue& v : doc.array()) {
         const QJsonObject a = v.toObject();
         auto facts = std::make_shared<AlertFacts>();
         facts->source = source.name;
@@ -68,9 +67,9 @@ ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, con
         facts->generatorUrl = a.value(u"generatorURL").toString();
         facts->startsAt = QDateTime::fromString(a.value(u"startsAt").toString(), Qt::ISODateWithMs);
         const QJsonObject status = a.value(u"status").toObject();
-        for (const QJsonValue &id : status.value(u"silencedBy").toArray())
+        for (const QJsonValue& id : status.value(u"silencedBy").toArray())
             facts->silencedBy << id.toString();
-        for (const QJsonValue &id : status.value(u"inhibitedBy").toArray())
+        for (const QJsonValue& id : status.value(u"inhibitedBy").toArray())
             facts->inhibitedBy << id.toString();
         ProbeResult item = http;
         item.items.clear();
@@ -84,18 +83,19 @@ ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, con
     return out;
 }
 
-void applyAlertmanagerSilences(ProbeResult &alerts, const QByteArray &silencesJson)
+void applyAlertmanagerSilences(ProbeResult& alerts, const QByteArray& silencesJson)
 {
     QHash<QString, QString> text;
     const QJsonArray silences = QJsonDocument::fromJson(silencesJson).array();
-    for (const QJsonValue &v : silences) {
+    for (const QJsonValue& v : silences) {
         const QJsonObject s = v.toObject();
         const QDateTime ends = QDateTime::fromString(s.value(u"endsAt").toString(), Qt::ISODateWithMs);
         text.insert(s.value(u"id").toString(),
-            u"by " + s.value(u"createdBy").toString() + u" until " + ends.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))
-                + u": " + s.value(u"comment").toString());
+            u"by " + s.value(u"createdBy").toString() + u" until "
+                + ends.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) + u": "
+                + s.value(u"comment").toString());
     }
-    for (ProbeResult &item : alerts.items) {
+    for (ProbeResult& item : alerts.items) {
         if (!item.alert || item.alert->silencedBy.isEmpty())
             continue;
         auto facts = std::make_shared<AlertFacts>(*item.alert);
@@ -104,8 +104,8 @@ void applyAlertmanagerSilences(ProbeResult &alerts, const QByteArray &silencesJs
     }
 }
 
-AlertmanagerProbe::AlertmanagerProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes,
-    QObject *parent)
+AlertmanagerProbe::AlertmanagerProbe(
+    const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_source(check.alertmanager ? *check.alertmanager : AlertmanagerSourceConfig {})
 {
@@ -131,12 +131,12 @@ void AlertmanagerProbe::cancel()
     m_silences->cancel();
 }
 
-void AlertmanagerProbe::onAlerts(const ProbeResult &http)
+void AlertmanagerProbe::onAlerts(const ProbeResult& http)
 {
     ProbeResult result = alertmanagerAlertsResult(m_source, http);
     if (!result.completed()) {
         // The alerts as last seen, marked stale, so that a lost source never reads as all clear.
-        for (const ProbeResult &seen : std::as_const(m_lastSeen)) {
+        for (const ProbeResult& seen : std::as_const(m_lastSeen)) {
             ProbeResult item = seen;
             auto facts = std::make_shared<AlertFacts>(*seen.alert);
             facts->stale = true;
@@ -148,7 +148,7 @@ void AlertmanagerProbe::onAlerts(const ProbeResult &http)
         return;
     }
     m_lastSeen = result.items;
-    for (const ProbeResult &item : std::as_const(result.items)) {
+    for (const ProbeResult& item : std::as_const(result.items)) {
         if (!item.alert->silencedBy.isEmpty()) {
             m_pending = result;
             m_silences->start();
@@ -158,7 +158,7 @@ void AlertmanagerProbe::onAlerts(const ProbeResult &http)
     finishWith(result);
 }
 
-void AlertmanagerProbe::onSilences(const ProbeResult &http)
+void AlertmanagerProbe::onSilences(const ProbeResult& http)
 {
     ProbeResult result = m_pending;
     m_pending = ProbeResult {};

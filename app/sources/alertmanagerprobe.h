@@ -19,28 +19,29 @@ class AlertmanagerProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AlertmanagerProbe)
 public:
-    AlertmanagerProbe(const CheckConfig &check, QNetworkAccessManager *nam, qint64 maxBodyBytes, QObject *parent = nullptr);
+    AlertmanagerProbe(
+        const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
 
     void start() override;
     void cancel() override;
     bool restartable() const override { return true; }
 
 private:
-    void onAlerts(const ProbeResult &http);
-    void onSilences(const ProbeResult &http);
+    void onAlerts(const ProbeResult& http);
+    void onSilences(const ProbeResult& http);
     void finishWith(ProbeResult result);
 
     AlertmanagerSourceConfig m_source;
-    HttpProbe *m_alerts = nullptr;
-    HttpProbe *m_silences = nullptr;
+    HttpProbe* m_alerts = nullptr;
+    HttpProbe* m_silences = nullptr;
     ProbeResult m_pending; // the alerts, waiting for their silences
     QList<ProbeResult> m_lastSeen;
     bool m_running = false;
 };
 
 // The answer of GET /api/v2/alerts as items, or a failed result naming why (HTTP status, not JSON).
-ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig &source, const ProbeResult &http);
+ProbeResult alertmanagerAlertsResult(const AlertmanagerSourceConfig& source, const ProbeResult& http);
 // Fills AlertFacts::silence of silenced alerts from the answer of GET /api/v2/silences.
-void applyAlertmanagerSilences(ProbeResult &alerts, const QByteArray &silencesJson);
+void applyAlertmanagerSilences(ProbeResult& alerts, const QByteArray& silencesJson);
 
 } // namespace hd

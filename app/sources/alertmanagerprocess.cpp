@@ -9,7 +9,7 @@
 
 namespace hd {
 
-AlertmanagerProcess::AlertmanagerProcess(QObject *parent)
+AlertmanagerProcess::AlertmanagerProcess(QObject* parent)
     : QObject(parent)
 {
 }
@@ -24,7 +24,7 @@ QString AlertmanagerProcess::executable()
     return QStandardPaths::findExecutable(QStringLiteral("prometheus-alertmanager"));
 }
 
-bool AlertmanagerProcess::start(const QByteArray &configYaml, int timeoutMs)
+bool AlertmanagerProcess::start(const QByteArray& configYaml, int timeoutMs)
 {
     const QString binary = executable();
     if (binary.isEmpty()) {

@@ -12,7 +12,7 @@ class AlertmanagerProcess final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AlertmanagerProcess)
 public:
-    explicit AlertmanagerProcess(QObject *parent = nullptr);
+    explicit AlertmanagerProcess(QObject* parent = nullptr);
     ~AlertmanagerProcess() override; // kills the process
 
     // The installed binary (Debian's prometheus-alertmanager), empty when there is none.
@@ -20,7 +20,7 @@ public:
 
     // Writes `configYaml` and starts the binary, then waits (at most timeoutMs) until its API port takes
     // connections. This blocks for the second or so Alertmanager needs to start.
-    bool start(const QByteArray &configYaml, int timeoutMs = 15'000);
+    bool start(const QByteArray& configYaml, int timeoutMs = 15'000);
     void kill();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     QString url() const; // http://127.0.0.1:PORT

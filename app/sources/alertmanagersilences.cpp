@@ -11,11 +11,11 @@
 
 namespace hd {
 
-SilenceRequest silenceForAlert(const AlertmanagerSourceConfig &source, const AlertFacts &alert, const QString &author,
-                               const QString &comment, const QDateTime &now, qint64 expiryMs)
+SilenceRequest silenceForAlert(const AlertmanagerSourceConfig& source, const AlertFacts& alert, const QString& author,
+    const QString& comment, const QDateTime& now, qint64 expiryMs)
 {
     SilenceRequest r;
-    for (const QString &label : source.ackMatchers) {
+    for (const QString& label : source.ackMatchers) {
         const auto it = alert.labels.constFind(label);
         if (it != alert.labels.constEnd())
             r.matchers << qMakePair(label, *it);
@@ -30,10 +30,10 @@ SilenceRequest silenceForAlert(const AlertmanagerSourceConfig &source, const Ale
     return r;
 }
 
-QByteArray silenceJson(const SilenceRequest &request)
+QByteArray silenceJson(const SilenceRequest& request)
 {
     QJsonArray matchers;
-    for (const auto &[name, value] : request.matchers)
+    for (const auto& [name, value] : request.matchers)
         matchers << QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("value"), value },
             { QStringLiteral("isRegex"), false }, { QStringLiteral("isEqual"), true } };
     const QJsonObject silence {
@@ -46,25 +46,25 @@ QByteArray silenceJson(const SilenceRequest &request)
     return QJsonDocument(silence).toJson(QJsonDocument::Compact);
 }
 
-AlertmanagerSilences::AlertmanagerSilences(QObject *parent)
+AlertmanagerSilences::AlertmanagerSilences(QObject* parent)
     : QObject(parent)
 {
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
 
-void AlertmanagerSilences::create(const CheckConfig &source, const SilenceRequest &request, Done done)
+void AlertmanagerSilences::create(const CheckConfig& source, const SilenceRequest& request, Done done)
 {
     send(source, "POST", QStringLiteral("/api/v2/silences"), silenceJson(request), std::move(done));
 }
 
-void AlertmanagerSilences::expire(const CheckConfig &source, const QString &silenceId, Done done)
+void AlertmanagerSilences::expire(const CheckConfig& source, const QString& silenceId, Done done)
 {
     send(source, "DELETE", u"/api/v2/silence/" + QString::fromLatin1(QUrl::toPercentEncoding(silenceId)), {},
         std::move(done));
 }
 
 void AlertmanagerSilences::send(
-    const CheckConfig &source, const QByteArray &method, const QString &path, const QByteArray &body, Done done)
+    const CheckConfig& source, const QByteArray& method, const QString& path, const QByteArray& body, Done done)
 {
     const QUrl url = apiUrl(source.alertmanager ? source.alertmanager->url : source.http.url, path);
     QNetworkRequest request(url);
@@ -72,7 +72,7 @@ void AlertmanagerSilences::send(
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Accept", "application/json");
-    for (const auto &[name, value] : source.http.headers)
+    for (const auto& [name, value] : source.http.headers)
         request.setRawHeader(name, value);
     if (!source.http.bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + source.http.bearer.toUtf8());
@@ -83,12 +83,13 @@ void AlertmanagerSilences::send(
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         QString why;
         if (!applyTlsClientConfig(source.http.tls, ssl, &why)) {
-            QMetaObject::invokeMethod(this, [done, why] { done(false, 0, QString(), why); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [done, why] { done(false, 0, QString(), why); }, Qt::QueuedConnection);
             return;
         }
         request.setSslConfiguration(ssl);
     }
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QNetworkReply* reply = m_network.sendCustomRequest(request, method, body);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

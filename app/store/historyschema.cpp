@@ -6,7 +6,7 @@
 
 namespace hd::historyschema {
 
-const QList<Migration> &migrations()
+const QList<Migration>& migrations()
 {
     static const QList<Migration> steps = {
         { 1, QStringLiteral("events, samples, rollups, acknowledgements, silences"),
@@ -80,7 +80,7 @@ int latestVersion()
 
 namespace {
 
-bool exec(QSqlQuery &q, const QString &sql, QSqlError *error)
+bool exec(QSqlQuery& q, const QString& sql, QSqlError* error)
 {
     if (q.exec(sql))
         return true;
@@ -88,14 +88,14 @@ bool exec(QSqlQuery &q, const QString &sql, QSqlError *error)
     return false;
 }
 
-void rollback(QSqlDatabase &db)
+void rollback(QSqlDatabase& db)
 {
     QSqlQuery q(db);
     q.exec(QStringLiteral("ROLLBACK")); // may fail when SQLite already rolled back (disk full): nothing to undo
 }
 
 // -1 on error
-int readVersion(QSqlQuery &q, QSqlError *error)
+int readVersion(QSqlQuery& q, QSqlError* error)
 {
     if (!exec(q, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version"), error))
         return -1;
@@ -106,7 +106,7 @@ int readVersion(QSqlQuery &q, QSqlError *error)
 
 } // namespace
 
-int currentVersion(const QSqlDatabase &db)
+int currentVersion(const QSqlDatabase& db)
 {
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"))
@@ -118,7 +118,7 @@ int currentVersion(const QSqlDatabase &db)
     return readVersion(q, &error);
 }
 
-MigrateResult migrate(QSqlDatabase &db, int targetVersion)
+MigrateResult migrate(QSqlDatabase& db, int targetVersion)
 {
     using S = MigrateResult::Status;
     MigrateResult result;
@@ -173,7 +173,7 @@ MigrateResult migrate(QSqlDatabase &db, int targetVersion)
         return result;
     }
 
-    for (const Migration &step : migrations()) {
+    for (const Migration& step : migrations()) {
         if (step.version <= version || step.version > targetVersion)
             continue;
         if (!exec(q, QStringLiteral("BEGIN IMMEDIATE"), &result.error))
@@ -185,7 +185,7 @@ MigrateResult migrate(QSqlDatabase &db, int targetVersion)
             return result;
         }
         if (version < step.version) {
-            for (const QString &sql : step.statements) {
+            for (const QString& sql : step.statements) {
                 if (!exec(q, sql, &result.error)) {
                     rollback(db);
                     return result;

@@ -15,7 +15,7 @@ struct Migration {
     QStringList statements; // one SQL statement each
 };
 
-const QList<Migration> &migrations();
+const QList<Migration>& migrations();
 int latestVersion();
 
 // "HDK1": lets us tell a foreign SQLite file from an empty one.
@@ -31,9 +31,9 @@ struct MigrateResult {
 
 // Brings db up to targetVersion (default: latest). Refuses a file from a newer schema and an SQLite file that
 // is not a healthdeck history, touching neither. Safe against another process migrating the same file.
-MigrateResult migrate(QSqlDatabase &db, int targetVersion = -1);
+MigrateResult migrate(QSqlDatabase& db, int targetVersion = -1);
 
 // The version recorded in db, 0 for an empty file, -1 when it cannot be read.
-int currentVersion(const QSqlDatabase &db);
+int currentVersion(const QSqlDatabase& db);
 
 } // namespace hd::historyschema

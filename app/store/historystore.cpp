@@ -21,7 +21,7 @@ WriteResult notOpen()
 
 } // namespace
 
-HistoryStore::HistoryStore(Options options, QObject *parent)
+HistoryStore::HistoryStore(Options options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_shared(std::make_shared<HistoryShared>())
@@ -124,12 +124,12 @@ QString HistoryStore::degradedReason() const
     return m_shared->reason;
 }
 
-void HistoryStore::addSample(const Sample &sample)
+void HistoryStore::addSample(const Sample& sample)
 {
     addSamples({ sample });
 }
 
-void HistoryStore::addSamples(const QList<Sample> &samples)
+void HistoryStore::addSamples(const QList<Sample>& samples)
 {
     bool post = false;
     {
@@ -158,19 +158,19 @@ void HistoryStore::flush()
         QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
 }
 
-quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject *context, WriteCallback done)
+quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject* context, WriteCallback done)
 {
     const quint64 id = ++m_nextRequestId;
     const bool hasContext = context != nullptr;
     QPointer<QObject> guard(context);
     auto deliver
-        = [this, id, hasContext, guard, done = std::move(done)](WriteResult r, const QList<StateEvent> &written) {
+        = [this, id, hasContext, guard, done = std::move(done)](WriteResult r, const QList<StateEvent>& written) {
               r.requestId = id;
               if (done && (!hasContext || guard))
                   done(r);
               Q_EMIT committed(id, r);
               if (r.ok) {
-                  for (const StateEvent &e : written)
+                  for (const StateEvent& e : written)
                       Q_EMIT eventCommitted(e, r.persisted);
               }
           };
@@ -192,7 +192,7 @@ quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject *c
     return id;
 }
 
-WriteResult HistoryStore::runWrite(const WriteOp &op, QList<StateEvent> events)
+WriteResult HistoryStore::runWrite(const WriteOp& op, QList<StateEvent> events)
 {
     if (!m_worker)
         return notOpen();
@@ -206,7 +206,7 @@ WriteResult HistoryStore::runWrite(const WriteOp &op, QList<StateEvent> events)
 }
 
 template <typename R, typename Ready>
-quint64 HistoryStore::postRead(std::function<R(HistoryWorker &, QString *)> op, Ready ready)
+quint64 HistoryStore::postRead(std::function<R(HistoryWorker&, QString*)> op, Ready ready)
 {
     const quint64 id = ++m_nextRequestId;
     if (!m_worker) {
@@ -233,7 +233,7 @@ quint64 HistoryStore::postRead(std::function<R(HistoryWorker &, QString *)> op, 
     return id;
 }
 
-template <typename R> R HistoryStore::runRead(const std::function<R(HistoryWorker &, QString *)> &op, QString *error)
+template <typename R> R HistoryStore::runRead(const std::function<R(HistoryWorker&, QString*)>& op, QString* error)
 {
     R result {};
     QString message;
@@ -253,183 +253,183 @@ template <typename R> R HistoryStore::runRead(const std::function<R(HistoryWorke
 
 // Writes
 
-quint64 HistoryStore::writeEvent(const StateEvent &event, QObject *context, WriteCallback done)
+quint64 HistoryStore::writeEvent(const StateEvent& event, QObject* context, WriteCallback done)
 {
     return writeEvents({ event }, context, std::move(done));
 }
 
-quint64 HistoryStore::writeEvents(const QList<StateEvent> &events, QObject *context, WriteCallback done)
+quint64 HistoryStore::writeEvents(const QList<StateEvent>& events, QObject* context, WriteCallback done)
 {
     return postWrite(
-        [](HistoryWorker &w, QList<StateEvent> &e) { return w.writeEvents(e); }, events, context, std::move(done));
+        [](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events, context, std::move(done));
 }
 
-quint64 HistoryStore::addAck(const Ack &ack, QObject *context, WriteCallback done)
+quint64 HistoryStore::addAck(const Ack& ack, QObject* context, WriteCallback done)
 {
     return postWrite(
-        [ack](HistoryWorker &w, QList<StateEvent> &) { return w.addAck(ack); }, {}, context, std::move(done));
+        [ack](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {}, context, std::move(done));
 }
 
 quint64 HistoryStore::clearAcks(
-    const QString &checkKey, qint64 atMs, const QString &reason, QObject *context, WriteCallback done)
+    const QString& checkKey, qint64 atMs, const QString& reason, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker &w, QList<StateEvent> &) { return w.clearAcks(checkKey, atMs, reason); }, {},
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {},
         context, std::move(done));
 }
 
-quint64 HistoryStore::addSilence(const Silence &silence, QObject *context, WriteCallback done)
+quint64 HistoryStore::addSilence(const Silence& silence, QObject* context, WriteCallback done)
 {
-    return postWrite([silence](HistoryWorker &w, QList<StateEvent> &) { return w.addSilence(silence); }, {}, context,
+    return postWrite([silence](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {}, context,
         std::move(done));
 }
 
-quint64 HistoryStore::cancelSilence(qint64 silenceId, qint64 atMs, QObject *context, WriteCallback done)
+quint64 HistoryStore::cancelSilence(qint64 silenceId, qint64 atMs, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker &w, QList<StateEvent> &) { return w.cancelSilence(silenceId, atMs); }, {},
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {},
         context, std::move(done));
 }
 
-quint64 HistoryStore::appendAudit(const AuditEntry &entry, QObject *context, WriteCallback done)
+quint64 HistoryStore::appendAudit(const AuditEntry& entry, QObject* context, WriteCallback done)
 {
     return postWrite(
-        [entry](HistoryWorker &w, QList<StateEvent> &) { return w.appendAudit(entry); }, {}, context, std::move(done));
+        [entry](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {}, context, std::move(done));
 }
 
 quint64 HistoryStore::acquireLease(
-    const QString &name, const QString &holder, qint64 ttlMs, QObject *context, WriteCallback done)
+    const QString& name, const QString& holder, qint64 ttlMs, QObject* context, WriteCallback done)
 {
-    return postWrite([name, holder, ttlMs](HistoryWorker &w, QList<StateEvent> &) {
-        return w.acquireLease(name, holder, ttlMs);
-    }, {}, context, std::move(done));
+    return postWrite(
+        [name, holder, ttlMs](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {},
+        context, std::move(done));
 }
 
-WriteResult HistoryStore::acquireLeaseSync(const QString &name, const QString &holder, qint64 ttlMs)
+WriteResult HistoryStore::acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.acquireLease(name, holder, ttlMs); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {});
 }
 
-WriteResult HistoryStore::releaseLeaseSync(const QString &name, const QString &holder)
+WriteResult HistoryStore::releaseLeaseSync(const QString& name, const QString& holder)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.releaseLease(name, holder); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.releaseLease(name, holder); }, {});
 }
 
-WriteResult HistoryStore::writeEventSync(const StateEvent &event)
+WriteResult HistoryStore::writeEventSync(const StateEvent& event)
 {
     return writeEventsSync({ event });
 }
 
-WriteResult HistoryStore::writeEventsSync(const QList<StateEvent> &events)
+WriteResult HistoryStore::writeEventsSync(const QList<StateEvent>& events)
 {
-    return runWrite([](HistoryWorker &w, QList<StateEvent> &e) { return w.writeEvents(e); }, events);
+    return runWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events);
 }
 
-WriteResult HistoryStore::addAckSync(const Ack &ack)
+WriteResult HistoryStore::addAckSync(const Ack& ack)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.addAck(ack); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {});
 }
 
-WriteResult HistoryStore::clearAcksSync(const QString &checkKey, qint64 atMs, const QString &reason)
+WriteResult HistoryStore::clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.clearAcks(checkKey, atMs, reason); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {});
 }
 
-WriteResult HistoryStore::addSilenceSync(const Silence &silence)
+WriteResult HistoryStore::addSilenceSync(const Silence& silence)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.addSilence(silence); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {});
 }
 
 WriteResult HistoryStore::cancelSilenceSync(qint64 silenceId, qint64 atMs)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.cancelSilence(silenceId, atMs); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {});
 }
 
-WriteResult HistoryStore::appendAuditSync(const AuditEntry &entry)
+WriteResult HistoryStore::appendAuditSync(const AuditEntry& entry)
 {
-    return runWrite([&](HistoryWorker &w, QList<StateEvent> &) { return w.appendAudit(entry); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {});
 }
 
 // Reads
 
-quint64 HistoryStore::requestEvents(const EventQuery &query)
+quint64 HistoryStore::requestEvents(const EventQuery& query)
 {
     return postRead<QList<StateEvent>>(
-        [query](HistoryWorker &w, QString *e) { return w.events(query, e); }, &HistoryStore::eventsReady);
+        [query](HistoryWorker& w, QString* e) { return w.events(query, e); }, &HistoryStore::eventsReady);
 }
 
-quint64 HistoryStore::requestEventCount(const EventQuery &query)
+quint64 HistoryStore::requestEventCount(const EventQuery& query)
 {
     return postRead<qint64>(
-        [query](HistoryWorker &w, QString *e) { return w.eventCount(query, e); }, &HistoryStore::eventCountReady);
+        [query](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, &HistoryStore::eventCountReady);
 }
 
-quint64 HistoryStore::requestSamples(const SampleQuery &query)
+quint64 HistoryStore::requestSamples(const SampleQuery& query)
 {
     return postRead<QList<Sample>>(
-        [query](HistoryWorker &w, QString *e) { return w.samples(query, e); }, &HistoryStore::samplesReady);
+        [query](HistoryWorker& w, QString* e) { return w.samples(query, e); }, &HistoryStore::samplesReady);
 }
 
-quint64 HistoryStore::requestRollups(const RollupQuery &query)
+quint64 HistoryStore::requestRollups(const RollupQuery& query)
 {
     return postRead<QList<Rollup>>(
-        [query](HistoryWorker &w, QString *e) { return w.rollups(query, e); }, &HistoryStore::rollupsReady);
+        [query](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, &HistoryStore::rollupsReady);
 }
 
-quint64 HistoryStore::requestAcks(const AckQuery &query)
+quint64 HistoryStore::requestAcks(const AckQuery& query)
 {
     return postRead<QList<Ack>>(
-        [query](HistoryWorker &w, QString *e) { return w.acks(query, e); }, &HistoryStore::acksReady);
+        [query](HistoryWorker& w, QString* e) { return w.acks(query, e); }, &HistoryStore::acksReady);
 }
 
-quint64 HistoryStore::requestSilences(const SilenceQuery &query)
+quint64 HistoryStore::requestSilences(const SilenceQuery& query)
 {
     return postRead<QList<Silence>>(
-        [query](HistoryWorker &w, QString *e) { return w.silences(query, e); }, &HistoryStore::silencesReady);
+        [query](HistoryWorker& w, QString* e) { return w.silences(query, e); }, &HistoryStore::silencesReady);
 }
 
-quint64 HistoryStore::requestAudit(const AuditQuery &query)
+quint64 HistoryStore::requestAudit(const AuditQuery& query)
 {
     return postRead<QList<AuditEntry>>(
-        [query](HistoryWorker &w, QString *e) { return w.audit(query, e); }, &HistoryStore::auditReady);
+        [query](HistoryWorker& w, QString* e) { return w.audit(query, e); }, &HistoryStore::auditReady);
 }
 
-QList<StateEvent> HistoryStore::events(const EventQuery &query, QString *error)
+QList<StateEvent> HistoryStore::events(const EventQuery& query, QString* error)
 {
-    return runRead<QList<StateEvent>>([&](HistoryWorker &w, QString *e) { return w.events(query, e); }, error);
+    return runRead<QList<StateEvent>>([&](HistoryWorker& w, QString* e) { return w.events(query, e); }, error);
 }
 
-qint64 HistoryStore::eventCount(const EventQuery &query, QString *error)
+qint64 HistoryStore::eventCount(const EventQuery& query, QString* error)
 {
-    return runRead<qint64>([&](HistoryWorker &w, QString *e) { return w.eventCount(query, e); }, error);
+    return runRead<qint64>([&](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, error);
 }
 
-QList<Sample> HistoryStore::samples(const SampleQuery &query, QString *error)
+QList<Sample> HistoryStore::samples(const SampleQuery& query, QString* error)
 {
-    return runRead<QList<Sample>>([&](HistoryWorker &w, QString *e) { return w.samples(query, e); }, error);
+    return runRead<QList<Sample>>([&](HistoryWorker& w, QString* e) { return w.samples(query, e); }, error);
 }
 
-QList<Rollup> HistoryStore::rollups(const RollupQuery &query, QString *error)
+QList<Rollup> HistoryStore::rollups(const RollupQuery& query, QString* error)
 {
-    return runRead<QList<Rollup>>([&](HistoryWorker &w, QString *e) { return w.rollups(query, e); }, error);
+    return runRead<QList<Rollup>>([&](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, error);
 }
 
-QList<Ack> HistoryStore::acks(const AckQuery &query, QString *error)
+QList<Ack> HistoryStore::acks(const AckQuery& query, QString* error)
 {
-    return runRead<QList<Ack>>([&](HistoryWorker &w, QString *e) { return w.acks(query, e); }, error);
+    return runRead<QList<Ack>>([&](HistoryWorker& w, QString* e) { return w.acks(query, e); }, error);
 }
 
-QList<Silence> HistoryStore::silences(const SilenceQuery &query, QString *error)
+QList<Silence> HistoryStore::silences(const SilenceQuery& query, QString* error)
 {
-    return runRead<QList<Silence>>([&](HistoryWorker &w, QString *e) { return w.silences(query, e); }, error);
+    return runRead<QList<Silence>>([&](HistoryWorker& w, QString* e) { return w.silences(query, e); }, error);
 }
 
-QList<AuditEntry> HistoryStore::audit(const AuditQuery &query, QString *error)
+QList<AuditEntry> HistoryStore::audit(const AuditQuery& query, QString* error)
 {
-    return runRead<QList<AuditEntry>>([&](HistoryWorker &w, QString *e) { return w.audit(query, e); }, error);
+    return runRead<QList<AuditEntry>>([&](HistoryWorker& w, QString* e) { return w.audit(query, e); }, error);
 }
 
 SweepStats HistoryStore::sweepNow()
 {
-    return runRead<SweepStats>([](HistoryWorker &w, QString *) { return w.sweep(); }, nullptr);
+    return runRead<SweepStats>([](HistoryWorker& w, QString*) { return w.sweep(); }, nullptr);
 }
 
 } // namespace hd

@@ -47,9 +47,9 @@ class HistoryStore final : public QObject {
 public:
     using Clock = HistoryOptions::Clock;
     using Options = HistoryOptions;
-    using WriteCallback = std::function<void(const WriteResult &)>;
+    using WriteCallback = std::function<void(const WriteResult&)>;
 
-    explicit HistoryStore(Options options = {}, QObject *parent = nullptr);
+    explicit HistoryStore(Options options = {}, QObject* parent = nullptr);
     ~HistoryStore() override; // close()
 
     // QStandardPaths::GenericDataLocation + "/healthdeck/history.sqlite" (~/.local/share/healthdeck/ on Linux).
@@ -70,90 +70,89 @@ public:
 
     // Samples: callable from any thread while the store is open; queued and committed in batches (flushIntervalMs /
     // flushRows). Minute and hour rollups are computed from them once each minute or hour is over.
-    void addSample(const Sample &sample);
-    void addSamples(const QList<Sample> &samples);
+    void addSample(const Sample& sample);
+    void addSamples(const QList<Sample>& samples);
     // Blocks until every queued sample is committed and every rollup is up to date, the current minute and hour
     // included. Without it, a rollup is written once its minute or hour is over (plus a few seconds for late samples).
     void flush();
 
     // Durable writes. The callback (skipped if context is given and has been destroyed) runs after the commit,
     // then committed() is emitted; for events, eventCommitted() follows with the row id filled in.
-    quint64 writeEvent(const StateEvent &event, QObject *context = nullptr, WriteCallback done = {});
-    quint64 writeEvents(const QList<StateEvent> &events, QObject *context = nullptr, WriteCallback done = {});
-    quint64 addAck(const Ack &ack, QObject *context = nullptr, WriteCallback done = {});
+    quint64 writeEvent(const StateEvent& event, QObject* context = nullptr, WriteCallback done = {});
+    quint64 writeEvents(const QList<StateEvent>& events, QObject* context = nullptr, WriteCallback done = {});
+    quint64 addAck(const Ack& ack, QObject* context = nullptr, WriteCallback done = {});
     // Clears every uncleared ack of the check; rowsAffected says how many.
-    quint64 clearAcks(const QString &checkKey, qint64 atMs, const QString &reason, QObject *context = nullptr,
+    quint64 clearAcks(const QString& checkKey, qint64 atMs, const QString& reason, QObject* context = nullptr,
         WriteCallback done = {});
-    quint64 addSilence(const Silence &silence, QObject *context = nullptr, WriteCallback done = {});
-    quint64 cancelSilence(qint64 silenceId, qint64 atMs, QObject *context = nullptr, WriteCallback done = {});
+    quint64 addSilence(const Silence& silence, QObject* context = nullptr, WriteCallback done = {});
+    quint64 cancelSilence(qint64 silenceId, qint64 atMs, QObject* context = nullptr, WriteCallback done = {});
     // params and message are redacted (password, token, secret, authorization, ...) before they are stored.
-    quint64 appendAudit(const AuditEntry &entry, QObject *context = nullptr, WriteCallback done = {});
+    quint64 appendAudit(const AuditEntry& entry, QObject* context = nullptr, WriteCallback done = {});
 
     // A lease names the one process that acts for everyone sharing the file (auto-heal): taken when it is free,
     // expired or already `holder`'s, and then held for ttlMs. rowsAffected is 1 when `holder` holds it; otherwise
     // error names the holder. A store running in memory (persisted false) cannot coordinate with anyone.
-    quint64 acquireLease(const QString &name, const QString &holder, qint64 ttlMs, QObject *context = nullptr,
-        WriteCallback done = {});
-    WriteResult acquireLeaseSync(const QString &name, const QString &holder, qint64 ttlMs);
-    WriteResult releaseLeaseSync(const QString &name, const QString &holder);
+    quint64 acquireLease(
+        const QString& name, const QString& holder, qint64 ttlMs, QObject* context = nullptr, WriteCallback done = {});
+    WriteResult acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs);
+    WriteResult releaseLeaseSync(const QString& name, const QString& holder);
 
-    WriteResult writeEventSync(const StateEvent &event);
-    WriteResult writeEventsSync(const QList<StateEvent> &events); // one transaction
-    WriteResult addAckSync(const Ack &ack);
-    WriteResult clearAcksSync(const QString &checkKey, qint64 atMs, const QString &reason);
-    WriteResult addSilenceSync(const Silence &silence);
+    WriteResult writeEventSync(const StateEvent& event);
+    WriteResult writeEventsSync(const QList<StateEvent>& events); // one transaction
+    WriteResult addAckSync(const Ack& ack);
+    WriteResult clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason);
+    WriteResult addSilenceSync(const Silence& silence);
     WriteResult cancelSilenceSync(qint64 silenceId, qint64 atMs);
-    WriteResult appendAuditSync(const AuditEntry &entry);
+    WriteResult appendAuditSync(const AuditEntry& entry);
 
     // Async reads.
-    quint64 requestEvents(const EventQuery &query);
-    quint64 requestEventCount(const EventQuery &query); // ignores after, offset and limit
-    quint64 requestSamples(const SampleQuery &query);
-    quint64 requestRollups(const RollupQuery &query);
-    quint64 requestAcks(const AckQuery &query);
-    quint64 requestSilences(const SilenceQuery &query);
-    quint64 requestAudit(const AuditQuery &query);
+    quint64 requestEvents(const EventQuery& query);
+    quint64 requestEventCount(const EventQuery& query); // ignores after, offset and limit
+    quint64 requestSamples(const SampleQuery& query);
+    quint64 requestRollups(const RollupQuery& query);
+    quint64 requestAcks(const AckQuery& query);
+    quint64 requestSilences(const SilenceQuery& query);
+    quint64 requestAudit(const AuditQuery& query);
 
     // Sync reads; error (if given) receives a message when the read failed.
-    QList<StateEvent> events(const EventQuery &query, QString *error = nullptr);
-    qint64 eventCount(const EventQuery &query, QString *error = nullptr);
-    QList<Sample> samples(const SampleQuery &query, QString *error = nullptr);
-    QList<Rollup> rollups(const RollupQuery &query, QString *error = nullptr);
-    QList<Ack> acks(const AckQuery &query, QString *error = nullptr);
-    QList<Silence> silences(const SilenceQuery &query, QString *error = nullptr);
-    QList<AuditEntry> audit(const AuditQuery &query, QString *error = nullptr);
+    QList<StateEvent> events(const EventQuery& query, QString* error = nullptr);
+    qint64 eventCount(const EventQuery& query, QString* error = nullptr);
+    QList<Sample> samples(const SampleQuery& query, QString* error = nullptr);
+    QList<Rollup> rollups(const RollupQuery& query, QString* error = nullptr);
+    QList<Ack> acks(const AckQuery& query, QString* error = nullptr);
+    QList<Silence> silences(const SilenceQuery& query, QString* error = nullptr);
+    QList<AuditEntry> audit(const AuditQuery& query, QString* error = nullptr);
 
     // Runs the retention sweep to completion (the periodic one works in the background). Blocks.
     SweepStats sweepNow();
 
 Q_SIGNALS:
     void opened(bool persistent); // persistent: false when running in memory
-    void degraded(const QString &reason);
-    void committed(quint64 requestId, const hd::WriteResult &result);
-    void eventCommitted(const hd::StateEvent &event, bool persisted);
-    void eventsReady(quint64 requestId, const QList<hd::StateEvent> &events);
+    void degraded(const QString& reason);
+    void committed(quint64 requestId, const hd::WriteResult& result);
+    void eventCommitted(const hd::StateEvent& event, bool persisted);
+    void eventsReady(quint64 requestId, const QList<hd::StateEvent>& events);
     void eventCountReady(quint64 requestId, qint64 count);
-    void samplesReady(quint64 requestId, const QList<hd::Sample> &samples);
-    void rollupsReady(quint64 requestId, const QList<hd::Rollup> &rollups);
-    void acksReady(quint64 requestId, const QList<hd::Ack> &acks);
-    void silencesReady(quint64 requestId, const QList<hd::Silence> &silences);
-    void auditReady(quint64 requestId, const QList<hd::AuditEntry> &entries);
-    void queryFailed(quint64 requestId, const QString &error);
-    void swept(const hd::SweepStats &stats); // after each background sweep
+    void samplesReady(quint64 requestId, const QList<hd::Sample>& samples);
+    void rollupsReady(quint64 requestId, const QList<hd::Rollup>& rollups);
+    void acksReady(quint64 requestId, const QList<hd::Ack>& acks);
+    void silencesReady(quint64 requestId, const QList<hd::Silence>& silences);
+    void auditReady(quint64 requestId, const QList<hd::AuditEntry>& entries);
+    void queryFailed(quint64 requestId, const QString& error);
+    void swept(const hd::SweepStats& stats); // after each background sweep
 
 private:
-    using WriteOp = std::function<WriteResult(HistoryWorker &, QList<StateEvent> &)>;
+    using WriteOp = std::function<WriteResult(HistoryWorker&, QList<StateEvent>&)>;
     void startWorker();
-    quint64 postWrite(WriteOp op, QList<StateEvent> events, QObject *context, WriteCallback done);
-    WriteResult runWrite(const WriteOp &op, QList<StateEvent> events);
-    template <typename R, typename Ready>
-    quint64 postRead(std::function<R(HistoryWorker &, QString *)> op, Ready ready);
-    template <typename R> R runRead(const std::function<R(HistoryWorker &, QString *)> &op, QString *error);
+    quint64 postWrite(WriteOp op, QList<StateEvent> events, QObject* context, WriteCallback done);
+    WriteResult runWrite(const WriteOp& op, QList<StateEvent> events);
+    template <typename R, typename Ready> quint64 postRead(std::function<R(HistoryWorker&, QString*)> op, Ready ready);
+    template <typename R> R runRead(const std::function<R(HistoryWorker&, QString*)>& op, QString* error);
 
     Options m_options;
     std::shared_ptr<HistoryShared> m_shared;
     QThread m_thread;
-    HistoryWorker *m_worker = nullptr;
+    HistoryWorker* m_worker = nullptr;
     std::atomic<quint64> m_nextRequestId { 0 };
 };
 

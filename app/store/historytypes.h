@@ -14,7 +14,7 @@ namespace hd {
 
 // Every time in the history store is milliseconds since the epoch, UTC.
 
-// One state change of one check, after thresholds (spec section 5).
+// One state change of one check, after thresholds (docs/contract.md §5).
 struct StateEvent {
     qint64 id = 0; // row id, set once committed
     qint64 timeMs = 0;
@@ -29,7 +29,7 @@ struct StateEvent {
     bool flapping = false;
 
     QString checkKey() const; // "service/check" or "service/check/item"
-    friend bool operator==(const StateEvent &, const StateEvent &) = default;
+    friend bool operator==(const StateEvent&, const StateEvent&) = default;
 };
 
 // One probe result reduced to what the charts need.
@@ -38,7 +38,7 @@ struct Sample {
     QString checkKey;
     Status status = Status::Ok;
     double latencyMs = 0;
-    friend bool operator==(const Sample &, const Sample &) = default;
+    friend bool operator==(const Sample&, const Sample&) = default;
 };
 
 // Down, stale and unknown count as failures in rollups; ok, degraded and starting do not.
@@ -56,7 +56,7 @@ struct Rollup {
     double p50Ms = 0;
     double p95Ms = 0;
     double maxMs = 0;
-    friend bool operator==(const Rollup &, const Rollup &) = default;
+    friend bool operator==(const Rollup&, const Rollup&) = default;
 };
 
 // Summarises latencies (any order) with `failures` of them failed; checkKey and bucketMs are left empty.
@@ -73,7 +73,7 @@ struct Ack {
     QString clearedReason; // "recovered", "removed", ...
 
     bool isActive(qint64 atMs) const;
-    friend bool operator==(const Ack &, const Ack &) = default;
+    friend bool operator==(const Ack&, const Ack&) = default;
 };
 
 struct Silence {
@@ -91,7 +91,7 @@ struct Silence {
 
     // Not cancelled and not over at atMs. Whether a weekly window is open right now is the engine's call.
     bool isInForce(qint64 atMs) const;
-    friend bool operator==(const Silence &, const Silence &) = default;
+    friend bool operator==(const Silence&, const Silence&) = default;
 };
 
 QString silenceTargetName(Silence::Target target);
@@ -108,7 +108,7 @@ struct AuditEntry {
     int httpStatus = 0; // 0: no HTTP response (refused, timeout, not sent)
     QString result; // "success", "failure", "unknown", "refused", ...
     QString message;
-    friend bool operator==(const AuditEntry &, const AuditEntry &) = default;
+    friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
 };
 
 // Keyset position: the last row of the previous page.

@@ -45,14 +45,14 @@ enum SqliteCode {
 };
 constexpr int readOnlyDirectory = ReadOnly | (6 << 8);
 
-int nativeCode(const QSqlError &error)
+int nativeCode(const QSqlError& error)
 {
     return error.nativeErrorCode().toInt();
 }
 
 enum class Failure { Busy, Fatal, Other };
 
-Failure classify(const QSqlError &error)
+Failure classify(const QSqlError& error)
 {
     switch (nativeCode(error) & 0xff) {
     case Busy:
@@ -98,13 +98,13 @@ Status statusFromCode(int code)
     return code >= 0 && code < 6 ? byCode[code] : Status::Unknown;
 }
 
-Status statusFromText(const QString &text)
+Status statusFromText(const QString& text)
 {
     return statusFromName(text).value_or(Status::Unknown);
 }
 
 // A null QString would be bound as SQL NULL; text columns are NOT NULL.
-QVariant text(const QString &s)
+QVariant text(const QString& s)
 {
     return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
 }
@@ -122,7 +122,7 @@ QString placeholders(qsizetype n)
     return s;
 }
 
-QString likePattern(const QString &text)
+QString likePattern(const QString& text)
 {
     QString escaped = text;
     escaped.replace(u'\\', QStringLiteral("\\\\"))
@@ -136,17 +136,17 @@ struct Where {
     QStringList clauses;
     QVariantList values;
 
-    void add(const QString &clause, const QVariantList &v = {})
+    void add(const QString& clause, const QVariantList& v = {})
     {
         clauses << clause;
         values << v;
     }
-    template <typename T, typename F> void addIn(const QString &column, const QList<T> &list, F toValue)
+    template <typename T, typename F> void addIn(const QString& column, const QList<T>& list, F toValue)
     {
         if (list.isEmpty())
             return;
         QVariantList v;
-        for (const T &x : list)
+        for (const T& x : list)
             v << toValue(x);
         add(column + QStringLiteral(" IN (") + placeholders(list.size()) + u')', v);
     }
@@ -156,15 +156,15 @@ struct Where {
     }
 };
 
-Where eventWhere(const EventQuery &q, bool withCursor)
+Where eventWhere(const EventQuery& q, bool withCursor)
 {
     Where w;
     if (q.fromMs > 0)
         w.add(QStringLiteral("time_ms >= ?"), { q.fromMs });
     if (q.toMs > 0)
         w.add(QStringLiteral("time_ms < ?"), { q.toMs });
-    w.addIn(QStringLiteral("service"), q.services, [](const QString &s) { return QVariant(s); });
-    w.addIn(QStringLiteral("check_key"), q.checkKeys, [](const QString &s) { return QVariant(s); });
+    w.addIn(QStringLiteral("service"), q.services, [](const QString& s) { return QVariant(s); });
+    w.addIn(QStringLiteral("check_key"), q.checkKeys, [](const QString& s) { return QVariant(s); });
     w.addIn(QStringLiteral("to_status"), q.statuses, [](Status s) { return QVariant(statusName(s)); });
     w.addIn(QStringLiteral("severity"), q.severities, [](Severity s) { return QVariant(severityName(s)); });
     if (!q.text.isEmpty()) {
@@ -187,14 +187,14 @@ QString limitSql(int limit, int offset)
     return QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit > 0 ? limit : -1).arg(qMax(0, offset));
 }
 
-bool run(QSqlQuery &q, const QString &sql, const QVariantList &values, QSqlError *error)
+bool run(QSqlQuery& q, const QString& sql, const QVariantList& values, QSqlError* error)
 {
     q.setForwardOnly(true); // otherwise Qt keeps a copy of every row read
     if (!q.prepare(sql)) {
         *error = q.lastError();
         return false;
     }
-    for (const QVariant &v : values)
+    for (const QVariant& v : values)
         q.addBindValue(v);
     if (!q.exec()) {
         *error = q.lastError();
@@ -203,7 +203,7 @@ bool run(QSqlQuery &q, const QString &sql, const QVariantList &values, QSqlError
     return true;
 }
 
-bool execBound(QSqlQuery *q, const QVariantList &values, QSqlError *error)
+bool execBound(QSqlQuery* q, const QVariantList& values, QSqlError* error)
 {
     for (qsizetype i = 0; i < values.size(); ++i)
         q->bindValue(int(i), values.at(i));
@@ -216,7 +216,7 @@ bool execBound(QSqlQuery *q, const QVariantList &values, QSqlError *error)
 
 } // namespace
 
-HistoryWorker::HistoryWorker(const HistoryStore::Options &options, std::shared_ptr<HistoryShared> shared)
+HistoryWorker::HistoryWorker(const HistoryStore::Options& options, std::shared_ptr<HistoryShared> shared)
     : m_options(options)
     , m_shared(std::move(shared))
     , m_connectionName(QStringLiteral("healthdeck-history-%1").arg(quintptr(this), 0, 16))
@@ -262,13 +262,12 @@ constexpr QFileDevice::Permissions ownerOnlyDir = ownerOnlyFile | QFileDevice::E
 // hosts: its folder is 0700 and its files 0600 whatever the umask. A folder healthdeck did not create (a
 // --history file in /tmp, say) keeps its permissions, unless it is the default one. The WAL and shared-memory
 // files take the database file's permissions from SQLite, so creating the file first covers them too.
-bool preparePrivateFile(const QString &path, QString *reason)
+bool preparePrivateFile(const QString& path, QString* reason)
 {
     const QFileInfo info(path);
     const QString dir = info.absolutePath();
     const bool ours = !QFileInfo::exists(dir) || dir == QFileInfo(HistoryStore::defaultPath()).absolutePath();
-    if (!QFileInfo::exists(dir)
-        && !(QDir().mkpath(QFileInfo(dir).absolutePath()) && QDir().mkdir(dir, ownerOnlyDir))) {
+    if (!QFileInfo::exists(dir) && !(QDir().mkpath(QFileInfo(dir).absolutePath()) && QDir().mkdir(dir, ownerOnlyDir))) {
         *reason = QStringLiteral("cannot create the directory for the history file: %1").arg(path);
         return false;
     }
@@ -282,9 +281,9 @@ bool preparePrivateFile(const QString &path, QString *reason)
         return false;
     }
     file.close();
-    for (const QString &f : { path, QString(path + u"-wal"), QString(path + u"-shm") }) {
-        if (QFileInfo::exists(f) && (QFile::permissions(f) & ~(ownerOnlyFile | QFileDevice::ReadUser
-                                                                   | QFileDevice::WriteUser)))
+    for (const QString& f : { path, QString(path + u"-wal"), QString(path + u"-shm") }) {
+        if (QFileInfo::exists(f)
+            && (QFile::permissions(f) & ~(ownerOnlyFile | QFileDevice::ReadUser | QFileDevice::WriteUser)))
             QFile::setPermissions(f, ownerOnlyFile); // not our file to change: SQLite then says why it cannot open
     }
     return true;
@@ -292,7 +291,7 @@ bool preparePrivateFile(const QString &path, QString *reason)
 
 } // namespace
 
-bool HistoryWorker::openFile(QString *reason)
+bool HistoryWorker::openFile(QString* reason)
 {
     const QFileInfo info(m_options.path);
     if (info.isDir()) {
@@ -309,7 +308,7 @@ bool HistoryWorker::openFile(QString *reason)
         closeDb();
         return false;
     }
-    const auto fail = [&](const QString &why) {
+    const auto fail = [&](const QString& why) {
         *reason = why;
         closeDb();
         return false;
@@ -318,7 +317,7 @@ bool HistoryWorker::openFile(QString *reason)
     bool wal = false;
     {
         QSqlQuery q(m_db);
-        const auto step = [&](const QString &sql) {
+        const auto step = [&](const QString& sql) {
             if (!error.isValid() && !q.exec(sql))
                 error = q.lastError();
             return !error.isValid();
@@ -363,7 +362,7 @@ bool HistoryWorker::openFile(QString *reason)
         QSqlError e;
         if (!runOnce(
                 false,
-                [&](QSqlError *err, WriteResult &) {
+                [&](QSqlError* err, WriteResult&) {
                     QSqlQuery q(m_db);
                     return run(q,
                         QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_opened_ms', ?)"),
@@ -382,7 +381,7 @@ bool HistoryWorker::openFile(QString *reason)
     return true;
 }
 
-QString HistoryWorker::describe(const QSqlError &error) const
+QString HistoryWorker::describe(const QSqlError& error) const
 {
     QString cause;
     const int code = nativeCode(error);
@@ -420,7 +419,7 @@ QString HistoryWorker::describe(const QSqlError &error) const
         .arg(cause, where, error.databaseText().isEmpty() ? error.text() : error.databaseText());
 }
 
-bool HistoryWorker::degrade(const QString &reason)
+bool HistoryWorker::degrade(const QString& reason)
 {
     closeDb();
     m_inMemory = true;
@@ -457,7 +456,7 @@ void HistoryWorker::close()
 {
     if (m_closed)
         return;
-    for (QTimer *t : { m_flushTimer, m_sweepTimer }) {
+    for (QTimer* t : { m_flushTimer, m_sweepTimer }) {
         if (t)
             t->stop();
     }
@@ -471,7 +470,7 @@ void HistoryWorker::close()
     m_shared->open = false;
 }
 
-QSqlQuery *HistoryWorker::prepared(const QString &sql, QSqlError *error)
+QSqlQuery* HistoryWorker::prepared(const QString& sql, QSqlError* error)
 {
     auto it = m_queries.find(sql);
     if (it == m_queries.end()) {
@@ -486,7 +485,7 @@ QSqlQuery *HistoryWorker::prepared(const QString &sql, QSqlError *error)
     return &it->second;
 }
 
-bool HistoryWorker::runOnce(bool durable, const Body &body, WriteResult &result, QSqlError *error)
+bool HistoryWorker::runOnce(bool durable, const Body& body, WriteResult& result, QSqlError* error)
 {
     // Events must survive a power cut, samples only a crash: FULL for the one transaction, NORMAL otherwise.
     const bool sync = durable && !m_inMemory;
@@ -509,7 +508,7 @@ bool HistoryWorker::runOnce(bool durable, const Body &body, WriteResult &result,
     return ok;
 }
 
-WriteResult HistoryWorker::transact(bool durable, OnBusy onBusy, const Body &body)
+WriteResult HistoryWorker::transact(bool durable, OnBusy onBusy, const Body& body)
 {
     for (int attempt = 0;; ++attempt) {
         if (!m_db.isValid()) {
@@ -539,18 +538,18 @@ WriteResult HistoryWorker::transact(bool durable, OnBusy onBusy, const Body &bod
     }
 }
 
-WriteResult HistoryWorker::writeEvents(QList<StateEvent> &events)
+WriteResult HistoryWorker::writeEvents(QList<StateEvent>& events)
 {
     QList<qint64> ids;
-    WriteResult r = transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    WriteResult r = transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         ids.clear();
-        QSqlQuery *q = prepared(QStringLiteral("INSERT INTO events (time_ms, check_key, service, check_name, item,"
+        QSqlQuery* q = prepared(QStringLiteral("INSERT INTO events (time_ms, check_key, service, check_name, item,"
                                                " from_status, to_status, severity, detail, impacted_by, flapping)"
                                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             error);
         if (!q)
             return false;
-        for (const StateEvent &e : std::as_const(events)) {
+        for (const StateEvent& e : std::as_const(events)) {
             if (!execBound(q,
                     { e.timeMs, e.checkKey(), text(e.service), text(e.check), text(e.item), statusName(e.from),
                         statusName(e.to), severityName(e.severity), text(e.detail),
@@ -571,9 +570,9 @@ WriteResult HistoryWorker::writeEvents(QList<StateEvent> &events)
     return r;
 }
 
-WriteResult HistoryWorker::addAck(const Ack &ack)
+WriteResult HistoryWorker::addAck(const Ack& ack)
 {
-    return transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    return transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q,
                 QStringLiteral("INSERT INTO acks (check_key, author, comment, created_ms, expires_ms, cleared_ms,"
@@ -589,9 +588,9 @@ WriteResult HistoryWorker::addAck(const Ack &ack)
     });
 }
 
-WriteResult HistoryWorker::clearAcks(const QString &checkKey, qint64 atMs, const QString &reason)
+WriteResult HistoryWorker::clearAcks(const QString& checkKey, qint64 atMs, const QString& reason)
 {
-    return transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    return transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q,
                 QStringLiteral(
@@ -603,9 +602,9 @@ WriteResult HistoryWorker::clearAcks(const QString &checkKey, qint64 atMs, const
     });
 }
 
-WriteResult HistoryWorker::addSilence(const Silence &s)
+WriteResult HistoryWorker::addSilence(const Silence& s)
 {
-    return transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    return transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q,
                 QStringLiteral("INSERT INTO silences (target_kind, target, author, comment, start_ms, end_ms, weekly,"
@@ -623,7 +622,7 @@ WriteResult HistoryWorker::addSilence(const Silence &s)
 
 WriteResult HistoryWorker::cancelSilence(qint64 id, qint64 atMs)
 {
-    return transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    return transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q, QStringLiteral("UPDATE silences SET cancelled_ms = ? WHERE id = ? AND cancelled_ms IS NULL"),
                 { atMs > 0 ? atMs : now(), id }, error))
@@ -634,12 +633,12 @@ WriteResult HistoryWorker::cancelSilence(qint64 id, qint64 atMs)
     });
 }
 
-WriteResult HistoryWorker::appendAudit(const AuditEntry &entry)
+WriteResult HistoryWorker::appendAudit(const AuditEntry& entry)
 {
     // The caller redacts already; this pass makes sure no credential reaches the file or its WAL regardless.
     const QByteArray params = QJsonDocument(redactSecrets(entry.params)).toJson(QJsonDocument::Compact);
     const QString message = redactSecretsInText(entry.message);
-    return transact(true, OnBusy::Degrade, [&](QSqlError *error, WriteResult &result) {
+    return transact(true, OnBusy::Degrade, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q,
                 QStringLiteral("INSERT INTO audit (time_ms, os_user, service, action, params, http_status, result,"
@@ -656,12 +655,12 @@ WriteResult HistoryWorker::appendAudit(const AuditEntry &entry)
     });
 }
 
-WriteResult HistoryWorker::acquireLease(const QString &name, const QString &holder, qint64 ttlMs)
+WriteResult HistoryWorker::acquireLease(const QString& name, const QString& holder, qint64 ttlMs)
 {
     // Taken when free, expired or already ours; the write lock of BEGIN IMMEDIATE makes the test-and-set atomic
     // across processes. A busy file keeps the file (no fallback to memory): the lease is then simply not held.
     const qint64 at = now();
-    WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+    WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q,
                 QStringLiteral("INSERT INTO leases (name, holder, expires_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO"
@@ -681,9 +680,9 @@ WriteResult HistoryWorker::acquireLease(const QString &name, const QString &hold
     return r;
 }
 
-WriteResult HistoryWorker::releaseLease(const QString &name, const QString &holder)
+WriteResult HistoryWorker::releaseLease(const QString& name, const QString& holder)
 {
-    return transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+    return transact(false, OnBusy::Keep, [&](QSqlError* error, WriteResult& result) {
         QSqlQuery q(m_db);
         if (!run(q, QStringLiteral("DELETE FROM leases WHERE name = ? AND holder = ?"), { text(name), text(holder) },
                 error))
@@ -693,14 +692,14 @@ WriteResult HistoryWorker::releaseLease(const QString &name, const QString &hold
     });
 }
 
-qint64 HistoryWorker::keyId(const QString &key, QHash<QString, qint64> &fresh, QSqlError *error)
+qint64 HistoryWorker::keyId(const QString& key, QHash<QString, qint64>& fresh, QSqlError* error)
 {
     if (const auto it = m_keyIds.constFind(key); it != m_keyIds.cend())
         return *it;
     if (const auto it = fresh.constFind(key); it != fresh.cend())
         return *it;
-    QSqlQuery *insert = prepared(QStringLiteral("INSERT OR IGNORE INTO check_keys (key) VALUES (?)"), error);
-    QSqlQuery *select = insert ? prepared(QStringLiteral("SELECT id FROM check_keys WHERE key = ?"), error) : nullptr;
+    QSqlQuery* insert = prepared(QStringLiteral("INSERT OR IGNORE INTO check_keys (key) VALUES (?)"), error);
+    QSqlQuery* select = insert ? prepared(QStringLiteral("SELECT id FROM check_keys WHERE key = ?"), error) : nullptr;
     if (!select || !execBound(insert, { text(key) }, error) || !execBound(select, { key }, error))
         return -1;
     const qint64 id = select->next() ? select->value(0).toLongLong() : -1;
@@ -710,26 +709,26 @@ qint64 HistoryWorker::keyId(const QString &key, QHash<QString, qint64> &fresh, Q
 }
 
 // All checks of one minute in one scan: samples are stored in time order.
-bool HistoryWorker::computeMinute(qint64 bucketMs, QSqlError *error)
+bool HistoryWorker::computeMinute(qint64 bucketMs, QSqlError* error)
 {
     struct Acc {
         QList<double> latencies;
         int failures = 0;
     };
     QHash<qint64, Acc> byCheck;
-    QSqlQuery *select = prepared(
+    QSqlQuery* select = prepared(
         QStringLiteral("SELECT check_id, status, latency_us FROM samples WHERE time_ms >= ? AND time_ms < ?"), error);
     if (!select || !execBound(select, { bucketMs, bucketMs + minuteMs }, error))
         return false;
     while (select->next()) {
-        Acc &acc = byCheck[select->value(0).toLongLong()];
+        Acc& acc = byCheck[select->value(0).toLongLong()];
         acc.failures += countsAsFailure(statusFromCode(select->value(1).toInt())) ? 1 : 0;
         acc.latencies << select->value(2).toLongLong() / 1000.0;
     }
     select->finish();
-    QSqlQuery *upsert
+    QSqlQuery* upsert
         = prepared(QStringLiteral("INSERT OR REPLACE INTO rollups_minute VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"), error);
-    QSqlQuery *markHour = upsert
+    QSqlQuery* markHour = upsert
         ? prepared(QStringLiteral("INSERT OR IGNORE INTO rollups_pending (kind, bucket_ms) VALUES (1, ?)"), error)
         : nullptr;
     if (!markHour)
@@ -752,9 +751,9 @@ bool HistoryWorker::computeMinute(qint64 bucketMs, QSqlError *error)
 // One check at a time, its minutes read through the primary key, so that only one merged sketch is in memory
 // however many checks there are. Merging every check's sketch at once held 64 bytes per distinct latency bucket
 // of each check (25 to 113 MiB at 5,000 checks in bench/rollup_memory), and glibc kept that memory after the job.
-bool HistoryWorker::computeHour(qint64 bucketMs, QSqlError *error)
+bool HistoryWorker::computeHour(qint64 bucketMs, QSqlError* error)
 {
-    QSqlQuery *checks = prepared(
+    QSqlQuery* checks = prepared(
         QStringLiteral("SELECT DISTINCT check_id FROM rollups_minute WHERE bucket_ms >= ? AND bucket_ms < ?"), error);
     if (!checks || !execBound(checks, { bucketMs, bucketMs + hourMs }, error))
         return false;
@@ -762,11 +761,10 @@ bool HistoryWorker::computeHour(qint64 bucketMs, QSqlError *error)
     while (checks->next())
         ids << checks->value(0).toLongLong();
     checks->finish();
-    QSqlQuery *select
-        = prepared(QStringLiteral("SELECT count, failures, min_ms, max_ms, sketch FROM rollups_minute"
-                                  " WHERE check_id = ? AND bucket_ms >= ? AND bucket_ms < ?"),
-            error);
-    QSqlQuery *upsert = select
+    QSqlQuery* select = prepared(QStringLiteral("SELECT count, failures, min_ms, max_ms, sketch FROM rollups_minute"
+                                                " WHERE check_id = ? AND bucket_ms >= ? AND bucket_ms < ?"),
+        error);
+    QSqlQuery* upsert = select
         ? prepared(QStringLiteral("INSERT OR REPLACE INTO rollups_hour VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), error)
         : nullptr;
     if (!upsert)
@@ -802,19 +800,19 @@ bool HistoryWorker::computeHour(qint64 bucketMs, QSqlError *error)
 }
 
 bool HistoryWorker::insertSamples(
-    const QList<Sample> &batch, QHash<QString, qint64> &fresh, QSet<qint64> &newMinutes, QSqlError *error)
+    const QList<Sample>& batch, QHash<QString, qint64>& fresh, QSet<qint64>& newMinutes, QSqlError* error)
 {
     fresh.clear();
     newMinutes.clear();
-    QSqlQuery *insert = prepared(
+    QSqlQuery* insert = prepared(
         QStringLiteral("INSERT OR REPLACE INTO samples (time_ms, check_id, status, latency_us) VALUES (?, ?, ?, ?)"),
         error);
-    QSqlQuery *mark = insert
+    QSqlQuery* mark = insert
         ? prepared(QStringLiteral("INSERT OR IGNORE INTO rollups_pending (kind, bucket_ms) VALUES (0, ?)"), error)
         : nullptr;
     if (!mark)
         return false;
-    for (const Sample &s : batch) {
+    for (const Sample& s : batch) {
         const qint64 id = keyId(s.checkKey, fresh, error);
         if (id < 0)
             return false;
@@ -850,7 +848,7 @@ void HistoryWorker::flushSamples()
         return;
     QHash<QString, qint64> fresh;
     QSet<qint64> newMinutes;
-    const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+    const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError* error, WriteResult& result) {
         result.rowsAffected = int(batch.size());
         return insertSamples(batch, fresh, newMinutes, error);
     });
@@ -902,11 +900,11 @@ void HistoryWorker::updateRollups(bool all)
         for (qint64 bucket : std::as_const(todo)) {
             if (!all && spent.elapsed() > rollupBudgetMs)
                 return; // the next tick goes on from here
-            const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &) {
+            const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError* error, WriteResult&) {
                 if (!(kind == 1 ? computeHour(bucket, error) : computeMinute(bucket, error)))
                     return false;
                 // A bucket still running stays marked, to be computed again when it is over.
-                QSqlQuery *done
+                QSqlQuery* done
                     = prepared(QStringLiteral("DELETE FROM rollups_pending WHERE kind = ? AND bucket_ms = ?"), error);
                 return done && (!isOver(kind, bucket) || execBound(done, { kind, bucket }, error));
             });
@@ -920,18 +918,18 @@ void HistoryWorker::updateRollups(bool all)
     m_markedMinutes.removeIf([&](qint64 minute) { return isOver(0, minute); });
 }
 
-bool HistoryWorker::sweepStep(SweepStats &stats)
+bool HistoryWorker::sweepStep(SweepStats& stats)
 {
     const qint64 t = now();
     const int batch = qMax(1, m_options.sweepBatchRows);
-    const HistoryConfig &keep = m_options.retention;
+    const HistoryConfig& keep = m_options.retention;
     bool more = false;
 
-    const auto deleteBatch = [&](qint64 retentionMs, const QString &sql, qint64 &counter) {
+    const auto deleteBatch = [&](qint64 retentionMs, const QString& sql, qint64& counter) {
         if (retentionMs <= 0)
             return;
         const qint64 cutoff = t - retentionMs;
-        const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError *error, WriteResult &result) {
+        const WriteResult r = transact(false, OnBusy::Keep, [&](QSqlError* error, WriteResult& result) {
             QSqlQuery q(m_db);
             if (!run(q, sql, { cutoff, batch }, error))
                 return false;
@@ -1032,7 +1030,7 @@ void HistoryWorker::continueSweep()
     Q_EMIT swept(m_sweepStats);
 }
 
-bool HistoryWorker::readFailed(const QSqlError &error, QString *message)
+bool HistoryWorker::readFailed(const QSqlError& error, QString* message)
 {
     const QString text = describe(error);
     if (message)
@@ -1042,7 +1040,7 @@ bool HistoryWorker::readFailed(const QSqlError &error, QString *message)
     return false;
 }
 
-QList<StateEvent> HistoryWorker::events(const EventQuery &query, QString *error)
+QList<StateEvent> HistoryWorker::events(const EventQuery& query, QString* error)
 {
     QList<StateEvent> out;
     const Where w = eventWhere(query, true);
@@ -1076,7 +1074,7 @@ QList<StateEvent> HistoryWorker::events(const EventQuery &query, QString *error)
     return out;
 }
 
-qint64 HistoryWorker::eventCount(const EventQuery &query, QString *error)
+qint64 HistoryWorker::eventCount(const EventQuery& query, QString* error)
 {
     const Where w = eventWhere(query, false);
     QSqlQuery q(m_db);
@@ -1088,7 +1086,7 @@ qint64 HistoryWorker::eventCount(const EventQuery &query, QString *error)
     return q.value(0).toLongLong();
 }
 
-QList<Sample> HistoryWorker::samples(const SampleQuery &query, QString *error)
+QList<Sample> HistoryWorker::samples(const SampleQuery& query, QString* error)
 {
     // Samples are in time order: the range is scanned across all checks and filtered, which SQLite does quickly.
     QList<Sample> out;
@@ -1113,7 +1111,7 @@ QList<Sample> HistoryWorker::samples(const SampleQuery &query, QString *error)
     return out;
 }
 
-QList<Rollup> HistoryWorker::rollups(const RollupQuery &query, QString *error)
+QList<Rollup> HistoryWorker::rollups(const RollupQuery& query, QString* error)
 {
     QList<Rollup> out;
     Where w;
@@ -1121,7 +1119,7 @@ QList<Rollup> HistoryWorker::rollups(const RollupQuery &query, QString *error)
         w.add(QStringLiteral("r.bucket_ms >= ?"), { query.fromMs });
     if (query.toMs > 0)
         w.add(QStringLiteral("r.bucket_ms < ?"), { query.toMs });
-    w.addIn(QStringLiteral("k.key"), query.checkKeys, [](const QString &s) { return QVariant(s); });
+    w.addIn(QStringLiteral("k.key"), query.checkKeys, [](const QString& s) { return QVariant(s); });
     const QString table = query.granularity == RollupGranularity::Hour ? QStringLiteral("rollups_hour")
                                                                        : QStringLiteral("rollups_minute");
     QSqlQuery q(m_db);
@@ -1141,7 +1139,7 @@ QList<Rollup> HistoryWorker::rollups(const RollupQuery &query, QString *error)
     return out;
 }
 
-QList<Ack> HistoryWorker::acks(const AckQuery &query, QString *error)
+QList<Ack> HistoryWorker::acks(const AckQuery& query, QString* error)
 {
     QList<Ack> out;
     const qint64 at = query.atMs > 0 ? query.atMs : now();
@@ -1167,7 +1165,7 @@ QList<Ack> HistoryWorker::acks(const AckQuery &query, QString *error)
     return out;
 }
 
-QList<Silence> HistoryWorker::silences(const SilenceQuery &query, QString *error)
+QList<Silence> HistoryWorker::silences(const SilenceQuery& query, QString* error)
 {
     QList<Silence> out;
     const qint64 at = query.atMs > 0 ? query.atMs : now();
@@ -1202,7 +1200,7 @@ QList<Silence> HistoryWorker::silences(const SilenceQuery &query, QString *error
     return out;
 }
 
-QList<AuditEntry> HistoryWorker::audit(const AuditQuery &query, QString *error)
+QList<AuditEntry> HistoryWorker::audit(const AuditQuery& query, QString* error)
 {
     QList<AuditEntry> out;
     Where w;

@@ -34,20 +34,20 @@ class HistoryWorker final : public QObject {
     Q_DISABLE_COPY_MOVE(HistoryWorker)
 
 public:
-    HistoryWorker(const HistoryStore::Options &options, std::shared_ptr<HistoryShared> shared);
+    HistoryWorker(const HistoryStore::Options& options, std::shared_ptr<HistoryShared> shared);
     ~HistoryWorker() override;
 
     bool open(); // false only when not even the in-memory fallback could be made
     void close();
 
-    WriteResult writeEvents(QList<StateEvent> &events); // sets the ids
-    WriteResult addAck(const Ack &ack);
-    WriteResult clearAcks(const QString &checkKey, qint64 atMs, const QString &reason);
-    WriteResult addSilence(const Silence &silence);
+    WriteResult writeEvents(QList<StateEvent>& events); // sets the ids
+    WriteResult addAck(const Ack& ack);
+    WriteResult clearAcks(const QString& checkKey, qint64 atMs, const QString& reason);
+    WriteResult addSilence(const Silence& silence);
     WriteResult cancelSilence(qint64 id, qint64 atMs);
-    WriteResult appendAudit(const AuditEntry &entry);
-    WriteResult acquireLease(const QString &name, const QString &holder, qint64 ttlMs);
-    WriteResult releaseLease(const QString &name, const QString &holder);
+    WriteResult appendAudit(const AuditEntry& entry);
+    WriteResult acquireLease(const QString& name, const QString& holder, qint64 ttlMs);
+    WriteResult releaseLease(const QString& name, const QString& holder);
 
     void flushSamples();
     // Computes the rollups of finished minutes and hours (all: of every touched one, the current ones included).
@@ -56,38 +56,38 @@ public:
     SweepStats sweep(); // to completion
     void startSweep(); // in bounded batches, letting other work in between
 
-    QList<StateEvent> events(const EventQuery &query, QString *error);
-    qint64 eventCount(const EventQuery &query, QString *error);
-    QList<Sample> samples(const SampleQuery &query, QString *error);
-    QList<Rollup> rollups(const RollupQuery &query, QString *error);
-    QList<Ack> acks(const AckQuery &query, QString *error);
-    QList<Silence> silences(const SilenceQuery &query, QString *error);
-    QList<AuditEntry> audit(const AuditQuery &query, QString *error);
+    QList<StateEvent> events(const EventQuery& query, QString* error);
+    qint64 eventCount(const EventQuery& query, QString* error);
+    QList<Sample> samples(const SampleQuery& query, QString* error);
+    QList<Rollup> rollups(const RollupQuery& query, QString* error);
+    QList<Ack> acks(const AckQuery& query, QString* error);
+    QList<Silence> silences(const SilenceQuery& query, QString* error);
+    QList<AuditEntry> audit(const AuditQuery& query, QString* error);
 
 Q_SIGNALS:
-    void degraded(const QString &reason);
-    void swept(const hd::SweepStats &stats);
+    void degraded(const QString& reason);
+    void swept(const hd::SweepStats& stats);
 
 private:
     enum class OnBusy { Keep, Degrade };
-    using Body = std::function<bool(QSqlError *error, WriteResult &result)>;
+    using Body = std::function<bool(QSqlError* error, WriteResult& result)>;
 
     qint64 now() const;
-    bool openFile(QString *reason);
-    bool degrade(const QString &reason);
+    bool openFile(QString* reason);
+    bool degrade(const QString& reason);
     void closeDb();
-    QString describe(const QSqlError &error) const;
-    WriteResult transact(bool durable, OnBusy onBusy, const Body &body);
-    bool runOnce(bool durable, const Body &body, WriteResult &result, QSqlError *error);
-    QSqlQuery *prepared(const QString &sql, QSqlError *error);
-    bool readFailed(const QSqlError &error, QString *message);
-    qint64 keyId(const QString &key, QHash<QString, qint64> &fresh, QSqlError *error);
+    QString describe(const QSqlError& error) const;
+    WriteResult transact(bool durable, OnBusy onBusy, const Body& body);
+    bool runOnce(bool durable, const Body& body, WriteResult& result, QSqlError* error);
+    QSqlQuery* prepared(const QString& sql, QSqlError* error);
+    bool readFailed(const QSqlError& error, QString* message);
+    qint64 keyId(const QString& key, QHash<QString, qint64>& fresh, QSqlError* error);
     bool insertSamples(
-        const QList<Sample> &batch, QHash<QString, qint64> &fresh, QSet<qint64> &newMinutes, QSqlError *error);
+        const QList<Sample>& batch, QHash<QString, qint64>& fresh, QSet<qint64>& newMinutes, QSqlError* error);
     void tick();
-    bool computeMinute(qint64 bucketMs, QSqlError *error);
-    bool computeHour(qint64 bucketMs, QSqlError *error);
-    bool sweepStep(SweepStats &stats);
+    bool computeMinute(qint64 bucketMs, QSqlError* error);
+    bool computeHour(qint64 bucketMs, QSqlError* error);
+    bool sweepStep(SweepStats& stats);
     void continueSweep();
     void vacuumIfWorthIt();
 
@@ -100,8 +100,8 @@ private:
     QHash<QString, qint64> m_keyIds;
     QSet<qint64> m_markedMinutes; // known to be in rollups_pending already: saves a write per sample
     std::map<QString, QSqlQuery> m_queries; // node-based: pointers stay valid as statements are added
-    QTimer *m_flushTimer = nullptr;
-    QTimer *m_sweepTimer = nullptr;
+    QTimer* m_flushTimer = nullptr;
+    QTimer* m_sweepTimer = nullptr;
     bool m_sweeping = false;
     SweepStats m_sweepStats;
 };

@@ -19,7 +19,7 @@ double midpointMs(int bucket)
     return bucket < 0 ? 0.0 : std::pow(gamma, bucket + 0.5) / 1000.0;
 }
 
-void putVarint(QByteArray &out, quint64 v)
+void putVarint(QByteArray& out, quint64 v)
 {
     do {
         const auto byte = quint8(v & 0x7f);
@@ -28,7 +28,7 @@ void putVarint(QByteArray &out, quint64 v)
     } while (v);
 }
 
-bool getVarint(const QByteArray &in, qsizetype &pos, quint64 *v)
+bool getVarint(const QByteArray& in, qsizetype& pos, quint64* v)
 {
     *v = 0;
     for (int shift = 0; pos < in.size() && shift < 64; shift += 7) {
@@ -50,9 +50,9 @@ void LatencySketch::add(double latencyMs, qint64 count)
     m_count += count;
 }
 
-void LatencySketch::merge(const LatencySketch &other)
+void LatencySketch::merge(const LatencySketch& other)
 {
-    for (const auto &[bucket, n] : other.m_buckets)
+    for (const auto& [bucket, n] : other.m_buckets)
         m_buckets[bucket] += n;
     m_count += other.m_count;
 }
@@ -63,7 +63,7 @@ double LatencySketch::percentile(double p) const
         return 0;
     const auto rank = qMax<qint64>(1, qint64(std::ceil(p / 100.0 * double(m_count))));
     qint64 seen = 0;
-    for (const auto &[bucket, n] : m_buckets) {
+    for (const auto& [bucket, n] : m_buckets) {
         seen += n;
         if (seen >= rank)
             return midpointMs(bucket);
@@ -76,7 +76,7 @@ QByteArray LatencySketch::encode() const
 {
     QByteArray out;
     int previous = -2;
-    for (const auto &[bucket, n] : m_buckets) {
+    for (const auto& [bucket, n] : m_buckets) {
         putVarint(out, quint64(bucket - previous));
         putVarint(out, quint64(n));
         previous = bucket;
@@ -84,7 +84,7 @@ QByteArray LatencySketch::encode() const
     return out;
 }
 
-LatencySketch LatencySketch::decode(const QByteArray &bytes)
+LatencySketch LatencySketch::decode(const QByteArray& bytes)
 {
     LatencySketch sketch;
     qsizetype pos = 0;

@@ -11,13 +11,13 @@ namespace hd {
 class LatencySketch final {
 public:
     void add(double latencyMs, qint64 count = 1);
-    void merge(const LatencySketch &other);
+    void merge(const LatencySketch& other);
     qint64 count() const { return m_count; }
     // Nearest rank over the bucket midpoints; 0 when empty. Callers clamp it into the exact [min, max].
     double percentile(double p) const;
 
     QByteArray encode() const;
-    static LatencySketch decode(const QByteArray &bytes); // empty when the bytes are malformed
+    static LatencySketch decode(const QByteArray& bytes); // empty when the bytes are malformed
 
 private:
     std::map<int, qint64> m_buckets; // bucket index -> count; index -1 holds zero latencies

@@ -35,7 +35,7 @@ bool isSecretKey(QStringView key)
     return false;
 }
 
-QJsonObject redactSecrets(const QJsonObject &object)
+QJsonObject redactSecrets(const QJsonObject& object)
 {
     QJsonObject out;
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -47,14 +47,14 @@ QJsonObject redactSecrets(const QJsonObject &object)
     return out;
 }
 
-QJsonValue redactSecrets(const QJsonValue &value)
+QJsonValue redactSecrets(const QJsonValue& value)
 {
     if (value.isObject())
         return redactSecrets(value.toObject());
     if (value.isArray()) {
         QJsonArray out;
         const QJsonArray in = value.toArray();
-        for (const QJsonValue &v : in)
+        for (const QJsonValue& v : in)
             out.append(redactSecrets(v));
         return out;
     }
@@ -63,7 +63,7 @@ QJsonValue redactSecrets(const QJsonValue &value)
     return value;
 }
 
-QString redactSecretsInText(const QString &text)
+QString redactSecretsInText(const QString& text)
 {
     // The scheme is kept so that a reader still sees which kind of credential was sent.
     static const QRegularExpression scheme(QStringLiteral(R"((?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,})"));

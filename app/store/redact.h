@@ -14,10 +14,10 @@ QString redactedMarker();
 bool isSecretKey(QStringView key);
 
 // Replaces the value of every secret key, at any depth (arrays included), with redactedMarker().
-QJsonValue redactSecrets(const QJsonValue &value);
-QJsonObject redactSecrets(const QJsonObject &object);
+QJsonValue redactSecrets(const QJsonValue& value);
+QJsonObject redactSecrets(const QJsonObject& object);
 
 // Masks credentials in free text: "password=...", "token: ...", "\"secret\":\"...\"", "Bearer ...", "Basic ...".
-QString redactSecretsInText(const QString &text);
+QString redactSecretsInText(const QString& text);
 
 } // namespace hd

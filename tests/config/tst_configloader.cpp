@@ -13,9 +13,10 @@
 // error's toString() on stderr, one per line, and exits 2). The fixtures are in
 // tests/data/config/ and written for healthdeck (not taken from /work/shared):
 //   bad-unknown-key.yaml -> "<path>:6:9: unknown key 'intervl' in a check; did you mean 'interval'?"
-//   bad-two-probes.yaml  -> "<path>:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http
-//   and tcp" bad-cycle.yaml       -> "<path>:6:18: dependency cycle: a -> b -> a" bad-syntax.yaml      -> "<path>:4:4:
-//   YAML syntax error: illegal block entry (the line is indented with a tab; YAML needs spaces)" missing file ->
+//   bad-two-probes.yaml  -> "<path>:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus;
+//   found http and tcp" bad-cycle.yaml       -> "<path>:6:18: dependency cycle: a -> b -> a" bad-syntax.yaml      ->
+//   "<path>:4:4: YAML syntax error: illegal block entry (the line is indented with a tab; YAML needs spaces)" missing
+//   file ->
 //   "<path>:1:1: cannot read the config file: it does not exist"
 // where <path> is the --config argument exactly as given.
 
@@ -120,8 +121,8 @@ void TestConfigLoader::badConfig_data()
                                    << u"bad.yaml:3:1: a config file holds one YAML document; found a second one"_s << 1;
     // Found by fuzz_config: yaml-cpp 0.7, the YAML library before libyaml, looped for ever on these in LoadAll().
     QTest::newRow("stray-comma") << QByteArray(",") << u"bad.yaml:1:1: YAML syntax error: unexpected ','"_s << 1;
-    QTest::newRow("stray-comma-after-a-flow-list") << lines({ "[a]", "," })
-                                                   << u"bad.yaml:2:1: YAML syntax error: unexpected ','"_s << 1;
+    QTest::newRow("stray-comma-after-a-flow-list")
+        << lines({ "[a]", "," }) << u"bad.yaml:2:1: YAML syntax error: unexpected ','"_s << 1;
     QTest::newRow("unclosed-quote") << lines({ "version: 1", "services: \"api" })
                                     << u"bad.yaml:2:11: YAML syntax error: the quoted text is never closed"_s << 1;
     QTest::newRow("undefined-alias") << lines({ "services: *api" })
@@ -198,11 +199,13 @@ void TestConfigLoader::badConfig_data()
                                       << u"bad.yaml:5:30: unterminated '${' (write '$${' for a literal '${')"_s << 1;
     QTest::newRow("no-probe")
         << lines({ "services:", "  - name: api", "    checks:", "      - name: live", "        interval: 5s" })
-        << u"bad.yaml:4:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found none"_s << 1;
+        << u"bad.yaml:4:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found none"_s
+        << 1;
     QTest::newRow("two-probes")
         << lines({ "services:", "  - name: api", "    checks:", "      - name: live",
                "        http: { url: \"http://127.0.0.1:1/\" }", "        tcp: { host: 127.0.0.1, port: 1 }" })
-        << u"bad.yaml:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http and tcp"_s << 1;
+        << u"bad.yaml:6:9: a check needs exactly one probe: http, redis, tcp, file, exec or prometheus; found http and tcp"_s
+        << 1;
     QTest::newRow("check-without-name") << lines(
         { "services:", "  - name: api", "    checks:", "      - tcp: { host: h, port: 1 }" })
                                         << u"bad.yaml:4:9: a check needs a name"_s << 1;
@@ -212,16 +215,16 @@ void TestConfigLoader::badConfig_data()
     QTest::newRow("service-without-checks")
         << lines({ "services:", "  - name: api" })
         << u"bad.yaml:2:5: service 'api' needs at least one check under 'checks'"_s << 1;
-    QTest::newRow("source-without-url")
-        << lines({ "sources:", "  - alertmanager: { name: am }" })
-        << u"bad.yaml:2:5: an alertmanager source needs its url"_s << 1;
+    QTest::newRow("source-without-url") << lines({ "sources:", "  - alertmanager: { name: am }" })
+                                        << u"bad.yaml:2:5: an alertmanager source needs its url"_s << 1;
     QTest::newRow("source-bad-severity-status")
         << lines({ "sources:", "  - alertmanager:", "      name: am", "      url: http://127.0.0.1:9093",
                "      map: { severity: { critical: red } }" })
-        << u"bad.yaml:5:36: bad status 'red' for severity 'critical': use ok, degraded, down, stale, unknown or starting"_s << 1;
+        << u"bad.yaml:5:36: bad status 'red' for severity 'critical': use ok, degraded, down, stale, unknown or starting"_s
+        << 1;
     QTest::newRow("source-name-taken")
-        << lines({ "services:", "  - { name: am, checks: [{ name: c, tcp: { host: h, port: 1 } }] }", "sources:",
-               "  - alertmanager: { name: am, url: \"http://127.0.0.1:9093\" }" })
+        << lines({ "services:", "  - { name: am, checks: [{ name: c, tcp: { host: h, port: 1 } }] }",
+               "sources:", "  - alertmanager: { name: am, url: \"http://127.0.0.1:9093\" }" })
         << u"bad.yaml:4:27: the source 'am' takes a name a service or another source already has"_s << 1;
     QTest::newRow("service-with-empty-checks")
         << lines({ "services:", "  - name: api", "    checks: []" })
@@ -580,9 +583,12 @@ void TestConfigLoader::largeConfig()
         QByteArray yaml = "version: 1\nservices:\n";
         for (int i = 0; i < services; ++i) {
             const QByteArray n = QByteArray::number(repeatNames ? i % 100 : i);
-            yaml += "  - name: svc-" + n + "\n    checks:\n      - name: live\n        http:\n          url: "
-                    "\"http://127.0.0.1:8080/health/" + QByteArray::number(i) + "\"\n        conditions:\n"
-                    "          - \"[STATUS] == 200\"\n      - { name: ready, tcp: { host: 127.0.0.1, port: 9000 } }\n";
+            yaml += "  - name: svc-" + n
+                + "\n    checks:\n      - name: live\n        http:\n          url: "
+                  "\"http://127.0.0.1:8080/health/"
+                + QByteArray::number(i)
+                + "\"\n        conditions:\n"
+                  "          - \"[STATUS] == 200\"\n      - { name: ready, tcp: { host: 127.0.0.1, port: 9000 } }\n";
         }
         return yaml;
     };
@@ -632,8 +638,8 @@ void TestConfigLoader::literalSecretInReadableFile()
     f.write(yaml);
     f.close();
 
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-            | QFileDevice::ReadOther);
+    QFile::setPermissions(
+        path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
     hd::ConfigLoadResult result = hd::loadConfigFile(path, testEnv());
     REQUIRE_LOADED(result);
     const QString warnings = result.warningText();

@@ -27,25 +27,27 @@ private Q_SLOTS:
     {
         DemoEnvironment env;
         QVERIFY2(env.start(), qPrintable(env.errorString()));
-        QVERIFY2(env.fleet(), qPrintable(u"prometheus-alertmanager is a test dependency: "_s + env.notes().join(u"; ")));
+        QVERIFY2(
+            env.fleet(), qPrintable(u"prometheus-alertmanager is a test dependency: "_s + env.notes().join(u"; ")));
         QVERIFY(env.summary().contains(u"alertmanager"_s));
         const ConfigLoadResult loaded = loadValidatedConfig(env.configPath());
         QVERIFY2(loaded.ok(), qPrintable(loaded.errorText()));
 
-        QHash<QString, CheckRow> rows = runUntil(*loaded.config, [](const auto &r) { return r.contains(u"backtest-node/DiskFilling/bt-1:9100"_s); });
+        QHash<QString, CheckRow> rows = runUntil(
+            *loaded.config, [](const auto& r) { return r.contains(u"backtest-node/DiskFilling/bt-1:9100"_s); });
         QCOMPARE(rows.value(u"fleet/api"_s).status, Status::Ok);
         QCOMPARE(rows.value(u"fleet/watchdog"_s).status, Status::Ok);
         QCOMPARE(rows.value(u"backtest-node/DiskFilling/bt-1:9100"_s).status, Status::Degraded);
         QVERIFY(!rows.contains(kFix));
 
         env.fleet()->setFixSessionDown(true);
-        rows = runUntil(*loaded.config, [](const auto &r) { return r.contains(kFix); });
+        rows = runUntil(*loaded.config, [](const auto& r) { return r.contains(kFix); });
         QCOMPARE(rows.value(kFix).status, Status::Down);
         QVERIFY(rows.value(kFix).result.alert);
         QVERIFY(rows.value(kFix).result.alert->generatorUrl.startsWith(u"http://127.0.0.1:"_s));
 
         env.fleet()->setFixSessionDown(false);
-        rows = runUntil(*loaded.config, [](const auto &r) { return !r.contains(kFix); });
+        rows = runUntil(*loaded.config, [](const auto& r) { return !r.contains(kFix); });
         QVERIFY(!rows.contains(kFix));
         QCOMPARE(rows.value(u"fleet/watchdog"_s).status, Status::Ok);
     }
@@ -54,7 +56,7 @@ private Q_SLOTS:
     void headlessTakesTheMenuVocabulary()
     {
         QSet<QString> commands;
-        for (const DemoFaultInfo &f : demoFaults()) {
+        for (const DemoFaultInfo& f : demoFaults()) {
             QVERIFY2(!commands.contains(f.breaks) && !commands.contains(f.heals), qPrintable(f.breaks));
             commands << f.breaks << f.heals;
             QCOMPARE(demoFault(f.fault).label, f.label);
@@ -64,7 +66,7 @@ private Q_SLOTS:
         demo.start(QStringLiteral(HD_HEALTHDECK_BIN), { u"demo"_s, u"--headless"_s });
         QVERIFY(demo.waitForStarted());
         QByteArray out;
-        const auto waitFor = [&](const QByteArray &text) {
+        const auto waitFor = [&](const QByteArray& text) {
             QDeadlineTimer deadline(20'000);
             while (!out.contains(text) && !deadline.hasExpired()) {
                 demo.waitForReadyRead(200);
@@ -83,8 +85,7 @@ private Q_SLOTS:
 
 private:
     // One-shot runs until `done` holds for the rows (Alertmanager takes a posted alert within a moment).
-    template<typename Done>
-    static QHash<QString, CheckRow> runUntil(const Config &config, Done done)
+    template <typename Done> static QHash<QString, CheckRow> runUntil(const Config& config, Done done)
     {
         QHash<QString, CheckRow> out;
         for (int attempt = 0; attempt < 20; ++attempt) {
@@ -93,7 +94,7 @@ private:
             run.start();
             finished.wait(20'000);
             out.clear();
-            for (const CheckRow &row : run.rows())
+            for (const CheckRow& row : run.rows())
                 out.insert(row.key, row);
             if (done(out))
                 return out;

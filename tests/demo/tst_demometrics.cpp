@@ -38,14 +38,14 @@ private Q_SLOTS:
     }
 
 private:
-    static QHash<QString, CheckRow> run(const Config &config)
+    static QHash<QString, CheckRow> run(const Config& config)
     {
         OneShotRun run(config, CheckFilter { { u"trading-api"_s }, {} });
         QSignalSpy done(&run, &OneShotRun::finished);
         run.start();
         done.wait(20'000);
         QHash<QString, CheckRow> out;
-        for (const CheckRow &row : run.rows())
+        for (const CheckRow& row : run.rows())
             out.insert(row.key, row);
         return out;
     }

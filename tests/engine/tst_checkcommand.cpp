@@ -31,8 +31,8 @@ private slots:
     void usageErrorsExitTwo();
 
 private:
-    QByteArray demoConfig(const QByteArray &extraServices = {}) const;
-    QJsonObject runJson(const QString &config, const QStringList &extra, int *exitCode);
+    QByteArray demoConfig(const QByteArray& extraServices = {}) const;
+    QJsonObject runJson(const QString& config, const QStringList& extra, int* exitCode);
 
     hd::DemoBackend m_demo;
     QTemporaryDir m_dir;
@@ -49,7 +49,7 @@ void TestCheckCommand::init()
     m_demo.resetFaults();
 }
 
-QByteArray TestCheckCommand::demoConfig(const QByteArray &extraServices) const
+QByteArray TestCheckCommand::demoConfig(const QByteArray& extraServices) const
 {
     const QByteArray api = m_demo.baseUrl(QStringLiteral("trading-api")).toString().toUtf8();
     const QByteArray portal = m_demo.baseUrl(QStringLiteral("portal")).toString().toUtf8();
@@ -58,22 +58,28 @@ QByteArray TestCheckCommand::demoConfig(const QByteArray &extraServices) const
            "services:\n"
            "  - name: database\n"
            "    checks:\n"
-           "      - { name: primary, http: { url: \"" + api + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
-           "  - name: trading-api\n"
-           "    depends_on: [database]\n"
-           "    checks:\n"
-           "      - { name: live, tags: [liveness], http: { url: \"" + api + "/health/live\" } }\n"
-           "      - { name: ready, tags: [readiness], http: { url: \"" + api + "/health/ready\" } }\n"
-           "  - name: portal\n"
-           "    checks:\n"
-           "      - { name: ready, tags: [readiness], http: { url: \"" + portal + "/health/ready\" } }\n"
-        + extraServices;
+           "      - { name: primary, http: { url: \""
+        + api
+        + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+          "  - name: trading-api\n"
+          "    depends_on: [database]\n"
+          "    checks:\n"
+          "      - { name: live, tags: [liveness], http: { url: \""
+        + api
+        + "/health/live\" } }\n"
+          "      - { name: ready, tags: [readiness], http: { url: \""
+        + api
+        + "/health/ready\" } }\n"
+          "  - name: portal\n"
+          "    checks:\n"
+          "      - { name: ready, tags: [readiness], http: { url: \""
+        + portal + "/health/ready\" } }\n" + extraServices;
 }
 
-QJsonObject TestCheckCommand::runJson(const QString &config, const QStringList &extra, int *exitCode)
+QJsonObject TestCheckCommand::runJson(const QString& config, const QStringList& extra, int* exitCode)
 {
-    const CliResult r = runHealthdeck(QStringList { QStringLiteral("check"), QStringLiteral("--config"), config,
-                                                    QStringLiteral("--json") } + extra);
+    const CliResult r = runHealthdeck(
+        QStringList { QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") } + extra);
     *exitCode = r.exitCode;
     if (!r.finished)
         return {};
@@ -92,7 +98,7 @@ void TestCheckCommand::allOkExitsZero()
     QCOMPARE(code, 0);
     QCOMPARE(report.value(u"status").toString(), QStringLiteral("ok"));
     const QJsonObject checks = report.value(u"checks").toObject();
-    for (const char *key : { "database/primary", "trading-api/live", "trading-api/ready", "portal/ready" }) {
+    for (const char* key : { "database/primary", "trading-api/live", "trading-api/ready", "portal/ready" }) {
         const QJsonObject row = checks.value(QLatin1String(key)).toObject();
         QVERIFY2(!row.isEmpty(), key);
         QCOMPARE(row.value(u"status").toString(), QStringLiteral("ok"));
@@ -106,12 +112,13 @@ void TestCheckCommand::allOkExitsZero()
 void TestCheckCommand::jsonKeysInDocumentedOrder()
 {
     const QString config = writeFile(m_dir, QStringLiteral("order.yaml"), demoConfig());
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
+    const CliResult r
+        = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.startsWith("{\"status\":\"ok\",\"timestamp\":\""));
     QVERIFY(r.out.contains("\"checks\":{\""));
-    static const QRegularExpression row(
-        QStringLiteral(R"re("trading-api/live":\{"status":"ok","severity":"critical","latency_ms":[0-9.]+,"detail":""\})re"));
+    static const QRegularExpression row(QStringLiteral(
+        R"re("trading-api/live":\{"status":"ok","severity":"critical","latency_ms":[0-9.]+,"detail":""\})re"));
     QVERIFY2(row.match(QString::fromUtf8(r.out)).hasMatch(), r.out.constData());
     QCOMPARE(r.out.count('\n'), 1); // one line
 }
@@ -130,7 +137,7 @@ void TestCheckCommand::databaseDownFails()
     QVERIFY2(ready.value(u"detail").toString().startsWith(u"HTTP 503"), qPrintable(ready.value(u"detail").toString()));
     QCOMPARE(checks.value(u"database/primary").toObject().value(u"status").toString(), QStringLiteral("down"));
     QVERIFY2(checks.value(u"database/primary").toObject().value(u"detail").toString().contains(u"[BODY].database"),
-             qPrintable(checks.value(u"database/primary").toObject().value(u"detail").toString()));
+        qPrintable(checks.value(u"database/primary").toObject().value(u"detail").toString()));
     QCOMPARE(checks.value(u"trading-api/live").toObject().value(u"status").toString(), QStringLiteral("ok"));
 }
 
@@ -167,12 +174,13 @@ void TestCheckCommand::hungEndpointsBoundedByLargestTimeout()
     yaml += "      - { name: ok, timeout: 1s, http: { url: \""
         + m_demo.baseUrl(QStringLiteral("portal")).toString().toUtf8() + "/health/ping\" } }\n";
     const QString config = writeFile(m_dir, QStringLiteral("hang.yaml"), yaml);
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
+    const CliResult r
+        = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
     QCOMPARE(r.exitCode, 1);
     // Five one-second timeouts run side by side: far less than their sum.
     QVERIFY2(r.elapsedMs < 3500, qPrintable(QString::number(r.elapsedMs)));
     const QJsonObject checks = QJsonDocument::fromJson(r.out).object().value(u"checks").toObject();
-    for (const char *key : { "slow/hang0", "slow/hang3", "slow/drip" }) {
+    for (const char* key : { "slow/hang0", "slow/hang3", "slow/drip" }) {
         const QJsonObject row = checks.value(QLatin1String(key)).toObject();
         QCOMPARE(row.value(u"status").toString(), QStringLiteral("down"));
         QVERIFY2(row.value(u"detail").toString().contains(u"timed out"), qPrintable(row.value(u"detail").toString()));
@@ -189,16 +197,23 @@ void TestCheckCommand::resetAndGarbageAreDown()
     QVERIFY(garbage.listen());
     QVERIFY(invalid.listen());
     const QByteArray yaml = "version: 1\nservices:\n  - name: bad\n    checks:\n"
-                            "      - { name: reset, http: { url: \"" + reset.url().toString().toUtf8() + "\" } }\n"
-                            "      - { name: garbage, http: { url: \"" + garbage.url().toString().toUtf8() + "\" } }\n"
-                            "      - { name: invalid-json, http: { url: \"" + invalid.url().toString().toUtf8() + "\" },"
-                            " conditions: [\"[BODY].status == ok\"] }\n"
-                            "      - { name: refused, http: { url: \"http://127.0.0.1:" + QByteArray::number(freePort()) + "/\" } }\n";
+                            "      - { name: reset, http: { url: \""
+        + reset.url().toString().toUtf8()
+        + "\" } }\n"
+          "      - { name: garbage, http: { url: \""
+        + garbage.url().toString().toUtf8()
+        + "\" } }\n"
+          "      - { name: invalid-json, http: { url: \""
+        + invalid.url().toString().toUtf8()
+        + "\" },"
+          " conditions: [\"[BODY].status == ok\"] }\n"
+          "      - { name: refused, http: { url: \"http://127.0.0.1:"
+        + QByteArray::number(freePort()) + "/\" } }\n";
     const QString config = writeFile(m_dir, QStringLiteral("bad.yaml"), yaml);
     int code = -1;
     const QJsonObject checks = runJson(config, {}, &code).value(u"checks").toObject();
     QCOMPARE(code, 1);
-    for (const char *key : { "bad/reset", "bad/garbage", "bad/invalid-json", "bad/refused" }) {
+    for (const char* key : { "bad/reset", "bad/garbage", "bad/invalid-json", "bad/refused" }) {
         const QJsonObject row = checks.value(QLatin1String(key)).toObject();
         QVERIFY2(row.value(u"status").toString() == u"down", key);
         QVERIFY2(!row.value(u"detail").toString().isEmpty(), key);
@@ -208,9 +223,9 @@ void TestCheckCommand::resetAndGarbageAreDown()
 void TestCheckCommand::filtersByServiceAndTag()
 {
     // Top-level rows only: sub-checks inside a body come along as service/check/item.
-    const auto checksOf = [](const QJsonObject &report) {
+    const auto checksOf = [](const QJsonObject& report) {
         QStringList keys;
-        for (const QString &key : report.value(u"checks").toObject().keys()) {
+        for (const QString& key : report.value(u"checks").toObject().keys()) {
             if (key.count(u'/') == 1)
                 keys << key;
         }
@@ -227,9 +242,9 @@ void TestCheckCommand::filtersByServiceAndTag()
     QCOMPARE(checksOf(report), (QStringList { QStringLiteral("portal/ready"), QStringLiteral("trading-api/ready") }));
 
     report = runJson(config,
-                     { QStringLiteral("--tag"), QStringLiteral("readiness"), QStringLiteral("--service"),
-                       QStringLiteral("trading-api"), QStringLiteral("--service"), QStringLiteral("database") },
-                     &code);
+        { QStringLiteral("--tag"), QStringLiteral("readiness"), QStringLiteral("--service"),
+            QStringLiteral("trading-api"), QStringLiteral("--service"), QStringLiteral("database") },
+        &code);
     QCOMPARE(checksOf(report), QStringList { QStringLiteral("trading-api/ready") });
 
     // A failing check outside the filter does not change the verdict.
@@ -242,7 +257,8 @@ void TestCheckCommand::quietPrintsNothing()
 {
     m_demo.tradingApi()->setDatabaseDown(true);
     const QString config = writeFile(m_dir, QStringLiteral("quiet.yaml"), demoConfig());
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--quiet") });
+    const CliResult r
+        = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--quiet") });
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.isEmpty());
 }
@@ -275,9 +291,12 @@ void TestCheckCommand::configErrorsExitTwo_data()
 {
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<QString>("located"); // expected "LINE:COLUMN" right after the file name
-    QTest::newRow("unknown-key") << QByteArray("version: 1\nservices:\n  - name: a\n    checks:\n      - name: c\n        intervall: 5s\n        tcp: { host: 127.0.0.1, port: 1 }\n")
+    QTest::newRow("unknown-key") << QByteArray("version: 1\nservices:\n  - name: a\n    checks:\n      - name: c\n     "
+                                               "   intervall: 5s\n        tcp: { host: 127.0.0.1, port: 1 }\n")
                                  << QStringLiteral(":6:9:");
-    QTest::newRow("bad-condition") << QByteArray("version: 1\nservices:\n  - name: a\n    checks:\n      - name: c\n        tcp: { host: 127.0.0.1, port: 1 }\n        conditions: [\"[STATUS] === 200\"]\n")
+    QTest::newRow("bad-condition") << QByteArray(
+        "version: 1\nservices:\n  - name: a\n    checks:\n      - name: c\n        tcp: { host: 127.0.0.1, port: 1 }\n "
+        "       conditions: [\"[STATUS] === 200\"]\n")
                                    << QStringLiteral(":7:");
     QTest::newRow("yaml-syntax") << QByteArray("version: 1\nservices: [\n") << QStringLiteral(":");
 }
@@ -287,7 +306,8 @@ void TestCheckCommand::configErrorsExitTwo()
     QFETCH(QByteArray, yaml);
     QFETCH(QString, located);
     const QString config = writeFile(m_dir, QStringLiteral("broken.yaml"), yaml);
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
+    const CliResult r
+        = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.out.isEmpty());
     QVERIFY2(QString::fromUtf8(r.err).startsWith(config + located), r.err.constData());
@@ -296,9 +316,13 @@ void TestCheckCommand::configErrorsExitTwo()
 void TestCheckCommand::usageErrorsExitTwo()
 {
     QCOMPARE(runHealthdeck({ QStringLiteral("check"), QStringLiteral("--bogus") }).exitCode, 2);
-    QCOMPARE(runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), m_dir.filePath(QStringLiteral("missing.yaml")) }).exitCode, 2);
+    QCOMPARE(runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"),
+                               m_dir.filePath(QStringLiteral("missing.yaml")) })
+                 .exitCode,
+        2);
     const QString config = writeFile(m_dir, QStringLiteral("usage.yaml"), demoConfig());
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--service"), QStringLiteral("nope") });
+    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config,
+        QStringLiteral("--service"), QStringLiteral("nope") });
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains("nope"));
 }

@@ -24,7 +24,7 @@ private slots:
     void configKeyIsValidated();
 
 private:
-    QJsonObject runCheck(const QByteArray &yaml, int *exitCode, qint64 *elapsedMs = nullptr);
+    QJsonObject runCheck(const QByteArray& yaml, int* exitCode, qint64* elapsedMs = nullptr);
     QTemporaryDir m_dir;
 };
 
@@ -33,10 +33,11 @@ void TestHostSlots::initTestCase()
     QVERIFY(m_dir.isValid());
 }
 
-QJsonObject TestHostSlots::runCheck(const QByteArray &yaml, int *exitCode, qint64 *elapsedMs)
+QJsonObject TestHostSlots::runCheck(const QByteArray& yaml, int* exitCode, qint64* elapsedMs)
 {
     const QString config = writeFile(m_dir, QStringLiteral("slots.yaml"), yaml);
-    const CliResult r = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
+    const CliResult r
+        = runHealthdeck({ QStringLiteral("check"), QStringLiteral("--config"), config, QStringLiteral("--json") });
     *exitCode = r.exitCode;
     if (elapsedMs)
         *elapsedMs = r.elapsedMs;
@@ -158,7 +159,8 @@ void TestHostSlots::monitorSpreadsFirstRunsAcrossTheInterval()
     for (int i = 0; i < 10; ++i)
         yaml += "      - { name: c" + QByteArray::number(i) + ", http: { url: \""
             + ok.url(QStringLiteral("/c%1").arg(i)).toString().toUtf8() + "\" } }\n";
-    const hd::ConfigLoadResult loaded = hd::loadConfigString(yaml, QStringLiteral("spread.yaml"), QProcessEnvironment());
+    const hd::ConfigLoadResult loaded
+        = hd::loadConfigString(yaml, QStringLiteral("spread.yaml"), QProcessEnvironment());
     QVERIFY2(loaded.config, qPrintable(loaded.errorText()));
     hd::MonitorEngine engine;
     engine.setConfig(*loaded.config);
@@ -169,7 +171,8 @@ void TestHostSlots::monitorSpreadsFirstRunsAcrossTheInterval()
     // Evenly placed 200 ms apart: the tenth starts about 1.8 s after the first.
     QVERIFY2(first.last() - first.first() >= 1500, qPrintable(QString::number(first.last() - first.first())));
     for (int i = 1; i < 10; ++i)
-        QVERIFY2(first[i] - first[i - 1] >= 100, qPrintable(QStringLiteral("%1 then %2").arg(first[i - 1]).arg(first[i])));
+        QVERIFY2(
+            first[i] - first[i - 1] >= 100, qPrintable(QStringLiteral("%1 then %2").arg(first[i - 1]).arg(first[i])));
 }
 
 void TestHostSlots::configKeyIsValidated()

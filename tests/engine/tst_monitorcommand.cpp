@@ -27,8 +27,8 @@ private slots:
     void badArgumentsExitTwo();
 
 private:
-    QByteArray config(const QByteArray &interval = "200ms") const;
-    QList<hd::StateEvent> storedEvents(const QString &path);
+    QByteArray config(const QByteArray& interval = "200ms") const;
+    QList<hd::StateEvent> storedEvents(const QString& path);
 
     hd::DemoBackend m_demo;
     QTemporaryDir m_dir;
@@ -45,19 +45,22 @@ void TestMonitorCommand::init()
     m_demo.resetFaults();
 }
 
-QByteArray TestMonitorCommand::config(const QByteArray &interval) const
+QByteArray TestMonitorCommand::config(const QByteArray& interval) const
 {
     const QByteArray api = m_demo.baseUrl(QStringLiteral("trading-api")).toString().toUtf8();
-    return "version: 1\ndefaults: { interval: " + interval + ", failure_threshold: 2 }\nservices:\n"
-           "  - name: database\n    checks:\n"
-           // The dependency notices first (faster, threshold 1), so the dependant's change is reported as impacted.
-           "      - { name: primary, interval: 100ms, failure_threshold: 1, http: { url: \"" + api
+    return "version: 1\ndefaults: { interval: " + interval
+        + ", failure_threshold: 2 }\nservices:\n"
+          "  - name: database\n    checks:\n"
+          // The dependency notices first (faster, threshold 1), so the dependant's change is reported as impacted.
+          "      - { name: primary, interval: 100ms, failure_threshold: 1, http: { url: \""
+        + api
         + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
-           "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
-           "      - { name: ready, http: { url: \"" + api + "/health/ready\" } }\n";
+          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
+          "      - { name: ready, http: { url: \""
+        + api + "/health/ready\" } }\n";
 }
 
-QList<hd::StateEvent> TestMonitorCommand::storedEvents(const QString &path)
+QList<hd::StateEvent> TestMonitorCommand::storedEvents(const QString& path)
 {
     hd::HistoryOptions options;
     options.path = path;
@@ -75,7 +78,7 @@ void TestMonitorCommand::linesAfterThresholdWithImpact()
     const QString cfg = writeFile(m_dir, QStringLiteral("m1.yaml"), config());
     const QString history = m_dir.filePath(QStringLiteral("m1.sqlite"));
     MonitorProcess monitor({ QStringLiteral("--config"), cfg, QStringLiteral("--duration"), QStringLiteral("4s"),
-                             QStringLiteral("--history"), history });
+        QStringLiteral("--history"), history });
     QTRY_VERIFY_WITH_TIMEOUT(monitor.countTo(QStringLiteral("trading-api/ready"), QStringLiteral("ok")) == 1, 5000);
     m_demo.tradingApi()->setDatabaseDown(true);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.countTo(QStringLiteral("trading-api/ready"), QStringLiteral("down")) == 1, 5000);
@@ -83,7 +86,7 @@ void TestMonitorCommand::linesAfterThresholdWithImpact()
     QCOMPARE(monitor.process.exitCode(), 0);
 
     QJsonObject down;
-    for (const QJsonObject &o : std::as_const(monitor.lines)) {
+    for (const QJsonObject& o : std::as_const(monitor.lines)) {
         if (o.value(u"service").toString() == u"trading-api" && o.value(u"to").toString() == u"down")
             down = o;
     }
@@ -93,7 +96,7 @@ void TestMonitorCommand::linesAfterThresholdWithImpact()
     QVERIFY(down.value(u"detail").toString().startsWith(u"HTTP 503"));
     QVERIFY(monitor.raw.first().startsWith("{\"time\":\""));
     QVERIFY(QDateTime::fromString(down.value(u"time").toString(), Qt::ISODateWithMs).isValid());
-    for (const QJsonObject &o : std::as_const(monitor.lines)) {
+    for (const QJsonObject& o : std::as_const(monitor.lines)) {
         if (o.value(u"service").toString() == u"database" && o.value(u"to").toString() == u"down")
             QVERIFY(o.value(u"impacted_by").isNull());
     }
@@ -105,14 +108,16 @@ void TestMonitorCommand::linesAfterThresholdWithImpact()
 void TestMonitorCommand::sigtermFlushesAndExitsZero()
 {
     const QString cfg = writeFile(m_dir, QStringLiteral("m2.yaml"), config());
-    MonitorProcess monitor({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m2.sqlite")) });
+    MonitorProcess monitor(
+        { QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m2.sqlite")) });
     QTRY_VERIFY_WITH_TIMEOUT(monitor.lines.size() >= 2, 5000);
     monitor.process.terminate(); // SIGTERM
     QVERIFY(monitor.waitFinished(5000));
     QCOMPARE(monitor.process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(monitor.process.exitCode(), 0);
 
-    MonitorProcess again({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m2.sqlite")) });
+    MonitorProcess again(
+        { QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m2.sqlite")) });
     QTRY_VERIFY_WITH_TIMEOUT(again.lines.size() >= 1, 5000);
     ::kill(pid_t(again.process.processId()), SIGINT);
     QVERIFY(again.waitFinished(5000));
@@ -133,9 +138,9 @@ void TestMonitorCommand::killNineLosesNothingPrinted()
 
     const QList<hd::StateEvent> events = storedEvents(history);
     QVERIFY(events.size() >= printed.size());
-    for (const QJsonObject &line : printed) {
+    for (const QJsonObject& line : printed) {
         bool found = false;
-        for (const hd::StateEvent &e : events) {
+        for (const hd::StateEvent& e : events) {
             found |= e.service == line.value(u"service").toString() && e.check == line.value(u"check").toString()
                 && hd::statusName(e.to) == line.value(u"to").toString()
                 && QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)
@@ -148,7 +153,8 @@ void TestMonitorCommand::killNineLosesNothingPrinted()
 void TestMonitorCommand::reloadKeepsOldConfigOnError()
 {
     const QString cfg = writeFile(m_dir, QStringLiteral("m4.yaml"), config());
-    MonitorProcess monitor({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m4.sqlite")) });
+    MonitorProcess monitor(
+        { QStringLiteral("--config"), cfg, QStringLiteral("--history"), m_dir.filePath(QStringLiteral("m4.sqlite")) });
     QTRY_VERIFY_WITH_TIMEOUT(monitor.lines.size() >= 2, 5000);
 
     writeFile(m_dir, QStringLiteral("m4.yaml"), "version: 1\nservices: [\n");
@@ -160,12 +166,13 @@ void TestMonitorCommand::reloadKeepsOldConfigOnError()
     m_demo.tradingApi()->setDatabaseDown(false);
 
     writeFile(m_dir, QStringLiteral("m4.yaml"),
-              config() + "  - name: portal\n    checks:\n      - { name: ping, http: { url: \""
-                  + m_demo.baseUrl(QStringLiteral("portal")).toString().toUtf8() + "/health/ping\" } }\n");
+        config() + "  - name: portal\n    checks:\n      - { name: ping, http: { url: \""
+            + m_demo.baseUrl(QStringLiteral("portal")).toString().toUtf8() + "/health/ping\" } }\n");
     QTRY_VERIFY_WITH_TIMEOUT(monitor.countTo(QStringLiteral("portal/ping"), QStringLiteral("ok")) == 1, 5000);
     // The unchanged check kept its state: no second "starting -> ok" for it.
     QTRY_VERIFY_WITH_TIMEOUT(monitor.countTo(QStringLiteral("trading-api/ready"), QStringLiteral("ok")) == 2, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.countTo(QStringLiteral("database/primary"), QStringLiteral("ok")), 2, 5000); // ok, down, ok
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.countTo(QStringLiteral("database/primary"), QStringLiteral("ok")), 2, 5000); // ok, down, ok
     monitor.process.terminate();
     QVERIFY(monitor.waitFinished(5000));
 }
@@ -174,8 +181,10 @@ void TestMonitorCommand::twoProcessesShareOneHistory()
 {
     const QString cfg = writeFile(m_dir, QStringLiteral("m5.yaml"), config("100ms"));
     const QString history = m_dir.filePath(QStringLiteral("m5.sqlite"));
-    MonitorProcess a({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), history, QStringLiteral("--duration"), QStringLiteral("3s") });
-    MonitorProcess b({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), history, QStringLiteral("--duration"), QStringLiteral("3s") });
+    MonitorProcess a({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), history,
+        QStringLiteral("--duration"), QStringLiteral("3s") });
+    MonitorProcess b({ QStringLiteral("--config"), cfg, QStringLiteral("--history"), history,
+        QStringLiteral("--duration"), QStringLiteral("3s") });
     QTRY_VERIFY_WITH_TIMEOUT(a.lines.size() >= 2 && b.lines.size() >= 2, 5000);
     m_demo.tradingApi()->setDatabaseDown(true);
     QVERIFY(a.waitFinished(8000));
@@ -189,8 +198,13 @@ void TestMonitorCommand::twoProcessesShareOneHistory()
 void TestMonitorCommand::badArgumentsExitTwo()
 {
     QCOMPARE(runHealthdeck({ QStringLiteral("monitor"), QStringLiteral("--duration"), QStringLiteral("soon"),
-                             QStringLiteral("--config"), m_dir.filePath(QStringLiteral("m1.yaml")) }).exitCode, 2);
-    QCOMPARE(runHealthdeck({ QStringLiteral("monitor"), QStringLiteral("--config"), m_dir.filePath(QStringLiteral("nope.yaml")) }).exitCode, 2);
+                               QStringLiteral("--config"), m_dir.filePath(QStringLiteral("m1.yaml")) })
+                 .exitCode,
+        2);
+    QCOMPARE(runHealthdeck(
+                 { QStringLiteral("monitor"), QStringLiteral("--config"), m_dir.filePath(QStringLiteral("nope.yaml")) })
+                 .exitCode,
+        2);
 }
 
 QTEST_GUILESS_MAIN(TestMonitorCommand)

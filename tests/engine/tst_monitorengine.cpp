@@ -37,8 +37,8 @@ private slots:
     void schedulingLagCountsHeldBackStarts();
 
 private:
-    Config load(const QByteArray &yaml);
-    QByteArray url(const char *service, const char *path) const
+    Config load(const QByteArray& yaml);
+    QByteArray url(const char* service, const char* path) const
     {
         return m_demo.baseUrl(QLatin1String(service)).toString().toUtf8() + path;
     }
@@ -57,11 +57,12 @@ void TestMonitorEngine::init()
     m_demo.resetFaults();
 }
 
-Config TestMonitorEngine::load(const QByteArray &yaml)
+Config TestMonitorEngine::load(const QByteArray& yaml)
 {
-    const ConfigLoadResult r = loadConfigString(yaml, QStringLiteral("test.yaml"), QProcessEnvironment::systemEnvironment());
+    const ConfigLoadResult r
+        = loadConfigString(yaml, QStringLiteral("test.yaml"), QProcessEnvironment::systemEnvironment());
     if (!r.config) {
-        for (const ConfigError &e : r.errors)
+        for (const ConfigError& e : r.errors)
             qWarning() << e.toString();
         qFatal("test config does not load");
     }
@@ -72,18 +73,19 @@ void TestMonitorEngine::thresholdsExactCounts()
 {
     MonitorEngine engine;
     engine.setBatchIntervalMs(0);
-    engine.setConfig(load("version: 1\nservices:\n  - name: api\n    checks:\n"
-                          "      - { name: ready, interval: 100ms, failure_threshold: 3, success_threshold: 2, http: { url: \""
-                          + url("trading-api", "/health/ready") + "\" } }\n"));
+    engine.setConfig(
+        load("version: 1\nservices:\n  - name: api\n    checks:\n"
+             "      - { name: ready, interval: 100ms, failure_threshold: 3, success_threshold: 2, http: { url: \""
+            + url("trading-api", "/health/ready") + "\" } }\n"));
     QList<Observed> seen;
     QList<StateChange> changes;
-    connect(&engine, &MonitorEngine::rowsUpdated, this, [&](const QList<RowState> &rows) {
-        for (const RowState &r : rows) {
+    connect(&engine, &MonitorEngine::rowsUpdated, this, [&](const QList<RowState>& rows) {
+        for (const RowState& r : rows) {
             if (r.key == u"api/ready" && r.freshResult)
                 seen << Observed { r.rawStatus, r.status, r.pending };
         }
     });
-    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange &c) { changes << c; });
+    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange& c) { changes << c; });
     engine.start();
     QTRY_VERIFY_WITH_TIMEOUT(!seen.isEmpty() && seen.last().effective == Status::Ok, 5000);
     QCOMPARE(changes.size(), 1); // starting -> ok
@@ -121,14 +123,18 @@ void TestMonitorEngine::dependencyMarksImpacted()
     engine.setBatchIntervalMs(0);
     engine.setConfig(load("version: 1\ndefaults: { interval: 100ms, failure_threshold: 1 }\nservices:\n"
                           "  - name: database\n    checks:\n"
-                          "      - { name: primary, http: { url: \"" + url("trading-api", "/health")
-                          + "\" }, conditions: [\"[BODY].database == healthy\"] }\n"
-                          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
-                          "      - { name: ready, failure_threshold: 3, http: { url: \"" + url("trading-api", "/health/ready") + "\" } }\n"
-                          "  - name: portal\n    depends_on: [trading-api]\n    checks:\n"
-                          "      - { name: ping, http: { url: \"" + url("portal", "/health/ping") + "\" } }\n"));
+                          "      - { name: primary, http: { url: \""
+        + url("trading-api", "/health")
+        + "\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
+          "      - { name: ready, failure_threshold: 3, http: { url: \""
+        + url("trading-api", "/health/ready")
+        + "\" } }\n"
+          "  - name: portal\n    depends_on: [trading-api]\n    checks:\n"
+          "      - { name: ping, http: { url: \""
+        + url("portal", "/health/ping") + "\" } }\n"));
     QList<StateChange> changes;
-    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange &c) {
+    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange& c) {
         if (c.item.isEmpty()) // sub-checks in the /health body report their own changes too
             changes << c;
     });
@@ -137,8 +143,8 @@ void TestMonitorEngine::dependencyMarksImpacted()
 
     m_demo.tradingApi()->setDatabaseDown(true);
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("trading-api/ready"))->status == Status::Down
-                                 && engine.row(QStringLiteral("database/primary"))->status == Status::Down,
-                             5000);
+            && engine.row(QStringLiteral("database/primary"))->status == Status::Down,
+        5000);
     QTRY_COMPARE_WITH_TIMEOUT(engine.row(QStringLiteral("portal/ping"))->impactedBy, QStringLiteral("database"), 2000);
     QCOMPARE(engine.row(QStringLiteral("trading-api/ready"))->impactedBy, QStringLiteral("database"));
     QVERIFY(engine.row(QStringLiteral("trading-api/ready"))->impacted);
@@ -147,7 +153,7 @@ void TestMonitorEngine::dependencyMarksImpacted()
     QCOMPARE(engine.row(QStringLiteral("portal/ping"))->status, Status::Ok); // impacted, not failing itself
 
     bool sawDatabaseRoot = false, sawApiImpacted = false;
-    for (const StateChange &c : std::as_const(changes)) {
+    for (const StateChange& c : std::as_const(changes)) {
         if (c.to != Status::Down)
             continue;
         sawDatabaseRoot |= c.service == u"database" && c.impactedBy.isEmpty();
@@ -165,12 +171,14 @@ void TestMonitorEngine::dependantWaitsForItsDependency()
     engine.setBatchIntervalMs(0);
     engine.setConfig(load("version: 1\ndefaults: { interval: 100ms }\nservices:\n"
                           "  - name: database\n    checks:\n"
-                          "      - { name: primary, failure_threshold: 3, http: { url: \"" + url("trading-api", "/health")
-                          + "\" }, conditions: [\"[BODY].database == healthy\"] }\n"
-                          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
-                          "      - { name: ready, failure_threshold: 1, http: { url: \"" + url("trading-api", "/health/ready") + "\" } }\n"));
+                          "      - { name: primary, failure_threshold: 3, http: { url: \""
+        + url("trading-api", "/health")
+        + "\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+          "  - name: trading-api\n    depends_on: [database]\n    checks:\n"
+          "      - { name: ready, failure_threshold: 1, http: { url: \""
+        + url("trading-api", "/health/ready") + "\" } }\n"));
     QList<StateChange> changes;
-    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange &c) {
+    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange& c) {
         if (c.item.isEmpty() && c.to == Status::Down)
             changes << c;
     });
@@ -197,8 +205,11 @@ void TestMonitorEngine::startupGatesLivenessAndReadiness()
     engine.setBatchIntervalMs(0);
     engine.setConfig(load("version: 1\ndefaults: { interval: 100ms, failure_threshold: 1 }\nservices:\n"
                           "  - name: portal\n    checks:\n"
-                          "      - { name: startup, tags: [startup], http: { url: \"" + url("portal", "/health/startup") + "\" } }\n"
-                          "      - { name: live, tags: [liveness], http: { url: \"" + url("portal", "/health/live") + "\" } }\n"));
+                          "      - { name: startup, tags: [startup], http: { url: \""
+        + url("portal", "/health/startup")
+        + "\" } }\n"
+          "      - { name: live, tags: [liveness], http: { url: \""
+        + url("portal", "/health/live") + "\" } }\n"));
     engine.start();
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("portal/startup"))->lastResult.isValid(), 3000);
     QVERIFY(engine.row(QStringLiteral("portal/live"))->gated);
@@ -223,14 +234,15 @@ void TestMonitorEngine::flappingRaisesOneAlert()
         + "; [ -e " + steady.toUtf8() + " ] && exit 0; exit $(( n % 2 * 2 ))";
     MonitorEngine engine;
     engine.setBatchIntervalMs(0);
-    engine.setConfig(load("version: 1\nservices:\n  - name: flaky\n    checks:\n"
-                          "      - { name: toggle, interval: 60ms, failure_threshold: 1, exec: { command: [\"sh\", \"-c\", \""
-                          + script.replace('"', "\\\"") + "\"] } }\n"));
+    engine.setConfig(
+        load("version: 1\nservices:\n  - name: flaky\n    checks:\n"
+             "      - { name: toggle, interval: 60ms, failure_threshold: 1, exec: { command: [\"sh\", \"-c\", \""
+            + script.replace('"', "\\\"") + "\"] } }\n"));
     QList<StateChange> changes;
     int results = 0;
-    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange &c) { changes << c; });
-    connect(&engine, &MonitorEngine::rowsUpdated, this, [&](const QList<RowState> &rows) {
-        for (const RowState &r : rows)
+    connect(&engine, &MonitorEngine::stateChanged, this, [&](const StateChange& c) { changes << c; });
+    connect(&engine, &MonitorEngine::rowsUpdated, this, [&](const QList<RowState>& rows) {
+        for (const RowState& r : rows)
             results += r.freshResult;
     });
     engine.start();
@@ -260,7 +272,7 @@ void TestMonitorEngine::offHoursRunsNothing()
     engine.setConfig(load("version: 1\ncalendars:\n  market: { timezone: UTC, sessions: [\"Mon-Fri 09:00-17:00\"] }\n"
                           "services:\n  - name: ticks\n    checks:\n"
                           "      - { name: feed, interval: 100ms, active: market, http: { url: \""
-                          + url("trading-api", "/health/live") + "\" } }\n"));
+        + url("trading-api", "/health/live") + "\" } }\n"));
     engine.start();
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("ticks/feed"))->offHours, 3000);
     QTest::qWait(300); // three intervals pass: nothing may be probed
@@ -279,12 +291,12 @@ void TestMonitorEngine::acknowledgementClearsOnRecovery()
     engine.setBatchIntervalMs(0);
     engine.setConfig(load("version: 1\nservices:\n  - name: api\n    checks:\n"
                           "      - { name: ready, interval: 100ms, failure_threshold: 1, http: { url: \""
-                          + url("trading-api", "/health/ready") + "\" } }\n"));
+        + url("trading-api", "/health/ready") + "\" } }\n"));
     m_demo.tradingApi()->setDatabaseDown(true);
     engine.start();
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/ready"))->status == Status::Down, 3000);
     Acknowledgement ack { QStringLiteral("api/ready"), QStringLiteral("oncall"), QStringLiteral("looking"),
-                          QDateTime::currentDateTimeUtc(), {} };
+        QDateTime::currentDateTimeUtc(), {} };
     QVERIFY(engine.acknowledge(ack));
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/ready"))->acknowledged, 2000);
     // The check keeps running while acknowledged.
@@ -298,21 +310,27 @@ void TestMonitorEngine::acknowledgementClearsOnRecovery()
 void TestMonitorEngine::reloadKeepsUnchangedState()
 {
     const QByteArray base = "version: 1\ndefaults: { interval: 100ms }\nservices:\n  - name: api\n    checks:\n"
-                            "      - { name: live, http: { url: \"" + url("trading-api", "/health/live") + "\" } }\n"
-                            "      - { name: ready, http: { url: \"" + url("trading-api", "/health/ready") + "\" } }\n";
+                            "      - { name: live, http: { url: \""
+        + url("trading-api", "/health/live")
+        + "\" } }\n"
+          "      - { name: ready, http: { url: \""
+        + url("trading-api", "/health/ready") + "\" } }\n";
     MonitorEngine engine;
     engine.setBatchIntervalMs(0);
     engine.setConfig(load(base));
     engine.start();
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/live"))->status == Status::Ok
-                                 && engine.row(QStringLiteral("api/ready"))->status == Status::Ok,
-                             3000);
+            && engine.row(QStringLiteral("api/ready"))->status == Status::Ok,
+        3000);
     const QDateTime since = engine.row(QStringLiteral("api/live"))->since;
     QSignalSpy removed(&engine, &MonitorEngine::rowsRemoved);
 
     engine.setConfig(load("version: 1\ndefaults: { interval: 100ms }\nservices:\n  - name: api\n    checks:\n"
-                          "      - { name: live, http: { url: \"" + url("trading-api", "/health/live") + "\" } }\n"
-                          "      - { name: ping, http: { url: \"" + url("portal", "/health/ping") + "\" } }\n"));
+                          "      - { name: live, http: { url: \""
+        + url("trading-api", "/health/live")
+        + "\" } }\n"
+          "      - { name: ping, http: { url: \""
+        + url("portal", "/health/ping") + "\" } }\n"));
     QCOMPARE(engine.row(QStringLiteral("api/live"))->status, Status::Ok);
     QCOMPARE(engine.row(QStringLiteral("api/live"))->since, since);
     QVERIFY(!engine.row(QStringLiteral("api/ready")));
@@ -324,9 +342,10 @@ void TestMonitorEngine::reloadKeepsUnchangedState()
 void TestMonitorEngine::reloadedCheckProbesItsNewTarget()
 {
     // The engine keeps one probe per check between polls; a check whose config changes must get a new one.
-    const auto config = [this](const QByteArray &target) {
+    const auto config = [this](const QByteArray& target) {
         return load("version: 1\ndefaults: { interval: 100ms, failure_threshold: 1 }\nservices:\n  - name: api\n"
-                    "    checks:\n      - { name: live, http: { url: \"" + target + "\" } }\n");
+                    "    checks:\n      - { name: live, http: { url: \""
+            + target + "\" } }\n");
     };
     MonitorEngine engine;
     engine.setBatchIntervalMs(0);
@@ -338,7 +357,7 @@ void TestMonitorEngine::reloadedCheckProbesItsNewTarget()
     engine.setConfig(config(url("trading-api", "/no-such-endpoint")));
     QTRY_VERIFY_WITH_TIMEOUT(engine.row(QStringLiteral("api/live"))->status == Status::Down, 3000);
     QVERIFY2(engine.row(QStringLiteral("api/live"))->detail.contains(u"404"),
-             qPrintable(engine.row(QStringLiteral("api/live"))->detail));
+        qPrintable(engine.row(QStringLiteral("api/live"))->detail));
 }
 
 void TestMonitorEngine::schedulingLagCountsHeldBackStarts()

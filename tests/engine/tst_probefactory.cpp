@@ -18,7 +18,7 @@ private slots:
     void tlsSettingsAreNotShared();
 
 private:
-    ProbeResult run(hd::ProbeFactory &factory, const hd::CheckConfig &check);
+    ProbeResult run(hd::ProbeFactory& factory, const hd::CheckConfig& check);
     std::unique_ptr<hdtest::TlsFixture> m_tls;
 };
 
@@ -28,7 +28,7 @@ void TestProbeFactory::initTestCase()
     QVERIFY2(m_tls->isValid(), qPrintable(m_tls->errorString()));
 }
 
-ProbeResult TestProbeFactory::run(hd::ProbeFactory &factory, const hd::CheckConfig &check)
+ProbeResult TestProbeFactory::run(hd::ProbeFactory& factory, const hd::CheckConfig& check)
 {
     std::unique_ptr<hd::Probe> probe(factory.create(check, nullptr));
     QSignalSpy spy(probe.get(), &hd::Probe::finished);
@@ -72,8 +72,8 @@ void TestProbeFactory::tlsSettingsAreNotShared()
         QVERIFY2(ok.outcome == Outcome::Completed, qPrintable(hd::outcomeName(ok.outcome) + u": " + ok.error));
         // The server's CA is not in the system store: a check without TLS options must refuse it every time.
         const ProbeResult refused = run(factory, strict);
-        QVERIFY2(refused.outcome == Outcome::TlsError,
-            qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
+        QVERIFY2(
+            refused.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
     }
 }
 

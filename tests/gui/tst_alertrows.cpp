@@ -30,18 +30,25 @@ const QString kOwnKey = QStringLiteral("database/ping");
 QJsonObject ordersStuck()
 {
     const QJsonObject labels { { QStringLiteral("alertname"), QStringLiteral("OrdersStuck") },
-        { QStringLiteral("service"), QStringLiteral("trading-api") }, { QStringLiteral("instance"), QStringLiteral("10.0.0.1:8080") },
+        { QStringLiteral("service"), QStringLiteral("trading-api") },
+        { QStringLiteral("instance"), QStringLiteral("10.0.0.1:8080") },
         { QStringLiteral("severity"), QStringLiteral("critical") } };
     return QJsonObject { { QStringLiteral("labels"), labels },
-        { QStringLiteral("annotations"), QJsonObject { { QStringLiteral("summary"), QStringLiteral("orders stuck for 5 minutes") } } },
+        { QStringLiteral("annotations"),
+            QJsonObject { { QStringLiteral("summary"), QStringLiteral("orders stuck for 5 minutes") } } },
         { QStringLiteral("generatorURL"), QStringLiteral("http://127.0.0.1:9090/graph?g0.expr=orders_stuck") } };
 }
 
-QString alertState(const hdtest::AlertmanagerServer &am)
+QString alertState(const hdtest::AlertmanagerServer& am)
 {
     const QJsonArray alerts = am.alerts(QStringLiteral("OrdersStuck"));
     return alerts.isEmpty() ? QString()
-                            : alerts.first().toObject().value(QStringLiteral("status")).toObject().value(QStringLiteral("state")).toString();
+                            : alerts.first()
+                                  .toObject()
+                                  .value(QStringLiteral("status"))
+                                  .toObject()
+                                  .value(QStringLiteral("state"))
+                                  .toString();
 }
 
 } // namespace
@@ -69,8 +76,9 @@ private Q_SLOTS:
                    "  - alertmanager:\n"
                    "      name: am\n"
                    "      url: \""
-                   + m_am.url().toUtf8() + "\"\n"
-                   "      interval: 500ms\n");
+            + m_am.url().toUtf8()
+            + "\"\n"
+              "      interval: 500ms\n");
         file.close();
 
         HistoryOptions options;
@@ -99,19 +107,23 @@ private Q_SLOTS:
 
     void alertRowsCarryTheAlertmanagerBadge()
     {
-        const MatrixModel *model = m_window->matrixModel();
+        const MatrixModel* model = m_window->matrixModel();
         QCOMPARE(model->indexOfKey(kAlertKey).data(SourceRole).toString(), QStringLiteral("Alertmanager"));
         QVERIFY(model->indexOfKey(kOwnKey).data(SourceRole).toString().isEmpty());
         QVERIFY(model->indexOfKey(QStringLiteral("am/api")).data(SourceRole).toString().isEmpty());
-        QVERIFY(model->indexOfKey(kAlertKey).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Alertmanager source am")));
+        QVERIFY(model->indexOfKey(kAlertKey)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Alertmanager source am")));
     }
 
     void detailLinksTheGenerator()
     {
         QVERIFY(m_window->selectKey(kAlertKey));
-        auto *text = m_window->findChild<QTextBrowser *>(QStringLiteral("detailText"));
+        auto* text = m_window->findChild<QTextBrowser*>(QStringLiteral("detailText"));
         QVERIFY(text);
-        QTRY_VERIFY(text->toHtml().contains(QStringLiteral("href=\"http://127.0.0.1:9090/graph?g0.expr=orders_stuck\"")));
+        QTRY_VERIFY(
+            text->toHtml().contains(QStringLiteral("href=\"http://127.0.0.1:9090/graph?g0.expr=orders_stuck\"")));
         const QString plain = text->toPlainText();
         QVERIFY2(plain.contains(QStringLiteral("Firing since")), qPrintable(plain));
         QVERIFY(plain.contains(QStringLiteral("orders stuck for 5 minutes")));
@@ -120,7 +132,7 @@ private Q_SLOTS:
 
     void ownAcknowledgementIsTakenBackWithTheSameButton()
     {
-        auto *button = m_window->findChild<QPushButton *>(QStringLiteral("ackButton"));
+        auto* button = m_window->findChild<QPushButton*>(QStringLiteral("ackButton"));
         QVERIFY(m_window->selectKey(kOwnKey));
         QCOMPARE(button->text(), QStringLiteral("Acknowledge\u2026"));
         Prompts::setNextAcknowledge(AckAnswer { QStringLiteral("looking"), 0 });
@@ -134,7 +146,7 @@ private Q_SLOTS:
 
     void readOnlyWritesNoSilence()
     {
-        auto *button = m_window->findChild<QPushButton *>(QStringLiteral("ackButton"));
+        auto* button = m_window->findChild<QPushButton*>(QStringLiteral("ackButton"));
         m_window->setReadOnly(true);
         QVERIFY(m_window->selectKey(kAlertKey));
         QVERIFY(!button->isEnabled());
@@ -166,7 +178,7 @@ private Q_SLOTS:
 
     void acknowledgingAnAlertSilencesItAndTheButtonExpiresIt()
     {
-        auto *button = m_window->findChild<QPushButton *>(QStringLiteral("ackButton"));
+        auto* button = m_window->findChild<QPushButton*>(QStringLiteral("ackButton"));
         m_window->setReadOnly(false);
         QVERIFY(m_window->selectKey(kAlertKey));
         QVERIFY(button->isEnabled());

@@ -34,43 +34,42 @@ namespace {
 
 // Fast polling so that a fault shows within a second; the database is last in
 // the file, so "root cause first" cannot come from the config order.
-QByteArray configFor(const DemoSession &demo)
+QByteArray configFor(const DemoSession& demo)
 {
     const QString trading = demo.baseUrl(QStringLiteral("trading-api")).toString();
     const QString portal = demo.baseUrl(QStringLiteral("portal")).toString();
-    return QStringLiteral(
-               "version: 1\n"
-               "defaults:\n"
-               "  interval: 250ms\n"
-               "  timeout: 1s\n"
-               "  failure_threshold: 1\n"
-               "  success_threshold: 1\n"
-               "services:\n"
-               "  - name: portal\n"
-               "    group: web\n"
-               "    depends_on: [trading-api]\n"
-               "    checks:\n"
-               "      - { name: ping, tags: [liveness], http: { url: \"%2/health/ping\" } }\n"
-               "  - name: trading-api\n"
-               "    group: core\n"
-               "    depends_on: [database]\n"
-               "    checks:\n"
-               "      - { name: live, tags: [liveness], http: { url: \"%1/health/live\" } }\n"
-               "      - name: ready\n"
-               "        tags: [readiness]\n"
-               "        http: { url: \"%1/health/ready\" }\n"
-               "        conditions: [\"[STATUS] == 200\"]\n"
-               "  - name: database\n"
-               "    group: data\n"
-               "    checks:\n"
-               "      - name: primary\n"
-               "        http: { url: \"%1/health\" }\n"
-               "        conditions: [\"[BODY].database == healthy\"]\n")
+    return QStringLiteral("version: 1\n"
+                          "defaults:\n"
+                          "  interval: 250ms\n"
+                          "  timeout: 1s\n"
+                          "  failure_threshold: 1\n"
+                          "  success_threshold: 1\n"
+                          "services:\n"
+                          "  - name: portal\n"
+                          "    group: web\n"
+                          "    depends_on: [trading-api]\n"
+                          "    checks:\n"
+                          "      - { name: ping, tags: [liveness], http: { url: \"%2/health/ping\" } }\n"
+                          "  - name: trading-api\n"
+                          "    group: core\n"
+                          "    depends_on: [database]\n"
+                          "    checks:\n"
+                          "      - { name: live, tags: [liveness], http: { url: \"%1/health/live\" } }\n"
+                          "      - name: ready\n"
+                          "        tags: [readiness]\n"
+                          "        http: { url: \"%1/health/ready\" }\n"
+                          "        conditions: [\"[STATUS] == 200\"]\n"
+                          "  - name: database\n"
+                          "    group: data\n"
+                          "    checks:\n"
+                          "      - name: primary\n"
+                          "        http: { url: \"%1/health\" }\n"
+                          "        conditions: [\"[BODY].database == healthy\"]\n")
         .arg(trading, portal)
         .toUtf8();
 }
 
-QStringList topLevelOrder(const QAbstractItemModel &model)
+QStringList topLevelOrder(const QAbstractItemModel& model)
 {
     QStringList out;
     for (int r = 0; r < model.rowCount(); ++r)
@@ -78,7 +77,7 @@ QStringList topLevelOrder(const QAbstractItemModel &model)
     return out;
 }
 
-bool writeFile(const QString &path, const QByteArray &data)
+bool writeFile(const QString& path, const QByteArray& data)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
@@ -107,7 +106,7 @@ private slots:
     void statusBarTellsTheSchedule();
 
 private:
-    QModelIndex proxyIndex(const QString &key) const;
+    QModelIndex proxyIndex(const QString& key) const;
 
     QTemporaryDir m_dir;
     QString m_configPath;
@@ -158,35 +157,40 @@ void TestMainWindow::cleanupTestCase()
     m_demo.reset();
 }
 
-QModelIndex TestMainWindow::proxyIndex(const QString &key) const
+QModelIndex TestMainWindow::proxyIndex(const QString& key) const
 {
     return m_window->matrixProxy()->mapFromSource(m_window->matrixModel()->indexOfKey(key));
 }
 
 void TestMainWindow::allChecksComeUp()
 {
-    MatrixModel *model = m_window->matrixModel();
+    MatrixModel* model = m_window->matrixModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->summary().count(Status::Ok), 4, 15000);
     QCOMPARE(model->summary().worst, Status::Ok);
     // Calm: config order, and the strip says so.
-    QCOMPARE(topLevelOrder(*m_window->matrixProxy()), (QStringList { QStringLiteral("web"), QStringLiteral("core"), QStringLiteral("data") }));
-    auto *headline = m_window->findChild<QLabel *>(QStringLiteral("worstStatusLabel"));
+    QCOMPARE(topLevelOrder(*m_window->matrixProxy()),
+        (QStringList { QStringLiteral("web"), QStringLiteral("core"), QStringLiteral("data") }));
+    auto* headline = m_window->findChild<QLabel*>(QStringLiteral("worstStatusLabel"));
     QVERIFY(headline);
     QVERIFY2(headline->text().startsWith(QStringLiteral("ALL OK")), qPrintable(headline->text()));
-    QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("lastPollLabel"))->text().startsWith(QStringLiteral("Last poll")));
-    QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("configPathLabel"))->text().contains(QStringLiteral("healthdeck.yaml")));
+    QVERIFY(
+        m_window->findChild<QLabel*>(QStringLiteral("lastPollLabel"))->text().startsWith(QStringLiteral("Last poll")));
+    QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("configPathLabel"))
+                ->text()
+                .contains(QStringLiteral("healthdeck.yaml")));
 }
 
 void TestMainWindow::failureShowsRootCauseFirstAndImpact()
 {
     m_notified->clear();
     m_demo->setFault(DemoSession::Fault::DatabaseDown, true);
-    MatrixModel *model = m_window->matrixModel();
+    MatrixModel* model = m_window->matrixModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->summary().rootCauses, QStringList { QStringLiteral("database") }, 15000);
-    QTRY_VERIFY(model->rowState(QStringLiteral("trading-api/ready")) && model->rowState(QStringLiteral("trading-api/ready"))->status == Status::Down);
+    QTRY_VERIFY(model->rowState(QStringLiteral("trading-api/ready"))
+        && model->rowState(QStringLiteral("trading-api/ready"))->status == Status::Down);
 
     // The root cause's section and service come first on screen.
-    const QAbstractItemModel *proxy = m_window->matrixProxy();
+    const QAbstractItemModel* proxy = m_window->matrixProxy();
     QTRY_COMPARE(topLevelOrder(*proxy).first(), QStringLiteral("data"));
     const QModelIndex data = proxy->index(0, 0);
     QCOMPARE(proxy->index(0, 0, data).data().toString(), QStringLiteral("database"));
@@ -197,9 +201,10 @@ void TestMainWindow::failureShowsRootCauseFirstAndImpact()
     QVERIFY(ready.data(OverlaysRole).toStringList().contains(QStringLiteral("impacted")));
     QVERIFY(ready.data(Qt::ToolTipRole).toString().contains(QStringLiteral("impacted by database")));
     QTRY_COMPARE(proxyIndex(QStringLiteral("portal/ping")).data(ImpactedByRole).toString(), QStringLiteral("database"));
-    QCOMPARE(model->impactedServices(QStringLiteral("database")), (QStringList { QStringLiteral("portal"), QStringLiteral("trading-api") }));
+    QCOMPARE(model->impactedServices(QStringLiteral("database")),
+        (QStringList { QStringLiteral("portal"), QStringLiteral("trading-api") }));
 
-    auto *headline = m_window->findChild<QLabel *>(QStringLiteral("worstStatusLabel"));
+    auto* headline = m_window->findChild<QLabel*>(QStringLiteral("worstStatusLabel"));
     QTRY_VERIFY2(headline->text().startsWith(QStringLiteral("DOWN: database")), qPrintable(headline->text()));
     QVERIFY(headline->text().contains(QStringLiteral("also affects portal, trading-api")));
 
@@ -212,7 +217,7 @@ void TestMainWindow::failureShowsRootCauseFirstAndImpact()
 
 void TestMainWindow::selectingACheckShowsResolvedConditions()
 {
-    QTreeView *view = m_window->matrixView();
+    QTreeView* view = m_window->matrixView();
     const QModelIndex ready = proxyIndex(QStringLiteral("trading-api/ready"));
     QVERIFY(ready.isValid());
     view->scrollTo(ready);
@@ -220,26 +225,28 @@ void TestMainWindow::selectingACheckShowsResolvedConditions()
     QVERIFY(!rect.isEmpty());
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     QCOMPARE(m_window->currentKey(), QStringLiteral("trading-api/ready"));
-    auto *detail = m_window->findChild<QTextBrowser *>(QStringLiteral("detailText"));
+    auto* detail = m_window->findChild<QTextBrowser*>(QStringLiteral("detailText"));
     QVERIFY(detail);
-    QTRY_VERIFY2(detail->toPlainText().contains(QStringLiteral("[STATUS] (503) == 200")), qPrintable(detail->toPlainText().left(2000)));
+    QTRY_VERIFY2(detail->toPlainText().contains(QStringLiteral("[STATUS] (503) == 200")),
+        qPrintable(detail->toPlainText().left(2000)));
     QVERIFY(detail->toPlainText().contains(QStringLiteral("impacted by database")));
     QVERIFY(detail->toPlainText().contains(QStringLiteral("Status code")));
-    QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("detailTitle"))->text(), QStringLiteral("trading-api / ready"));
+    QCOMPARE(
+        m_window->findChild<QLabel*>(QStringLiteral("detailTitle"))->text(), QStringLiteral("trading-api / ready"));
 }
 
 void TestMainWindow::enterOpensTheDetail()
 {
-    QTreeView *view = m_window->matrixView();
+    QTreeView* view = m_window->matrixView();
     view->setFocus();
     QTRY_VERIFY(view->hasFocus());
     QTest::keyClick(view, Qt::Key_Return);
-    QTRY_VERIFY(m_window->findChild<QTextBrowser *>(QStringLiteral("detailText"))->hasFocus());
+    QTRY_VERIFY(m_window->findChild<QTextBrowser*>(QStringLiteral("detailText"))->hasFocus());
 }
 
 void TestMainWindow::acknowledgeFromTheKeyboard()
 {
-    QTreeView *view = m_window->matrixView();
+    QTreeView* view = m_window->matrixView();
     view->setFocus();
     // Arrows: from the "data" section down to database, then to its primary check.
     view->setCurrentIndex(m_window->matrixProxy()->index(0, 0));
@@ -249,8 +256,12 @@ void TestMainWindow::acknowledgeFromTheKeyboard()
 
     Prompts::setNextAcknowledge(AckAnswer { QStringLiteral("failing over to the replica"), 0 });
     QTest::keyClick(view, Qt::Key_K, Qt::ControlModifier);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->matrixModel()->rowState(QStringLiteral("database/primary"))->acknowledged, 10000);
-    QTRY_VERIFY(proxyIndex(QStringLiteral("database/primary")).data(OverlaysRole).toStringList().contains(QStringLiteral("acknowledged")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->matrixModel()->rowState(QStringLiteral("database/primary"))->acknowledged, 10000);
+    QTRY_VERIFY(proxyIndex(QStringLiteral("database/primary"))
+                    .data(OverlaysRole)
+                    .toStringList()
+                    .contains(QStringLiteral("acknowledged")));
     // It is recorded, with its author and comment.
     AckQuery acks;
     acks.checkKey = QStringLiteral("database/primary");
@@ -269,10 +280,10 @@ void TestMainWindow::acknowledgeFromTheKeyboard()
 void TestMainWindow::filterFromTheKeyboard()
 {
     QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
-    auto *filter = m_window->findChild<QLineEdit *>(QStringLiteral("matrixFilter"));
+    auto* filter = m_window->findChild<QLineEdit*>(QStringLiteral("matrixFilter"));
     QTRY_VERIFY(filter->hasFocus());
     QTest::keyClicks(filter, QStringLiteral("ready"));
-    const QAbstractItemModel *proxy = m_window->matrixProxy();
+    const QAbstractItemModel* proxy = m_window->matrixProxy();
     QTRY_COMPARE(topLevelOrder(*proxy), QStringList { QStringLiteral("core") });
     const QModelIndex service = proxy->index(0, 0, proxy->index(0, 0));
     QCOMPARE(proxy->rowCount(service), 1);
@@ -283,12 +294,12 @@ void TestMainWindow::filterFromTheKeyboard()
 
 void TestMainWindow::historyFilterWorks()
 {
-    auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("mainTabs"));
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
     QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("historyPanel"));
-    HistoryPanel *panel = m_window->historyPanel();
-    HistoryModel *model = panel->model();
-    auto *service = panel->findChild<QComboBox *>(QStringLiteral("historyService"));
+    HistoryPanel* panel = m_window->historyPanel();
+    HistoryModel* model = panel->model();
+    auto* service = panel->findChild<QComboBox*>(QStringLiteral("historyService"));
     QVERIFY(service);
     QTRY_VERIFY(service->findData(QStringLiteral("database")) > 0);
     service->setCurrentIndex(service->findData(QStringLiteral("database")));
@@ -307,7 +318,7 @@ void TestMainWindow::historyFilterWorks()
     QVERIFY(sawAck);
 
     // Free text narrows it down to nothing, and back.
-    auto *search = panel->findChild<QLineEdit *>(QStringLiteral("historySearch"));
+    auto* search = panel->findChild<QLineEdit*>(QStringLiteral("historySearch"));
     QTest::keyClicks(search, QStringLiteral("no-such-words"));
     QTest::keyClick(search, Qt::Key_Return);
     QTRY_VERIFY(!model->isLoading() && model->rowCount() == 0);
@@ -318,11 +329,11 @@ void TestMainWindow::historyFilterWorks()
 
 void TestMainWindow::csvExportContainsTheEvents()
 {
-    HistoryPanel *panel = m_window->historyPanel();
+    HistoryPanel* panel = m_window->historyPanel();
     const QString path = m_dir.filePath(QStringLiteral("export.csv"));
     Prompts::setNextSavePath(path);
     QSignalSpy exported(panel, &HistoryPanel::exported);
-    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("exportCsvButton")), Qt::LeftButton);
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("exportCsvButton")), Qt::LeftButton);
     QVERIFY(exported.wait(15000));
     const auto result = exported.first().at(0).value<CsvExportResult>();
     QVERIFY2(result.ok, qPrintable(result.error));
@@ -338,7 +349,7 @@ void TestMainWindow::csvExportContainsTheEvents()
 
 void TestMainWindow::configErrorShowsBannerAndKeepsOldConfig()
 {
-    auto *banner = m_window->findChild<QLabel *>(QStringLiteral("configErrorBanner"));
+    auto* banner = m_window->findChild<QLabel*>(QStringLiteral("configErrorBanner"));
     QVERIFY(banner && !banner->isVisible());
     QVERIFY(writeFile(m_configPath, "version: 1\nservices:\n  - name: broken\n    checks: [ {name: x, http: {}} ]\n"));
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
@@ -356,13 +367,14 @@ void TestMainWindow::configErrorShowsBannerAndKeepsOldConfig()
 void TestMainWindow::recoveryClearsTheRootCause()
 {
     m_demo->healAll();
-    MatrixModel *model = m_window->matrixModel();
+    MatrixModel* model = m_window->matrixModel();
     QTRY_VERIFY_WITH_TIMEOUT(model->summary().rootCauses.isEmpty(), 15000);
     QTRY_COMPARE_WITH_TIMEOUT(model->summary().count(Status::Ok), 4, 15000);
     QTRY_COMPARE(topLevelOrder(*m_window->matrixProxy()).first(), QStringLiteral("web"));
     // The acknowledgement ends with the recovery.
     QTRY_VERIFY(!model->rowState(QStringLiteral("database/primary"))->acknowledged);
-    QTRY_VERIFY(m_window->findChild<QLabel *>(QStringLiteral("worstStatusLabel"))->text().startsWith(QStringLiteral("ALL OK")));
+    QTRY_VERIFY(
+        m_window->findChild<QLabel*>(QStringLiteral("worstStatusLabel"))->text().startsWith(QStringLiteral("ALL OK")));
 }
 
 void TestMainWindow::missedWhileAwayIsListed()
@@ -376,15 +388,16 @@ void TestMainWindow::missedWhileAwayIsListed()
     m_notified->clear();
     m_demo->setFault(DemoSession::Fault::PortalDown, true);
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->missedWhileAway().isEmpty(), 15000);
-    QVERIFY2(m_window->missedWhileAway().last().contains(QStringLiteral("portal is DOWN")), qPrintable(m_window->missedWhileAway().last()));
-    auto *banner = m_window->findChild<QWidget *>(QStringLiteral("missedBanner"));
+    QVERIFY2(m_window->missedWhileAway().last().contains(QStringLiteral("portal is DOWN")),
+        qPrintable(m_window->missedWhileAway().last()));
+    auto* banner = m_window->findChild<QWidget*>(QStringLiteral("missedBanner"));
     QVERIFY(!banner->isVisible());
 
     m_window->activateWindow(); // back at the desk
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     QTRY_VERIFY(banner->isVisible());
-    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("missedShow")), Qt::LeftButton);
-    QVERIFY(m_window->findChild<QWidget *>(QStringLiteral("missedDock"))->isVisible());
+    QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("missedShow")), Qt::LeftButton);
+    QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("missedDock"))->isVisible());
     QVERIFY(!banner->isVisible());
 
     m_demo->setFault(DemoSession::Fault::PortalDown, false);
@@ -393,13 +406,13 @@ void TestMainWindow::missedWhileAwayIsListed()
 
 void TestMainWindow::adminTabFollowsTheSelection()
 {
-    auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("mainTabs"));
-    auto *button = m_window->findChild<QPushButton *>(QStringLiteral("adminActionsButton"));
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* button = m_window->findChild<QPushButton*>(QStringLiteral("adminActionsButton"));
     QVERIFY(button);
     QVERIFY2(button->isHidden(), "no admin panel, no button");
     const int tabCount = tabs->count();
 
-    auto *panel = new QWidget;
+    auto* panel = new QWidget;
     panel->setObjectName(QStringLiteral("testAdminPanel"));
     m_window->setAdminPanel(panel);
     QCOMPARE(tabs->count(), tabCount + 1);
@@ -436,7 +449,7 @@ void TestMainWindow::adminTabFollowsTheSelection()
 // The engine's word on its schedule: "On schedule" from the bridge's reports, and red when it falls behind.
 void TestMainWindow::statusBarTellsTheSchedule()
 {
-    auto *label = m_window->findChild<QLabel *>(QStringLiteral("schedulingLagStatus"));
+    auto* label = m_window->findChild<QLabel*>(QStringLiteral("schedulingLagStatus"));
     QVERIFY(label);
     QTRY_COMPARE_WITH_TIMEOUT(label->text(), QStringLiteral("On schedule"), 15000);
     SchedulingLag late;
@@ -445,7 +458,8 @@ void TestMainWindow::statusBarTellsTheSchedule()
     late.p99Ms = 1800;
     late.maxMs = 2500;
     m_window->showSchedulingLag(late);
-    QVERIFY2(label->text().startsWith(QStringLiteral("Behind schedule: probes start up to")), qPrintable(label->text()));
+    QVERIFY2(
+        label->text().startsWith(QStringLiteral("Behind schedule: probes start up to")), qPrintable(label->text()));
     QVERIFY(label->styleSheet().contains(statusColor(Status::Down).name()));
     QVERIFY(label->toolTip().contains(QStringLiteral("99th percentile 1800 ms")));
     QTRY_COMPARE_WITH_TIMEOUT(label->text(), QStringLiteral("On schedule"), 15000); // the next report

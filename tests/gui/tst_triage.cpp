@@ -50,19 +50,16 @@ private slots:
     void chartsFitAYoungHistory();
 
 private:
-    QStringList overlays(const QString &key) const
+    QStringList overlays(const QString& key) const
     {
         return m_window->matrixModel()->indexOfKey(key).data(OverlaysRole).toStringList();
     }
-    Status status(const QString &key) const
+    Status status(const QString& key) const
     {
         const auto row = m_window->matrixModel()->rowState(key);
         return row ? row->status : Status::Starting;
     }
-    QString planText() const
-    {
-        return m_window->findChild<QLabel *>(QStringLiteral("healPlanText"))->text();
-    }
+    QString planText() const { return m_window->findChild<QLabel*>(QStringLiteral("healPlanText"))->text(); }
 
     QTemporaryDir m_dir;
     DemoBackend m_demo;
@@ -71,7 +68,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<AdminClient> m_admin;
     std::unique_ptr<RemediationPlanner> m_planner;
-    AdminPanel *m_panel = nullptr;
+    AdminPanel* m_panel = nullptr;
 };
 
 void TestTriage::initTestCase()
@@ -86,17 +83,21 @@ void TestTriage::initTestCase()
     const QByteArray yaml = "version: 1\ndefaults: { interval: 200ms, failure_threshold: 1 }\nservices:\n"
                             "  - name: database\n    group: infrastructure\n    checks:\n"
                             "      - { name: primary, http: { url: \""
-        + api + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
-                "  - name: trading-api\n    group: core\n    depends_on: [database]\n    checks:\n"
-                "      - { name: live, http: { url: \""
-        + api + "/health/live\" } }\n"
-                "      - name: scheduler\n        http: { url: \""
-        + api + "/metrics\" }\n"
-                "        conditions: ['[METRIC].messenger_health_check_status{check=\"scheduler\"} == 1']\n"
-                "        remediate: { action: scheduler-start, after: 4s, backoff: 2s, window: 2s }\n"
-                "admin:\n  trading-api:\n    base_url: \""
-        + api + "\"\n    preset: trading-system\n"
-                "    auth: { login: { url: /login, username: admin, password: demo-password } }\n";
+        + api
+        + "/health\" }, conditions: [\"[BODY].database == healthy\"] }\n"
+          "  - name: trading-api\n    group: core\n    depends_on: [database]\n    checks:\n"
+          "      - { name: live, http: { url: \""
+        + api
+        + "/health/live\" } }\n"
+          "      - name: scheduler\n        http: { url: \""
+        + api
+        + "/metrics\" }\n"
+          "        conditions: ['[METRIC].messenger_health_check_status{check=\"scheduler\"} == 1']\n"
+          "        remediate: { action: scheduler-start, after: 4s, backoff: 2s, window: 2s }\n"
+          "admin:\n  trading-api:\n    base_url: \""
+        + api
+        + "\"\n    preset: trading-system\n"
+          "    auth: { login: { url: /login, username: admin, password: demo-password } }\n";
     const QString path = m_dir.filePath(QStringLiteral("healthdeck.yaml"));
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -121,13 +122,13 @@ void TestTriage::initTestCase()
     m_planner = std::make_unique<RemediationPlanner>(m_admin.get(), m_store.get());
     connect(m_bridge.get(), &MonitorBridge::rowsUpdated, m_planner.get(), &RemediationPlanner::updateRows);
     connect(m_bridge.get(), &MonitorBridge::rowsRemoved, m_planner.get(), &RemediationPlanner::removeRows);
-    connect(m_bridge.get(), &MonitorBridge::configLoaded, m_panel, [this](const Config &config) {
+    connect(m_bridge.get(), &MonitorBridge::configLoaded, m_panel, [this](const Config& config) {
         m_admin->setConfig(config);
         m_panel->reloadActions();
         m_panel->followSelection(m_panel->service());
         m_planner->setConfig(config);
     });
-    connect(m_window.get(), &MainWindow::serviceSelected, m_panel, [this](const QString &service) {
+    connect(m_window.get(), &MainWindow::serviceSelected, m_panel, [this](const QString& service) {
         if (!service.isEmpty())
             m_panel->followSelection(service);
     });
@@ -161,14 +162,14 @@ void TestTriage::init()
 
 void TestTriage::adminTabOpensOnAServiceWithActions()
 {
-    auto *picker = m_panel->findChild<QComboBox *>(QStringLiteral("adminServicePicker"));
+    auto* picker = m_panel->findChild<QComboBox*>(QStringLiteral("adminServicePicker"));
     QVERIFY(picker);
     // The first row (database, which has no admin: entry) is selected at start: the tab opens on trading-api.
     QVERIFY(m_window->selectKey(QStringLiteral("database/primary")));
     QCOMPARE(m_panel->service(), QStringLiteral("trading-api"));
     QCOMPARE(picker->count(), 1);
     QCOMPARE(picker->itemData(0).toString(), QStringLiteral("trading-api"));
-    QVERIFY(!m_panel->findChild<QLabel *>(QStringLiteral("adminNotice"))->text().contains(u"no admin actions"));
+    QVERIFY(!m_panel->findChild<QLabel*>(QStringLiteral("adminNotice"))->text().contains(u"no admin actions"));
     // Selecting a service with admin actions opens it; one without leaves the tab where it is.
     QVERIFY(m_window->selectKey(QStringLiteral("trading-api/live")));
     QCOMPARE(m_panel->service(), QStringLiteral("trading-api"));
@@ -182,14 +183,15 @@ void TestTriage::autoHealPlanCancelAndRunNow()
     m_demo.tradingApi()->stopScheduler();
     QTRY_COMPARE_WITH_TIMEOUT(status(kScheduler), Status::Down, 5000);
     QVERIFY(m_window->selectKey(kScheduler));
-    auto *plan = m_window->findChild<QWidget *>(QStringLiteral("healPlan"));
+    auto* plan = m_window->findChild<QWidget*>(QStringLiteral("healPlan"));
     QTRY_VERIFY(plan->isVisible());
-    static const QRegularExpression text(QStringLiteral("^auto-heal: start the scheduler in [1-4] s \\(attempt 1/3\\)$"));
+    static const QRegularExpression text(
+        QStringLiteral("^auto-heal: start the scheduler in [1-4] s \\(attempt 1/3\\)$"));
     QVERIFY2(text.match(planText()).hasMatch(), qPrintable(planText()));
     QTRY_VERIFY(overlays(kScheduler).contains(QStringLiteral("healing")));
 
     // Cancel: no attempt while it stays down, and no HEALING badge.
-    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("healCancelButton")), Qt::LeftButton);
+    QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("healCancelButton")), Qt::LeftButton);
     QTRY_VERIFY(planText().contains(u"cancelled"));
     QTRY_VERIFY(!overlays(kScheduler).contains(QStringLiteral("healing")));
     QTest::qWait(4500);
@@ -197,7 +199,7 @@ void TestTriage::autoHealPlanCancelAndRunNow()
     QCOMPARE(m_demo.tradingApi()->actionCount(QStringLiteral("/api/system/scheduler-control")), before);
 
     // Run now: one attempt, sent once, and the check recovers.
-    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("healRunNowButton")), Qt::LeftButton);
+    QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("healRunNowButton")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(m_demo.tradingApi()->isSchedulerRunning(), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(status(kScheduler), Status::Ok, 5000);
     QTRY_VERIFY(!overlays(kScheduler).contains(QStringLiteral("healing")));
@@ -205,14 +207,14 @@ void TestTriage::autoHealPlanCancelAndRunNow()
     QTRY_VERIFY(planText().contains(u"1/3 attempts used"));
     // In the audit log (the alert history's timeline) as an auto-heal attempt.
     bool audited = false;
-    for (const AuditEntry &a : m_store->audit({}))
+    for (const AuditEntry& a : m_store->audit({}))
         audited = audited || a.message.startsWith(u"auto-heal attempt 1/3: start the scheduler \u2192 200");
     QVERIFY(audited);
 }
 
 void TestTriage::menuTogglesAutoHeal()
 {
-    QAction *toggle = m_window->autoHealAction();
+    QAction* toggle = m_window->autoHealAction();
     QVERIFY(toggle);
     QVERIFY(toggle->isChecked());
     toggle->trigger(); // off
@@ -233,7 +235,7 @@ void TestTriage::notificationToConfirmedFixInFourActions()
 {
     m_window->autoHealAction()->setChecked(false); // the operator fixes it this time
     QSignalSpy notified(m_window.get(), &MainWindow::notified);
-    auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("mainTabs"));
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentIndex(2); // somewhere else
     QVERIFY(m_window->selectKey(QStringLiteral("database/primary")));
     m_demo.tradingApi()->stopScheduler();
@@ -248,13 +250,13 @@ void TestTriage::notificationToConfirmedFixInFourActions()
     QVERIFY(m_window->detailPane()->isVisible());
     QCOMPARE(m_window->detailPane()->currentKey(), kScheduler);
     // 2. From the detail, the Admin tab on that service.
-    auto *adminButton = m_window->findChild<QPushButton *>(QStringLiteral("adminActionsButton"));
+    auto* adminButton = m_window->findChild<QPushButton*>(QStringLiteral("adminActionsButton"));
     QTRY_VERIFY(adminButton->isVisible());
     QTest::mouseClick(adminButton, Qt::LeftButton);
     QCOMPARE(tabs->currentWidget(), m_panel);
     QCOMPARE(m_panel->service(), QStringLiteral("trading-api"));
     // 3. The fixing action, and 4. its confirmation.
-    auto *restart = m_panel->findChild<QPushButton *>(QStringLiteral("adminSchedulerRestart"));
+    auto* restart = m_panel->findChild<QPushButton*>(QStringLiteral("adminSchedulerRestart"));
     QTRY_VERIFY(restart->isVisible() && restart->isEnabled());
     AdminPanel::setNextConfirmation(true);
     QTest::mouseClick(restart, Qt::LeftButton);
@@ -269,23 +271,23 @@ void TestTriage::keyboardShortcutsAreListed()
 {
     const QStringList lines = m_window->keyboardShortcuts();
     const QString all = lines.join(u'\n');
-    for (const char *keys : { "Ctrl+K", "Ctrl+Shift+S", "F5", "Ctrl+D", "Ctrl+F", "Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4",
-             "Ctrl+Shift+H", "Ctrl+Shift+R", "F1", "Enter" })
+    for (const char* keys : { "Ctrl+K", "Ctrl+Shift+S", "F5", "Ctrl+D", "Ctrl+F", "Ctrl+1", "Ctrl+2", "Ctrl+3",
+             "Ctrl+4", "Ctrl+Shift+H", "Ctrl+Shift+R", "F1", "Enter" })
         QVERIFY2(all.contains(QLatin1StringView(keys)), keys);
     QVERIFY(all.contains(u"Auto-heal"));
-    QAction *help = m_window->findChild<QAction *>(QStringLiteral("keyboardShortcutsAction"));
+    QAction* help = m_window->findChild<QAction*>(QStringLiteral("keyboardShortcutsAction"));
     QVERIFY(help);
     help->trigger();
-    auto *dialog = m_window->findChild<QDialog *>(QStringLiteral("shortcutsDialog"));
+    auto* dialog = m_window->findChild<QDialog*>(QStringLiteral("shortcutsDialog"));
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
-    QCOMPARE(dialog->findChild<QTableWidget *>(QStringLiteral("shortcutsTable"))->rowCount(), lines.size());
+    QCOMPARE(dialog->findChild<QTableWidget*>(QStringLiteral("shortcutsTable"))->rowCount(), lines.size());
     dialog->close();
 }
 
 void TestTriage::chartsFitAYoungHistory()
 {
-    ChartsPanel *charts = m_window->chartsPanel();
+    ChartsPanel* charts = m_window->chartsPanel();
     QVERIFY(charts->rangeFitsData());
     charts->setCurrentCheck(kScheduler);
     QSignalSpy refreshed(charts, &ChartsPanel::refreshed);

@@ -308,7 +308,7 @@ void TestBodyFormat::kubernetesCases_data()
     }
 }
 
-// Seed bodies are composed from spec section 7 (not from the fixture folder).
+// Seed bodies are composed from docs/contract.md §7 (not from the fixture folder).
 void TestBodyFormat::seedServices_data()
 {
     addColumns();
@@ -353,7 +353,7 @@ void TestBodyFormat::seedServices_data()
     addRow(u"warn word"_s, R"({"status":"warning","message":"slow disk"})", json, 200,
         { u"seed"_s, u"degraded"_s, u"slow disk"_s });
 
-    // Heartbeat values as the services write them with SETEX (spec section 7).
+    // Heartbeat values as the services write them with SETEX (docs/contract.md §7).
     const QByteArray beat = R"("last_activity":"2026-11-22T11:12:00Z","error_count":0,"processed_count":1234)";
     addRow(u"heartbeat healthy"_s, "{" + beat + R"(,"connected":true,"status":"healthy"})", QByteArray(), 0,
         { u"heartbeat"_s, u"ok"_s });
@@ -468,32 +468,32 @@ void TestBodyFormat::prometheusBodies_data()
 
     // One sub-check per `check` value, as Actuator's components; any 0 makes the service down.
     addRow(u"health family, one down"_s, messenger, text004, 200,
-           { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
+        { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
     QByteArray allUp = messenger;
     allUp.replace("{check=\"redis\"} 0", "{check=\"redis\"} 1");
     addRow(u"health family, all up"_s, allUp, text004, 200,
-           { u"prometheus"_s, u"ok"_s, {}, { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
+        { u"prometheus"_s, u"ok"_s, {}, { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
     addRow(u"health family, by content alone"_s, messenger, "text/plain", 200,
-           { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
+        { u"prometheus"_s, u"down"_s, u"redis"_s, { u"database=ok"_s, u"redis=down"_s, u"kafka=ok"_s } });
     addRow(u"health family, openmetrics"_s,
-           "# TYPE app_health_check_status gauge\napp_health_check_status{check=\"db\"} 1\n"
-           "app_health_check_status{check=\"cache\"} 0.5\n# EOF\n",
-           openMetrics, 200,
-           { u"prometheus"_s, u"unknown"_s, u"cache: value 0.5"_s, { u"db=ok"_s, u"cache=unknown"_s },
-             { u"cache=value 0.5"_s } });
+        "# TYPE app_health_check_status gauge\napp_health_check_status{check=\"db\"} 1\n"
+        "app_health_check_status{check=\"cache\"} 0.5\n# EOF\n",
+        openMetrics, 200,
+        { u"prometheus"_s, u"unknown"_s, u"cache: value 0.5"_s, { u"db=ok"_s, u"cache=unknown"_s },
+            { u"cache=value 0.5"_s } });
     addRow(u"health family, the same check twice keeps the worse"_s,
-           "a_health_check_status{check=\"db\",pod=\"1\"} 1\na_health_check_status{check=\"db\",pod=\"2\"} 0\n"
-           "a_health_check_status{other=\"x\"} 0\n",
-           text004, 200, { u"prometheus"_s, u"down"_s, u"db"_s, { u"db=down"_s } });
+        "a_health_check_status{check=\"db\",pod=\"1\"} 1\na_health_check_status{check=\"db\",pod=\"2\"} 0\n"
+        "a_health_check_status{other=\"x\"} 0\n",
+        text004, 200, { u"prometheus"_s, u"down"_s, u"db"_s, { u"db=down"_s } });
     addRow(u"health family, HTTP 503 although all up"_s, allUp, text004, 503,
-           { u"prometheus"_s, u"down"_s, u"HTTP 503 although the body says ok"_s,
-             { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
+        { u"prometheus"_s, u"down"_s, u"HTTP 503 although the body says ok"_s,
+            { u"database=ok"_s, u"redis=ok"_s, u"kafka=ok"_s } });
     // Metrics without a health family: recognised, and having parsed is all the body says.
     addRow(u"prometheus own metrics"_s, ownMetrics, text004, 200, { u"prometheus"_s, u"ok"_s });
     addRow(u"prometheus own metrics, by content"_s, ownMetrics, "text/plain; charset=utf-8", 200,
-           { u"prometheus"_s, u"ok"_s });
+        { u"prometheus"_s, u"ok"_s });
     addRow(u"metrics with HTTP 500: the status decides, as for any body"_s, ownMetrics, text004, 500,
-           { u"prometheus"_s, u"down"_s });
+        { u"prometheus"_s, u"down"_s });
     addRow(u"bare samples, declared"_s, "up 1\n", text004, 200, { u"prometheus"_s, u"ok"_s });
     // Not clearly Prometheus text: falls through to what the body is otherwise.
     addRow(u"bare samples, undeclared"_s, "up 1\n", "text/plain", 200, kNone);

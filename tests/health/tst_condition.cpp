@@ -14,8 +14,8 @@ namespace {
 
 const QDateTime kNow(QDate(2026, 11, 22), QTime(10, 15, 0), QTimeZone::utc());
 
-ConditionOutcome run(const QString &expression, const ProbeResult &result, const QDateTime &now = kNow,
-                     ConditionMemory *memory = nullptr)
+ConditionOutcome run(const QString& expression, const ProbeResult& result, const QDateTime& now = kNow,
+    ConditionMemory* memory = nullptr)
 {
     QString error;
     const std::optional<Condition> c = Condition::parse(expression, &error);
@@ -30,17 +30,18 @@ ConditionOutcome run(const QString &expression, const ProbeResult &result, const
     return c->evaluate(input);
 }
 
-ProbeResult withBody(const QByteArray &body)
+ProbeResult withBody(const QByteArray& body)
 {
     ProbeResult r;
     r.body = body;
     return r;
 }
 
-QJsonArray readCases(const QString &file)
+QJsonArray readCases(const QString& file)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(hdtest::readData(file));
-    return doc.isArray() ? doc.array() : doc.object().value(doc.object().contains(u"cases") ? u"cases" : u"skipped").toArray();
+    return doc.isArray() ? doc.array()
+                         : doc.object().value(doc.object().contains(u"cases") ? u"cases" : u"skipped").toArray();
 }
 
 } // namespace
@@ -100,7 +101,7 @@ void TestCondition::gatusTable_data()
     QTest::addColumn<QString>("display");
     const QJsonArray cases = readCases(QStringLiteral("gatus-condition-cases.json"));
     QCOMPARE(cases.size(), 93);
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         QTest::newRow(qPrintable(c[u"name"].toString()))
             << c[u"condition"].toString() << c[u"status"].toInt() << c[u"body"].toString().toUtf8()
@@ -151,7 +152,7 @@ void TestCondition::gatusValidation_data()
     QTest::addColumn<QString>("error");
     const QJsonArray cases = readCases(QStringLiteral("gatus-condition-validate-cases.json"));
     QCOMPARE(cases.size(), 30);
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         QTest::newRow(qPrintable(c[u"condition"].toString()))
             << c[u"condition"].toString() << c[u"valid"].toBool() << c[u"error"].toString();
@@ -180,7 +181,7 @@ void TestCondition::certificateCases_data()
     QTest::addColumn<bool>("success");
     QTest::addColumn<QString>("display");
     int index = 0;
-    for (const QJsonValue &v : readCases(QStringLiteral("gatus-condition-cases-skipped.json"))) {
+    for (const QJsonValue& v : readCases(QStringLiteral("gatus-condition-cases-skipped.json"))) {
         const QJsonObject c = v.toObject();
         if (c[u"condition"].toString().isEmpty())
             continue;
@@ -227,25 +228,23 @@ void TestCondition::gatusDetails_data()
         << "[RESPONSE_TIME] > 10s" << QByteArray() << false << "[RESPONSE_TIME] (0) > 10s";
     QTest::newRow("missing-field-compares-as-zero")
         << "[BODY].count > 5" << QByteArray("{}") << false << "[BODY].count (0) > 5";
-    QTest::newRow("float-truncated-for-ordering") << "[BODY].v > 0" << QByteArray(R"({"v": 0.7})") << false
-                                                  << "[BODY].v (0) > 0";
+    QTest::newRow("float-truncated-for-ordering")
+        << "[BODY].v > 0" << QByteArray(R"({"v": 0.7})") << false << "[BODY].v (0) > 0";
     QTest::newRow("large-json-number-prints-in-exponent-form")
         << "[BODY].n == 1234567" << QByteArray(R"({"n": 1234567})") << false << "[BODY].n (1.234567e+06) == 1234567";
-    QTest::newRow("large-json-number-orders-fine") << "[BODY].n >= 1234567" << QByteArray(R"({"n": 1234567})") << true
-                                                   << "[BODY].n >= 1234567";
+    QTest::newRow("large-json-number-orders-fine")
+        << "[BODY].n >= 1234567" << QByteArray(R"({"n": 1234567})") << true << "[BODY].n >= 1234567";
     QTest::newRow("leading-zero-is-octal") << "[BODY] == 8" << QByteArray("010") << true << "[BODY] == 8";
     QTest::newRow("only-first-two-operands") << "1 == 1 == 2" << QByteArray() << true << "1 == 1 == 2";
-    QTest::newRow("has-body") << "has([BODY]) == true" << QByteArray("  ") << false
-                              << "has([BODY]) (false) == true";
-    QTest::newRow("len-unknown-placeholder") << "len([NOPE]) == 0" << QByteArray() << false
-                                             << "len([NOPE]) (INVALID) == 0";
-    QTest::newRow("not-equal-resolves") << "[BODY].a != 1" << QByteArray(R"({"a": 1})") << false
-                                        << "[BODY].a (1) != 1";
+    QTest::newRow("has-body") << "has([BODY]) == true" << QByteArray("  ") << false << "has([BODY]) (false) == true";
+    QTest::newRow("len-unknown-placeholder")
+        << "len([NOPE]) == 0" << QByteArray() << false << "len([NOPE]) (INVALID) == 0";
+    QTest::newRow("not-equal-resolves") << "[BODY].a != 1" << QByteArray(R"({"a": 1})") << false << "[BODY].a (1) != 1";
     QTest::newRow("long-value-cut-in-display")
         << "[BODY] == short" << QByteArray(300, 'x') << false
         << QString(u"[BODY] (" + QString(200, u'x') + u"...(truncated)) == short");
-    QTest::newRow("any-both-sides-compare-lists") << "any(1, 2) == any(1, 2)" << QByteArray() << true
-                                                  << "any(1, 2) == any(1, 2)";
+    QTest::newRow("any-both-sides-compare-lists")
+        << "any(1, 2) == any(1, 2)" << QByteArray() << true << "any(1, 2) == any(1, 2)";
 }
 
 void TestCondition::gatusDetails()
@@ -299,30 +298,29 @@ void TestCondition::age_data()
     QTest::newRow("iso-utc-fresh") << QByteArray(R"({"last_activity": "2026-11-22T10:14:30Z"})")
                                    << "age([BODY].last_activity) < 60s" << true << "age([BODY].last_activity) < 60s";
     QTest::newRow("iso-with-offset-stale")
-        << QByteArray(R"({"last_activity": "2026-11-22T15:43:25+05:30"})") << "age([BODY].last_activity) < 60s"
-        << false << "age([BODY].last_activity) (95) < 60s";
+        << QByteArray(R"({"last_activity": "2026-11-22T15:43:25+05:30"})") << "age([BODY].last_activity) < 60s" << false
+        << "age([BODY].last_activity) (95) < 60s";
     QTest::newRow("iso-without-zone-is-utc")
         << QByteArray(R"({"last_activity": "2026-11-22T10:13:25.123456"})") << "age([BODY].last_activity) < 60s"
         << false << "age([BODY].last_activity) (94) < 60s";
     QTest::newRow("iso-fraction-fresh") << QByteArray(R"({"last_activity": "2026-11-22T10:14:59.999Z"})")
-                                        << "age([BODY].last_activity) < 1s" << true
-                                        << "age([BODY].last_activity) < 1s";
+                                        << "age([BODY].last_activity) < 1s" << true << "age([BODY].last_activity) < 1s";
     QTest::newRow("epoch-seconds") << QByteArray(R"({"ts": 1795342405})") << "age([BODY].ts) < 5m" << true
                                    << "age([BODY].ts) < 5m";
     QTest::newRow("epoch-seconds-as-string-stale")
         << QByteArray(R"({"ts": "1795342000"})") << "age([BODY].ts) < 5m" << false << "age([BODY].ts) (500) < 5m";
-    QTest::newRow("epoch-seconds-fraction") << QByteArray(R"({"ts": 1795342490.5})") << "age([BODY].ts) <= 9"
-                                            << true << "age([BODY].ts) <= 9";
+    QTest::newRow("epoch-seconds-fraction")
+        << QByteArray(R"({"ts": 1795342490.5})") << "age([BODY].ts) <= 9" << true << "age([BODY].ts) <= 9";
     QTest::newRow("epoch-milliseconds") << QByteArray(R"({"ts": 1795342440000})") << "age([BODY].ts) > 59" << true
                                         << "age([BODY].ts) > 59";
-    QTest::newRow("epoch-milliseconds-stale") << QByteArray(R"({"ts": 1795342440000})") << "age([BODY].ts) < 30s"
-                                              << false << "age([BODY].ts) (60) < 30s";
-    QTest::newRow("future-passes-max-age") << QByteArray(R"({"last_activity": "2026-11-22T10:16:00Z"})")
-                                           << "age([BODY].last_activity) < 60s" << true
-                                           << "age([BODY].last_activity) < 60s";
-    QTest::newRow("duration-on-the-left") << QByteArray(R"({"last_activity": "2026-11-22T10:00:00Z"})")
-                                          << "10m > age([BODY].last_activity)" << false
-                                          << "10m > age([BODY].last_activity) (900)";
+    QTest::newRow("epoch-milliseconds-stale")
+        << QByteArray(R"({"ts": 1795342440000})") << "age([BODY].ts) < 30s" << false << "age([BODY].ts) (60) < 30s";
+    QTest::newRow("future-passes-max-age")
+        << QByteArray(R"({"last_activity": "2026-11-22T10:16:00Z"})") << "age([BODY].last_activity) < 60s" << true
+        << "age([BODY].last_activity) < 60s";
+    QTest::newRow("duration-on-the-left")
+        << QByteArray(R"({"last_activity": "2026-11-22T10:00:00Z"})") << "10m > age([BODY].last_activity)" << false
+        << "10m > age([BODY].last_activity) (900)";
     QTest::newRow("compound-duration") << QByteArray(R"({"last_activity": "2026-11-22T09:00:00Z"})")
                                        << "age([BODY].last_activity) < 1h30m" << true
                                        << "age([BODY].last_activity) < 1h30m";
@@ -413,7 +411,7 @@ void TestCondition::rateAcrossPolls()
     QCOMPARE(o.display, QStringLiteral("rate([BODY].processed_count) (0) > 0"));
 
     o = run(QStringLiteral("rate([BODY].processed_count) >= 10"), withBody(R"({"processed_count": 175})"),
-            kNow.addSecs(30), &memory);
+        kNow.addSecs(30), &memory);
     QVERIFY(!o.success);
     QCOMPARE(o.display, QStringLiteral("rate([BODY].processed_count) (2.5) >= 10"));
 }
@@ -453,17 +451,17 @@ void TestCondition::deltaWindow()
     const QString expr = QStringLiteral("delta([BODY].errors, 2m) < 10");
     const auto poll = [&](int seconds, int errors) {
         return run(expr, withBody(QByteArray(R"({"errors": )") + QByteArray::number(errors) + '}'),
-                   kNow.addSecs(seconds), &memory);
+            kNow.addSecs(seconds), &memory);
     };
     ConditionOutcome o = poll(0, 100);
     QVERIFY(o.insufficientData);
     QCOMPARE(o.detail, QStringLiteral("not enough data for delta([BODY].errors, 2m)"));
-    QVERIFY(poll(60, 104).success);        // 4 since t=0
-    o = poll(120, 112);                    // 12 since t=0, still inside the window
+    QVERIFY(poll(60, 104).success); // 4 since t=0
+    o = poll(120, 112); // 12 since t=0, still inside the window
     QVERIFY(!o.success);
     QCOMPARE(o.display, QStringLiteral("delta([BODY].errors, 2m) (12) < 10"));
     QVERIFY(poll(150, 112).success); // t=0 left the window: 8 since t=60
-    o = poll(200, 130);              // 18 since t=120, the oldest inside [80 s, 200 s)
+    o = poll(200, 130); // 18 since t=120, the oldest inside [80 s, 200 s)
     QCOMPARE(o.display, QStringLiteral("delta([BODY].errors, 2m) (18) < 10"));
     o = poll(600, 500); // every sample is older than the window
     QVERIFY(o.insufficientData);
@@ -476,7 +474,7 @@ void TestCondition::rateAndDeltaShareASeries()
     const auto both = [&](int seconds, int n) {
         const ProbeResult r = withBody(QByteArray(R"({"n": )") + QByteArray::number(n) + '}');
         return std::pair { run(QStringLiteral("rate([BODY].n) > 0"), r, kNow.addSecs(seconds), &memory),
-                           run(QStringLiteral("delta([BODY].n, 5m) > 15"), r, kNow.addSecs(seconds), &memory) };
+            run(QStringLiteral("delta([BODY].n, 5m) > 15"), r, kNow.addSecs(seconds), &memory) };
     };
     both(0, 0);
     both(10, 10);
@@ -484,7 +482,7 @@ void TestCondition::rateAndDeltaShareASeries()
     QCOMPARE(rate.display, QStringLiteral("rate([BODY].n) > 0"));
     QVERIFY(rate.success);
     QVERIFY(delta.success); // 20 since t=0: the rate's samples did not cut the window short
-    const auto *samples = memory.samples(QStringLiteral("[BODY].n"));
+    const auto* samples = memory.samples(QStringLiteral("[BODY].n"));
     QVERIFY(samples);
     QCOMPARE(samples->size(), size_t(3)); // one sample per poll, not per condition
 }
@@ -495,7 +493,7 @@ void TestCondition::memoryPrunesToTheWindow()
     const QString series = QStringLiteral("[BODY].x");
     for (int i = 0; i < 10; ++i)
         memory.record(series, kNow.addSecs(i * 10), i, 30'000);
-    const auto *samples = memory.samples(series);
+    const auto* samples = memory.samples(series);
     QVERIFY(samples);
     QCOMPARE(samples->size(), size_t(4)); // 60, 70, 80, 90 s
     QCOMPARE(samples->front().value, 6.0);
@@ -512,9 +510,12 @@ void TestCondition::invalidExpressions_data()
 {
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("error");
-    QTest::newRow("no-operator") << "[STATUS]" << "invalid condition: [STATUS]";
-    QTest::newRow("empty") << "" << "invalid condition: ";
-    QTest::newRow("operator-without-spaces") << "[TTL]>5" << "invalid condition: [TTL]>5";
+    QTest::newRow("no-operator") << "[STATUS]"
+                                 << "invalid condition: [STATUS]";
+    QTest::newRow("empty") << ""
+                           << "invalid condition: ";
+    QTest::newRow("operator-without-spaces") << "[TTL]>5"
+                                             << "invalid condition: [TTL]>5";
     QTest::newRow("delta-without-window") << "delta([BODY].n) > 0"
                                           << "delta() needs a window, as in delta([BODY].count, 5m)";
     QTest::newRow("delta-bad-window") << "delta([BODY].n, soon) > 0"
@@ -523,7 +524,8 @@ void TestCondition::invalidExpressions_data()
                                       << "age() takes one placeholder, such as [BODY].last_activity";
     QTest::newRow("age-with-layout") << "age([BODY].t, 2006-01-02) < 60s"
                                      << "age() takes one placeholder, such as [BODY].last_activity";
-    QTest::newRow("rate-empty") << "rate() > 0" << "rate() takes one placeholder, such as [BODY].last_activity";
+    QTest::newRow("rate-empty") << "rate() > 0"
+                                << "rate() takes one placeholder, such as [BODY].last_activity";
     QTest::newRow("age-against-a-word") << "age([BODY].t) < potato"
                                         << "'potato' is neither a number nor a duration such as 60s";
     QTest::newRow("rate-against-a-pattern") << "rate([BODY].n) == pat(1*)"
@@ -569,7 +571,7 @@ void TestCondition::hostileInput()
         QStringLiteral("[RESPONSE_TIME] < 99999999999h"),
     };
     ConditionMemory memory;
-    for (const QString &expr : conditions) {
+    for (const QString& expr : conditions) {
         for (int poll = 0; poll < 2; ++poll) {
             const ConditionOutcome o = run(expr, withBody(body), kNow.addSecs(poll), &memory);
             QVERIFY2(!o.display.isEmpty(), qPrintable(expr));
@@ -579,14 +581,14 @@ void TestCondition::hostileInput()
 
 namespace {
 
-ProbeResult metricsBody(const QByteArray &body, const QByteArray &contentType = "text/plain; version=0.0.4")
+ProbeResult metricsBody(const QByteArray& body, const QByteArray& contentType = "text/plain; version=0.0.4")
 {
     ProbeResult r = withBody(body);
     r.contentType = contentType;
     return r;
 }
 
-QByteArray counterBody(const char *name, int value)
+QByteArray counterBody(const char* name, int value)
 {
     return "# TYPE " + QByteArray(name) + " counter\n" + name + "_total{method=\"GET\"} " + QByteArray::number(value)
         + "\n";
@@ -604,35 +606,41 @@ void TestCondition::metricSamples_data()
     QTest::addColumn<QString>("detail");
     const QByteArray text = "text/plain; version=0.0.4";
     const QByteArray messenger = hdtest::readData(QStringLiteral("prometheus/messenger-metrics.txt"));
-    const auto row = [&](const char *name, const QString &condition, bool success, const QString &display,
-                         const QString &detail = {}, const QByteArray &body = {}, const QByteArray &type = {}) {
+    const auto row = [&](const char* name, const QString& condition, bool success, const QString& display,
+                         const QString& detail = {}, const QByteArray& body = {}, const QByteArray& type = {}) {
         QTest::newRow(name) << condition << (body.isEmpty() ? messenger : body) << (type.isEmpty() ? text : type)
                             << success << display << detail;
     };
     const QString redis = QStringLiteral(R"([METRIC].messenger_health_check_status{check="redis"})");
     row("the contract's example, failing", redis + u" == 1", false, redis + u" (0) == 1");
     row("the contract's example, passing", redis + u" == 0", true, redis + u" == 0");
-    row("labels in any order, spaces allowed", QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"),
-        true, QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"));
+    row("labels in any order, spaces allowed",
+        QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"), true,
+        QStringLiteral(R"([METRIC].messenger_requests_total{ code="200", method="POST" } == 3)"));
     row("no such series", QStringLiteral(R"([METRIC].messenger_health_check_status{check="kafka2"} == 1)"), false,
         QStringLiteral(R"([METRIC].messenger_health_check_status{check="kafka2"} (INVALID) == 1)"),
         QStringLiteral(R"(no such series: messenger_health_check_status{check="kafka2"})"));
     row("no such metric", QStringLiteral("[METRIC].nope != 1"), false, QStringLiteral("[METRIC].nope (INVALID) != 1"),
         QStringLiteral("no such series: nope"));
-    row("histogram bucket", QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"),
-        true, QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"));
-    row("histogram sum, compared as a number", QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} > 11.6)"),
-        false, QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} (11.5) > 11.6)"));
+    row("histogram bucket",
+        QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"),
+        true,
+        QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_bucket{check="database",le="0.1"} >= 245)"));
+    row("histogram sum, compared as a number",
+        QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} > 11.6)"), false,
+        QStringLiteral(R"([METRIC].messenger_health_check_duration_seconds_sum{check="database"} (11.5) > 11.6)"));
     row("histogram count", QStringLiteral("[METRIC].messenger_health_check_duration_seconds_count == 250"), true,
         QStringLiteral("[METRIC].messenger_health_check_duration_seconds_count == 250"));
     row("no braces, one series", QStringLiteral("[METRIC].messenger_queue_depth < 5"), false,
         QStringLiteral("[METRIC].messenger_queue_depth (7) < 5"));
     row("ambiguous: several series match", QStringLiteral("[METRIC].messenger_requests_total > 0"), false,
         QStringLiteral("[METRIC].messenger_requests_total (INVALID) > 0"),
-        QStringLiteral(R"(2 series match messenger_requests_total, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
+        QStringLiteral(
+            R"(2 series match messenger_requests_total, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
     row("ambiguous with a label", QStringLiteral(R"([METRIC].messenger_requests_total{code="200"} > 0)"), false,
         QStringLiteral(R"([METRIC].messenger_requests_total{code="200"} (INVALID) > 0)"),
-        QStringLiteral(R"(2 series match messenger_requests_total{code="200"}, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
+        QStringLiteral(
+            R"(2 series match messenger_requests_total{code="200"}, name more labels: {code="200",method="GET"}, {code="200",method="POST"})"));
     row("the series with exactly these labels wins", QStringLiteral("[METRIC].up == 1"), true,
         QStringLiteral("[METRIC].up == 1"), {}, "up{job=\"a\"} 0\nup 1\nup{job=\"b\"} 0\n");
     row("one series written twice: the last line counts", QStringLiteral("[METRIC].a == 2"), true,
@@ -650,7 +658,9 @@ void TestCondition::metricSamples_data()
     row("has(), absent", QStringLiteral(R"(has([METRIC].messenger_queue_depth{x="y"}) == true)"), false,
         QStringLiteral(R"(has([METRIC].messenger_queue_depth{x="y"}) (false) == true)"));
     row("escaped label value", QStringLiteral(R"([METRIC].m{path="a\"b\\c"} == 4)"), true,
-        QStringLiteral(R"([METRIC].m{path="a\"b\\c"} == 4)"), {}, R"(m{path="a\"b\\c"} 4)" "\n");
+        QStringLiteral(R"([METRIC].m{path="a\"b\\c"} == 4)"), {},
+        R"(m{path="a\"b\\c"} 4)"
+        "\n");
     row("age() of a timestamp sample", QStringLiteral("age([METRIC].last_success_seconds) < 60s"), true,
         QStringLiteral("age([METRIC].last_success_seconds) < 60s"), {},
         QByteArray::number(kNow.addSecs(-30).toSecsSinceEpoch()).prepend("last_success_seconds ") + "\n");
@@ -675,12 +685,18 @@ void TestCondition::metricExpressions_data()
 {
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("error"); // empty: valid
-    QTest::newRow("plain") << R"([METRIC].a{b="c",d="e"} == 1)" << "";
-    QTest::newRow("lower-case placeholder") << "[metric].a >= 0.5" << "";
-    QTest::newRow("rate with labels") << R"(rate([METRIC].a_total{b="c",d="e"}) > 0)" << "";
-    QTest::newRow("delta with labels") << R"(delta([METRIC].a_total{b="c",d="e"}, 5m) > 0)" << "";
-    QTest::newRow("no name") << "[METRIC]. == 1" << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
-    QTest::newRow("no dot") << "[METRIC] == 1" << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
+    QTest::newRow("plain") << R"([METRIC].a{b="c",d="e"} == 1)"
+                           << "";
+    QTest::newRow("lower-case placeholder") << "[metric].a >= 0.5"
+                                            << "";
+    QTest::newRow("rate with labels") << R"(rate([METRIC].a_total{b="c",d="e"}) > 0)"
+                                      << "";
+    QTest::newRow("delta with labels") << R"(delta([METRIC].a_total{b="c",d="e"}, 5m) > 0)"
+                                       << "";
+    QTest::newRow("no name") << "[METRIC]. == 1"
+                             << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
+    QTest::newRow("no dot") << "[METRIC] == 1"
+                            << R"([METRIC] needs a metric name, as in [METRIC].up{job="api"})";
     QTest::newRow("unquoted value") << "[METRIC].a{b=c} == 1"
                                     << "label b needs a value in double quotes in [METRIC].a{b=c}";
     QTest::newRow("unclosed braces") << R"([METRIC].a{b="c" == 1)"
@@ -689,11 +705,14 @@ void TestCondition::metricExpressions_data()
                                  << R"(label b is given twice in [METRIC].a{b="1",b="2"})";
     QTest::newRow("text after the braces") << R"([METRIC].a{b="1"}x == 1)"
                                            << R"(nothing may follow } in [METRIC].a{b="1"}x)";
-    QTest::newRow("compared with a word") << "[METRIC].a == up" << "'up' is neither a number nor a duration such as 60s";
+    QTest::newRow("compared with a word") << "[METRIC].a == up"
+                                          << "'up' is neither a number nor a duration such as 60s";
     QTest::newRow("rate of two") << "rate([METRIC].a, [METRIC].b) > 0"
                                  << "rate() takes one placeholder, such as [BODY].last_activity";
-    QTest::newRow("value against a word") << "[VALUE] == up" << "'up' is neither a number nor a duration such as 60s";
-    QTest::newRow("labels compare as text") << "[LABELS].job == trading" << "";
+    QTest::newRow("value against a word") << "[VALUE] == up"
+                                          << "'up' is neither a number nor a duration such as 60s";
+    QTest::newRow("labels compare as text") << "[LABELS].job == trading"
+                                            << "";
 }
 
 void TestCondition::metricExpressions()
@@ -751,7 +770,7 @@ void TestCondition::metricDeltaOfAGauge()
     const QString expr = QStringLiteral("delta([METRIC].queue_depth, 5m) < 0");
     const auto poll = [&](int seconds, int value) {
         return run(expr, metricsBody("# TYPE queue_depth gauge\nqueue_depth " + QByteArray::number(value) + "\n"),
-                   kNow.addSecs(seconds), &memory);
+            kNow.addSecs(seconds), &memory);
     };
     poll(0, 10);
     poll(60, 25);
@@ -782,9 +801,9 @@ void TestCondition::evaluatorWithMetricConditions()
     check.service = QStringLiteral("messenger");
     check.name = QStringLiteral("metrics");
     check.kind = ProbeKind::Http;
-    for (const char *expression : { R"([METRIC].messenger_health_check_status{check="redis"} == 1)",
-                                    R"([METRIC].messenger_health_check_status{check="database"} == 1)",
-                                    R"([METRIC].messenger_health_check_status{check="nats"} == 1)" })
+    for (const char* expression : { R"([METRIC].messenger_health_check_status{check="redis"} == 1)",
+             R"([METRIC].messenger_health_check_status{check="database"} == 1)",
+             R"([METRIC].messenger_health_check_status{check="nats"} == 1)" })
         check.conditions.append(ConditionSpec { QString::fromUtf8(expression), false, {} });
     const CheckEvaluator evaluator(check);
     ProbeResult r = metricsBody(hdtest::readData(QStringLiteral("prometheus/messenger-metrics.txt")));
@@ -807,22 +826,30 @@ void TestCondition::seriesValueAndLabels_data()
     QTest::addColumn<bool>("success");
     QTest::addColumn<QString>("display");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("value equal") << "[VALUE] == 1" << true << true << "[VALUE] == 1" << "";
-    QTest::newRow("value as a number") << "[VALUE] > 0.5" << true << true << "[VALUE] > 0.5" << "";
-    QTest::newRow("value failing") << "[VALUE] == 0" << true << false << "[VALUE] (1) == 0" << "";
+    QTest::newRow("value equal") << "[VALUE] == 1" << true << true << "[VALUE] == 1"
+                                 << "";
+    QTest::newRow("value as a number") << "[VALUE] > 0.5" << true << true << "[VALUE] > 0.5"
+                                       << "";
+    QTest::newRow("value failing") << "[VALUE] == 0" << true << false << "[VALUE] (1) == 0"
+                                   << "";
     QTest::newRow("no series value") << "[VALUE] == 1" << false << false << "[VALUE] (INVALID) == 1"
                                      << "the result has no series value";
     QTest::newRow("label") << "[LABELS].instance == 10.0.0.1:9100" << true << true
-                           << "[LABELS].instance == 10.0.0.1:9100" << "";
+                           << "[LABELS].instance == 10.0.0.1:9100"
+                           << "";
     QTest::newRow("label failing") << "[LABELS].job == other" << true << false << "[LABELS].job (trading) == other"
                                    << "";
-    QTest::newRow("metric name") << "[LABELS].__name__ == up" << true << true << "[LABELS].__name__ == up" << "";
+    QTest::newRow("metric name") << "[LABELS].__name__ == up" << true << true << "[LABELS].__name__ == up"
+                                 << "";
     QTest::newRow("label pattern") << "[LABELS].instance == pat(10.0.*)" << true << true
-                                   << "[LABELS].instance == pat(10.0.*)" << "";
+                                   << "[LABELS].instance == pat(10.0.*)"
+                                   << "";
     QTest::newRow("missing label") << "[LABELS].zone == eu" << true << false << "[LABELS].zone (INVALID) == eu"
                                    << "the series has no label zone";
-    QTest::newRow("missing label, negated") << "[LABELS].zone != eu" << true << true << "[LABELS].zone != eu" << "";
-    QTest::newRow("label as a number") << "[LABELS].port > 9000" << true << true << "[LABELS].port > 9000" << "";
+    QTest::newRow("missing label, negated") << "[LABELS].zone != eu" << true << true << "[LABELS].zone != eu"
+                                            << "";
+    QTest::newRow("label as a number") << "[LABELS].port > 9000" << true << true << "[LABELS].port > 9000"
+                                       << "";
     QTest::newRow("has a label") << "has([LABELS].zone) == false" << true << true << "has([LABELS].zone) == false"
                                  << "";
 }
@@ -838,9 +865,8 @@ void TestCondition::seriesValueAndLabels()
     if (hasSeries) {
         r.seriesValue = 1;
         r.seriesLabels = { { QStringLiteral("__name__"), QStringLiteral("up") },
-                           { QStringLiteral("instance"), QStringLiteral("10.0.0.1:9100") },
-                           { QStringLiteral("job"), QStringLiteral("trading") },
-                           { QStringLiteral("port"), QStringLiteral("9100") } };
+            { QStringLiteral("instance"), QStringLiteral("10.0.0.1:9100") },
+            { QStringLiteral("job"), QStringLiteral("trading") }, { QStringLiteral("port"), QStringLiteral("9100") } };
     }
     const ConditionOutcome o = run(condition, r);
     QCOMPARE(o.success, success);

@@ -10,18 +10,18 @@ using hd::Status;
 
 namespace {
 
-hd::CheckConfig httpCheck(const QStringList &conditions = {})
+hd::CheckConfig httpCheck(const QStringList& conditions = {})
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("svc");
     check.name = QStringLiteral("health");
     check.kind = hd::ProbeKind::Http;
-    for (const QString &expression : conditions)
+    for (const QString& expression : conditions)
         check.conditions.append(hd::ConditionSpec { expression, false, {} });
     return check;
 }
 
-ProbeResult response(int status, const QByteArray &body, const QByteArray &contentType = "application/json")
+ProbeResult response(int status, const QByteArray& body, const QByteArray& contentType = "application/json")
 {
     ProbeResult r;
     r.outcome = ProbeResult::Outcome::Completed;
@@ -48,23 +48,23 @@ void TestEvaluatorRepeat::sequenceMatchesFreshEvaluators()
     large += QByteArray(8000, 'x') + R"("}})";
     const QList<ProbeResult> sequence = {
         response(200, up),
-        response(200, up),                  // the same bytes again
+        response(200, up), // the same bytes again
         response(503, down),
         response(503, down),
-        response(200, down),                // same body, other HTTP status
-        response(200, up, "text/plain"),    // same body, other content type
-        response(200, large),               // too large to keep
+        response(200, down), // same body, other HTTP status
+        response(200, up, "text/plain"), // same body, other content type
+        response(200, large), // too large to keep
         response(200, large),
         response(200, "Healthy", "text/plain"),
         response(200, up),
         response(503, up),
     };
-    for (const QStringList &conditions : { QStringList(), QStringList { QStringLiteral("[STATUS] == 200") } }) {
+    for (const QStringList& conditions : { QStringList(), QStringList { QStringLiteral("[STATUS] == 200") } }) {
         const CheckEvaluator kept(httpCheck(conditions));
         for (qsizetype i = 0; i < sequence.size(); ++i) {
             const hd::CheckEvaluation got = kept.evaluate(sequence[i], QDateTime::currentDateTimeUtc(), nullptr);
-            const hd::CheckEvaluation fresh = CheckEvaluator(httpCheck(conditions))
-                                                  .evaluate(sequence[i], QDateTime::currentDateTimeUtc(), nullptr);
+            const hd::CheckEvaluation fresh
+                = CheckEvaluator(httpCheck(conditions)).evaluate(sequence[i], QDateTime::currentDateTimeUtc(), nullptr);
             const QString where = QStringLiteral("step %1, conditions %2").arg(i).arg(conditions.join(u", "));
             QVERIFY2(got.status == fresh.status, qPrintable(where));
             QVERIFY2(got.detail == fresh.detail, qPrintable(where + u": " + got.detail + u" / " + fresh.detail));

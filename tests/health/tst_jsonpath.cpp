@@ -30,7 +30,7 @@ void TestJsonPath::gatusTable_data()
                                  .object()[u"cases"]
                                  .toArray();
     QCOMPARE(cases.size(), 24);
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         QTest::newRow(qPrintable(c[u"name"].toString()))
             << c[u"path"].toString() << c[u"data"].toString().toUtf8() << c[u"expected_output"].toString()

@@ -14,19 +14,19 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QJsonObject readJson(const QString &file)
+QJsonObject readJson(const QString& file)
 {
     return QJsonDocument::fromJson(hdtest::readData(file)).object();
 }
 
-QByteArray caseInput(const QJsonObject &c)
+QByteArray caseInput(const QJsonObject& c)
 {
     if (c.contains(u"input_base64"))
         return QByteArray::fromBase64(c.value(u"input_base64").toString().toLatin1());
     return c.value(u"input").toString().toUtf8();
 }
 
-QString describe(const Exposition &e)
+QString describe(const Exposition& e)
 {
     return e.error ? e.error->toString() : QStringLiteral("accepted");
 }
@@ -36,7 +36,7 @@ Labels labels(std::initializer_list<std::pair<QString, QString>> pairs)
     return Labels(pairs);
 }
 
-const Sample *only(const Exposition &e, const QString &name, const Labels &match = {})
+const Sample* only(const Exposition& e, const QString& name, const Labels& match = {})
 {
     const QList<qsizetype> found = e.find(name, match);
     return found.size() == 1 ? &e.samples[found.first()] : nullptr;
@@ -69,9 +69,10 @@ void TestPromText::expfmtValid_data()
 {
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<bool>("quotedNames");
-    const QJsonArray cases = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"valid").toArray();
+    const QJsonArray cases
+        = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"valid").toArray();
     QCOMPARE(cases.size(), 18);
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         QTest::addRow("valid-%d", c.value(u"index").toInt())
             << caseInput(c) << c.value(u"uses_quoted_utf8_names").toBool();
@@ -92,11 +93,12 @@ void TestPromText::expfmtValid()
 void TestPromText::expfmtErrors_data()
 {
     QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QString>("utf8Prefix");   // empty: accepted under the UTF-8 scheme
+    QTest::addColumn<QString>("utf8Prefix"); // empty: accepted under the UTF-8 scheme
     QTest::addColumn<QString>("legacyPrefix");
-    const QJsonArray cases = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"errors").toArray();
+    const QJsonArray cases
+        = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"errors").toArray();
     QCOMPARE(cases.size(), 48);
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         QTest::addRow("error-%d", c.value(u"index").toInt())
             << caseInput(c) << c.value(u"expected_error_prefix_utf8_scheme").toString()
@@ -115,17 +117,19 @@ void TestPromText::expfmtErrors()
         QVERIFY2(utf8.ok(), qPrintable(describe(utf8)));
     } else {
         QVERIFY(!utf8.ok());
-        QVERIFY2(utf8.error->toString().startsWith(utf8Prefix), qPrintable(describe(utf8) + u" / wanted " + utf8Prefix));
+        QVERIFY2(
+            utf8.error->toString().startsWith(utf8Prefix), qPrintable(describe(utf8) + u" / wanted " + utf8Prefix));
     }
     const Exposition legacy = parse(input, Format::Text, NameScheme::Legacy);
     QVERIFY(!legacy.ok());
-    QVERIFY2(legacy.error->toString().startsWith(legacyPrefix),
-             qPrintable(describe(legacy) + u" / wanted " + legacyPrefix));
+    QVERIFY2(
+        legacy.error->toString().startsWith(legacyPrefix), qPrintable(describe(legacy) + u" / wanted " + legacyPrefix));
 }
 
 void TestPromText::expfmtShapes()
 {
-    const QJsonArray valid = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"valid").toArray();
+    const QJsonArray valid
+        = readJson(QStringLiteral("prometheus/expfmt-text-parse-cases.json")).value(u"valid").toArray();
     const auto input = [&](int i) { return caseInput(valid.at(i).toObject()); };
 
     // Case 1: bare samples, a timestamp, and a HELP for a metric with no samples (left out).
@@ -150,7 +154,7 @@ void TestPromText::expfmtShapes()
     QVERIFY(e.samples[1].timestampMs == std::optional<double>(1234567890));
     QCOMPARE(e.samples[2].value, std::numeric_limits<double>::infinity());
     QCOMPARE(e.samples[3].value, -std::numeric_limits<double>::infinity());
-    const Family *name = e.familyOf(e.samples[0]);
+    const Family* name = e.familyOf(e.samples[0]);
     QVERIFY(name);
     QVERIFY(name->type == MetricType::Counter);
     QCOMPARE(name->help, u"two-line\n doc  str\\ing"_s);
@@ -160,7 +164,7 @@ void TestPromText::expfmtShapes()
     // Case 3: _sum and _count join their summary; fake_sum and decoy are families of their own.
     e = parse(input(3), Format::Text);
     QVERIFY(e.ok());
-    const Sample *count = only(e, u"my_summary_count"_s, labels({ { u"n2"_s, u"val2"_s } }));
+    const Sample* count = only(e, u"my_summary_count"_s, labels({ { u"n2"_s, u"val2"_s } }));
     QVERIFY(count);
     QCOMPARE(count->value, 5.0);
     QCOMPARE(e.familyOf(*count)->name, u"my_summary"_s);
@@ -190,13 +194,13 @@ void TestPromText::expfmtTestdataParsesCompletely()
     const QByteArray text = hdtest::readData(QStringLiteral("prometheus/expfmt-testdata-text.txt"));
     QCOMPARE(text.count('\n'), 322);
     qsizetype sampleLines = 0;
-    for (const QByteArray &line : text.split('\n'))
+    for (const QByteArray& line : text.split('\n'))
         sampleLines += !line.trimmed().isEmpty() && !line.trimmed().startsWith('#');
     const Exposition e = parse(text, Format::Text);
     QVERIFY2(e.ok(), qPrintable(describe(e)));
     QCOMPARE(e.samples.size(), sampleLines);
     QCOMPARE(e.samples.last().line, 322);
-    for (const Sample &s : e.samples)
+    for (const Sample& s : e.samples)
         QVERIFY(e.familyOf(s));
 }
 
@@ -204,10 +208,11 @@ void TestPromText::openMetricsSuite_data()
 {
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<bool>("shouldParse");
-    const QJsonArray cases = readJson(QStringLiteral("prometheus/openmetrics-parser-tests.json")).value(u"cases").toArray();
+    const QJsonArray cases
+        = readJson(QStringLiteral("prometheus/openmetrics-parser-tests.json")).value(u"cases").toArray();
     QCOMPARE(cases.size(), 211);
     int good = 0;
-    for (const QJsonValue &v : cases) {
+    for (const QJsonValue& v : cases) {
         const QJsonObject c = v.toObject();
         good += c.value(u"shouldParse").toBool();
         QTest::newRow(qPrintable(c.value(u"name").toString())) << caseInput(c) << c.value(u"shouldParse").toBool();
@@ -246,7 +251,7 @@ void TestPromText::openMetricsShapes()
     QCOMPARE(e.families[0].name, u"a"_s);
     QCOMPARE(e.families[0].help, u"he\\lp"_s);
     QCOMPARE(e.families[1].unit, u"seconds"_s);
-    const Sample &total = e.samples[0];
+    const Sample& total = e.samples[0];
     QCOMPARE(total.name, u"a_total"_s);
     QCOMPARE(total.labels.first().second, u"b\"a\nr");
     QVERIFY(total.timestampMs == std::optional<double>(1500));
@@ -274,8 +279,8 @@ void TestPromText::prometheusOwnMetrics()
     QCOMPARE(only(e, u"prometheus_ready"_s)->value, 1.0);
     QCOMPARE(only(e, u"go_info"_s)->labels, labels({ { u"version"_s, u"go1.19.8"_s } }));
     QCOMPARE(only(e, u"process_virtual_memory_max_bytes"_s)->value, 1.8446744073709552e19);
-    const Sample *bucket = only(e, u"prometheus_http_request_duration_seconds_bucket"_s,
-                                labels({ { u"handler"_s, u"/-/healthy"_s }, { u"le"_s, u"+Inf"_s } }));
+    const Sample* bucket = only(e, u"prometheus_http_request_duration_seconds_bucket"_s,
+        labels({ { u"handler"_s, u"/-/healthy"_s }, { u"le"_s, u"+Inf"_s } }));
     QVERIFY(bucket);
     QCOMPARE(bucket->value, 2.0);
     QCOMPARE(e.familyOf(*bucket)->name, u"prometheus_http_request_duration_seconds"_s);
@@ -290,15 +295,17 @@ void TestPromText::seedExample()
     QVERIFY2(e.ok(), qPrintable(describe(e)));
     QCOMPARE(only(e, u"messenger_health_check_status"_s, labels({ { u"check"_s, u"redis"_s } }))->value, 0.0);
     QCOMPARE(only(e, u"messenger_health_check_duration_seconds_bucket"_s,
-                  labels({ { u"le"_s, u"0.1"_s }, { u"check"_s, u"database"_s } }))->value,
-             245.0);
+                 labels({ { u"le"_s, u"0.1"_s }, { u"check"_s, u"database"_s } }))
+                 ->value,
+        245.0);
     QCOMPARE(e.find(u"messenger_health_check_status").size(), 3);
     QCOMPARE(e.find(u"messenger_requests_total").size(), 2);
     QVERIFY(e.find(u"messenger_health_check_status", labels({ { u"check"_s, u"nope"_s } })).isEmpty());
     // The two lines of the contract on their own.
-    const Exposition lines = parse("messenger_health_check_status{check=\"redis\"} 0\n"
-                                   "messenger_health_check_duration_seconds_bucket{check=\"database\",le=\"0.1\"} 245\n",
-                                   Format::Text);
+    const Exposition lines
+        = parse("messenger_health_check_status{check=\"redis\"} 0\n"
+                "messenger_health_check_duration_seconds_bucket{check=\"database\",le=\"0.1\"} 245\n",
+            Format::Text);
     QVERIFY(lines.ok());
     QCOMPARE(lines.samples.size(), 2);
 }
@@ -384,8 +391,8 @@ void TestPromText::hostileInput_data()
     QTest::newRow("many-lines") << QByteArray(QByteArray("m{a=\"1\"} 1 1\n").repeated(200'000) + "# EOF\n");
     QTest::newRow("many-families") << manyFamilies();
     QTest::newRow("huge-numbers") << QByteArray("a 1e99999999999999999999\nb 0." + QByteArray(100'000, '0') + "1e-5\n");
-    QTest::newRow("backslashes") << QByteArray("# HELP a " + QByteArray(100'000, '\\') + "\na{b=\""
-                                               + QByteArray(100'001, '\\') + "\"} 1\n");
+    QTest::newRow("backslashes") << QByteArray(
+        "# HELP a " + QByteArray(100'000, '\\') + "\na{b=\"" + QByteArray(100'001, '\\') + "\"} 1\n");
     QTest::newRow("empty") << QByteArray();
     QTest::newRow("only-newlines") << QByteArray(100'000, '\n');
 }
@@ -400,7 +407,7 @@ void TestPromText::hostileInput()
             const Exposition e = parse(input, format, scheme);
             if (e.error)
                 QVERIFY(e.error->line >= 1);
-            for (const Sample &s : e.samples)
+            for (const Sample& s : e.samples)
                 QVERIFY(e.familyOf(s));
         }
     }

@@ -7,7 +7,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-RowState row(const QString &service, const QString &check, Status status, bool fresh = true)
+RowState row(const QString& service, const QString& check, Status status, bool fresh = true)
 {
     RowState r;
     r.service = service;
@@ -21,7 +21,7 @@ RowState row(const QString &service, const QString &check, Status status, bool f
     return r;
 }
 
-QByteArrayList lines(const QByteArray &text)
+QByteArrayList lines(const QByteArray& text)
 {
     return text.split('\n');
 }
@@ -38,7 +38,7 @@ private Q_SLOTS:
         const QByteArray text = m.render(CheckMetrics::Format::Text004);
         int ones = 0;
         int zeros = 0;
-        for (const QByteArray &line : lines(text)) {
+        for (const QByteArray& line : lines(text)) {
             if (!line.startsWith("healthdeck_check_status{"))
                 continue;
             QVERIFY2(line.contains("service=\"api\",check=\"health\",group=\"core\",item=\"\""), line.constData());
@@ -69,11 +69,16 @@ private Q_SLOTS:
         m.noteStateChange(change);
         const QByteArray text = m.render(CheckMetrics::Format::Text004);
         QVERIFY(text.contains("# TYPE healthdeck_check_results_total counter\n"));
-        QVERIFY(text.contains("healthdeck_check_results_total{service=\"api\",check=\"health\",group=\"core\",item=\"\",result=\"ok\"} 2\n"));
-        QVERIFY(text.contains("healthdeck_check_results_total{service=\"api\",check=\"health\",group=\"core\",item=\"\",result=\"down\"} 1\n"));
-        QVERIFY(text.contains("healthdeck_check_state_changes_total{service=\"api\",check=\"health\",group=\"core\",item=\"\"} 1\n"));
-        QVERIFY(text.contains("healthdeck_check_last_change_timestamp_seconds{service=\"api\",check=\"health\",group=\"core\",item=\"\"} 1796000000.5\n"));
-        QVERIFY(text.contains("healthdeck_check_duration_seconds{service=\"api\",check=\"health\",group=\"core\",item=\"\"} 0.25\n"));
+        QVERIFY(text.contains("healthdeck_check_results_total{service=\"api\",check=\"health\",group=\"core\",item="
+                              "\"\",result=\"ok\"} 2\n"));
+        QVERIFY(text.contains("healthdeck_check_results_total{service=\"api\",check=\"health\",group=\"core\",item="
+                              "\"\",result=\"down\"} 1\n"));
+        QVERIFY(text.contains(
+            "healthdeck_check_state_changes_total{service=\"api\",check=\"health\",group=\"core\",item=\"\"} 1\n"));
+        QVERIFY(text.contains("healthdeck_check_last_change_timestamp_seconds{service=\"api\",check=\"health\",group="
+                              "\"core\",item=\"\"} 1796000000.5\n"));
+        QVERIFY(text.contains(
+            "healthdeck_check_duration_seconds{service=\"api\",check=\"health\",group=\"core\",item=\"\"} 0.25\n"));
         QVERIFY(text.contains("healthdeck_build_info{version=\"" HEALTHDECK_VERSION "\"} 1\n"));
         QVERIFY(!text.contains("# EOF"));
     }
@@ -102,7 +107,8 @@ private Q_SLOTS:
         m.update({ r, row(u"api"_s, u"gone"_s, Status::Ok) });
         m.remove({ u"api/gone"_s });
         const QByteArray text = m.render(CheckMetrics::Format::Text004);
-        QVERIFY2(text.contains("service=\"a\\\"b\",check=\"c\\\\d\",group=\"core\",item=\"line\\nbreak\""), text.constData());
+        QVERIFY2(text.contains("service=\"a\\\"b\",check=\"c\\\\d\",group=\"core\",item=\"line\\nbreak\""),
+            text.constData());
         QVERIFY(!text.contains("gone"));
     }
 };

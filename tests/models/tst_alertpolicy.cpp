@@ -6,7 +6,7 @@ using namespace hd;
 
 namespace {
 
-StateChange change(const QString &service, const QString &check, Status from, Status to, const QString &impactedBy = {})
+StateChange change(const QString& service, const QString& check, Status from, Status to, const QString& impactedBy = {})
 {
     StateChange c;
     c.time = QDateTime::currentDateTimeUtc();
@@ -37,9 +37,10 @@ private slots:
 void TestAlertPolicy::onePerRootCause()
 {
     AlertPolicy policy;
-    const QList<AlertNotice> notices = policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down),
-                                                        change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Stale),
-                                                        change(QStringLiteral("redis"), QStringLiteral("ping"), Status::Ok, Status::Down) });
+    const QList<AlertNotice> notices
+        = policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down),
+            change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Stale),
+            change(QStringLiteral("redis"), QStringLiteral("ping"), Status::Ok, Status::Down) });
     QCOMPARE(notices.size(), 2);
     QCOMPARE(notices.at(0).service, QStringLiteral("database"));
     QCOMPARE(notices.at(0).checks, (QStringList { QStringLiteral("primary"), QStringLiteral("replica") }));
@@ -54,8 +55,10 @@ void TestAlertPolicy::impactedChecksStayQuiet()
     AlertPolicy policy;
     const QList<AlertNotice> notices
         = policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down),
-                           change(QStringLiteral("trading-api"), QStringLiteral("ready"), Status::Ok, Status::Down, QStringLiteral("database")),
-                           change(QStringLiteral("portal"), QStringLiteral("ping"), Status::Ok, Status::Down, QStringLiteral("database")) });
+            change(QStringLiteral("trading-api"), QStringLiteral("ready"), Status::Ok, Status::Down,
+                QStringLiteral("database")),
+            change(QStringLiteral("portal"), QStringLiteral("ping"), Status::Ok, Status::Down,
+                QStringLiteral("database")) });
     QCOMPARE(notices.size(), 1);
     QCOMPARE(notices.first().service, QStringLiteral("database"));
 }
@@ -78,14 +81,16 @@ void TestAlertPolicy::acknowledgedAndSilencedStayQuiet()
     c.silenced = silenced;
     QVERIFY(policy.process({ c }).isEmpty());
     // Nothing was announced, so its recovery is not announced either.
-    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) }).isEmpty());
+    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) })
+                .isEmpty());
 }
 
 void TestAlertPolicy::degradedIsNotAnAlarm()
 {
     AlertPolicy policy;
-    QVERIFY(policy.process({ change(QStringLiteral("a"), QStringLiteral("b"), Status::Ok, Status::Degraded),
-                             change(QStringLiteral("a"), QStringLiteral("c"), Status::Ok, Status::Unknown) })
+    QVERIFY(policy
+                .process({ change(QStringLiteral("a"), QStringLiteral("b"), Status::Ok, Status::Degraded),
+                    change(QStringLiteral("a"), QStringLiteral("c"), Status::Ok, Status::Unknown) })
                 .isEmpty());
 }
 
@@ -93,25 +98,36 @@ void TestAlertPolicy::recoveryOnceEveryCheckIsBack()
 {
     AlertPolicy policy;
     policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down),
-                     change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Down) });
-    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) }).isEmpty());
-    const QList<AlertNotice> back = policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Down, Status::Ok) });
+        change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Down) });
+    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) })
+                .isEmpty());
+    const QList<AlertNotice> back
+        = policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Down, Status::Ok) });
     QCOMPARE(back.size(), 1);
     QCOMPARE(back.first().kind, AlertNotice::Kind::Recovered);
     QCOMPARE(back.first().title(), QStringLiteral("database recovered"));
     QVERIFY(!policy.isNotified(QStringLiteral("database")));
     // The next outage is news again.
-    QCOMPARE(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down) }).size(), 1);
+    QCOMPARE(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down) })
+                 .size(),
+        1);
 }
 
 void TestAlertPolicy::laterFailureOfNotifiedServiceIsQuiet()
 {
     AlertPolicy policy;
-    QCOMPARE(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down) }).size(), 1);
-    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Stale) }).isEmpty());
+    QCOMPARE(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Ok, Status::Down) })
+                 .size(),
+        1);
+    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Ok, Status::Stale) })
+                .isEmpty());
     // It recovers only when both are back.
-    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) }).isEmpty());
-    QCOMPARE(policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Stale, Status::Ok) }).size(), 1);
+    QVERIFY(policy.process({ change(QStringLiteral("database"), QStringLiteral("primary"), Status::Down, Status::Ok) })
+                .isEmpty());
+    QCOMPARE(
+        policy.process({ change(QStringLiteral("database"), QStringLiteral("replica"), Status::Stale, Status::Ok) })
+            .size(),
+        1);
 }
 
 QTEST_GUILESS_MAIN(TestAlertPolicy)

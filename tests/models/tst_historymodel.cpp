@@ -17,7 +17,8 @@ namespace {
 constexpr qint64 kBase = 1'700'000'000'000; // a fixed past instant (November 2023), ms since the epoch
 constexpr int kEvents = 2500;
 
-StateEvent makeEvent(qint64 timeMs, const QString &service, Status from, Status to, const QString &detail, Severity severity = Severity::Critical)
+StateEvent makeEvent(qint64 timeMs, const QString& service, Status from, Status to, const QString& detail,
+    Severity severity = Severity::Critical)
 {
     StateEvent e;
     e.timeMs = timeMs;
@@ -31,18 +32,20 @@ StateEvent makeEvent(qint64 timeMs, const QString &service, Status from, Status 
 }
 
 // Touches every row the way a view scrolling from top to bottom does, until all are loaded.
-bool loadAll(HistoryModel &model)
+bool loadAll(HistoryModel& model)
 {
-    return QTest::qWaitFor([&] {
-        bool all = true;
-        for (int r = 0; r < model.rowCount(); ++r) {
-            if (!model.isRowLoaded(r)) {
-                all = false;
-                break; // ask for this page, wait for it, go on
+    return QTest::qWaitFor(
+        [&] {
+            bool all = true;
+            for (int r = 0; r < model.rowCount(); ++r) {
+                if (!model.isRowLoaded(r)) {
+                    all = false;
+                    break; // ask for this page, wait for it, go on
+                }
             }
-        }
-        return all;
-    }, 20000);
+            return all;
+        },
+        20000);
 }
 
 } // namespace
@@ -84,7 +87,7 @@ void TestHistoryModel::initTestCase()
         const qint64 t = kBase + (i / 2) * 1000;
         const Status to = i % 3 == 0 ? Status::Down : (i % 3 == 1 ? Status::Ok : Status::Stale);
         events << makeEvent(t, services.at(i % 3), Status::Ok, to, QStringLiteral("event %1").arg(i),
-                        i % 5 == 0 ? Severity::Warning : Severity::Critical);
+            i % 5 == 0 ? Severity::Warning : Severity::Critical);
     }
     events.last().detail = QStringLiteral("HTTP 503, body \"not ready\"");
     events[kEvents - 2].detail = QStringLiteral("=cmd|' /C calc'!A0");
@@ -180,7 +183,8 @@ void TestHistoryModel::timelineMergesAcksAndAdminActions()
     QCOMPARE(admin, 1);
     const auto top = model.entry(0);
     QCOMPARE(top->kind, TimelineEntry::Kind::Admin);
-    QCOMPARE(model.index(0, HistoryModel::ColEvent).data().toString(), QStringLiteral("admin cache-clear: success (HTTP 200)"));
+    QCOMPARE(model.index(0, HistoryModel::ColEvent).data().toString(),
+        QStringLiteral("admin cache-clear: success (HTTP 200)"));
     QCOMPARE(model.index(0, HistoryModel::ColService).data().toString(), QStringLiteral("trading-api"));
     bool sawAck = false;
     for (int r = 0; r < model.rowCount(); ++r) {
@@ -208,7 +212,8 @@ void TestHistoryModel::scrollingMatchesTheStoreOrder()
     for (int r = 0; r < kEvents; ++r)
         QCOMPARE(model.entry(r)->id, m_written.at(r).id);
     // Row text of a state change.
-    QCOMPARE(model.index(0, HistoryModel::ColEvent).data().toString(), statusName(m_written.first().from) + u" \u2192 " + statusName(m_written.first().to));
+    QCOMPARE(model.index(0, HistoryModel::ColEvent).data().toString(),
+        statusName(m_written.first().from) + u" \u2192 " + statusName(m_written.first().to));
     QCOMPARE(model.index(0, HistoryModel::ColTime).data(TimeRole).toLongLong(), m_written.first().timeMs);
 }
 
@@ -220,7 +225,8 @@ void TestHistoryModel::filters_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<int>("expectedEvents");
     QTest::addColumn<int>("expectedAux");
-    QTest::newRow("one service") << QStringList { QStringLiteral("database") } << -1 << -1 << QString() << (kEvents + 2) / 3 << 2;
+    QTest::newRow("one service") << QStringList { QStringLiteral("database") } << -1 << -1 << QString()
+                                 << (kEvents + 2) / 3 << 2;
     QTest::newRow("status down") << QStringList() << int(Status::Down) << -1 << QString() << (kEvents + 2) / 3 << 0;
     QTest::newRow("severity warning") << QStringList() << -1 << int(Severity::Warning) << QString() << kEvents / 5 << 0;
     QTest::newRow("text matches detail") << QStringList() << -1 << -1 << QStringLiteral("EVENT 12") << 111 << 0;
@@ -268,8 +274,8 @@ void TestHistoryModel::liveEventsAppearOnTop()
     QTRY_VERIFY(model.isRowLoaded(0));
     const int before = model.rowCount();
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-    m_store->writeEvent(makeEvent(QDateTime::currentMSecsSinceEpoch() + 5, QStringLiteral("redis"), Status::Ok, Status::Down,
-                              QStringLiteral("connection refused")));
+    m_store->writeEvent(makeEvent(QDateTime::currentMSecsSinceEpoch() + 5, QStringLiteral("redis"), Status::Ok,
+        Status::Down, QStringLiteral("connection refused")));
     QTRY_COMPARE(model.rowCount(), before + 1);
     QCOMPARE(model.entry(0)->service, QStringLiteral("redis"));
     QCOMPARE(inserted.first().at(1).toInt(), 0);
@@ -280,7 +286,8 @@ void TestHistoryModel::liveEventsAppearOnTop()
     QVERIFY(loaded.wait(10000));
     const int portalRows = model.rowCount();
     QSignalSpy committed(m_store.get(), &HistoryStore::eventCommitted); // after the model's own connection
-    m_store->writeEvent(makeEvent(QDateTime::currentMSecsSinceEpoch() + 5, QStringLiteral("redis"), Status::Down, Status::Ok, {}));
+    m_store->writeEvent(
+        makeEvent(QDateTime::currentMSecsSinceEpoch() + 5, QStringLiteral("redis"), Status::Down, Status::Ok, {}));
     QTRY_COMPARE(committed.count(), 1);
     QCOMPARE(model.rowCount(), portalRows);
     // An acknowledgement made in the window shows at once.
@@ -306,7 +313,7 @@ void TestHistoryModel::csvExportContainsTheEvents()
     QVERIFY(loaded.wait(10000));
     const QString path = m_dir.filePath(QStringLiteral("export.csv"));
     std::optional<CsvExportResult> result;
-    model.exportCsv(path, this, [&](const CsvExportResult &r) { result = r; });
+    model.exportCsv(path, this, [&](const CsvExportResult& r) { result = r; });
     QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
     QVERIFY2(result->ok, qPrintable(result->error));
     QCOMPARE(result->rows, qint64(kEvents + 3));
@@ -315,10 +322,11 @@ void TestHistoryModel::csvExportContainsTheEvents()
     const QByteArray csv = file.readAll();
     const QList<QByteArray> lines = csv.split('\n');
     QCOMPARE(lines.size(), kEvents + 3 + 2); // header, rows, the empty tail after the last CRLF
-    QCOMPARE(lines.first(), QByteArray("time,kind,service,check,item,from,to,severity,result,detail,impacted_by,who\r"));
+    QCOMPARE(
+        lines.first(), QByteArray("time,kind,service,check,item,from,to,severity,result,detail,impacted_by,who\r"));
     QVERIFY(lines.at(1).contains(",admin,trading-api,cache-clear,"));
-    QVERIFY(csv.contains("\"HTTP 503, body \"\"not ready\"\"\""));  // quoted, quotes doubled
-    QVERIFY(csv.contains(",'=cmd|' /C calc'!A0,"));                  // no formula reaches a spreadsheet
+    QVERIFY(csv.contains("\"HTTP 503, body \"\"not ready\"\"\"")); // quoted, quotes doubled
+    QVERIFY(csv.contains(",'=cmd|' /C calc'!A0,")); // no formula reaches a spreadsheet
     QVERIFY(csv.contains(",ack,database,ready,,,,,,failing over,,alice"));
     QVERIFY(csv.contains(",event 0,"));
     // Newest first, as on screen.

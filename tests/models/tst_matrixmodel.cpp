@@ -11,8 +11,8 @@ using namespace hd;
 
 namespace {
 
-RowState makeRow(const QString &service, const QString &check, const QString &group, Status status,
-                 const QString &impactedBy = {}, const QString &item = {})
+RowState makeRow(const QString& service, const QString& check, const QString& group, Status status,
+    const QString& impactedBy = {}, const QString& item = {})
 {
     RowState r;
     r.service = service;
@@ -36,22 +36,24 @@ RowState makeRow(const QString &service, const QString &check, const QString &gr
 Config demoConfig()
 {
     Config c;
-    const auto service = [](const QString &name, const QString &group, const QStringList &deps, const QStringList &checks) {
-        ServiceConfig s;
-        s.name = name;
-        s.group = group;
-        s.dependsOn = deps;
-        for (const QString &n : checks) {
-            CheckConfig cc;
-            cc.service = name;
-            cc.name = n;
-            s.checks << cc;
-        }
-        return s;
-    };
-    c.services << service(QStringLiteral("portal"), QStringLiteral("web"), { QStringLiteral("trading-api") }, { QStringLiteral("ping") })
+    const auto service
+        = [](const QString& name, const QString& group, const QStringList& deps, const QStringList& checks) {
+              ServiceConfig s;
+              s.name = name;
+              s.group = group;
+              s.dependsOn = deps;
+              for (const QString& n : checks) {
+                  CheckConfig cc;
+                  cc.service = name;
+                  cc.name = n;
+                  s.checks << cc;
+              }
+              return s;
+          };
+    c.services << service(
+        QStringLiteral("portal"), QStringLiteral("web"), { QStringLiteral("trading-api") }, { QStringLiteral("ping") })
                << service(QStringLiteral("trading-api"), QStringLiteral("core"), { QStringLiteral("database") },
-                          { QStringLiteral("live"), QStringLiteral("ready") })
+                      { QStringLiteral("live"), QStringLiteral("ready") })
                << service(QStringLiteral("analytics"), QStringLiteral("core"), {}, { QStringLiteral("health") })
                << service(QStringLiteral("database"), QStringLiteral("persistence"), {}, { QStringLiteral("primary") });
     return c;
@@ -60,22 +62,26 @@ Config demoConfig()
 QList<RowState> calmRows()
 {
     return { makeRow(QStringLiteral("portal"), QStringLiteral("ping"), QStringLiteral("web"), Status::Ok),
-             makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok),
-             makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Ok),
-             makeRow(QStringLiteral("analytics"), QStringLiteral("health"), QStringLiteral("core"), Status::Ok),
-             makeRow(QStringLiteral("database"), QStringLiteral("primary"), QStringLiteral("persistence"), Status::Ok) };
+        makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok),
+        makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Ok),
+        makeRow(QStringLiteral("analytics"), QStringLiteral("health"), QStringLiteral("core"), Status::Ok),
+        makeRow(QStringLiteral("database"), QStringLiteral("primary"), QStringLiteral("persistence"), Status::Ok) };
 }
 
 QList<RowState> databaseOutage()
 {
-    return { makeRow(QStringLiteral("database"), QStringLiteral("primary"), QStringLiteral("persistence"), Status::Down),
-             makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down, QStringLiteral("database")),
-             makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok, QStringLiteral("database")),
-             makeRow(QStringLiteral("portal"), QStringLiteral("ping"), QStringLiteral("web"), Status::Down, QStringLiteral("database")) };
+    return { makeRow(
+                 QStringLiteral("database"), QStringLiteral("primary"), QStringLiteral("persistence"), Status::Down),
+        makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down,
+            QStringLiteral("database")),
+        makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok,
+            QStringLiteral("database")),
+        makeRow(QStringLiteral("portal"), QStringLiteral("ping"), QStringLiteral("web"), Status::Down,
+            QStringLiteral("database")) };
 }
 
 // The display order of the proxy, flattened: "group", "group/service", "service/check".
-QStringList displayOrder(const QAbstractItemModel &model, const QModelIndex &parent = {})
+QStringList displayOrder(const QAbstractItemModel& model, const QModelIndex& parent = {})
 {
     QStringList out;
     for (int r = 0; r < model.rowCount(parent); ++r) {
@@ -87,7 +93,7 @@ QStringList displayOrder(const QAbstractItemModel &model, const QModelIndex &par
     return out;
 }
 
-QStringList visibleChecks(const QAbstractItemModel &model, const QModelIndex &parent = {})
+QStringList visibleChecks(const QAbstractItemModel& model, const QModelIndex& parent = {})
 {
     QStringList out;
     for (int r = 0; r < model.rowCount(parent); ++r) {
@@ -152,8 +158,10 @@ void TestMatrixModel::newRowsInsertOncePerParent()
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     // A pattern check finds three keys at once, beside an ordinary update.
     QList<RowState> batch;
-    for (const QString &key : { QStringLiteral("health:worker1"), QStringLiteral("health:worker2"), QStringLiteral("health:worker3") })
-        batch << makeRow(QStringLiteral("trading-api"), QStringLiteral("heartbeat"), QStringLiteral("core"), Status::Ok, {}, key);
+    for (const QString& key :
+        { QStringLiteral("health:worker1"), QStringLiteral("health:worker2"), QStringLiteral("health:worker3") })
+        batch << makeRow(
+            QStringLiteral("trading-api"), QStringLiteral("heartbeat"), QStringLiteral("core"), Status::Ok, {}, key);
     batch << makeRow(QStringLiteral("portal"), QStringLiteral("ping"), QStringLiteral("web"), Status::Ok);
     model.updateRows(batch);
     QCOMPARE(inserted.count(), 1);
@@ -164,8 +172,9 @@ void TestMatrixModel::newRowsInsertOncePerParent()
 
     // A service in a new group arrives with its section in one insertion at the top level.
     inserted.clear();
-    model.updateRows({ makeRow(QStringLiteral("ingestion"), QStringLiteral("heartbeat"), QStringLiteral("pipelines"), Status::Ok),
-                       makeRow(QStringLiteral("ingestion"), QStringLiteral("tick-rate"), QStringLiteral("pipelines"), Status::Ok) });
+    model.updateRows({ makeRow(QStringLiteral("ingestion"), QStringLiteral("heartbeat"), QStringLiteral("pipelines"),
+                           Status::Ok),
+        makeRow(QStringLiteral("ingestion"), QStringLiteral("tick-rate"), QStringLiteral("pipelines"), Status::Ok) });
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(inserted.first().at(0).value<QModelIndex>(), QModelIndex());
 }
@@ -179,12 +188,12 @@ void TestMatrixModel::changesCoalescePerParent()
         rows << makeRow(QStringLiteral("svc"), QStringLiteral("c%1").arg(i), QStringLiteral("g"), Status::Ok);
     model.updateRows(rows);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-    for (RowState &r : rows)
+    for (RowState& r : rows)
         r.latencyMs = 99;
     model.updateRows(rows);
     const QModelIndex service = model.indexOfService(QStringLiteral("svc"));
     int underService = 0;
-    for (const QList<QVariant> &args : std::as_const(changed)) {
+    for (const QList<QVariant>& args : std::as_const(changed)) {
         const auto topLeft = args.at(0).value<QModelIndex>();
         const auto bottomRight = args.at(1).value<QModelIndex>();
         if (topLeft.parent() != service)
@@ -204,11 +213,12 @@ void TestMatrixModel::changesCoalescePerParent()
     rows[4].status = rows[4].rawStatus = Status::Down;
     model.updateRows(rows);
     bool wholeRow = false;
-    for (const QList<QVariant> &args : std::as_const(changed)) {
+    for (const QList<QVariant>& args : std::as_const(changed)) {
         const auto topLeft = args.at(0).value<QModelIndex>();
         const auto bottomRight = args.at(1).value<QModelIndex>();
         if (topLeft.parent() == service && topLeft.column() == MatrixModel::ColName)
-            wholeRow = topLeft.row() <= 4 && bottomRight.row() >= 4 && bottomRight.column() == MatrixModel::ColCount - 1;
+            wholeRow
+                = topLeft.row() <= 4 && bottomRight.row() >= 4 && bottomRight.column() == MatrixModel::ColCount - 1;
     }
     QVERIFY(wholeRow);
 }
@@ -238,11 +248,12 @@ void TestMatrixModel::subChecksNestUnderTheirCheck()
 {
     MatrixModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    RowState database = makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down,
-                                {}, QStringLiteral("database"));
+    RowState database = makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"),
+        Status::Down, {}, QStringLiteral("database"));
     database.counts = false;
     // The engine's batch order is arbitrary: the sub-check may come before its check.
-    model.updateRows({ database, makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down) });
+    model.updateRows({ database,
+        makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down) });
     const QModelIndex ready = model.indexOfKey(QStringLiteral("trading-api/ready"));
     const QModelIndex sub = model.indexOfKey(QStringLiteral("trading-api/ready/database"));
     QCOMPARE(sub.parent(), ready);
@@ -253,7 +264,8 @@ void TestMatrixModel::subChecksNestUnderTheirCheck()
 
     // The check and its sub-check going in one batch: nothing dangles.
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    model.updateRows({ makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok) });
+    model.updateRows(
+        { makeRow(QStringLiteral("trading-api"), QStringLiteral("live"), QStringLiteral("core"), Status::Ok) });
     model.removeKeys({ QStringLiteral("trading-api/ready/database"), QStringLiteral("trading-api/ready") });
     QCOMPARE(removed.count(), 1);
     QVERIFY(!model.rowState(QStringLiteral("trading-api/ready/database")));
@@ -282,10 +294,14 @@ void TestMatrixModel::rootCauseSortsFirstWhileFailing()
     QCOMPARE(model.indexOfService(QStringLiteral("database")).data(AttentionRole).toInt(), 0);
     QVERIFY(model.indexOfService(QStringLiteral("trading-api")).data(AttentionRole).toInt() > 0);
     QCOMPARE(model.summary().rootCauses, QStringList { QStringLiteral("database") });
-    QCOMPARE(model.impactedServices(QStringLiteral("database")), (QStringList { QStringLiteral("portal"), QStringLiteral("trading-api") }));
+    QCOMPARE(model.impactedServices(QStringLiteral("database")),
+        (QStringList { QStringLiteral("portal"), QStringLiteral("trading-api") }));
     const QModelIndex database = model.indexOfService(QStringLiteral("database"));
     QVERIFY(database.data(OverlaysRole).toStringList().contains(QStringLiteral("root-cause")));
-    QVERIFY(model.index(0, MatrixModel::ColDetail, database.parent()).data().toString().contains(QStringLiteral("takes down portal, trading-api")));
+    QVERIFY(model.index(0, MatrixModel::ColDetail, database.parent())
+                .data()
+                .toString()
+                .contains(QStringLiteral("takes down portal, trading-api")));
 
     // Recovery puts the config order back.
     model.updateRows(calmRows());
@@ -306,10 +322,10 @@ void TestMatrixModel::calmMatrixKeepsConfigOrder()
     rows[0].status = Status::Degraded;
     model.updateRows(rows);
     QCOMPARE(displayOrder(proxy),
-             (QStringList { QStringLiteral("web"), QStringLiteral("portal"), QStringLiteral("portal/ping"), QStringLiteral("core"),
-                            QStringLiteral("trading-api"), QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready"),
-                            QStringLiteral("analytics"), QStringLiteral("analytics/health"), QStringLiteral("persistence"),
-                            QStringLiteral("database"), QStringLiteral("database/primary") }));
+        (QStringList { QStringLiteral("web"), QStringLiteral("portal"), QStringLiteral("portal/ping"),
+            QStringLiteral("core"), QStringLiteral("trading-api"), QStringLiteral("trading-api/live"),
+            QStringLiteral("trading-api/ready"), QStringLiteral("analytics"), QStringLiteral("analytics/health"),
+            QStringLiteral("persistence"), QStringLiteral("database"), QStringLiteral("database/primary") }));
 }
 
 void TestMatrixModel::impactedOnlyOnFailingChecks()
@@ -372,7 +388,8 @@ void TestMatrixModel::overlaysAndTooltip()
     const QModelIndex primary = model.indexOfKey(QStringLiteral("database/primary"));
     QVERIFY(primary.data(OverlaysRole).toStringList().contains(QStringLiteral("silenced")));
     QVERIFY(primary.data(Qt::ToolTipRole).toString().contains(QStringLiteral("maintenance until 10:00")));
-    QCOMPARE(model.index(primary.row(), MatrixModel::ColStatus, primary.parent()).data().toString(), QStringLiteral("down"));
+    QCOMPARE(
+        model.index(primary.row(), MatrixModel::ColStatus, primary.parent()).data().toString(), QStringLiteral("down"));
 }
 
 void TestMatrixModel::summaryCountsAndWorst()
@@ -382,10 +399,11 @@ void TestMatrixModel::summaryCountsAndWorst()
     QList<RowState> rows = calmRows();
     rows[0].status = Status::Stale;
     rows[1].offHours = true;
-    rows << makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down, {}, QStringLiteral("database"));
+    rows << makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down, {},
+        QStringLiteral("database"));
     rows.last().counts = false; // a sub-check does not count
     model.updateRows(rows);
-    const MatrixModel::Summary &s = model.summary();
+    const MatrixModel::Summary& s = model.summary();
     QCOMPARE(s.total, 4);
     QCOMPARE(s.offHours, 1);
     QCOMPARE(s.count(Status::Ok), 3);
@@ -408,7 +426,8 @@ void TestMatrixModel::sparklineIsBounded()
         r.rawStatus = i == 49 ? Status::Down : Status::Ok;
         model.updateRows({ r });
     }
-    const auto points = model.indexOfKey(QStringLiteral("s/c"), MatrixModel::ColTrend).data(SparklineRole).value<QList<QPointF>>();
+    const auto points
+        = model.indexOfKey(QStringLiteral("s/c"), MatrixModel::ColTrend).data(SparklineRole).value<QList<QPointF>>();
     QCOMPARE(points.size(), 20);
     QCOMPARE(points.first().y(), 30.0);
     QVERIFY(std::isnan(points.last().y())); // the failed result
@@ -424,18 +443,22 @@ void TestMatrixModel::filterProxy_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("visible");
     QTest::newRow("empty shows all") << QString()
-                                     << QStringList { QStringLiteral("analytics/health"), QStringLiteral("database/primary"), QStringLiteral("portal/ping"),
-                                                      QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready") };
-    QTest::newRow("service name keeps all its checks") << QStringLiteral("TRADING")
-                                                       << QStringList { QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready") };
+                                     << QStringList { QStringLiteral("analytics/health"),
+                                            QStringLiteral("database/primary"), QStringLiteral("portal/ping"),
+                                            QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready") };
+    QTest::newRow("service name keeps all its checks") << QStringLiteral(
+        "TRADING") << QStringList { QStringLiteral("trading-api/live"), QStringLiteral("trading-api/ready") };
     QTest::newRow("tag") << QStringLiteral("liveness") << QStringList { QStringLiteral("trading-api/live") };
     QTest::newRow("status") << QStringLiteral("down")
-                            << QStringList { QStringLiteral("database/primary"), QStringLiteral("portal/ping"), QStringLiteral("trading-api/ready") };
+                            << QStringList { QStringLiteral("database/primary"), QStringLiteral("portal/ping"),
+                                   QStringLiteral("trading-api/ready") };
     // An ok check of an impacted service is plain ok: only failing rows carry the overlay.
     QTest::newRow("overlay") << QStringLiteral("impacted")
                              << QStringList { QStringLiteral("portal/ping"), QStringLiteral("trading-api/ready") };
-    QTest::newRow("every word must match") << QStringLiteral("trading down") << QStringList { QStringLiteral("trading-api/ready") };
-    QTest::newRow("group name keeps its section") << QStringLiteral("persist") << QStringList { QStringLiteral("database/primary") };
+    QTest::newRow("every word must match")
+        << QStringLiteral("trading down") << QStringList { QStringLiteral("trading-api/ready") };
+    QTest::newRow("group name keeps its section")
+        << QStringLiteral("persist") << QStringList { QStringLiteral("database/primary") };
     QTest::newRow("nothing") << QStringLiteral("no-such-thing") << QStringList();
 }
 

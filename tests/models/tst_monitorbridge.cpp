@@ -17,10 +17,11 @@ private Q_SLOTS:
     void servesMetricsOfItsEngine()
     {
         MonitorBridge bridge(nullptr);
-        const ConfigLoadResult config = loadConfigString("services:\n  - name: api\n    checks:\n"
-                                                         "      - { name: gone, interval: 1s, http: { url: \"http://127.0.0.1:"
-                + QByteArray::number(hdtest::freePort()) + "/\" } }\n",
-            u"bridge.yaml"_s, QProcessEnvironment());
+        const ConfigLoadResult config
+            = loadConfigString("services:\n  - name: api\n    checks:\n"
+                               "      - { name: gone, interval: 1s, http: { url: \"http://127.0.0.1:"
+                    + QByteArray::number(hdtest::freePort()) + "/\" } }\n",
+                u"bridge.yaml"_s, QProcessEnvironment());
         QVERIFY2(config.ok(), qPrintable(config.errorText()));
         bridge.setConfig(*config.config);
         bridge.start();
@@ -34,12 +35,13 @@ private Q_SLOTS:
         QByteArray body;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
-                QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(u"http://"_s + address + u"/metrics")));
+                QNetworkReply* reply = nam.get(QNetworkRequest(QUrl(u"http://"_s + address + u"/metrics")));
                 QSignalSpy done(reply, &QNetworkReply::finished);
                 done.wait(3000);
                 body = reply->readAll();
                 reply->deleteLater();
-                return body.contains("healthdeck_check_status{service=\"api\",check=\"gone\",group=\"\",item=\"\",status=\"down\"} 1");
+                return body.contains(
+                    "healthdeck_check_status{service=\"api\",check=\"gone\",group=\"\",item=\"\",status=\"down\"} 1");
             }(),
             10'000);
 
@@ -55,10 +57,11 @@ private Q_SLOTS:
     void reportsRecentSchedulingLag()
     {
         MonitorBridge bridge(nullptr);
-        const ConfigLoadResult config = loadConfigString("services:\n  - name: api\n    checks:\n"
-                                                         "      - { name: gone, interval: 200ms, tcp: { host: 127.0.0.1, port: "
-                + QByteArray::number(hdtest::freePort()) + " } }\n",
-            u"bridge.yaml"_s, QProcessEnvironment());
+        const ConfigLoadResult config
+            = loadConfigString("services:\n  - name: api\n    checks:\n"
+                               "      - { name: gone, interval: 200ms, tcp: { host: 127.0.0.1, port: "
+                    + QByteArray::number(hdtest::freePort()) + " } }\n",
+                u"bridge.yaml"_s, QProcessEnvironment());
         QVERIFY2(config.ok(), qPrintable(config.errorText()));
         QSignalSpy lag(&bridge, &MonitorBridge::schedulingLagMeasured);
         bridge.setConfig(*config.config);
@@ -68,7 +71,8 @@ private Q_SLOTS:
 
         // The engine's thread blocked for 1.5 s: the probes due meanwhile start late, and the next report says so.
         const qsizetype before = lag.size();
-        QMetaObject::invokeMethod(bridge.engineThread()->eventDispatcher(), [] { QThread::msleep(1500); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            bridge.engineThread()->eventDispatcher(), [] { QThread::msleep(1500); }, Qt::QueuedConnection);
         QTRY_VERIFY_WITH_TIMEOUT(lag.size() > before + 1, 15'000);
         qint64 latest = 0;
         for (qsizetype i = before; i < lag.size(); ++i)

@@ -9,7 +9,7 @@ using namespace hd;
 
 namespace {
 
-QList<QPointF> series(int n, const std::function<double(int)> &y)
+QList<QPointF> series(int n, const std::function<double(int)>& y)
 {
     QList<QPointF> out;
     out.reserve(n);
@@ -77,7 +77,7 @@ void TestPlotMath::minMaxKeepsSpikes()
     const QList<QPointF> out = downsampleMinMax(points, 400);
     QVERIFY(out.size() <= 2 * 400 + 2);
     double hi = 0, lo = 1e9;
-    for (const QPointF &p : out) {
+    for (const QPointF& p : out) {
         hi = qMax(hi, p.y());
         lo = qMin(lo, p.y());
     }
@@ -121,7 +121,7 @@ void TestPlotMath::minMaxDropsNan()
     points[2].setY(std::numeric_limits<double>::quiet_NaN());
     const QList<QPointF> out = downsampleMinMax(points, 100);
     QCOMPARE(out.size(), 4);
-    for (const QPointF &p : out)
+    for (const QPointF& p : out)
         QVERIFY(!std::isnan(p.y()));
 }
 
@@ -134,7 +134,7 @@ void TestPlotMath::lttbKeepsShapeAndEnds()
     QCOMPARE(out.first(), points.first());
     QCOMPARE(out.last(), points.last());
     bool spike = false;
-    for (const QPointF &p : out)
+    for (const QPointF& p : out)
         spike = spike || p.y() == 900;
     QVERIFY(spike);
 }

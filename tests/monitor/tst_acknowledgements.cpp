@@ -8,7 +8,7 @@ using hd::Status;
 
 namespace {
 
-QDateTime at(const char *iso)
+QDateTime at(const char* iso)
 {
     const QDateTime t = QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
     if (!t.isValid())
@@ -16,7 +16,7 @@ QDateTime at(const char *iso)
     return t;
 }
 
-Acknowledgement ack(const QString &key, const QDateTime &expires = {})
+Acknowledgement ack(const QString& key, const QDateTime& expires = {})
 {
     Acknowledgement a;
     a.checkKey = key;

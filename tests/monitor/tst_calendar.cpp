@@ -8,7 +8,7 @@ using hd::MarketCalendar;
 
 namespace {
 
-QDateTime at(const char *iso)
+QDateTime at(const char* iso)
 {
     const QDateTime t = QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
     if (!t.isValid())
@@ -16,12 +16,12 @@ QDateTime at(const char *iso)
     return t;
 }
 
-MarketCalendar calendar(const char *zone, const QStringList &sessions, const QList<QDate> &holidays = {})
+MarketCalendar calendar(const char* zone, const QStringList& sessions, const QList<QDate>& holidays = {})
 {
     CalendarConfig config;
     config.name = QStringLiteral("test");
     config.timezone = zone;
-    for (const QString &s : sessions) {
+    for (const QString& s : sessions) {
         const auto session = hd::parseWeeklySession(s);
         if (!session)
             qFatal("bad session in test: %s", qPrintable(s));
@@ -34,8 +34,8 @@ MarketCalendar calendar(const char *zone, const QStringList &sessions, const QLi
 // NSE: Asia/Kolkata is UTC+05:30 all year, so 09:15 IST is 03:45Z and 15:30 IST is 10:00Z.
 MarketCalendar nse()
 {
-    return calendar("Asia/Kolkata", { QStringLiteral("Mon-Fri 09:15-15:30") },
-                    { QDate(2026, 1, 26), QDate(2026, 3, 3) });
+    return calendar(
+        "Asia/Kolkata", { QStringLiteral("Mon-Fri 09:15-15:30") }, { QDate(2026, 1, 26), QDate(2026, 3, 3) });
 }
 
 } // namespace
@@ -99,7 +99,7 @@ void TestCalendar::nseTransitionChainSkipsWeekendAndHoliday()
         at("2026-01-28T10:00:00Z"),
     };
     QDateTime t = at("2026-01-23T06:30:00Z");
-    for (const QDateTime &next : expected) {
+    for (const QDateTime& next : expected) {
         t = cal.nextTransition(t);
         QCOMPARE(t, next);
         QCOMPARE(t.timeSpec(), Qt::UTC);
@@ -127,7 +127,8 @@ void TestCalendar::newYorkAcrossDst_data()
     QTest::addColumn<QDateTime>("next");
 
     // EST (-05:00) until 2026-03-08 07:00Z, EDT (-04:00) until 2026-11-01 06:00Z.
-    QTest::newRow("fri close before spring-forward weekend") << at("2026-03-06T15:00:00Z") << at("2026-03-06T21:00:00Z");
+    QTest::newRow("fri close before spring-forward weekend")
+        << at("2026-03-06T15:00:00Z") << at("2026-03-06T21:00:00Z");
     QTest::newRow("mon open after spring-forward, one hour earlier in UTC")
         << at("2026-03-06T21:00:00Z") << at("2026-03-09T13:30:00Z");
     QTest::newRow("mon close in EDT") << at("2026-03-09T13:30:00Z") << at("2026-03-09T20:00:00Z");
@@ -172,8 +173,8 @@ void TestCalendar::dstDaySessions_data()
     QTest::newRow("ny skipped start, at the jump") << ny << skippedStart << at("2026-03-08T07:00:00Z") << true;
     QTest::newRow("ny skipped start, 03:29:59 EDT") << ny << skippedStart << at("2026-03-08T07:29:59Z") << true;
     QTest::newRow("ny skipped start, 03:30 EDT closes") << ny << skippedStart << at("2026-03-08T07:30:00Z") << false;
-    QTest::newRow("ny skipped start, normal week 02:30 EDT") << ny << skippedStart << at("2026-03-15T06:30:00Z")
-                                                            << true;
+    QTest::newRow("ny skipped start, normal week 02:30 EDT")
+        << ny << skippedStart << at("2026-03-15T06:30:00Z") << true;
 
     // An end in the skipped hour closes at the jump.
     const QString skippedEnd = QStringLiteral("Sun 01:00-02:30");
@@ -210,8 +211,8 @@ void TestCalendar::dstDaySessions_data()
     QTest::newRow("london fall first 01:00 BST opens") << london << londonFall << at("2026-10-25T00:00:00Z") << true;
     QTest::newRow("london fall 01:29:59 BST") << london << londonFall << at("2026-10-25T00:29:59Z") << true;
     QTest::newRow("london fall 01:30 BST closes") << london << londonFall << at("2026-10-25T00:30:00Z") << false;
-    QTest::newRow("london fall second 01:15 GMT stays closed") << london << londonFall << at("2026-10-25T01:15:00Z")
-                                                              << false;
+    QTest::newRow("london fall second 01:15 GMT stays closed")
+        << london << londonFall << at("2026-10-25T01:15:00Z") << false;
 }
 
 void TestCalendar::dstDaySessions()
@@ -279,8 +280,8 @@ void TestCalendar::crossMidnightChainAndDst()
 {
     const MarketCalendar utc = calendar("UTC", { QStringLiteral("Sun-Thu 22:00-06:00") });
     QDateTime t = at("2026-01-23T03:00:00Z");
-    for (const QDateTime &next : { at("2026-01-23T06:00:00Z"), at("2026-01-25T22:00:00Z"), at("2026-01-26T06:00:00Z"),
-                                   at("2026-01-26T22:00:00Z") }) {
+    for (const QDateTime& next : { at("2026-01-23T06:00:00Z"), at("2026-01-25T22:00:00Z"), at("2026-01-26T06:00:00Z"),
+             at("2026-01-26T22:00:00Z") }) {
         t = utc.nextTransition(t);
         QCOMPARE(t, next);
     }
@@ -295,8 +296,9 @@ void TestCalendar::crossMidnightChainAndDst()
 
 void TestCalendar::touchingSessionsMerge()
 {
-    const MarketCalendar cal = calendar("", { QStringLiteral("Mon-Fri 09:00-12:00"), QStringLiteral("Mon-Fri 12:00-17:00"),
-                                              QStringLiteral("Mon 11:00-13:00") });
+    const MarketCalendar cal = calendar("",
+        { QStringLiteral("Mon-Fri 09:00-12:00"), QStringLiteral("Mon-Fri 12:00-17:00"),
+            QStringLiteral("Mon 11:00-13:00") });
     QVERIFY(cal.isActive(at("2026-01-19T12:00:00Z")));
     QCOMPARE(cal.nextTransition(at("2026-01-19T10:00:00Z")), at("2026-01-19T17:00:00Z"));
     QCOMPARE(cal.nextTransition(at("2026-01-19T08:00:00Z")), at("2026-01-19T09:00:00Z"));
@@ -344,17 +346,14 @@ void TestCalendar::transitionsAgreeWithIsActive_data()
 
     QTest::newRow("new york spring") << QByteArray("America/New_York")
                                      << QStringList { QStringLiteral("Mon-Fri 09:30-16:00"),
-                                                      QStringLiteral("Sun 01:30-02:30"),
-                                                      QStringLiteral("Sat,Sun 20:00-03:00") }
+                                            QStringLiteral("Sun 01:30-02:30"), QStringLiteral("Sat,Sun 20:00-03:00") }
                                      << at("2026-02-20T00:00:00Z");
     QTest::newRow("new york fall") << QByteArray("America/New_York")
                                    << QStringList { QStringLiteral("Mon-Fri 09:30-16:00"),
-                                                    QStringLiteral("Sun 01:30-02:30"),
-                                                    QStringLiteral("Sat,Sun 20:00-03:00") }
+                                          QStringLiteral("Sun 01:30-02:30"), QStringLiteral("Sat,Sun 20:00-03:00") }
                                    << at("2026-10-20T00:00:00Z");
-    QTest::newRow("london both") << QByteArray("Europe/London")
-                                 << QStringList { QStringLiteral("Sun-Thu 23:00-01:30"),
-                                                  QStringLiteral("Mon-Fri 08:00-16:30") }
+    QTest::newRow("london both") << QByteArray(
+        "Europe/London") << QStringList { QStringLiteral("Sun-Thu 23:00-01:30"), QStringLiteral("Mon-Fri 08:00-16:30") }
                                  << at("2026-03-20T00:00:00Z");
     QTest::newRow("kolkata") << QByteArray("Asia/Kolkata") << QStringList { QStringLiteral("Mon-Fri 09:15-15:30") }
                              << at("2026-01-20T00:00:00Z");

@@ -10,10 +10,10 @@ namespace {
 using Edges = QList<QPair<QString, QStringList>>;
 
 // Services in the given order, each with its depends_on list.
-hd::Config configOf(const Edges &edges)
+hd::Config configOf(const Edges& edges)
 {
     hd::Config config;
-    for (const auto &[name, deps] : edges) {
+    for (const auto& [name, deps] : edges) {
         hd::ServiceConfig s;
         s.name = name;
         s.dependsOn = deps;
@@ -22,23 +22,23 @@ hd::Config configOf(const Edges &edges)
     return config;
 }
 
-QString s(const char *name)
+QString s(const char* name)
 {
     return QString::fromLatin1(name);
 }
 
-QStringList list(std::initializer_list<const char *> names)
+QStringList list(std::initializer_list<const char*> names)
 {
     QStringList out;
-    for (const char *n : names)
+    for (const char* n : names)
         out.append(s(n));
     return out;
 }
 
-QHash<QString, Status> statuses(std::initializer_list<std::pair<const char *, Status>> items)
+QHash<QString, Status> statuses(std::initializer_list<std::pair<const char*, Status>> items)
 {
     QHash<QString, Status> out;
-    for (const auto &[name, status] : items)
+    for (const auto& [name, status] : items)
         out.insert(s(name), status);
     return out;
 }
@@ -52,10 +52,8 @@ DependencyGraph chain()
 // a -> b, a -> c, b -> d, c -> d
 DependencyGraph diamond()
 {
-    return DependencyGraph(configOf({ { s("a"), list({ "b", "c" }) },
-                                      { s("b"), list({ "d" }) },
-                                      { s("c"), list({ "d" }) },
-                                      { s("d"), {} } }));
+    return DependencyGraph(configOf(
+        { { s("a"), list({ "b", "c" }) }, { s("b"), list({ "d" }) }, { s("c"), list({ "d" }) }, { s("d"), {} } }));
 }
 
 } // namespace
@@ -106,14 +104,16 @@ void TestDependencyGraph::allHealthy()
 
 void TestDependencyGraph::chainDeepestFailureIsRoot()
 {
-    const auto impact = chain().impact(statuses({ { "a", Status::Down }, { "b", Status::Down }, { "c", Status::Down } }));
+    const auto impact
+        = chain().impact(statuses({ { "a", Status::Down }, { "b", Status::Down }, { "c", Status::Down } }));
     QCOMPARE(impact.roots, list({ "c" }));
     QCOMPARE(impact.rootOf(s("a")), s("c"));
     QCOMPARE(impact.rootOf(s("b")), s("c"));
     QVERIFY(!impact.isImpacted(s("c")));
     QCOMPARE(impact.impactedServices(s("c")), list({ "a", "b" }));
 
-    const auto twoDown = chain().impact(statuses({ { "a", Status::Ok }, { "b", Status::Down }, { "c", Status::Down } }));
+    const auto twoDown
+        = chain().impact(statuses({ { "a", Status::Ok }, { "b", Status::Down }, { "c", Status::Down } }));
     QCOMPARE(twoDown.roots, list({ "c" }));
     QCOMPARE(twoDown.rootOf(s("a")), s("c"));
     QCOMPARE(twoDown.rootOf(s("b")), s("c"));
@@ -146,15 +146,16 @@ void TestDependencyGraph::impactCrossesHealthyServices()
 
 void TestDependencyGraph::diamondSharedRoot()
 {
-    const auto impact = diamond().impact(statuses({ { "a", Status::Down }, { "b", Status::Down }, { "c", Status::Down },
-                                                    { "d", Status::Down } }));
+    const auto impact = diamond().impact(
+        statuses({ { "a", Status::Down }, { "b", Status::Down }, { "c", Status::Down }, { "d", Status::Down } }));
     QCOMPARE(impact.roots, list({ "d" }));
     QCOMPARE(impact.impactedServices(s("d")), list({ "a", "b", "c" }));
 }
 
 void TestDependencyGraph::diamondTwoRootsTieGoesToName()
 {
-    const auto impact = diamond().impact(statuses({ { "c", Status::Down }, { "b", Status::Stale }, { "d", Status::Ok } }));
+    const auto impact
+        = diamond().impact(statuses({ { "c", Status::Down }, { "b", Status::Stale }, { "d", Status::Ok } }));
     QCOMPARE(impact.roots, list({ "b", "c" }));
     QCOMPARE(impact.rootOf(s("a")), s("b")); // both one hop away: the first name
     QCOMPARE(impact.impactedBy.size(), 1);
@@ -163,8 +164,8 @@ void TestDependencyGraph::diamondTwoRootsTieGoesToName()
 void TestDependencyGraph::nearestRootWins()
 {
     // a -> b -> c and a -> z: with c and z down, z is one hop from a, c two.
-    const DependencyGraph g(configOf({ { s("a"), list({ "b", "z" }) }, { s("b"), list({ "c" }) }, { s("c"), {} },
-                                       { s("z"), {} } }));
+    const DependencyGraph g(
+        configOf({ { s("a"), list({ "b", "z" }) }, { s("b"), list({ "c" }) }, { s("c"), {} }, { s("z"), {} } }));
     const auto impact = g.impact(statuses({ { "c", Status::Down }, { "z", Status::Down } }));
     QCOMPARE(impact.rootOf(s("a")), s("z"));
     QCOMPARE(impact.rootOf(s("b")), s("c"));
@@ -173,15 +174,9 @@ void TestDependencyGraph::nearestRootWins()
 void TestDependencyGraph::rootsSortedByImpactThenName()
 {
     // m impacts three services, b and k one each, x none.
-    const DependencyGraph g(configOf({ { s("p"), list({ "m" }) },
-                                       { s("q"), list({ "m" }) },
-                                       { s("r"), list({ "q" }) },
-                                       { s("m"), {} },
-                                       { s("y"), list({ "k" }) },
-                                       { s("k"), {} },
-                                       { s("w"), list({ "b" }) },
-                                       { s("b"), {} },
-                                       { s("x"), {} } }));
+    const DependencyGraph g(
+        configOf({ { s("p"), list({ "m" }) }, { s("q"), list({ "m" }) }, { s("r"), list({ "q" }) }, { s("m"), {} },
+            { s("y"), list({ "k" }) }, { s("k"), {} }, { s("w"), list({ "b" }) }, { s("b"), {} }, { s("x"), {} } }));
     const auto impact = g.impact(
         statuses({ { "m", Status::Down }, { "k", Status::Down }, { "b", Status::Down }, { "x", Status::Down } }));
     QCOMPARE(impact.roots, list({ "m", "b", "k", "x" }));
@@ -218,18 +213,16 @@ void TestDependencyGraph::cycles_data()
     QTest::addColumn<QStringList>("cycle");
 
     QTest::newRow("three services") << Edges { { s("a"), list({ "b" }) }, { s("b"), list({ "c" }) },
-                                               { s("c"), list({ "a" }) } }
-                                    << list({ "a", "b", "c", "a" });
+        { s("c"), list({ "a" }) } } << list({ "a", "b", "c", "a" });
     QTest::newRow("self dependency") << Edges { { s("a"), {} }, { s("b"), list({ "b" }) } } << list({ "b", "b" });
-    QTest::newRow("cycle below an acyclic part")
-        << Edges { { s("top"), list({ "x" }) }, { s("x"), list({ "y", "ok" }) }, { s("ok"), {} },
-                   { s("y"), list({ "z" }) }, { s("z"), list({ "x" }) } }
-        << list({ "x", "y", "z", "x" });
+    QTest::newRow("cycle below an acyclic part") << Edges { { s("top"), list({ "x" }) },
+        { s("x"), list({ "y", "ok" }) }, { s("ok"), {} }, { s("y"), list({ "z" }) }, { s("z"), list({ "x" }) } }
+                                                 << list({ "x", "y", "z", "x" });
     QTest::newRow("diamond is no cycle") << Edges { { s("a"), list({ "b", "c" }) }, { s("b"), list({ "d" }) },
-                                                    { s("c"), list({ "d" }) }, { s("d"), {} } }
+        { s("c"), list({ "d" }) }, { s("d"), {} } }
                                          << QStringList();
-    QTest::newRow("dependency listed before its service") << Edges { { s("a"), list({ "b" }) }, { s("b"), {} } }
-                                                          << QStringList();
+    QTest::newRow("dependency listed before its service")
+        << Edges { { s("a"), list({ "b" }) }, { s("b"), {} } } << QStringList();
 }
 
 void TestDependencyGraph::cycles()
@@ -244,7 +237,8 @@ void TestDependencyGraph::cycles()
 void TestDependencyGraph::failingCycleStillReported()
 {
     // A broken config must not hang the engine or swallow failures.
-    const DependencyGraph g(configOf({ { s("top"), list({ "a" }) }, { s("a"), list({ "b" }) }, { s("b"), list({ "a" }) } }));
+    const DependencyGraph g(
+        configOf({ { s("top"), list({ "a" }) }, { s("a"), list({ "b" }) }, { s("b"), list({ "a" }) } }));
     QVERIFY(g.hasCycle());
     const auto both = g.impact(statuses({ { "a", Status::Down }, { "b", Status::Down } }));
     QCOMPARE(both.roots, list({ "a", "b" }));

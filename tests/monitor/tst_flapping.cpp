@@ -10,7 +10,7 @@ namespace {
 
 // Feeds one result per entry: 1 = a different status than the previous result
 // (toggling ok/down), 0 = the same. Returns the change reported by the last one.
-Change feedChanges(FlapDetector &d, Status &current, const QList<int> &changes)
+Change feedChanges(FlapDetector& d, Status& current, const QList<int>& changes)
 {
     Change last = Change::None;
     for (int c : changes) {

@@ -8,7 +8,7 @@ using hd::Silences;
 
 namespace {
 
-QDateTime at(const char *iso)
+QDateTime at(const char* iso)
 {
     const QDateTime t = QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
     if (!t.isValid())
@@ -16,7 +16,7 @@ QDateTime at(const char *iso)
     return t;
 }
 
-QString s(const char *text)
+QString s(const char* text)
 {
     return QString::fromLatin1(text);
 }

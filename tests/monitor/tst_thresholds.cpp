@@ -2,13 +2,13 @@
 
 #include <QtTest>
 
-using hd::Status;
 using hd::StartupGate;
+using hd::Status;
 using hd::ThresholdTracker;
 
 namespace {
 
-hd::CheckConfig check(const QString &service, const QString &name, const QStringList &tags)
+hd::CheckConfig check(const QString& service, const QString& name, const QStringList& tags)
 {
     hd::CheckConfig c;
     c.service = service;
@@ -26,17 +26,17 @@ hd::Config gateConfig()
     hd::ServiceConfig api;
     api.name = QStringLiteral("api");
     api.checks = { check(api.name, QStringLiteral("boot"), { QStringLiteral("startup") }),
-                   check(api.name, QStringLiteral("live"), { QStringLiteral("liveness") }),
-                   check(api.name, QStringLiteral("ready"), { QStringLiteral("readiness") }),
-                   check(api.name, QStringLiteral("latency"), {}) };
+        check(api.name, QStringLiteral("live"), { QStringLiteral("liveness") }),
+        check(api.name, QStringLiteral("ready"), { QStringLiteral("readiness") }),
+        check(api.name, QStringLiteral("latency"), {}) };
     hd::ServiceConfig db;
     db.name = QStringLiteral("db");
     db.checks = { check(db.name, QStringLiteral("live"), { QStringLiteral("liveness") }) };
     hd::ServiceConfig web;
     web.name = QStringLiteral("web");
     web.checks = { check(web.name, QStringLiteral("warmup"), { QStringLiteral("Startup") }),
-                   check(web.name, QStringLiteral("boot-live"), { QStringLiteral("startup"), QStringLiteral("liveness") }),
-                   check(web.name, QStringLiteral("ready"), { QStringLiteral("Readiness") }) };
+        check(web.name, QStringLiteral("boot-live"), { QStringLiteral("startup"), QStringLiteral("liveness") }),
+        check(web.name, QStringLiteral("ready"), { QStringLiteral("Readiness") }) };
     config.services = { api, db, web };
     return config;
 }
@@ -357,7 +357,8 @@ void TestThresholds::gateSurvivesConfigReload()
 
     hd::Config changed = gateConfig();
     // web gets a new startup check: its gate needs that one too; warmup keeps its pass.
-    changed.services[2].checks.append(check(QStringLiteral("web"), QStringLiteral("migrate"), { QStringLiteral("startup") }));
+    changed.services[2].checks.append(
+        check(QStringLiteral("web"), QStringLiteral("migrate"), { QStringLiteral("startup") }));
     gate.setConfig(changed);
     QVERIFY(!gate.isGated(QStringLiteral("api/ready")));
     QVERIFY(gate.isGated(QStringLiteral("web/ready")));

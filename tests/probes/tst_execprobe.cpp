@@ -12,7 +12,7 @@ using Outcome = hd::ProbeResult::Outcome;
 
 namespace {
 
-hd::CheckConfig execCheck(const QStringList &command, qint64 timeoutMs = 5000)
+hd::CheckConfig execCheck(const QStringList& command, qint64 timeoutMs = 5000)
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("host");
@@ -23,12 +23,12 @@ hd::CheckConfig execCheck(const QStringList &command, qint64 timeoutMs = 5000)
     return check;
 }
 
-QStringList shell(const QString &script)
+QStringList shell(const QString& script)
 {
     return { QStringLiteral("sh"), QStringLiteral("-c"), script };
 }
 
-ProbeResult runProbe(const hd::CheckConfig &check, qint64 cap = 0, qint64 *elapsedMs = nullptr)
+ProbeResult runProbe(const hd::CheckConfig& check, qint64 cap = 0, qint64* elapsedMs = nullptr)
 {
     hd::ExecProbe probe(check, cap);
     QSignalSpy spy(&probe, &hd::Probe::finished);
@@ -61,7 +61,7 @@ int livingGroupMembers(qint64 pgid)
 {
     int count = 0;
     const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &name : pids) {
+    for (const QString& name : pids) {
         QFile stat(QStringLiteral("/proc/") + name + QStringLiteral("/stat"));
         if (!stat.open(QIODevice::ReadOnly))
             continue;
@@ -128,7 +128,8 @@ void TestExecProbe::exitCodes()
 void TestExecProbe::jsonStdoutIsTheBody()
 {
     const QByteArray json = R"({"status":"ok","mode":"readiness","checks":{"db":true}})";
-    const ProbeResult r = runProbe(execCheck({ QStringLiteral("printf"), QStringLiteral("%s\n"), QString::fromUtf8(json) }));
+    const ProbeResult r
+        = runProbe(execCheck({ QStringLiteral("printf"), QStringLiteral("%s\n"), QString::fromUtf8(json) }));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, json + '\n');
     QCOMPARE(r.hintDetail, QString()); // JSON is for the evaluator, not a detail line
@@ -137,8 +138,8 @@ void TestExecProbe::jsonStdoutIsTheBody()
 
 void TestExecProbe::stderrIsTheDetail()
 {
-    const ProbeResult r = runProbe(execCheck(shell(
-        QStringLiteral(R"(echo '{"status":"fail"}'; echo '  disk /var 93% full  ' >&2; echo 'second line' >&2; exit 2)"))));
+    const ProbeResult r = runProbe(execCheck(shell(QStringLiteral(
+        R"(echo '{"status":"fail"}'; echo '  disk /var 93% full  ' >&2; echo 'second line' >&2; exit 2)"))));
     QCOMPARE(r.status, 2);
     QCOMPARE(*r.statusHint, Status::Down);
     QCOMPARE(r.hintDetail, QStringLiteral("disk /var 93% full  \nsecond line"));
@@ -173,7 +174,8 @@ void TestExecProbe::workingDirectory()
     check.settings<hd::ExecProbeConfig>().workingDirectory = dir.filePath(QStringLiteral("missing"));
     const ProbeResult missing = runProbe(check);
     QCOMPARE(missing.outcome, Outcome::Misconfigured);
-    QCOMPARE(missing.error, QStringLiteral("cannot run pwd: no such working directory ") + check.exec().workingDirectory);
+    QCOMPARE(
+        missing.error, QStringLiteral("cannot run pwd: no such working directory ") + check.exec().workingDirectory);
 }
 
 void TestExecProbe::timeoutKillsTheWholeGroup()

@@ -15,7 +15,7 @@ using Outcome = hd::ProbeResult::Outcome;
 
 namespace {
 
-hd::CheckConfig fileCheck(const QString &path, bool writable = false, std::optional<qint64> maxAgeMs = {})
+hd::CheckConfig fileCheck(const QString& path, bool writable = false, std::optional<qint64> maxAgeMs = {})
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("host");
@@ -28,7 +28,7 @@ hd::CheckConfig fileCheck(const QString &path, bool writable = false, std::optio
     return check;
 }
 
-ProbeResult runProbe(const hd::CheckConfig &check)
+ProbeResult runProbe(const hd::CheckConfig& check)
 {
     hd::FileProbe probe(check);
     QSignalSpy spy(&probe, &hd::Probe::finished);
@@ -40,7 +40,7 @@ ProbeResult runProbe(const hd::CheckConfig &check)
     return spy.at(0).at(0).value<ProbeResult>();
 }
 
-QStringList entries(const QString &dir)
+QStringList entries(const QString& dir)
 {
     return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
 }
@@ -149,7 +149,8 @@ void TestFileProbe::notWritableSystemLocation()
     const ProbeResult r = runProbe(fileCheck(dir, true));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.statusHint, std::optional<Status>(Status::Down));
-    QVERIFY2(r.hintDetail == u"not writable: permission denied" || r.hintDetail == u"not writable: read-only file system",
+    QVERIFY2(
+        r.hintDetail == u"not writable: permission denied" || r.hintDetail == u"not writable: read-only file system",
         qPrintable(r.hintDetail));
 }
 
@@ -188,7 +189,7 @@ void TestFileProbe::maxAge()
 void TestFileProbe::timeoutWhenFileSystemDoesNotAnswer()
 {
     // Occupy every worker as a hung mount would; the probe must still end at its timeout.
-    QThreadPool *pool = hd::FileProbe::workerPool();
+    QThreadPool* pool = hd::FileProbe::workerPool();
     QSemaphore running;
     QSemaphore release;
     const int workers = pool->maxThreadCount();

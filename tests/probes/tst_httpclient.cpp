@@ -21,7 +21,7 @@ namespace {
 // One request as the keep-alive server read it.
 struct Seen {
     int connection = 0; // 1-based, in order of acceptance
-    int index = 0;      // 1-based over all requests
+    int index = 0; // 1-based over all requests
     QByteArray method;
     QByteArray path;
     QByteArray body;
@@ -30,12 +30,12 @@ struct Seen {
 // What the server does with one request.
 struct Reply {
     QList<QByteArray> parts; // written one after the other, 20 ms apart; none: no answer
-    bool close = false;      // close the connection after the parts (or at once when there are none)
-    int closeAfterMs = -1;   // close it this long after answering, as a server's idle timeout would
+    bool close = false; // close the connection after the parts (or at once when there are none)
+    int closeAfterMs = -1; // close it this long after answering, as a server's idle timeout would
 };
 
-QByteArray okResponse(const QByteArray &body = QByteArrayLiteral(R"({"status":"ok"})"),
-    const QByteArray &extraHeaders = {})
+QByteArray okResponse(
+    const QByteArray& body = QByteArrayLiteral(R"({"status":"ok"})"), const QByteArray& extraHeaders = {})
 {
     return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
         + "\r\n" + extraHeaders + "\r\n" + body;
@@ -45,7 +45,7 @@ QByteArray okResponse(const QByteArray &body = QByteArrayLiteral(R"({"status":"o
 // answers every request as the test's handler says; it reads requests one at a time.
 class KeepAliveServer final : public QObject {
 public:
-    using Handler = std::function<Reply(const Seen &)>;
+    using Handler = std::function<Reply(const Seen&)>;
 
     explicit KeepAliveServer(Handler handler)
         : m_handler(std::move(handler))
@@ -54,18 +54,18 @@ public:
     }
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QUrl url(const QString &path = QStringLiteral("/health")) const
+    QUrl url(const QString& path = QStringLiteral("/health")) const
     {
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
     }
     int connectionsAccepted() const { return m_accepted; }
     int openConnections() const { return m_open; }
-    const QList<Seen> &requests() const { return m_requests; }
+    const QList<Seen>& requests() const { return m_requests; }
 
 private:
     void onNewConnection()
     {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
             const int connection = ++m_accepted;
             ++m_open;
             socket->setParent(this);
@@ -87,7 +87,7 @@ private:
         }
     }
 
-    static bool takeRequest(QByteArray *buffer, Seen *seen)
+    static bool takeRequest(QByteArray* buffer, Seen* seen)
     {
         const qsizetype headEnd = buffer->indexOf("\r\n\r\n");
         if (headEnd < 0)
@@ -95,7 +95,7 @@ private:
         const QList<QByteArray> lines = buffer->left(headEnd).split('\n');
         const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
         qint64 length = 0;
-        for (const QByteArray &line : lines) {
+        for (const QByteArray& line : lines) {
             if (line.toLower().startsWith("content-length:"))
                 length = line.mid(15).trimmed().toLongLong();
         }
@@ -108,11 +108,11 @@ private:
         return true;
     }
 
-    void answer(QTcpSocket *socket, const Reply &reply)
+    void answer(QTcpSocket* socket, const Reply& reply)
     {
         QPointer<QTcpSocket> guard(socket);
         int delay = 0;
-        for (const QByteArray &part : reply.parts) {
+        for (const QByteArray& part : reply.parts) {
             QTimer::singleShot(delay, socket, [guard, part] {
                 if (guard)
                     guard->write(part);
@@ -138,7 +138,7 @@ private:
     int m_open = 0;
 };
 
-hd::CheckConfig httpCheck(const QUrl &url, qint64 timeoutMs = 2000)
+hd::CheckConfig httpCheck(const QUrl& url, qint64 timeoutMs = 2000)
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("svc");
@@ -149,7 +149,7 @@ hd::CheckConfig httpCheck(const QUrl &url, qint64 timeoutMs = 2000)
     return check;
 }
 
-ProbeResult runProbe(const hd::CheckConfig &check, QNetworkAccessManager *nam, qint64 cap = 0)
+ProbeResult runProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
 {
     hd::HttpProbe probe(check, nam, cap);
     QSignalSpy spy(&probe, &hd::Probe::finished);
@@ -159,7 +159,7 @@ ProbeResult runProbe(const hd::CheckConfig &check, QNetworkAccessManager *nam, q
     return spy.at(0).at(0).value<ProbeResult>();
 }
 
-QString describe(const ProbeResult &r)
+QString describe(const ProbeResult& r)
 {
     return hd::outcomeName(r.outcome) + u": " + r.error;
 }
@@ -198,7 +198,7 @@ private slots:
 
 void TestHttpClient::keepAliveReusesOneConnection()
 {
-    KeepAliveServer server([](const Seen &) { return Reply { { okResponse() } }; });
+    KeepAliveServer server([](const Seen&) { return Reply { { okResponse() } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     for (int i = 0; i < 3; ++i) {
@@ -210,7 +210,7 @@ void TestHttpClient::keepAliveReusesOneConnection()
     }
     QCOMPARE(server.requests().size(), 3);
     QCOMPARE(server.connectionsAccepted(), 1);
-    hd::HttpClient *client = hd::HttpClient::sharedFor(&nam);
+    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
     QCOMPARE(client->connectionsOpened(), 1);
     QCOMPARE(client->idleConnections(), 1);
     QCOMPARE(hd::HttpClient::sharedFor(&nam), client); // one client per access manager
@@ -224,9 +224,10 @@ void TestHttpClient::staleConnection_data()
     QTest::addColumn<int>("connections");
     QTest::addColumn<int>("requests");
     // The pooled connection is closed by the server as the second request arrives.
-    QTest::newRow("GET resent once on a fresh connection") << QByteArray("GET") << false << Outcome::Completed << 2 << 3;
-    QTest::newRow("HEAD resent once on a fresh connection") << QByteArray("HEAD") << false << Outcome::Completed << 2
-                                                            << 3;
+    QTest::newRow("GET resent once on a fresh connection")
+        << QByteArray("GET") << false << Outcome::Completed << 2 << 3;
+    QTest::newRow("HEAD resent once on a fresh connection")
+        << QByteArray("HEAD") << false << Outcome::Completed << 2 << 3;
     QTest::newRow("GET not resent a second time") << QByteArray("GET") << true << Outcome::ProtocolError << 2 << 3;
     // A request that is not idempotent never goes out on a pooled connection, so it is never sent twice.
     QTest::newRow("POST always on a fresh connection") << QByteArray("POST") << false << Outcome::Completed << 2 << 2;
@@ -239,7 +240,7 @@ void TestHttpClient::staleConnection()
     QFETCH(Outcome, outcome);
     QFETCH(int, connections);
     QFETCH(int, requests);
-    KeepAliveServer server([freshAlsoCloses](const Seen &seen) {
+    KeepAliveServer server([freshAlsoCloses](const Seen& seen) {
         const bool answer = seen.index == 1 || (seen.connection == 2 && !freshAlsoCloses);
         if (!answer)
             return Reply { {}, true };
@@ -261,18 +262,18 @@ void TestHttpClient::staleConnection()
         QCOMPARE(r.status, 200);
     QCOMPARE(server.connectionsAccepted(), connections);
     QCOMPARE(server.requests().size(), requests);
-    for (const Seen &seen : server.requests())
+    for (const Seen& seen : server.requests())
         QCOMPARE(seen.method, method);
 }
 
 void TestHttpClient::idleConnectionClosedByServerIsDropped()
 {
     // The server's own keep-alive timeout closes the idle connection soon after the answer.
-    KeepAliveServer server([](const Seen &) { return Reply { { okResponse() }, false, 50 }; });
+    KeepAliveServer server([](const Seen&) { return Reply { { okResponse() }, false, 50 }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
-    hd::HttpClient *client = hd::HttpClient::sharedFor(&nam);
+    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
     QTRY_COMPARE_WITH_TIMEOUT(client->idleConnections(), 0, 3000);
     const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
@@ -282,10 +283,10 @@ void TestHttpClient::idleConnectionClosedByServerIsDropped()
 
 void TestHttpClient::idleTimeoutClosesConnection()
 {
-    KeepAliveServer server([](const Seen &) { return Reply { { okResponse() } }; });
+    KeepAliveServer server([](const Seen&) { return Reply { { okResponse() } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
-    hd::HttpClient *client = hd::HttpClient::sharedFor(&nam);
+    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
     client->setIdleTimeoutMs(100);
     QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
     QCOMPARE(server.openConnections(), 1);
@@ -300,9 +301,8 @@ void TestHttpClient::chunkedBody_data()
     const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
     QTest::newRow("one write") << QList<QByteArray> { head + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n" }
                                << QByteArray("hello, world");
-    QTest::newRow("split inside sizes and line ends")
-        << QList<QByteArray> { head + "5\r", "\nhel", "lo\r\n1", "0\r\n0123456789abcdef\r", "\n0\r\n", "\r\n" }
-        << QByteArray("hello0123456789abcdef");
+    QTest::newRow("split inside sizes and line ends") << QList<QByteArray> { head + "5\r", "\nhel", "lo\r\n1",
+        "0\r\n0123456789abcdef\r", "\n0\r\n", "\r\n" } << QByteArray("hello0123456789abcdef");
     QTest::newRow("extensions and trailer")
         << QList<QByteArray> { head + "3;name=value\r\nabc\r\n0\r\nX-Checksum: 1\r\n\r\n" } << QByteArray("abc");
     QTest::newRow("upper-case hex size") << QList<QByteArray> { head + "A\r\n0123456789\r\n0\r\n\r\n" }
@@ -313,7 +313,7 @@ void TestHttpClient::chunkedBody()
 {
     QFETCH(QList<QByteArray>, parts);
     QFETCH(QByteArray, body);
-    KeepAliveServer server([parts](const Seen &) { return Reply { parts }; });
+    KeepAliveServer server([parts](const Seen&) { return Reply { parts }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     for (int i = 0; i < 2; ++i) {
@@ -329,7 +329,7 @@ void TestHttpClient::chunkedBody()
 void TestHttpClient::chunkedBodyPastCap()
 {
     const QByteArray chunk = QByteArray::number(1000, 16) + "\r\n" + QByteArray(1000, 'x') + "\r\n";
-    KeepAliveServer server([chunk](const Seen &) {
+    KeepAliveServer server([chunk](const Seen&) {
         return Reply { { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + "0\r\n\r\n" } };
     });
     QVERIFY(server.listen());
@@ -353,7 +353,7 @@ void TestHttpClient::connectionCloseHonoured()
 {
     QFETCH(QByteArray, response);
     // The server says it will close but leaves the socket open: the client must close it.
-    KeepAliveServer server([response](const Seen &) { return Reply { { response } }; });
+    KeepAliveServer server([response](const Seen&) { return Reply { { response } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
@@ -366,7 +366,7 @@ void TestHttpClient::connectionCloseHonoured()
 void TestHttpClient::timedOutConnectionIsNotReused()
 {
     // The second request never gets an answer; the others do.
-    KeepAliveServer server([](const Seen &seen) { return seen.index == 2 ? Reply {} : Reply { { okResponse() } }; });
+    KeepAliveServer server([](const Seen& seen) { return seen.index == 2 ? Reply {} : Reply { { okResponse() } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
@@ -383,7 +383,7 @@ void TestHttpClient::timedOutConnectionIsNotReused()
 
 void TestHttpClient::bodyTooLargeConnectionIsNotReused()
 {
-    KeepAliveServer server([](const Seen &) { return Reply { { okResponse(QByteArray(100, 'x')) } }; });
+    KeepAliveServer server([](const Seen&) { return Reply { { okResponse(QByteArray(100, 'x')) } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     const ProbeResult r = runProbe(httpCheck(server.url()), &nam, 99);
@@ -396,7 +396,7 @@ void TestHttpClient::bodyTooLargeConnectionIsNotReused()
 
 void TestHttpClient::interimResponseSkipped()
 {
-    KeepAliveServer server([](const Seen &) {
+    KeepAliveServer server([](const Seen&) {
         return Reply { { "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n",
             okResponse("{}", "X-Final: yes\r\n") } };
     });
@@ -413,7 +413,7 @@ void TestHttpClient::interimResponseSkipped()
 void TestHttpClient::headOnKeepAlive()
 {
     // A HEAD answer announces a length but sends no body: the next request must still parse.
-    KeepAliveServer server([](const Seen &seen) {
+    KeepAliveServer server([](const Seen& seen) {
         return seen.method == "HEAD" ? Reply { { "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" } }
                                      : Reply { { okResponse() } };
     });
@@ -431,7 +431,7 @@ void TestHttpClient::headOnKeepAlive()
 
 void TestHttpClient::bodyUntilClose()
 {
-    KeepAliveServer server([](const Seen &) {
+    KeepAliveServer server([](const Seen&) {
         return Reply { { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst ", "second" }, true };
     });
     QVERIFY(server.listen());
@@ -449,8 +449,8 @@ void TestHttpClient::malformedResponse_data()
     QTest::newRow("status code not a number")
         << QByteArray("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n")
         << QStringLiteral("not a valid HTTP response: invalid status line \"HTTP/1.1 2x0 OK\"");
-    QTest::newRow("HTTP/2 status line") << QByteArray("HTTP/2 200\r\n\r\n")
-                                        << QStringLiteral("not a valid HTTP response: invalid status line \"HTTP/2 200\"");
+    QTest::newRow("HTTP/2 status line") << QByteArray(
+        "HTTP/2 200\r\n\r\n") << QStringLiteral("not a valid HTTP response: invalid status line \"HTTP/2 200\"");
     QTest::newRow("not HTTP at all") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n")
                                      << QStringLiteral("not a valid HTTP response: the status line does not start with "
                                                        "HTTP/ (\"SSH-2.0-OpenSSH_9.2..\")");
@@ -463,9 +463,9 @@ void TestHttpClient::malformedResponse_data()
     QTest::newRow("conflicting Content-Length")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
         << QStringLiteral("HTTP 200: not a valid HTTP response: invalid Content-Length \"3\"");
-    QTest::newRow("invalid chunk size")
-        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
-        << QStringLiteral("HTTP 200: not a valid HTTP response: invalid chunk size \"zz\"");
+    QTest::newRow("invalid chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+                                        << QStringLiteral(
+                                               "HTTP 200: not a valid HTTP response: invalid chunk size \"zz\"");
     QTest::newRow("endless headers") << QByteArray("HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(70 * 1024, 'a'))
                                      << QStringLiteral("HTTP 200: not a valid HTTP response: response headers larger "
                                                        "than 65536 bytes");
@@ -475,7 +475,7 @@ void TestHttpClient::malformedResponse()
 {
     QFETCH(QByteArray, response);
     QFETCH(QString, error);
-    KeepAliveServer server([response](const Seen &) { return Reply { { response } }; });
+    KeepAliveServer server([response](const Seen&) { return Reply { { response } }; });
     QVERIFY(server.listen());
     QNetworkAccessManager nam;
     const ProbeResult r = runProbe(httpCheck(server.url(), 3000), &nam);
@@ -492,14 +492,14 @@ void TestHttpClient::redirects_data()
     QTest::addColumn<QByteArray>("location"); // relative to /start or absolute
     QTest::addColumn<QByteArray>("finalMethod");
     QTest::addColumn<QByteArray>("finalBody");
-    QTest::newRow("302 POST becomes GET") << 302 << QByteArray("POST") << QByteArray("/final") << QByteArray("GET")
-                                          << QByteArray();
+    QTest::newRow("302 POST becomes GET")
+        << 302 << QByteArray("POST") << QByteArray("/final") << QByteArray("GET") << QByteArray();
     QTest::newRow("303 PUT becomes GET") << 303 << QByteArray("PUT") << QByteArray("final") << QByteArray("GET")
                                          << QByteArray();
-    QTest::newRow("307 keeps POST and body") << 307 << QByteArray("POST") << QByteArray("/final")
-                                             << QByteArray("POST") << QByteArray("payload");
-    QTest::newRow("308 absolute keeps PUT") << 308 << QByteArray("PUT") << QByteArray("absolute")
-                                            << QByteArray("PUT") << QByteArray("payload");
+    QTest::newRow("307 keeps POST and body")
+        << 307 << QByteArray("POST") << QByteArray("/final") << QByteArray("POST") << QByteArray("payload");
+    QTest::newRow("308 absolute keeps PUT")
+        << 308 << QByteArray("PUT") << QByteArray("absolute") << QByteArray("PUT") << QByteArray("payload");
     QTest::newRow("301 HEAD stays HEAD") << 301 << QByteArray("HEAD") << QByteArray("/final") << QByteArray("HEAD")
                                          << QByteArray();
 }
@@ -512,7 +512,7 @@ void TestHttpClient::redirects()
     QFETCH(QByteArray, finalMethod);
     QFETCH(QByteArray, finalBody);
     QByteArray target = location;
-    KeepAliveServer server([status, &target](const Seen &seen) {
+    KeepAliveServer server([status, &target](const Seen& seen) {
         if (seen.path == "/final")
             return Reply { { seen.method == "HEAD" ? QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n")
                                                    : okResponse() } };
@@ -544,7 +544,7 @@ void TestHttpClient::redirectToHttpsUsesTls()
     hdtest::TlsHttpServer secure(tls, false);
     QVERIFY2(secure.listen(), qPrintable(secure.errorString()));
     const QByteArray location = secure.url(QStringLiteral("/health")).toEncoded();
-    KeepAliveServer server([location](const Seen &) {
+    KeepAliveServer server([location](const Seen&) {
         return Reply { { "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n" } };
     });
     QVERIFY(server.listen());
@@ -568,17 +568,17 @@ void TestHttpClient::redirectToHttpsUsesTls()
 namespace {
 
 // One request through `client`, waited for.
-hd::HttpResponse fetch(hd::HttpClient &client, hd::HttpRequest request)
+hd::HttpResponse fetch(hd::HttpClient& client, hd::HttpRequest request)
 {
     QObject owner;
-    hd::HttpCall *call = client.send(request, &owner);
+    hd::HttpCall* call = client.send(request, &owner);
     QSignalSpy spy(call, &hd::HttpCall::finished);
     if (!spy.wait(5000))
         qFatal("request gave no answer");
     return call->response();
 }
 
-hd::HttpRequest httpsRequest(const QUrl &url, std::shared_ptr<hd::TlsContext> tls)
+hd::HttpRequest httpsRequest(const QUrl& url, std::shared_ptr<hd::TlsContext> tls)
 {
     hd::HttpRequest request;
     request.url = url;
@@ -586,7 +586,7 @@ hd::HttpRequest httpsRequest(const QUrl &url, std::shared_ptr<hd::TlsContext> tl
     return request;
 }
 
-hd::TlsClientConfig trusting(const hdtest::TlsFixture &fixture)
+hd::TlsClientConfig trusting(const hdtest::TlsFixture& fixture)
 {
     hd::TlsClientConfig tls;
     tls.caFile = fixture.caFile();
@@ -707,7 +707,7 @@ void TestHttpClient::httpsHostNameIsVerified()
 // Admin requests: a connection of their own, closed afterwards, and never sent twice.
 void TestHttpClient::oneShotIsNeverPooledOrResent()
 {
-    KeepAliveServer server([](const Seen &seen) {
+    KeepAliveServer server([](const Seen& seen) {
         if (seen.index == 1)
             return Reply { { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" } };
         return Reply { {}, true }; // the second request: closed without an answer

@@ -22,7 +22,7 @@ namespace {
 // Generous enough for a loaded two-core CI machine, small beside the timeouts.
 constexpr qint64 marginMs = 1000;
 
-hd::CheckConfig httpCheck(const QUrl &url, qint64 timeoutMs = 2000)
+hd::CheckConfig httpCheck(const QUrl& url, qint64 timeoutMs = 2000)
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("svc");
@@ -52,7 +52,7 @@ struct Running {
     ProbeResult result() const { return spy->at(0).at(0).value<ProbeResult>(); }
 };
 
-std::unique_ptr<Running> startProbe(const hd::CheckConfig &check, QNetworkAccessManager *nam, qint64 cap = 0)
+std::unique_ptr<Running> startProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
 {
     auto running = std::make_unique<Running>();
     running->probe = std::make_unique<hd::HttpProbe>(check, nam, cap);
@@ -65,7 +65,7 @@ std::unique_ptr<Running> startProbe(const hd::CheckConfig &check, QNetworkAccess
     return running;
 }
 
-ProbeResult runProbe(const hd::CheckConfig &check, QNetworkAccessManager *nam, qint64 cap = 0)
+ProbeResult runProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
 {
     auto running = startProbe(check, nam, cap);
     if (!running->wait(check.timeoutMs + marginMs))
@@ -142,7 +142,7 @@ void TestHttpProbe::completedResponse()
     QVERIFY(r.finishedAt.isValid());
     QCOMPARE(r.finishedAt.timeSpec(), Qt::UTC);
     bool sawLength = false;
-    for (const auto &[name, value] : r.headers)
+    for (const auto& [name, value] : r.headers)
         sawLength = sawLength || (name.compare("content-length", Qt::CaseInsensitive) == 0 && value == "15");
     QVERIFY(sawLength);
     QCOMPARE(server.requests().size(), 1);
@@ -175,8 +175,8 @@ void TestHttpProbe::hostileEndpoint_data()
                                          << QStringLiteral("body larger than 64 KiB (cap 65536 bytes)") << true;
     QTest::newRow("redirect loop") << HostileServer::Mode::RedirectLoop << qint64(3000) << Outcome::ProtocolError
                                    << QStringLiteral("too many redirects (more than 5)") << true;
-    QTest::newRow("invalid json") << HostileServer::Mode::InvalidJson << qint64(3000) << Outcome::Completed
-                                  << QString() << true;
+    QTest::newRow("invalid json") << HostileServer::Mode::InvalidJson << qint64(3000) << Outcome::Completed << QString()
+                                  << true;
     QTest::newRow("invalid utf-8") << HostileServer::Mode::InvalidUtf8 << qint64(3000) << Outcome::Completed
                                    << QString() << true;
 }
@@ -339,7 +339,7 @@ void TestHttpProbe::redirects()
         // Every hop once (Qt may resend a request on a connection the server had
         // just closed, so the count is not exact), ending at the final target.
         QSet<QByteArray> paths;
-        for (const hdtest::RecordedRequest &request : server.requests())
+        for (const hdtest::RecordedRequest& request : server.requests())
             paths.insert(request.path);
         QCOMPARE(paths.size(), hops + 1);
         QVERIFY(server.requests().size() <= 2 * (hops + 1));
@@ -480,7 +480,7 @@ void TestHttpProbe::restartRunsAgainWithNothingCarriedOver()
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
     QCOMPARE(r.status, 503);
     QCOMPARE(r.body, QByteArray("second"));
-    for (const auto &[name, value] : r.headers)
+    for (const auto& [name, value] : r.headers)
         QVERIFY2(name != "X-First", "a header of the previous run");
 
     // A failed run, then a good one: the failure does not stick.
@@ -513,7 +513,7 @@ void TestHttpProbe::restartAfterRedirects()
         QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
         QCOMPARE(r.status, 200);
         // The exchanges of a run's hops do not pile up from run to run.
-        QVERIFY(running->probe->findChildren<hd::HttpCall *>().size() <= 4);
+        QVERIFY(running->probe->findChildren<hd::HttpCall*>().size() <= 4);
     }
     QCOMPARE(server.requests().size(), 12);
 }
@@ -600,7 +600,7 @@ void TestHttpProbe::deletingRunningProbeClosesConnection()
 void TestHttpProbe::tls_data()
 {
     QTest::addColumn<bool>("requireClientCert");
-    QTest::addColumn<QString>("ca");         // "ours", "other" or "" (system store only)
+    QTest::addColumn<QString>("ca"); // "ours", "other" or "" (system store only)
     QTest::addColumn<bool>("insecure");
     QTest::addColumn<bool>("sendClientCert");
     QTest::addColumn<Outcome>("outcome");
@@ -609,10 +609,10 @@ void TestHttpProbe::tls_data()
     QTest::newRow("self-made CA not in system store") << false << QString() << false << false << Outcome::TlsError;
     QTest::newRow("wrong CA") << false << QStringLiteral("other") << false << false << Outcome::TlsError;
     QTest::newRow("insecure skips verification") << false << QString() << true << false << Outcome::Completed;
-    QTest::newRow("client cert required and sent") << true << QStringLiteral("ours") << false << true
-                                                   << Outcome::Completed;
-    QTest::newRow("client cert required, none sent") << true << QStringLiteral("ours") << false << false
-                                                     << Outcome::TlsError;
+    QTest::newRow("client cert required and sent")
+        << true << QStringLiteral("ours") << false << true << Outcome::Completed;
+    QTest::newRow("client cert required, none sent")
+        << true << QStringLiteral("ours") << false << false << Outcome::TlsError;
 }
 
 void TestHttpProbe::tls()
@@ -652,11 +652,12 @@ void TestHttpProbe::tls()
 void TestHttpProbe::tlsErrorDetails_data()
 {
     QTest::addColumn<QString>("certificate"); // the fixture's file the server presents
-    QTest::addColumn<bool>("trustCa");        // the check names the fixture's CA in tls.ca
+    QTest::addColumn<bool>("trustCa"); // the check names the fixture's CA in tls.ca
     QTest::addColumn<QString>("detail");
 
     QTest::newRow("self-signed") << m_tls->selfSignedCertFile() << true
-                                 << QStringLiteral("TLS handshake failed: the certificate is self-signed, and untrusted");
+                                 << QStringLiteral(
+                                        "TLS handshake failed: the certificate is self-signed, and untrusted");
     // The server sends its CA along (as Qt's server does), so the chain ends in an untrusted root.
     QTest::newRow("CA not trusted")
         << m_tls->serverCertFile() << false
@@ -666,7 +667,8 @@ void TestHttpProbe::tlsErrorDetails_data()
                                    << QStringLiteral("TLS handshake failed: the host name did not match any of the "
                                                      "valid hosts for this certificate (127.0.0.1)");
     QTest::newRow("expired") << m_tls->expiredCertFile() << true
-                             << QStringLiteral("TLS handshake failed: the certificate has expired (on 2020-02-01T00:00:00Z)");
+                             << QStringLiteral(
+                                    "TLS handshake failed: the certificate has expired (on 2020-02-01T00:00:00Z)");
 }
 
 // Each certificate problem keeps its own words in the detail, and nothing is sent.
@@ -690,7 +692,8 @@ void TestHttpProbe::tlsErrorDetails()
     // insecure accepts the same server, and still reports the certificate's expiry.
     check.http.tls.insecure = true;
     const ProbeResult accepted = runProbe(check, &owner);
-    QVERIFY2(accepted.outcome == Outcome::Completed, qPrintable(hd::outcomeName(accepted.outcome) + u": " + accepted.error));
+    QVERIFY2(
+        accepted.outcome == Outcome::Completed, qPrintable(hd::outcomeName(accepted.outcome) + u": " + accepted.error));
     QVERIFY(accepted.certificateExpirationMs.has_value());
     if (certificate == m_tls->expiredCertFile())
         QVERIFY(*accepted.certificateExpirationMs < 0);
@@ -703,7 +706,8 @@ void TestHttpProbe::tlsHandshakeFailure_data()
     QTest::newRow("plain HTTP on the port") << QByteArray("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
                                             << QStringLiteral("TLS handshake failed: wrong version number");
     QTest::newRow("closed during the handshake")
-        << QByteArray() << QStringLiteral("TLS handshake failed: the server closed the connection during the handshake");
+        << QByteArray()
+        << QStringLiteral("TLS handshake failed: the server closed the connection during the handshake");
 }
 
 void TestHttpProbe::tlsHandshakeFailure()
@@ -713,7 +717,7 @@ void TestHttpProbe::tlsHandshakeFailure()
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost));
     connect(&server, &QTcpServer::newConnection, &server, [&server, answer] {
-        while (QTcpSocket *socket = server.nextPendingConnection()) {
+        while (QTcpSocket* socket = server.nextPendingConnection()) {
             socket->write(answer);
             socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -736,7 +740,8 @@ void TestHttpProbe::certificateExpiration()
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     QVERIFY(r.certificateExpirationMs.has_value());
     const qint64 days = m_tls->serverCertificateDays();
-    QVERIFY2(*r.certificateExpirationMs > (days - 1) * 86'400'000LL && *r.certificateExpirationMs <= days * 86'400'000LL,
+    QVERIFY2(
+        *r.certificateExpirationMs > (days - 1) * 86'400'000LL && *r.certificateExpirationMs <= days * 86'400'000LL,
         qPrintable(QString::number(*r.certificateExpirationMs)));
     QCOMPARE(hd::certificateExpiryText(*r.certificateExpirationMs),
         QString(u"certificate expires in " + QString::number(days - 1) + u" days"));
@@ -756,7 +761,8 @@ void TestHttpProbe::httpsRedirects()
     hd::CheckConfig check = httpCheck(loop.url(QStringLiteral("/health")));
     check.http.tls.caFile = m_tls->caFile();
     const ProbeResult looped = runProbe(check, &m_nam);
-    QVERIFY2(looped.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(looped.outcome) + u": " + looped.error));
+    QVERIFY2(
+        looped.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(looped.outcome) + u": " + looped.error));
     QCOMPARE(looped.error, QStringLiteral("too many redirects (more than 5)"));
     QCOMPARE(loop.requestsServed(), 6);
     QCOMPARE(loop.connectionsAccepted(), 1); // every hop on the one kept-alive TLS connection
@@ -768,7 +774,8 @@ void TestHttpProbe::httpsRedirects()
     QVERIFY2(down.listen(), qPrintable(down.errorString()));
     check.http.url = down.url(QStringLiteral("/health"));
     const ProbeResult refused = runProbe(check, &m_nam);
-    QVERIFY2(refused.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
+    QVERIFY2(refused.outcome == Outcome::ProtocolError,
+        qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
     QCOMPARE(refused.error, QStringLiteral("HTTP 302: redirect from https to http refused"));
     QCOMPARE(plain.requests().size(), 0);
 }
@@ -779,8 +786,8 @@ void TestHttpProbe::describeNetworkError()
         QStringLiteral("connection refused"));
     QCOMPARE(hd::describeNetworkError(QNetworkReply::HostNotFoundError, QStringLiteral("Host nowhere not found")),
         QStringLiteral("host nowhere not found"));
-    QCOMPARE(hd::describeNetworkError(QNetworkReply::UnknownNetworkError, QString()),
-        QStringLiteral("network error 99"));
+    QCOMPARE(
+        hd::describeNetworkError(QNetworkReply::UnknownNetworkError, QString()), QStringLiteral("network error 99"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpProbe)

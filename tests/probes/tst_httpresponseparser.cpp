@@ -30,7 +30,7 @@ struct Parsed {
 };
 
 // Feeds `bytes` cut at every `step` bytes (0: whole); `close` then reports the end of the connection.
-Parsed parse(const QByteArray &bytes, qsizetype step, bool close, bool head = false, qint64 cap = 0)
+Parsed parse(const QByteArray& bytes, qsizetype step, bool close, bool head = false, qint64 cap = 0)
 {
     HttpResponseParser parser;
     parser.reset(head, cap);
@@ -54,15 +54,15 @@ void TestHttpResponseParser::framings_data()
     QTest::addColumn<bool>("head");
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("body");
-    QTest::newRow("content-length")
-        << QByteArray("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}")
-        << false << 200 << QByteArray("{\"status\":\"ok\"}");
+    QTest::newRow("content-length") << QByteArray(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}")
+                                    << false << 200 << QByteArray("{\"status\":\"ok\"}");
     QTest::newRow("chunked with extension and trailer")
         << QByteArray("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "4;x=y\r\nnot_\r\n5\r\nready\r\n0\r\nX-Trailer: 1\r\n\r\n")
         << false << 503 << QByteArray("not_ready");
-    QTest::newRow("interim 100 then 204") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
-                                          << false << 204 << QByteArray();
+    QTest::newRow("interim 100 then 204")
+        << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n") << false << 204 << QByteArray();
     QTest::newRow("HEAD ignores Content-Length")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n") << true << 200 << QByteArray();
     QTest::newRow("bare LF line ends and folded header")
@@ -90,12 +90,14 @@ void TestHttpResponseParser::malformed_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("error");
     QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n")
-                              << QStringLiteral("the status line does not start with HTTP/ (\"SSH-2.0-OpenSSH_9.2..\")");
+                              << QStringLiteral(
+                                     "the status line does not start with HTTP/ (\"SSH-2.0-OpenSSH_9.2..\")");
     QTest::newRow("HTTP/2 status line") << QByteArray("HTTP/2 200\r\n\r\n")
                                         << QStringLiteral("invalid status line \"HTTP/2 200\"");
     QTest::newRow("header without colon") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length 2\r\n\r\nok")
                                           << QStringLiteral("malformed header line \"Content-Length 2\"");
-    QTest::newRow("conflicting lengths") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n")
+    QTest::newRow("conflicting lengths") << QByteArray(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n")
                                          << QStringLiteral("invalid Content-Length \"3\"");
     QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
                                     << QStringLiteral("invalid chunk size \"zz\"");
@@ -128,7 +130,8 @@ void TestHttpResponseParser::bodyCap()
     QVERIFY(p.result == Result::TooLarge);
     QVERIFY(p.body.isEmpty());
     // Chunked past the cap: what fits is kept.
-    const QByteArray chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n89abcdef\r\n0\r\n\r\n";
+    const QByteArray chunked
+        = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n89abcdef\r\n0\r\n\r\n";
     for (qsizetype step = 0; step <= chunked.size(); ++step) {
         p = parse(chunked, step, false, false, 10);
         QVERIFY(p.result == Result::TooLarge);
@@ -160,10 +163,12 @@ void TestHttpResponseParser::keepAlive_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<bool>("keepAlive");
     QTest::newRow("1.1 default") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") << true;
-    QTest::newRow("1.1 close") << QByteArray("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n") << false;
+    QTest::newRow("1.1 close") << QByteArray("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                               << false;
     QTest::newRow("1.0 default") << QByteArray("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n") << false;
-    QTest::newRow("1.0 keep-alive")
-        << QByteArray("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n") << true;
+    QTest::newRow("1.0 keep-alive") << QByteArray(
+        "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
+                                    << true;
     QTest::newRow("bytes past the end") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA") << false;
 }
 

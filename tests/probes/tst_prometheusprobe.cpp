@@ -11,7 +11,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-ProbeResult answer(int status, const QByteArray &body)
+ProbeResult answer(int status, const QByteArray& body)
 {
     ProbeResult r;
     r.outcome = ProbeResult::Outcome::Completed;
@@ -24,7 +24,7 @@ ProbeResult answer(int status, const QByteArray &body)
     return r;
 }
 
-Config load(const QByteArray &yaml)
+Config load(const QByteArray& yaml)
 {
     const ConfigLoadResult r = loadConfigString(yaml, u"prom.yaml"_s, QProcessEnvironment());
     if (!r.ok())
@@ -33,8 +33,10 @@ Config load(const QByteArray &yaml)
 }
 
 const QByteArray kTwoTargets = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[\n"
-" {\"metric\":{\"__name__\":\"up\",\"job\":\"trading\",\"instance\":\"127.0.0.1:9101\"},\"value\":[1795345872.2,\"1\"]},\n"
-" {\"metric\":{\"__name__\":\"up\",\"job\":\"trading\",\"instance\":\"127.0.0.1:9100\"},\"value\":[1795345872.2,\"0\"]}]}}";
+                               " {\"metric\":{\"__name__\":\"up\",\"job\":\"trading\",\"instance\":\"127.0.0.1:9101\"},"
+                               "\"value\":[1795345872.2,\"1\"]},\n"
+                               " {\"metric\":{\"__name__\":\"up\",\"job\":\"trading\",\"instance\":\"127.0.0.1:9100\"},"
+                               "\"value\":[1795345872.2,\"0\"]}]}}";
 
 } // namespace
 
@@ -51,10 +53,11 @@ private Q_SLOTS:
 
     void liveQueryAnswerBecomesOneItemPerSeries()
     {
-        const ProbeResult r = prometheusQueryResult(answer(200, hdtest::readData(u"prometheus-2.42-api-v1-query-up.json"_s)));
+        const ProbeResult r
+            = prometheusQueryResult(answer(200, hdtest::readData(u"prometheus-2.42-api-v1-query-up.json"_s)));
         QVERIFY(r.completed());
         QCOMPARE(r.items.size(), 1);
-        const ProbeResult &s = r.items.first();
+        const ProbeResult& s = r.items.first();
         QCOMPARE(s.item, u"instance=127.0.0.1:19090,job=self"_s);
         QCOMPARE(s.seriesValue, std::optional<double>(1.0));
         QCOMPARE(s.seriesLabels.value(u"__name__"_s), u"up"_s);
@@ -77,11 +80,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("words");
-        QTest::newRow("422 execution") << 422
-                                       << QByteArray("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing would load too many samples into memory\"}")
-                                       << u"Prometheus answered HTTP 422 execution: query processing would load too many samples into memory"_s;
-        QTest::newRow("503 unavailable") << 503 << QByteArray("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"not ready\"}")
-                                         << u"Prometheus answered HTTP 503 unavailable: not ready"_s;
+        QTest::newRow("422 execution")
+            << 422
+            << QByteArray("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing would load "
+                          "too many samples into memory\"}")
+            << u"Prometheus answered HTTP 422 execution: query processing would load too many samples into memory"_s;
+        QTest::newRow("503 unavailable")
+            << 503 << QByteArray("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"not ready\"}")
+            << u"Prometheus answered HTTP 503 unavailable: not ready"_s;
     }
     void otherErrorsNameTheirType()
     {
@@ -115,25 +121,28 @@ private Q_SLOTS:
     {
         const ProbeResult v = prometheusQueryResult(answer(200,
             "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[\n"
-"            {\"metric\":{\"q\":\"a\"},\"value\":[1,\"NaN\"]},{\"metric\":{\"q\":\"b\"},\"value\":[1,\"+Inf\"]},{\"metric\":{\"q\":\"c\"},\"value\":[1,\"-Inf\"]}]}}"));
+            "            "
+            "{\"metric\":{\"q\":\"a\"},\"value\":[1,\"NaN\"]},{\"metric\":{\"q\":\"b\"},\"value\":[1,\"+Inf\"]},{"
+            "\"metric\":{\"q\":\"c\"},\"value\":[1,\"-Inf\"]}]}}"));
         QCOMPARE(v.items.size(), 3);
         QVERIFY(std::isnan(*v.items[0].seriesValue));
         QVERIFY(std::isinf(*v.items[1].seriesValue) && *v.items[1].seriesValue > 0);
         QVERIFY(std::isinf(*v.items[2].seriesValue) && *v.items[2].seriesValue < 0);
 
-        const ProbeResult s
-            = prometheusQueryResult(answer(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"42.5\"]}}"));
+        const ProbeResult s = prometheusQueryResult(
+            answer(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"42.5\"]}}"));
         QCOMPARE(s.items.size(), 1);
         QCOMPARE(s.items.first().item, QString());
         QCOMPARE(s.items.first().seriesValue, std::optional<double>(42.5));
 
         const ProbeResult m = prometheusQueryResult(answer(200,
-            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"job\":\"x\"},\"values\":[[1,\"1\"],[2,\"7\"]]}]}}"));
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"job\":\"x\"},"
+            "\"values\":[[1,\"1\"],[2,\"7\"]]}]}}"));
         QCOMPARE(m.items.size(), 1);
         QCOMPARE(m.items.first().seriesValue, std::optional<double>(7));
 
-        const ProbeResult str
-            = prometheusQueryResult(answer(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"x\"]}}"));
+        const ProbeResult str = prometheusQueryResult(
+            answer(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"x\"]}}"));
         QCOMPARE(str.outcome, ProbeResult::Outcome::Misconfigured);
     }
 
@@ -141,7 +150,9 @@ private Q_SLOTS:
     {
         const ProbeResult r = prometheusQueryResult(answer(200,
             "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[\n"
-"            {\"metric\":{\"__name__\":\"a\",\"job\":\"x\"},\"value\":[1,\"1\"]},{\"metric\":{\"__name__\":\"b\",\"job\":\"x\"},\"value\":[1,\"2\"]}]}}"));
+            "            "
+            "{\"metric\":{\"__name__\":\"a\",\"job\":\"x\"},\"value\":[1,\"1\"]},{\"metric\":{\"__name__\":\"b\","
+            "\"job\":\"x\"},\"value\":[1,\"2\"]}]}}"));
         QCOMPARE(r.items.size(), 2);
         QCOMPARE(r.items[0].item, u"job=x"_s);
         QCOMPARE(r.items[1].item, u"job=x,__name__=b"_s);
@@ -150,21 +161,23 @@ private Q_SLOTS:
     void configBuildsTheQueryUrl()
     {
         const Config c = load("\n"
-"services:\n"
-"  - name: fleet\n"
-"    checks:\n"
-"      - name: targets-up\n"
-"        prometheus: { url: \"http://127.0.0.1:9090/\", query: 'up{job=\"trading\"} + 0', auth: { bearer: \"${T}\" } }\n"
-"        conditions: [\"[VALUE] == 1\"]\n"
-"        empty: ok\n"
-"");
+                              "services:\n"
+                              "  - name: fleet\n"
+                              "    checks:\n"
+                              "      - name: targets-up\n"
+                              "        prometheus: { url: \"http://127.0.0.1:9090/\", query: 'up{job=\"trading\"} + "
+                              "0', auth: { bearer: \"${T}\" } }\n"
+                              "        conditions: [\"[VALUE] == 1\"]\n"
+                              "        empty: ok\n"
+                              "");
         QCOMPARE(c.services.size(), 1);
-        const CheckConfig &check = c.services.first().checks.first();
+        const CheckConfig& check = c.services.first().checks.first();
         QCOMPARE(check.kind, ProbeKind::Prometheus);
         QCOMPARE(check.prometheus().query, u"up{job=\"trading\"} + 0"_s);
         QVERIFY(check.prometheus().emptyOk);
         QCOMPARE(check.http.url.path(), u"/api/v1/query"_s);
-        QCOMPARE(QUrlQuery(check.http.url).queryItemValue(u"query"_s, QUrl::FullyDecoded), u"up{job=\"trading\"} + 0"_s);
+        QCOMPARE(
+            QUrlQuery(check.http.url).queryItemValue(u"query"_s, QUrl::FullyDecoded), u"up{job=\"trading\"} + 0"_s);
         QCOMPARE(check.http.method, QByteArray("GET"));
     }
 
@@ -174,8 +187,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("no query") << QByteArray("prometheus: { url: \"http://127.0.0.1:9090\" }")
                                   << u"prom.yaml:6:9: a prometheus check needs a query"_s;
-        QTest::newRow("no url") << QByteArray("prometheus: { query: up }") << u"a prometheus check needs the server's url"_s;
-        QTest::newRow("bad empty") << QByteArray("prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n        empty: maybe")
+        QTest::newRow("no url") << QByteArray("prometheus: { query: up }")
+                                << u"a prometheus check needs the server's url"_s;
+        QTest::newRow("bad empty") << QByteArray(
+            "prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n        empty: maybe")
                                    << u"bad 'empty' 'maybe': use down (the default) or ok"_s;
         QTest::newRow("empty on http") << QByteArray("http: { url: \"http://127.0.0.1:9090\" }\n        empty: ok")
                                        << u"'empty' applies to prometheus checks only"_s;
@@ -193,20 +208,21 @@ private Q_SLOTS:
     void rowsPerSeriesAndTheEmptySetting()
     {
         const Config c = load("\n"
-"services:\n"
-"  - name: fleet\n"
-"    checks:\n"
-"      - name: up\n"
-"        prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n"
-"        conditions: [\"[VALUE] == 1\"]\n"
-"      - name: up-or-none\n"
-"        prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n"
-"        empty: ok\n"
-"");
-        const CheckConfig &check = c.services.first().checks.at(0);
+                              "services:\n"
+                              "  - name: fleet\n"
+                              "    checks:\n"
+                              "      - name: up\n"
+                              "        prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n"
+                              "        conditions: [\"[VALUE] == 1\"]\n"
+                              "      - name: up-or-none\n"
+                              "        prometheus: { url: \"http://127.0.0.1:9090\", query: up }\n"
+                              "        empty: ok\n"
+                              "");
+        const CheckConfig& check = c.services.first().checks.at(0);
         const CheckEvaluator evaluator(check);
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QList<CheckRow> rows = rowsForResult(check, evaluator, prometheusQueryResult(answer(200, kTwoTargets)), now, {});
+        const QList<CheckRow> rows
+            = rowsForResult(check, evaluator, prometheusQueryResult(answer(200, kTwoTargets)), now, {});
         QCOMPARE(rows.size(), 2);
         QCOMPARE(rows[0].key, u"fleet/up/instance=127.0.0.1:9101,job=trading"_s);
         QCOMPARE(rows[0].status, Status::Ok);
@@ -214,20 +230,22 @@ private Q_SLOTS:
         QCOMPARE(rows[1].status, Status::Down);
 
         const QByteArray none = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
-        const QList<CheckRow> empty = rowsForResult(check, evaluator, prometheusQueryResult(answer(200, none)), now, {});
+        const QList<CheckRow> empty
+            = rowsForResult(check, evaluator, prometheusQueryResult(answer(200, none)), now, {});
         QCOMPARE(empty.size(), 1);
         QCOMPARE(empty.first().key, u"fleet/up"_s);
         QCOMPARE(empty.first().status, Status::Down);
         QCOMPARE(empty.first().detail, u"query returned no series"_s);
 
-        const CheckConfig &emptyOk = c.services.first().checks.at(1);
+        const CheckConfig& emptyOk = c.services.first().checks.at(1);
         const QList<CheckRow> ok
             = rowsForResult(emptyOk, CheckEvaluator(emptyOk), prometheusQueryResult(answer(200, none)), now, {});
         QCOMPARE(ok.size(), 1);
         QCOMPARE(ok.first().status, Status::Ok);
 
         const QList<CheckRow> bad = rowsForResult(check, evaluator,
-            prometheusQueryResult(answer(400, hdtest::readData(u"prometheus-2.42-api-v1-query-error-400.json"_s))), now, {});
+            prometheusQueryResult(answer(400, hdtest::readData(u"prometheus-2.42-api-v1-query-error-400.json"_s))), now,
+            {});
         QCOMPARE(bad.size(), 1);
         QCOMPARE(bad.first().status, Status::Unknown);
         QVERIFY(bad.first().detail.contains(u"bad_data"_s));

@@ -29,7 +29,7 @@ hd::CheckConfig tcpCheck(quint16 port, qint64 timeoutMs = 2000)
     return check;
 }
 
-ProbeResult runProbe(const hd::CheckConfig &check, qint64 *elapsedMs = nullptr)
+ProbeResult runProbe(const hd::CheckConfig& check, qint64* elapsedMs = nullptr)
 {
     hd::TcpProbe probe(check);
     QSignalSpy spy(&probe, &hd::Probe::finished);
@@ -54,8 +54,8 @@ public:
         addr.sin_family = AF_INET;
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t len = sizeof addr;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(m_fd, 0) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(m_fd, 0) != 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
             qFatal("cannot open a loopback listener");
         m_port = ntohs(addr.sin_port);
     }
@@ -70,7 +70,7 @@ public:
     bool fill()
     {
         for (int i = 0; i < 8; ++i) {
-            auto *socket = new QTcpSocket;
+            auto* socket = new QTcpSocket;
             m_fillers.append(socket);
             socket->connectToHost(QHostAddress::LocalHost, m_port);
             if (!socket->waitForConnected(1000))
@@ -82,7 +82,7 @@ public:
 private:
     int m_fd = -1;
     quint16 m_port = 0;
-    QList<QTcpSocket *> m_fillers;
+    QList<QTcpSocket*> m_fillers;
 };
 
 } // namespace

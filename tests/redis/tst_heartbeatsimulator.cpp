@@ -22,26 +22,27 @@ private slots:
     void unknownServiceIsRefused();
 
 private:
-    QJsonObject read(const QString &service) const;
+    QJsonObject read(const QString& service) const;
     // Waits for `count` more acknowledged writes of `service`.
-    bool waitForBeats(const QString &service, int count);
+    bool waitForBeats(const QString& service, int count);
 
     hdtest::RedisServer m_server;
     std::unique_ptr<HeartbeatSimulator> m_simulator;
 };
 
-QJsonObject TestHeartbeatSimulator::read(const QString &service) const
+QJsonObject TestHeartbeatSimulator::read(const QString& service) const
 {
-    return QJsonDocument::fromJson(m_server.cli({QStringLiteral("GET"), HeartbeatSimulator::keyFor(service)})).object();
+    return QJsonDocument::fromJson(m_server.cli({ QStringLiteral("GET"), HeartbeatSimulator::keyFor(service) }))
+        .object();
 }
 
-bool TestHeartbeatSimulator::waitForBeats(const QString &service, int count)
+bool TestHeartbeatSimulator::waitForBeats(const QString& service, int count)
 {
     QSignalSpy spy(m_simulator.get(), &HeartbeatSimulator::beatWritten);
     return QTest::qWaitFor(
         [&] {
             int seen = 0;
-            for (const QList<QVariant> &args : std::as_const(spy))
+            for (const QList<QVariant>& args : std::as_const(spy))
                 seen += args.first().toString() == service;
             return seen >= count;
         },
@@ -55,7 +56,7 @@ void TestHeartbeatSimulator::initTestCase()
 
 void TestHeartbeatSimulator::init()
 {
-    m_server.cli({QStringLiteral("FLUSHALL")});
+    m_server.cli({ QStringLiteral("FLUSHALL") });
     m_simulator = std::make_unique<HeartbeatSimulator>(m_server.config());
     m_simulator->setIntervalMs(100);
     QSignalSpy failures(m_simulator.get(), &HeartbeatSimulator::writeFailed);
@@ -72,10 +73,10 @@ void TestHeartbeatSimulator::cleanup()
 void TestHeartbeatSimulator::writesEveryServiceWithRealisticFields()
 {
     QCOMPARE(HeartbeatSimulator::defaultServices(),
-             (QStringList {QStringLiteral("ingestion"), QStringLiteral("worker1"), QStringLiteral("worker2"),
-                           QStringLiteral("depth-collector"), QStringLiteral("signal-generator")}));
+        (QStringList { QStringLiteral("ingestion"), QStringLiteral("worker1"), QStringLiteral("worker2"),
+            QStringLiteral("depth-collector"), QStringLiteral("signal-generator") }));
     QCOMPARE(m_simulator->services(), HeartbeatSimulator::defaultServices());
-    for (const QString &service : HeartbeatSimulator::defaultServices()) {
+    for (const QString& service : HeartbeatSimulator::defaultServices()) {
         const QJsonObject beat = read(service);
         QCOMPARE(beat.value(QLatin1String("status")).toString(), QStringLiteral("healthy"));
         QCOMPARE(beat.value(QLatin1String("connected")).toBool(false), true);
@@ -86,7 +87,7 @@ void TestHeartbeatSimulator::writesEveryServiceWithRealisticFields()
         const QDateTime when = QDateTime::fromString(lastActivity, Qt::ISODateWithMs);
         QVERIFY(when.isValid());
         QVERIFY(qAbs(when.secsTo(QDateTime::currentDateTimeUtc())) < 10);
-        const qint64 ttl = m_server.cli({QStringLiteral("PTTL"), HeartbeatSimulator::keyFor(service)}).toLongLong();
+        const qint64 ttl = m_server.cli({ QStringLiteral("PTTL"), HeartbeatSimulator::keyFor(service) }).toLongLong();
         QVERIFY2(ttl > 50'000 && ttl <= 60'000, qPrintable(QString::number(ttl)));
     }
 }
@@ -106,9 +107,9 @@ void TestHeartbeatSimulator::killedWriterLetsItsKeyExpire()
     QVERIFY(m_simulator->kill(QStringLiteral("worker1")));
     QCOMPARE(m_simulator->behaviour(QStringLiteral("worker1")), HeartbeatSimulator::Behaviour::Killed);
     // Its TTL runs out; the others keep their keys alive.
-    QTRY_COMPARE_WITH_TIMEOUT(m_server.cli({QStringLiteral("EXISTS"), QStringLiteral("health:worker1")}),
-                              QByteArray("0"), 8000);
-    QCOMPARE(m_server.cli({QStringLiteral("EXISTS"), QStringLiteral("health:worker2")}), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_server.cli({ QStringLiteral("EXISTS"), QStringLiteral("health:worker1") }), QByteArray("0"), 8000);
+    QCOMPARE(m_server.cli({ QStringLiteral("EXISTS"), QStringLiteral("health:worker2") }), QByteArray("1"));
 
     // A healed writer is a restarted service: "starting" once, then healthy.
     QVERIFY(m_simulator->heal(QStringLiteral("worker1")));
@@ -125,7 +126,7 @@ void TestHeartbeatSimulator::frozenWriterKeepsItsKeyButNotItsActivity()
     const QJsonObject later = read(QStringLiteral("ingestion"));
     QCOMPARE(later.value(QLatin1String("last_activity")), frozen.value(QLatin1String("last_activity")));
     QCOMPARE(later.value(QLatin1String("processed_count")), frozen.value(QLatin1String("processed_count")));
-    QCOMPARE(m_server.cli({QStringLiteral("EXISTS"), QStringLiteral("health:ingestion")}), QByteArray("1"));
+    QCOMPARE(m_server.cli({ QStringLiteral("EXISTS"), QStringLiteral("health:ingestion") }), QByteArray("1"));
 }
 
 void TestHeartbeatSimulator::degradeAndHeal()
@@ -137,7 +138,7 @@ void TestHeartbeatSimulator::degradeAndHeal()
     QCOMPARE(degraded.value(QLatin1String("connected")).toBool(true), false);
     QVERIFY(waitForBeats(QStringLiteral("depth-collector"), 1));
     QVERIFY(read(QStringLiteral("depth-collector")).value(QLatin1String("error_count")).toDouble()
-            > degraded.value(QLatin1String("error_count")).toDouble());
+        > degraded.value(QLatin1String("error_count")).toDouble());
 
     QVERIFY(m_simulator->heal(QStringLiteral("depth-collector")));
     QVERIFY(waitForBeats(QStringLiteral("depth-collector"), 1));

@@ -16,17 +16,18 @@ using hd::RedisResponse;
 namespace {
 
 // Sends one command and waits for its callback.
-RedisResponse call(RedisConnection &connection, const QList<QByteArray> &argv, qint64 timeoutMs = 5000)
+RedisResponse call(RedisConnection& connection, const QList<QByteArray>& argv, qint64 timeoutMs = 5000)
 {
     std::optional<RedisResponse> result;
     QObject context;
-    connection.send(argv, QDeadlineTimer(timeoutMs), &context, [&](const RedisResponse &r) { result = r; });
+    connection.send(argv, QDeadlineTimer(timeoutMs), &context, [&](const RedisResponse& r) { result = r; });
     if (!QTest::qWaitFor([&] { return result.has_value(); }, int(timeoutMs) + 5000))
-        return RedisResponse {RedisReply::nil(), RedisFailure::Misconfigured, QStringLiteral("test: callback never ran")};
+        return RedisResponse { RedisReply::nil(), RedisFailure::Misconfigured,
+            QStringLiteral("test: callback never ran") };
     return *result;
 }
 
-QString describe(const RedisResponse &r)
+QString describe(const RedisResponse& r)
 {
     return hd::redisFailureName(r.failure) + u' ' + r.failureText + u' ' + r.reply.toDebugString();
 }
@@ -71,8 +72,8 @@ void TestRedisConnection::initTestCase()
 
     hd::RedisServerProcess::Options acl;
     acl.requirePass = QStringLiteral("adminpw");
-    acl.users << hd::RedisServerProcess::AclUser {QStringLiteral("dash"), QStringLiteral("dashpw"),
-                                                  QStringLiteral("~health:* +@read +@connection +info +ping")};
+    acl.users << hd::RedisServerProcess::AclUser { QStringLiteral("dash"), QStringLiteral("dashpw"),
+        QStringLiteral("~health:* +@read +@connection +info +ping") };
     QVERIFY2(m_aclServer.start(acl), qPrintable(m_aclServer.error()));
 
     QVERIFY2(m_tls.isValid(), qPrintable(m_tls.errorString()));
@@ -88,14 +89,14 @@ void TestRedisConnection::initTestCase()
 
 void TestRedisConnection::pipelinesCommandsInOrder()
 {
-    m_server.cli({QStringLiteral("DEL"), QStringLiteral("counter")});
+    m_server.cli({ QStringLiteral("DEL"), QStringLiteral("counter") });
     RedisConnection connection(m_server.config());
     QObject context;
     QList<qint64> values;
     const int count = 500;
     // All sent in one event-loop pass: they go out as one pipelined write.
     for (int i = 0; i < count; ++i) {
-        connection.send({"INCR", "counter"}, QDeadlineTimer(10'000), &context, [&](const RedisResponse &r) {
+        connection.send({ "INCR", "counter" }, QDeadlineTimer(10'000), &context, [&](const RedisResponse& r) {
             QVERIFY2(r.ok(), qPrintable(describe(r)));
             values << r.reply.toInteger();
         });
@@ -113,10 +114,10 @@ void TestRedisConnection::queuesCommandsUntilConnected()
     QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
     QObject context;
     QList<QByteArray> replies;
-    for (const char *word : {"one", "two", "three"})
-        connection.send({"ECHO", word}, QDeadlineTimer(5000), &context,
-                        [&](const RedisResponse &r) { replies << r.reply.bytes(); });
-    QTRY_COMPARE(replies, (QList<QByteArray> {"one", "two", "three"}));
+    for (const char* word : { "one", "two", "three" })
+        connection.send({ "ECHO", word }, QDeadlineTimer(5000), &context,
+            [&](const RedisResponse& r) { replies << r.reply.bytes(); });
+    QTRY_COMPARE(replies, (QList<QByteArray> { "one", "two", "three" }));
 }
 
 void TestRedisConnection::callbackNeverRunsInsideSend()
@@ -126,12 +127,12 @@ void TestRedisConnection::callbackNeverRunsInsideSend()
     RedisConnection connection(config);
     int calls = 0;
     QObject context;
-    connection.send({"PING"}, QDeadlineTimer(5000), &context, [&](const RedisResponse &) { ++calls; });
+    connection.send({ "PING" }, QDeadlineTimer(5000), &context, [&](const RedisResponse&) { ++calls; });
     QCOMPARE(calls, 0);
     QTRY_COMPARE(calls, 1);
     // Now in backoff, where a failure is known at once: still not from inside send().
     QCOMPARE(connection.state(), RedisConnection::State::Backoff);
-    connection.send({"PING"}, QDeadlineTimer(50), &context, [&](const RedisResponse &) { ++calls; });
+    connection.send({ "PING" }, QDeadlineTimer(50), &context, [&](const RedisResponse&) { ++calls; });
     QCOMPARE(calls, 1);
     QTRY_COMPARE(calls, 2);
 }
@@ -143,7 +144,7 @@ void TestRedisConnection::refusedConnectionFailsFast()
     RedisConnection connection(config);
     QElapsedTimer clock;
     clock.start();
-    const RedisResponse r = call(connection, {"PING"}, 5000);
+    const RedisResponse r = call(connection, { "PING" }, 5000);
     QCOMPARE(r.failure, RedisFailure::Refused);
     QVERIFY2(r.failureText.contains(QLatin1String("connection refused")), qPrintable(r.failureText));
     QVERIFY(clock.elapsed() < 2000);
@@ -155,13 +156,13 @@ void TestRedisConnection::authenticatesAsAnAclUser()
     hd::RedisServerConfig config = m_aclServer.config();
     config.username = QStringLiteral("dash");
     config.password = QStringLiteral("dashpw");
-    m_aclServer.cli({QStringLiteral("SET"), QStringLiteral("health:acl"), QStringLiteral("fine")});
-    m_aclServer.cli({QStringLiteral("SET"), QStringLiteral("secret:key"), QStringLiteral("x")});
+    m_aclServer.cli({ QStringLiteral("SET"), QStringLiteral("health:acl"), QStringLiteral("fine") });
+    m_aclServer.cli({ QStringLiteral("SET"), QStringLiteral("secret:key"), QStringLiteral("x") });
     RedisConnection connection(config);
-    RedisResponse r = call(connection, {"GET", "health:acl"});
+    RedisResponse r = call(connection, { "GET", "health:acl" });
     QVERIFY2(r.ok(), qPrintable(describe(r)));
     QCOMPARE(r.reply, RedisReply::string("fine"));
-    r = call(connection, {"GET", "secret:key"});
+    r = call(connection, { "GET", "secret:key" });
     QVERIFY(r.ok());
     QCOMPARE(r.reply.errorCode(), QByteArray("NOPERM"));
 }
@@ -170,7 +171,7 @@ void TestRedisConnection::authenticatesWithABarePassword()
 {
     RedisConnection connection(m_aclServer.config()); // default user, requirepass
     QCOMPARE(connection.server().password, QStringLiteral("adminpw"));
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QVERIFY2(r.ok(), qPrintable(describe(r)));
     QCOMPARE(r.reply, RedisReply::status("PONG"));
 }
@@ -181,7 +182,7 @@ void TestRedisConnection::wrongPasswordIsAuthRejected()
     config.username = QStringLiteral("dash");
     config.password = QStringLiteral("wrong");
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QCOMPARE(r.failure, RedisFailure::AuthRejected);
     QCOMPARE(r.failureText, QStringLiteral("WRONGPASS invalid username-password pair or user is disabled."));
 }
@@ -191,7 +192,7 @@ void TestRedisConnection::missingPasswordGetsNoauthReplies()
     hd::RedisServerConfig config = m_aclServer.config();
     config.password.clear();
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"GET", "health:acl"});
+    const RedisResponse r = call(connection, { "GET", "health:acl" });
     QVERIFY(r.ok());
     QCOMPARE(r.reply.errorCode(), QByteArray("NOAUTH"));
 }
@@ -201,11 +202,12 @@ void TestRedisConnection::selectsTheDatabase()
     hd::RedisServerConfig config = m_server.config();
     config.db = 3;
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"SET", "health:db3", "here"});
+    const RedisResponse r = call(connection, { "SET", "health:db3", "here" });
     QVERIFY2(r.ok(), qPrintable(describe(r)));
-    QCOMPARE(m_server.cli({QStringLiteral("-n"), QStringLiteral("3"), QStringLiteral("GET"), QStringLiteral("health:db3")}),
-             QByteArray("here"));
-    QCOMPARE(m_server.cli({QStringLiteral("GET"), QStringLiteral("health:db3")}), QByteArray());
+    QCOMPARE(m_server.cli(
+                 { QStringLiteral("-n"), QStringLiteral("3"), QStringLiteral("GET"), QStringLiteral("health:db3") }),
+        QByteArray("here"));
+    QCOMPARE(m_server.cli({ QStringLiteral("GET"), QStringLiteral("health:db3") }), QByteArray());
 }
 
 void TestRedisConnection::badDatabaseIndexIsMisconfigured()
@@ -213,7 +215,7 @@ void TestRedisConnection::badDatabaseIndexIsMisconfigured()
     hd::RedisServerConfig config = m_server.config();
     config.db = 16;
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QCOMPARE(r.failure, RedisFailure::Misconfigured);
     QCOMPARE(r.failureText, QStringLiteral("ERR DB index is out of range"));
 }
@@ -225,7 +227,7 @@ void TestRedisConnection::commandToASilentServerFailsAtItsDeadline()
     RedisConnection connection(fake.config());
     QElapsedTimer clock;
     clock.start();
-    const RedisResponse r = call(connection, {"GET", "health:x"}, 400);
+    const RedisResponse r = call(connection, { "GET", "health:x" }, 400);
     const qint64 elapsed = clock.elapsed();
     QCOMPARE(r.failure, RedisFailure::Timeout);
     QVERIFY2(r.failureText.contains(QLatin1String("no reply from redis fake")), qPrintable(r.failureText));
@@ -240,7 +242,7 @@ void TestRedisConnection::stalledConnectionIsReset()
     QVERIFY(fake.listen());
     RedisConnection connection(fake.config());
     connection.setStallTimeout(300);
-    QCOMPARE(call(connection, {"PING"}, 100).failure, RedisFailure::Timeout);
+    QCOMPARE(call(connection, { "PING" }, 100).failure, RedisFailure::Timeout);
     QCOMPARE(fake.connections(), 1);
     // Nothing arrives behind the timed-out command: the connection is deemed dead and replaced.
     QTRY_COMPARE_WITH_TIMEOUT(fake.connections(), 2, 5000);
@@ -248,15 +250,16 @@ void TestRedisConnection::stalledConnectionIsReset()
 
 void TestRedisConnection::garbageIsAProtocolErrorAndResets()
 {
-    hdtest::FakeRedisServer fake(hdtest::FakeRedisServer::Mode::Garbage, QByteArray("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    hdtest::FakeRedisServer fake(
+        hdtest::FakeRedisServer::Mode::Garbage, QByteArray("HTTP/1.1 400 Bad Request\r\n\r\n"));
     QVERIFY(fake.listen());
     RedisConnection connection(fake.config());
     QObject context;
     QList<RedisResponse> results;
     for (int i = 0; i < 3; ++i)
-        connection.send({"PING"}, QDeadlineTimer(5000), &context, [&](const RedisResponse &r) { results << r; });
+        connection.send({ "PING" }, QDeadlineTimer(5000), &context, [&](const RedisResponse& r) { results << r; });
     QTRY_COMPARE(results.size(), 3);
-    for (const RedisResponse &r : std::as_const(results)) {
+    for (const RedisResponse& r : std::as_const(results)) {
         QCOMPARE(r.failure, RedisFailure::Protocol);
         QVERIFY2(r.failureText.startsWith(QLatin1String("protocol error from redis fake")), qPrintable(r.failureText));
     }
@@ -267,14 +270,14 @@ void TestRedisConnection::garbageIsAProtocolErrorAndResets()
 
 void TestRedisConnection::oversizedReplyResetsTheConnection()
 {
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("big"), QString(5000, u'x')});
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("big"), QString(5000, u'x') });
     RedisConnection connection(m_server.config());
     connection.setMaxReplyBytes(1000);
-    const RedisResponse r = call(connection, {"GET", "big"});
+    const RedisResponse r = call(connection, { "GET", "big" });
     QCOMPARE(r.failure, RedisFailure::Protocol);
     QVERIFY2(r.failureText.contains(QLatin1String("exceeds 1000 bytes")), qPrintable(r.failureText));
     // The next connection serves small replies again.
-    QTRY_VERIFY_WITH_TIMEOUT(call(connection, {"PING"}, 1000).ok(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(call(connection, { "PING" }, 1000).ok(), 10'000);
 }
 
 void TestRedisConnection::recoversAfterTheServerRestarts()
@@ -282,19 +285,19 @@ void TestRedisConnection::recoversAfterTheServerRestarts()
     hdtest::RedisServer server;
     QVERIFY2(server.start(), qPrintable(server.error()));
     RedisConnection connection(server.config());
-    QVERIFY(call(connection, {"PING"}).ok());
+    QVERIFY(call(connection, { "PING" }).ok());
 
     server.process().kill();
-    const RedisResponse lost = call(connection, {"PING"}, 2000);
+    const RedisResponse lost = call(connection, { "PING" }, 2000);
     QVERIFY2(lost.failure == RedisFailure::ConnectionLost || lost.failure == RedisFailure::Refused,
-             qPrintable(describe(lost)));
+        qPrintable(describe(lost)));
     QTRY_COMPARE(connection.state(), RedisConnection::State::Backoff);
-    QCOMPARE(call(connection, {"PING"}, 2000).ok(), false);
+    QCOMPARE(call(connection, { "PING" }, 2000).ok(), false);
 
     QVERIFY2(server.process().restart(), qPrintable(server.process().errorString()));
     // Backoff tops out at 5 s, so the connection is back within a few seconds, without help.
     QTRY_VERIFY_WITH_TIMEOUT(connection.isReady(), 15'000);
-    const RedisResponse back = call(connection, {"PING"});
+    const RedisResponse back = call(connection, { "PING" });
     QVERIFY2(back.ok(), qPrintable(describe(back)));
     QCOMPARE(back.reply, RedisReply::status("PONG"));
 }
@@ -305,9 +308,9 @@ void TestRedisConnection::destroyedContextIsNotCalledBack()
     int calls = 0;
     {
         QObject context;
-        connection.send({"PING"}, QDeadlineTimer(5000), &context, [&](const RedisResponse &) { ++calls; });
+        connection.send({ "PING" }, QDeadlineTimer(5000), &context, [&](const RedisResponse&) { ++calls; });
     }
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QVERIFY(r.ok());
     QCOMPARE(calls, 0);
 }
@@ -320,9 +323,9 @@ void TestRedisConnection::tlsWithCustomCaAndClientCertificate()
     config.tlsFiles.caFile = m_tls.caFile();
     config.tlsFiles.certFile = m_tls.clientCertFile();
     config.tlsFiles.keyFile = m_tls.clientKeyFile();
-    m_tlsServer.cli({QStringLiteral("SET"), QStringLiteral("health:tls"), QStringLiteral("encrypted")});
+    m_tlsServer.cli({ QStringLiteral("SET"), QStringLiteral("health:tls"), QStringLiteral("encrypted") });
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"GET", "health:tls"});
+    const RedisResponse r = call(connection, { "GET", "health:tls" });
     QVERIFY2(r.ok(), qPrintable(describe(r)));
     QCOMPARE(r.reply, RedisReply::string("encrypted"));
 }
@@ -355,7 +358,7 @@ void TestRedisConnection::tlsFailures()
         config.tlsFiles.keyFile = m_tls.clientKeyFile();
     }
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QVERIFY2(!r.ok(), qPrintable(describe(r)));
     if (tlsFailure) {
         QCOMPARE(r.failure, RedisFailure::Tls);
@@ -372,7 +375,7 @@ void TestRedisConnection::tlsInsecureSkipsVerification()
     config.tlsFiles.certFile = m_tls.clientCertFile();
     config.tlsFiles.keyFile = m_tls.clientKeyFile();
     RedisConnection connection(config);
-    const RedisResponse r = call(connection, {"PING"});
+    const RedisResponse r = call(connection, { "PING" });
     QVERIFY2(r.ok(), qPrintable(describe(r)));
 }
 

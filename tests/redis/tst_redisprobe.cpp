@@ -17,7 +17,7 @@ using Outcome = ProbeResult::Outcome;
 using Mode = hd::RedisProbeConfig::Mode;
 
 namespace hd {
-char *toString(ProbeResult::Outcome outcome)
+char* toString(ProbeResult::Outcome outcome)
 {
     return qstrdup(qPrintable(outcomeName(outcome)));
 }
@@ -27,8 +27,8 @@ namespace {
 
 const qint64 kMaxBody = 64 * 1024;
 
-hd::CheckConfig redisCheck(Mode mode, const QString &key, const QString &server = QStringLiteral("main"),
-                           qint64 timeoutMs = 3000)
+hd::CheckConfig redisCheck(
+    Mode mode, const QString& key, const QString& server = QStringLiteral("main"), qint64 timeoutMs = 3000)
 {
     hd::CheckConfig check;
     check.service = QStringLiteral("svc");
@@ -41,17 +41,17 @@ hd::CheckConfig redisCheck(Mode mode, const QString &key, const QString &server 
     return check;
 }
 
-hd::Config configFor(const QList<hd::RedisServerConfig> &servers)
+hd::Config configFor(const QList<hd::RedisServerConfig>& servers)
 {
     hd::Config config;
     config.defaults.maxBodyBytes = kMaxBody;
-    for (const hd::RedisServerConfig &s : servers)
+    for (const hd::RedisServerConfig& s : servers)
         config.redis.insert(s.name, s);
     return config;
 }
 
 // Runs one probe to the end and returns its single result.
-ProbeResult run(hd::RedisPool &pool, const hd::CheckConfig &check)
+ProbeResult run(hd::RedisPool& pool, const hd::CheckConfig& check)
 {
     std::unique_ptr<hd::Probe> probe(hd::createRedisProbe(check, &pool, kMaxBody, nullptr));
     QSignalSpy spy(probe.get(), &hd::Probe::finished);
@@ -71,20 +71,21 @@ ProbeResult run(hd::RedisPool &pool, const hd::CheckConfig &check)
     return spy.first().first().value<ProbeResult>();
 }
 
-QJsonObject bodyObject(const ProbeResult &r)
+QJsonObject bodyObject(const ProbeResult& r)
 {
     return QJsonDocument::fromJson(r.body).object();
 }
 
-QStringList itemNames(const ProbeResult &r)
+QStringList itemNames(const ProbeResult& r)
 {
     QStringList names;
-    for (const ProbeResult &item : r.items)
+    for (const ProbeResult& item : r.items)
         names << item.item;
     return names;
 }
 
-const QByteArray kHeartbeat = R"({"last_activity":"2026-11-22T11:12:00Z","connected":true,"error_count":0,"processed_count":1234,"status":"healthy"})";
+const QByteArray kHeartbeat
+    = R"({"last_activity":"2026-11-22T11:12:00Z","connected":true,"error_count":0,"processed_count":1234,"status":"healthy"})";
 
 } // namespace
 
@@ -132,18 +133,18 @@ void TestRedisProbe::initTestCase()
 {
     qRegisterMetaType<ProbeResult>();
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
-    m_pool = std::make_unique<hd::RedisPool>(configFor({m_server.config(QStringLiteral("main"))}));
+    m_pool = std::make_unique<hd::RedisPool>(configFor({ m_server.config(QStringLiteral("main")) }));
 }
 
 void TestRedisProbe::init()
 {
-    QCOMPARE(m_server.cli({QStringLiteral("FLUSHALL")}), QByteArray("OK"));
+    QCOMPARE(m_server.cli({ QStringLiteral("FLUSHALL") }), QByteArray("OK"));
 }
 
 void TestRedisProbe::keyReadsValueAndTtl()
 {
-    m_server.cli({QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"),
-                  QString::fromUtf8(kHeartbeat)});
+    m_server.cli({ QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"),
+        QString::fromUtf8(kHeartbeat) });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, kHeartbeat);
@@ -158,7 +159,7 @@ void TestRedisProbe::keyReadsValueAndTtl()
 
 void TestRedisProbe::keyWithoutExpiryHasTtlMinusOne()
 {
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:legacy"), QStringLiteral("OK")});
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:legacy"), QStringLiteral("OK") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Key, QStringLiteral("health:legacy")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, QByteArray("OK"));
@@ -176,8 +177,8 @@ void TestRedisProbe::missingKeyIsMissing()
 
 void TestRedisProbe::watchedKeyExpires()
 {
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:worker1"), QString::fromUtf8(kHeartbeat),
-                  QStringLiteral("PX"), QStringLiteral("400")});
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:worker1"), QString::fromUtf8(kHeartbeat),
+        QStringLiteral("PX"), QStringLiteral("400") });
     const hd::CheckConfig check = redisCheck(Mode::Key, QStringLiteral("health:worker1"));
     const ProbeResult first = run(*m_pool, check);
     QCOMPARE(first.outcome, Outcome::Completed);
@@ -189,7 +190,7 @@ void TestRedisProbe::watchedKeyExpires()
 
 void TestRedisProbe::plainTextValueStaysTheBody()
 {
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:legacy"), QStringLiteral("all good, 3 workers")});
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:legacy"), QStringLiteral("all good, 3 workers") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Key, QStringLiteral("health:legacy")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, QByteArray("all good, 3 workers"));
@@ -201,7 +202,7 @@ void TestRedisProbe::binaryGarbageValue()
     for (int i = 0; i < 4096; ++i)
         garbage += char((i * 37 + 11) % 256);
     garbage += "\r\n$-1\r\n*3\r\n";
-    m_server.cli({QStringLiteral("-x"), QStringLiteral("SET"), QStringLiteral("health:garbage")}, garbage);
+    m_server.cli({ QStringLiteral("-x"), QStringLiteral("SET"), QStringLiteral("health:garbage") }, garbage);
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Key, QStringLiteral("health:garbage")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, garbage);
@@ -210,13 +211,13 @@ void TestRedisProbe::binaryGarbageValue()
 void TestRedisProbe::hugeValueIsRefusedWithoutReadingIt()
 {
     // SETRANGE makes a 100 MB value inside the server without sending it.
-    QCOMPARE(m_server.cli({QStringLiteral("SETRANGE"), QStringLiteral("health:huge"), QStringLiteral("104857599"),
-                           QStringLiteral("x")}),
-             QByteArray("104857600"));
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:small"), QStringLiteral("{\"status\":\"healthy\"}")});
+    QCOMPARE(m_server.cli({ QStringLiteral("SETRANGE"), QStringLiteral("health:huge"), QStringLiteral("104857599"),
+                 QStringLiteral("x") }),
+        QByteArray("104857600"));
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:small"), QStringLiteral("{\"status\":\"healthy\"}") });
     const auto sentBytes = [this] {
-        const QByteArray stats = m_server.cli({QStringLiteral("INFO"), QStringLiteral("stats")});
-        for (const QByteArray &line : stats.split('\n')) {
+        const QByteArray stats = m_server.cli({ QStringLiteral("INFO"), QStringLiteral("stats") });
+        for (const QByteArray& line : stats.split('\n')) {
             if (line.startsWith("total_net_output_bytes:"))
                 return line.mid(23).trimmed().toLongLong();
         }
@@ -225,10 +226,10 @@ void TestRedisProbe::hugeValueIsRefusedWithoutReadingIt()
     const qint64 before = sentBytes();
 
     // The huge key and a normal one, on the same shared connection at the same time.
-    std::unique_ptr<hd::Probe> huge(hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:huge")),
-                                                         m_pool.get(), kMaxBody, nullptr));
-    std::unique_ptr<hd::Probe> small(hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:small")),
-                                                          m_pool.get(), kMaxBody, nullptr));
+    std::unique_ptr<hd::Probe> huge(
+        hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:huge")), m_pool.get(), kMaxBody, nullptr));
+    std::unique_ptr<hd::Probe> small(
+        hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:small")), m_pool.get(), kMaxBody, nullptr));
     QSignalSpy hugeSpy(huge.get(), &hd::Probe::finished);
     QSignalSpy smallSpy(small.get(), &hd::Probe::finished);
     huge->start();
@@ -237,7 +238,8 @@ void TestRedisProbe::hugeValueIsRefusedWithoutReadingIt()
 
     const ProbeResult h = hugeSpy.first().first().value<ProbeResult>();
     QCOMPARE(h.outcome, Outcome::BodyTooLarge);
-    QCOMPARE(h.error, QStringLiteral("value of key health:huge is 104857600 bytes, over the limit of 65536 bytes; not read"));
+    QCOMPARE(h.error,
+        QStringLiteral("value of key health:huge is 104857600 bytes, over the limit of 65536 bytes; not read"));
     QVERIFY(h.body.isEmpty());
     const ProbeResult s = smallSpy.first().first().value<ProbeResult>();
     QCOMPARE(s.outcome, Outcome::Completed);
@@ -249,22 +251,23 @@ void TestRedisProbe::hugeValueIsRefusedWithoutReadingIt()
 
 void TestRedisProbe::wrongTypeIsMisconfigured()
 {
-    m_server.cli({QStringLiteral("HSET"), QStringLiteral("health:hash"), QStringLiteral("status"), QStringLiteral("healthy")});
+    m_server.cli(
+        { QStringLiteral("HSET"), QStringLiteral("health:hash"), QStringLiteral("status"), QStringLiteral("healthy") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Key, QStringLiteral("health:hash")));
     QCOMPARE(r.outcome, Outcome::Misconfigured);
     QCOMPARE(r.error, QStringLiteral("WRONGTYPE Operation against a key holding the wrong kind of value"));
 
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:string"), QStringLiteral("x")});
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:string"), QStringLiteral("x") });
     QCOMPARE(run(*m_pool, redisCheck(Mode::Hash, QStringLiteral("health:string"))).outcome, Outcome::Misconfigured);
     QCOMPARE(run(*m_pool, redisCheck(Mode::Stream, QStringLiteral("health:string"))).outcome, Outcome::Misconfigured);
 }
 
 void TestRedisProbe::hashBecomesJsonObject()
 {
-    m_server.cli({QStringLiteral("HSET"), QStringLiteral("heartbeat:worker-1"), QStringLiteral("status"),
-                  QStringLiteral("healthy"), QStringLiteral("last_seen"), QStringLiteral("1795345900"),
-                  QStringLiteral("pid"), QStringLiteral("4242")});
-    m_server.cli({QStringLiteral("EXPIRE"), QStringLiteral("heartbeat:worker-1"), QStringLiteral("30")});
+    m_server.cli({ QStringLiteral("HSET"), QStringLiteral("heartbeat:worker-1"), QStringLiteral("status"),
+        QStringLiteral("healthy"), QStringLiteral("last_seen"), QStringLiteral("1795345900"), QStringLiteral("pid"),
+        QStringLiteral("4242") });
+    m_server.cli({ QStringLiteral("EXPIRE"), QStringLiteral("heartbeat:worker-1"), QStringLiteral("30") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Hash, QStringLiteral("heartbeat:worker-1")));
     QCOMPARE(r.outcome, Outcome::Completed);
     const QJsonObject body = bodyObject(r);
@@ -284,12 +287,10 @@ void TestRedisProbe::missingHashIsMissing()
 
 void TestRedisProbe::streamNewestEntry()
 {
-    m_server.cli({QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("1-0"),
-                  QStringLiteral("service"), QStringLiteral("ingestion"), QStringLiteral("status"),
-                  QStringLiteral("starting")});
-    m_server.cli({QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("2-0"),
-                  QStringLiteral("service"), QStringLiteral("ingestion"), QStringLiteral("status"),
-                  QStringLiteral("healthy")});
+    m_server.cli({ QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("1-0"),
+        QStringLiteral("service"), QStringLiteral("ingestion"), QStringLiteral("status"), QStringLiteral("starting") });
+    m_server.cli({ QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("2-0"),
+        QStringLiteral("service"), QStringLiteral("ingestion"), QStringLiteral("status"), QStringLiteral("healthy") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Stream, QStringLiteral("health:events")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, QByteArray(R"({"service":"ingestion","status":"healthy"})"));
@@ -298,9 +299,9 @@ void TestRedisProbe::streamNewestEntry()
 void TestRedisProbe::emptyStreamIsMissing()
 {
     QCOMPARE(run(*m_pool, redisCheck(Mode::Stream, QStringLiteral("health:nostream"))).outcome, Outcome::Missing);
-    m_server.cli({QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("1-0"),
-                  QStringLiteral("a"), QStringLiteral("b")});
-    m_server.cli({QStringLiteral("XDEL"), QStringLiteral("health:events"), QStringLiteral("1-0")});
+    m_server.cli({ QStringLiteral("XADD"), QStringLiteral("health:events"), QStringLiteral("1-0"), QStringLiteral("a"),
+        QStringLiteral("b") });
+    m_server.cli({ QStringLiteral("XDEL"), QStringLiteral("health:events"), QStringLiteral("1-0") });
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Stream, QStringLiteral("health:events")));
     QCOMPARE(r.outcome, Outcome::Missing);
     QCOMPARE(r.error, QStringLiteral("stream health:events is missing or has no entries"));
@@ -308,15 +309,18 @@ void TestRedisProbe::emptyStreamIsMissing()
 
 void TestRedisProbe::patternScansEveryMatchingKey()
 {
-    for (const char *name : {"health:worker2", "health:worker1", "health:worker3"})
-        m_server.cli({QStringLiteral("SETEX"), QString::fromLatin1(name), QStringLiteral("60"), QString::fromUtf8(kHeartbeat)});
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:ingestion"), QStringLiteral("{}")});
-    m_server.cli({QStringLiteral("HSET"), QStringLiteral("health:workerhash"), QStringLiteral("a"), QStringLiteral("b")});
+    for (const char* name : { "health:worker2", "health:worker1", "health:worker3" })
+        m_server.cli({ QStringLiteral("SETEX"), QString::fromLatin1(name), QStringLiteral("60"),
+            QString::fromUtf8(kHeartbeat) });
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:ingestion"), QStringLiteral("{}") });
+    m_server.cli(
+        { QStringLiteral("HSET"), QStringLiteral("health:workerhash"), QStringLiteral("a"), QStringLiteral("b") });
 
     const ProbeResult r = run(*m_pool, redisCheck(Mode::Pattern, QStringLiteral("health:worker*")));
     QCOMPARE(r.outcome, Outcome::Completed);
-    QCOMPARE(itemNames(r), (QStringList {QStringLiteral("health:worker1"), QStringLiteral("health:worker2"),
-                                         QStringLiteral("health:worker3"), QStringLiteral("health:workerhash")}));
+    QCOMPARE(itemNames(r),
+        (QStringList { QStringLiteral("health:worker1"), QStringLiteral("health:worker2"),
+            QStringLiteral("health:worker3"), QStringLiteral("health:workerhash") }));
     for (int i = 0; i < 3; ++i) {
         QCOMPARE(r.items.at(i).outcome, Outcome::Completed);
         QCOMPARE(r.items.at(i).body, kHeartbeat);
@@ -334,33 +338,36 @@ void TestRedisProbe::patternKeysComeAndGo()
     QCOMPARE(run(*m_pool, check).items.size(), 0);
     QCOMPARE(run(*m_pool, check).outcome, Outcome::Completed);
 
-    m_server.cli({QStringLiteral("SETEX"), QStringLiteral("health:worker1"), QStringLiteral("60"), QStringLiteral("{}")});
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:worker2"), QStringLiteral("{}"), QStringLiteral("PX"),
-                  QStringLiteral("300")});
+    m_server.cli(
+        { QStringLiteral("SETEX"), QStringLiteral("health:worker1"), QStringLiteral("60"), QStringLiteral("{}") });
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:worker2"), QStringLiteral("{}"), QStringLiteral("PX"),
+        QStringLiteral("300") });
     ProbeResult r = run(*m_pool, check);
-    QCOMPARE(itemNames(r), (QStringList {QStringLiteral("health:worker1"), QStringLiteral("health:worker2")}));
+    QCOMPARE(itemNames(r), (QStringList { QStringLiteral("health:worker1"), QStringLiteral("health:worker2") }));
 
     // worker2 expires, worker3 appears.
-    m_server.cli({QStringLiteral("SETEX"), QStringLiteral("health:worker3"), QStringLiteral("60"), QStringLiteral("{}")});
+    m_server.cli(
+        { QStringLiteral("SETEX"), QStringLiteral("health:worker3"), QStringLiteral("60"), QStringLiteral("{}") });
     QTRY_COMPARE_WITH_TIMEOUT(itemNames(run(*m_pool, check)),
-                              (QStringList {QStringLiteral("health:worker1"), QStringLiteral("health:worker3")}), 5000);
-    m_server.cli({QStringLiteral("DEL"), QStringLiteral("health:worker1"), QStringLiteral("health:worker3")});
+        (QStringList { QStringLiteral("health:worker1"), QStringLiteral("health:worker3") }), 5000);
+    m_server.cli({ QStringLiteral("DEL"), QStringLiteral("health:worker1"), QStringLiteral("health:worker3") });
     QCOMPARE(run(*m_pool, check).items.size(), 0);
 }
 
 void TestRedisProbe::patternWalksTheCursorPastOneBatch()
 {
     // More keys than one SCAN COUNT 1000 batch, among keys that do not match.
-    QCOMPARE(m_server.cli({QStringLiteral("EVAL"),
-                           QStringLiteral("for i=1,2500 do redis.call('SET','health:bulk:'..i,'{}') "
-                                          "redis.call('SET','other:'..i,'x') end return 1"),
-                           QStringLiteral("0")}),
-             QByteArray("1"));
-    const ProbeResult r = run(*m_pool, redisCheck(Mode::Pattern, QStringLiteral("health:bulk:*"), QStringLiteral("main"), 10'000));
+    QCOMPARE(m_server.cli({ QStringLiteral("EVAL"),
+                 QStringLiteral("for i=1,2500 do redis.call('SET','health:bulk:'..i,'{}') "
+                                "redis.call('SET','other:'..i,'x') end return 1"),
+                 QStringLiteral("0") }),
+        QByteArray("1"));
+    const ProbeResult r
+        = run(*m_pool, redisCheck(Mode::Pattern, QStringLiteral("health:bulk:*"), QStringLiteral("main"), 10'000));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.items.size(), 2500);
     QSet<QString> names;
-    for (const ProbeResult &item : r.items) {
+    for (const ProbeResult& item : r.items) {
         QCOMPARE(item.outcome, Outcome::Completed);
         names.insert(item.item);
     }
@@ -384,23 +391,24 @@ void TestRedisProbe::pingOnAReplicaWithItsLinkDown()
     hdtest::RedisServer replica;
     QVERIFY2(replica.start(), qPrintable(replica.error()));
     const quint16 deadMaster = hdtest::freePort();
-    QCOMPARE(replica.cli({QStringLiteral("REPLICAOF"), QStringLiteral("127.0.0.1"), QString::number(deadMaster)}),
-             QByteArray("OK"));
-    hd::RedisPool pool(configFor({replica.config(QStringLiteral("replica"))}));
+    QCOMPARE(replica.cli({ QStringLiteral("REPLICAOF"), QStringLiteral("127.0.0.1"), QString::number(deadMaster) }),
+        QByteArray("OK"));
+    hd::RedisPool pool(configFor({ replica.config(QStringLiteral("replica")) }));
     const ProbeResult r = run(pool, redisCheck(Mode::Ping, {}, QStringLiteral("replica")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.statusHint, std::optional<hd::Status>(hd::Status::Degraded));
-    QVERIFY2(r.hintDetail.contains(u"replication link to master 127.0.0.1:" + QString::number(deadMaster) + u" is down"),
-             qPrintable(r.hintDetail));
+    QVERIFY2(
+        r.hintDetail.contains(u"replication link to master 127.0.0.1:" + QString::number(deadMaster) + u" is down"),
+        qPrintable(r.hintDetail));
 }
 
 void TestRedisProbe::pingWhileLoadingIsStarting()
 {
     // A real server is loading only for a moment at start; the fake answers as one would.
-    hdtest::FakeRedisServer fake(hdtest::FakeRedisServer::Mode::Canned,
-                                 QByteArray("-LOADING Redis is loading the dataset in memory\r\n"));
+    hdtest::FakeRedisServer fake(
+        hdtest::FakeRedisServer::Mode::Canned, QByteArray("-LOADING Redis is loading the dataset in memory\r\n"));
     QVERIFY(fake.listen());
-    hd::RedisPool pool(configFor({fake.config(QStringLiteral("loading"))}));
+    hd::RedisPool pool(configFor({ fake.config(QStringLiteral("loading")) }));
     const ProbeResult r = run(pool, redisCheck(Mode::Ping, {}, QStringLiteral("loading")));
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.statusHint, std::optional<hd::Status>(hd::Status::Starting));
@@ -412,18 +420,20 @@ void TestRedisProbe::aclUserRestrictedToHealthKeys()
     hdtest::RedisServer server;
     hd::RedisServerProcess::Options options;
     options.requirePass = QStringLiteral("adminpw");
-    options.users << hd::RedisServerProcess::AclUser {QStringLiteral("dash"), QStringLiteral("dashpw"),
-                                                      QStringLiteral("~health:* +@read +@connection +info +ping")};
+    options.users << hd::RedisServerProcess::AclUser { QStringLiteral("dash"), QStringLiteral("dashpw"),
+        QStringLiteral("~health:* +@read +@connection +info +ping") };
     QVERIFY2(server.start(options), qPrintable(server.error()));
-    server.cli({QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"), QString::fromUtf8(kHeartbeat)});
-    server.cli({QStringLiteral("SET"), QStringLiteral("secret:key"), QStringLiteral("x")});
+    server.cli({ QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"),
+        QString::fromUtf8(kHeartbeat) });
+    server.cli({ QStringLiteral("SET"), QStringLiteral("secret:key"), QStringLiteral("x") });
 
     hd::RedisServerConfig dash = server.config(QStringLiteral("dash"));
     dash.username = QStringLiteral("dash");
     dash.password = QStringLiteral("dashpw");
-    hd::RedisPool pool(configFor({dash}));
+    hd::RedisPool pool(configFor({ dash }));
 
-    const ProbeResult key = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("dash")));
+    const ProbeResult key
+        = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("dash")));
     QCOMPARE(key.outcome, Outcome::Completed);
     QCOMPARE(key.body, kHeartbeat);
     QCOMPARE(run(pool, redisCheck(Mode::Ping, {}, QStringLiteral("dash"))).outcome, Outcome::Completed);
@@ -444,7 +454,7 @@ void TestRedisProbe::wrongPasswordIsAuthRejected()
     wrong.password = QStringLiteral("wrong");
     hd::RedisServerConfig none = server.config(QStringLiteral("none"));
     none.password.clear();
-    hd::RedisPool pool(configFor({wrong, none}));
+    hd::RedisPool pool(configFor({ wrong, none }));
 
     const ProbeResult r = run(pool, redisCheck(Mode::Key, QStringLiteral("health:x"), QStringLiteral("wrong")));
     QCOMPARE(r.outcome, Outcome::AuthRejected);
@@ -458,7 +468,7 @@ void TestRedisProbe::badDatabaseIndexIsMisconfigured()
 {
     hd::RedisServerConfig config = m_server.config(QStringLiteral("db99"));
     config.db = 99;
-    hd::RedisPool pool(configFor({config}));
+    hd::RedisPool pool(configFor({ config }));
     const ProbeResult r = run(pool, redisCheck(Mode::Key, QStringLiteral("health:x"), QStringLiteral("db99")));
     QCOMPARE(r.outcome, Outcome::Misconfigured);
     QCOMPARE(r.error, QStringLiteral("ERR DB index is out of range"));
@@ -468,7 +478,7 @@ void TestRedisProbe::refusedIsRefused()
 {
     hd::RedisServerConfig config = m_server.config(QStringLiteral("nowhere"));
     config.port = hdtest::freePort();
-    hd::RedisPool pool(configFor({config}));
+    hd::RedisPool pool(configFor({ config }));
     const ProbeResult r = run(pool, redisCheck(Mode::Key, QStringLiteral("health:x"), QStringLiteral("nowhere")));
     QCOMPARE(r.outcome, Outcome::Refused);
     QVERIFY(!r.connected);
@@ -479,7 +489,7 @@ void TestRedisProbe::silentServerTimesOut()
 {
     hdtest::FakeRedisServer fake(hdtest::FakeRedisServer::Mode::Silent);
     QVERIFY(fake.listen());
-    hd::RedisPool pool(configFor({fake.config(QStringLiteral("silent"))}));
+    hd::RedisPool pool(configFor({ fake.config(QStringLiteral("silent")) }));
     QElapsedTimer clock;
     clock.start();
     const ProbeResult r = run(pool, redisCheck(Mode::Key, QStringLiteral("health:x"), QStringLiteral("silent"), 500));
@@ -492,7 +502,7 @@ void TestRedisProbe::garbageIsAProtocolError()
 {
     hdtest::FakeRedisServer fake(hdtest::FakeRedisServer::Mode::Garbage, QByteArray("\x16\x03\x01\x02\x00garbage\r\n"));
     QVERIFY(fake.listen());
-    hd::RedisPool pool(configFor({fake.config(QStringLiteral("garbage"))}));
+    hd::RedisPool pool(configFor({ fake.config(QStringLiteral("garbage")) }));
     const ProbeResult r = run(pool, redisCheck(Mode::Key, QStringLiteral("health:x"), QStringLiteral("garbage")));
     QCOMPARE(r.outcome, Outcome::ProtocolError);
     QVERIFY2(r.error.startsWith(QLatin1String("protocol error from redis garbage")), qPrintable(r.error));
@@ -503,17 +513,18 @@ void TestRedisProbe::serverKilledAndRestartedWhileChecksRun()
 {
     hdtest::RedisServer server;
     QVERIFY2(server.start(), qPrintable(server.error()));
-    hd::RedisPool pool(configFor({server.config(QStringLiteral("flaky"))}));
-    const hd::CheckConfig check = redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("flaky"), 1000);
-    server.cli({QStringLiteral("SET"), QStringLiteral("health:ingestion"), QString::fromUtf8(kHeartbeat)});
+    hd::RedisPool pool(configFor({ server.config(QStringLiteral("flaky")) }));
+    const hd::CheckConfig check
+        = redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("flaky"), 1000);
+    server.cli({ QStringLiteral("SET"), QStringLiteral("health:ingestion"), QString::fromUtf8(kHeartbeat) });
 
     // A check polling every 100 ms, like the scheduler would.
     QList<ProbeResult> results;
     QTimer poll;
     poll.setInterval(100);
     QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
-        auto *probe = hd::createRedisProbe(check, &pool, kMaxBody, &poll);
-        QObject::connect(probe, &hd::Probe::finished, probe, [&, probe](const ProbeResult &r) {
+        auto* probe = hd::createRedisProbe(check, &pool, kMaxBody, &poll);
+        QObject::connect(probe, &hd::Probe::finished, probe, [&, probe](const ProbeResult& r) {
             results << r;
             probe->deleteLater();
         });
@@ -527,17 +538,17 @@ void TestRedisProbe::serverKilledAndRestartedWhileChecksRun()
     const qsizetype failedFrom = results.size();
 
     QVERIFY2(server.process().restart(), qPrintable(server.process().errorString()));
-    server.cli({QStringLiteral("SET"), QStringLiteral("health:ingestion"), QString::fromUtf8(kHeartbeat)});
+    server.cli({ QStringLiteral("SET"), QStringLiteral("health:ingestion"), QString::fromUtf8(kHeartbeat) });
     QTRY_VERIFY_WITH_TIMEOUT(results.last().outcome == Outcome::Completed, 15'000);
     poll.stop();
     QCOMPARE(results.last().body, kHeartbeat);
     QVERIFY(results.last().connected);
     // Every failure in between said what happened, quickly and without hanging.
     for (qsizetype i = failedFrom - 1; i < results.size(); ++i) {
-        const ProbeResult &r = results.at(i);
+        const ProbeResult& r = results.at(i);
         QVERIFY2(r.outcome == Outcome::Completed || r.outcome == Outcome::Refused || r.outcome == Outcome::ProtocolError
-                     || r.outcome == Outcome::Missing,
-                 qPrintable(hd::outcomeName(r.outcome) + u' ' + r.error));
+                || r.outcome == Outcome::Missing,
+            qPrintable(hd::outcomeName(r.outcome) + u' ' + r.error));
         QVERIFY(r.latencyMs < 1500);
     }
 }
@@ -553,7 +564,8 @@ void TestRedisProbe::tlsEndToEnd()
     options.tlsKeyFile = tls.serverKeyFile();
     options.tlsCaFile = tls.caFile();
     QVERIFY2(server.start(options), qPrintable(server.error()));
-    server.cli({QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"), QString::fromUtf8(kHeartbeat)});
+    server.cli({ QStringLiteral("SETEX"), QStringLiteral("health:ingestion"), QStringLiteral("60"),
+        QString::fromUtf8(kHeartbeat) });
 
     hd::RedisServerConfig secure = server.config(QStringLiteral("secure"));
     secure.port = server.process().tlsPort();
@@ -562,12 +574,14 @@ void TestRedisProbe::tlsEndToEnd()
     hd::RedisServerConfig untrusted = secure;
     untrusted.name = QStringLiteral("untrusted");
     untrusted.tlsFiles.caFile.clear();
-    hd::RedisPool pool(configFor({secure, untrusted}));
+    hd::RedisPool pool(configFor({ secure, untrusted }));
 
-    const ProbeResult ok = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("secure")));
+    const ProbeResult ok
+        = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("secure")));
     QCOMPARE(ok.outcome, Outcome::Completed);
     QCOMPARE(ok.body, kHeartbeat);
-    const ProbeResult bad = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("untrusted")));
+    const ProbeResult bad
+        = run(pool, redisCheck(Mode::Key, QStringLiteral("health:ingestion"), QStringLiteral("untrusted")));
     QCOMPARE(bad.outcome, Outcome::TlsError);
     QVERIFY(!bad.connected);
 }
@@ -581,9 +595,9 @@ void TestRedisProbe::unknownServerIsMisconfigured()
 
 void TestRedisProbe::cancelledProbeStaysSilent()
 {
-    m_server.cli({QStringLiteral("SET"), QStringLiteral("health:x"), QStringLiteral("1")});
-    std::unique_ptr<hd::Probe> probe(hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:x")),
-                                                          m_pool.get(), kMaxBody, nullptr));
+    m_server.cli({ QStringLiteral("SET"), QStringLiteral("health:x"), QStringLiteral("1") });
+    std::unique_ptr<hd::Probe> probe(
+        hd::createRedisProbe(redisCheck(Mode::Key, QStringLiteral("health:x")), m_pool.get(), kMaxBody, nullptr));
     QSignalSpy spy(probe.get(), &hd::Probe::finished);
     probe->start();
     probe->cancel();

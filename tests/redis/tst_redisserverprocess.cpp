@@ -9,7 +9,7 @@ using hd::RedisServerProcess;
 namespace {
 
 // A raw exchange, independent of the healthdeck client.
-QByteArray ask(quint16 port, const QByteArray &inlineCommand)
+QByteArray ask(quint16 port, const QByteArray& inlineCommand)
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
@@ -64,8 +64,8 @@ void TestRedisServerProcess::requirePassAndAclUsers()
     RedisServerProcess server;
     RedisServerProcess::Options options;
     options.requirePass = QStringLiteral("secret word");
-    options.users << RedisServerProcess::AclUser {QStringLiteral("dash"), QStringLiteral("dashpw"),
-                                                  QStringLiteral("~health:* +@read +@connection +info +ping")};
+    options.users << RedisServerProcess::AclUser { QStringLiteral("dash"), QStringLiteral("dashpw"),
+        QStringLiteral("~health:* +@read +@connection +info +ping") };
     QVERIFY2(server.start(options), qPrintable(server.errorString()));
     QVERIFY(ask(server.port(), "PING").startsWith("-NOAUTH"));
     QCOMPARE(ask(server.port(), "AUTH \"secret word\""), QByteArray("+OK\r\n"));

@@ -12,7 +12,7 @@ using hd::RespDecoder;
 
 namespace hd {
 // Readable QCOMPARE failures.
-char *toString(const RedisReply &reply)
+char* toString(const RedisReply& reply)
 {
     return qstrdup(qPrintable(reply.toDebugString()));
 }
@@ -20,12 +20,12 @@ char *toString(const RedisReply &reply)
 
 namespace {
 
-RedisReply str(const char *s)
+RedisReply str(const char* s)
 {
     return RedisReply::string(QByteArray(s));
 }
 
-QList<RedisReply> feedByteByByte(RespDecoder &decoder, const QByteArray &raw)
+QList<RedisReply> feedByteByByte(RespDecoder& decoder, const QByteArray& raw)
 {
     QList<RedisReply> replies;
     for (char c : raw)
@@ -34,7 +34,7 @@ QList<RedisReply> feedByteByByte(RespDecoder &decoder, const QByteArray &raw)
 }
 
 // RESP3 type bytes; healthdeck never sends HELLO 3, so a RESP2 reader sees them as a protocol error.
-bool isResp3Only(const QByteArray &raw)
+bool isResp3Only(const QByteArray& raw)
 {
     return !raw.isEmpty() && QByteArrayView("%_,=~>|(#!").contains(raw.front());
 }
@@ -66,7 +66,8 @@ void TestRespCodec::decodes_data()
     QTest::addColumn<RedisReply>("expected");
 
     QTest::newRow("status") << QByteArray("+OK\r\n") << RedisReply::status("OK");
-    QTest::newRow("error") << QByteArray("-ERR unknown command 'FOO'\r\n") << RedisReply::error("ERR unknown command 'FOO'");
+    QTest::newRow("error") << QByteArray("-ERR unknown command 'FOO'\r\n")
+                           << RedisReply::error("ERR unknown command 'FOO'");
     QTest::newRow("integer") << QByteArray(":42\r\n") << RedisReply::integer(42);
     QTest::newRow("negative integer (PTTL of a missing key)") << QByteArray(":-2\r\n") << RedisReply::integer(-2);
     QTest::newRow("64-bit integer") << QByteArray(":9223372036854775807\r\n")
@@ -77,18 +78,18 @@ void TestRespCodec::decodes_data()
     QTest::newRow("nil array") << QByteArray("*-1\r\n") << RedisReply::nil();
     QTest::newRow("empty array") << QByteArray("*0\r\n") << RedisReply::array({});
     QTest::newRow("flat array with nil") << QByteArray("*3\r\n$1\r\na\r\n$-1\r\n:7\r\n")
-                                         << RedisReply::array({str("a"), RedisReply::nil(), RedisReply::integer(7)});
+                                         << RedisReply::array({ str("a"), RedisReply::nil(), RedisReply::integer(7) });
     QTest::newRow("nested arrays (XREVRANGE)")
         << QByteArray("*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nk\r\n$1\r\nv\r\n")
-        << RedisReply::array({RedisReply::array({str("1-0"), RedisReply::array({str("k"), str("v")})})});
+        << RedisReply::array({ RedisReply::array({ str("1-0"), RedisReply::array({ str("k"), str("v") }) }) });
     QTest::newRow("seven levels deep")
         << QByteArray("*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n")
-        << RedisReply::array({RedisReply::array({RedisReply::array({RedisReply::array(
-               {RedisReply::array({RedisReply::array({RedisReply::array({RedisReply::integer(1)})})})})})})});
+        << RedisReply::array({ RedisReply::array({ RedisReply::array({ RedisReply::array({ RedisReply::array(
+               { RedisReply::array({ RedisReply::array({ RedisReply::integer(1) }) }) }) }) }) }) });
     QTest::newRow("error inside an array (EXEC)")
         << QByteArray("*2\r\n+OK\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n")
-        << RedisReply::array(
-               {RedisReply::status("OK"), RedisReply::error("WRONGTYPE Operation against a key holding the wrong kind of value")});
+        << RedisReply::array({ RedisReply::status("OK"),
+               RedisReply::error("WRONGTYPE Operation against a key holding the wrong kind of value") });
 }
 
 void TestRespCodec::decodes()
@@ -113,8 +114,8 @@ void TestRespCodec::decodes()
 void TestRespCodec::decodesPipelinedReplies()
 {
     const QByteArray raw("+OK\r\n:1\r\n$3\r\nfoo\r\n$-1\r\n*2\r\n$1\r\n0\r\n*0\r\n");
-    const QList<RedisReply> expected {RedisReply::status("OK"), RedisReply::integer(1), str("foo"), RedisReply::nil(),
-                                      RedisReply::array({str("0"), RedisReply::array({})})};
+    const QList<RedisReply> expected { RedisReply::status("OK"), RedisReply::integer(1), str("foo"), RedisReply::nil(),
+        RedisReply::array({ str("0"), RedisReply::array({}) }) };
     RespDecoder decoder;
     QCOMPARE(decoder.feed(raw), expected);
 
@@ -183,7 +184,7 @@ void TestRespCodec::recoversAfterReset()
     QVERIFY(decoder.hasError());
     decoder.reset();
     QVERIFY(!decoder.hasError());
-    QCOMPARE(decoder.feed("+PONG\r\n"), QList<RedisReply> {RedisReply::status("PONG")});
+    QCOMPARE(decoder.feed("+PONG\r\n"), QList<RedisReply> { RedisReply::status("PONG") });
 }
 
 void TestRespCodec::countsBufferedBytesOfAPartialReply()
@@ -195,7 +196,7 @@ void TestRespCodec::countsBufferedBytesOfAPartialReply()
     QVERIFY2(partial >= 9 && partial <= 10, qPrintable(QString::number(partial)));
     QVERIFY(decoder.feed("wor").isEmpty());
     QCOMPARE(decoder.bufferedBytes(), partial + 3);
-    QCOMPARE(decoder.feed("ld\r\n"), QList<RedisReply> {str("helloworld")});
+    QCOMPARE(decoder.feed("ld\r\n"), QList<RedisReply> { str("helloworld") });
     QCOMPARE(decoder.bufferedBytes(), 0);
 }
 
@@ -204,15 +205,15 @@ void TestRespCodec::formatsCommands_data()
     QTest::addColumn<QList<QByteArray>>("argv");
     QTest::addColumn<QByteArray>("wire");
 
-    QTest::newRow("PING") << QList<QByteArray> {"PING"} << QByteArray("*1\r\n$4\r\nPING\r\n");
-    QTest::newRow("GET") << QList<QByteArray> {"GET", "health:ingestion"}
+    QTest::newRow("PING") << QList<QByteArray> { "PING" } << QByteArray("*1\r\n$4\r\nPING\r\n");
+    QTest::newRow("GET") << QList<QByteArray> { "GET", "health:ingestion" }
                          << QByteArray("*2\r\n$3\r\nGET\r\n$16\r\nhealth:ingestion\r\n");
-    QTest::newRow("empty argument") << QList<QByteArray> {"SET", "k", ""}
+    QTest::newRow("empty argument") << QList<QByteArray> { "SET", "k", "" }
                                     << QByteArray("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
     static const char binaryWire[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\na\r\n\0b\r\n";
     QTest::newRow("binary argument with CRLF and NUL")
-        << QList<QByteArray> {"SET", "k", QByteArray("a\r\n\0b", 5)} << QByteArray(binaryWire, sizeof binaryWire - 1);
-    QTest::newRow("pattern with glob characters") << QList<QByteArray> {"SCAN", "0", "MATCH", "health:worker*"}
+        << QList<QByteArray> { "SET", "k", QByteArray("a\r\n\0b", 5) } << QByteArray(binaryWire, sizeof binaryWire - 1);
+    QTest::newRow("pattern with glob characters") << QList<QByteArray> { "SCAN", "0", "MATCH", "health:worker*" }
                                                   << QByteArray("*4\r\n$4\r\nSCAN\r\n$1\r\n0\r\n$5\r\nMATCH\r\n"
                                                                 "$14\r\nhealth:worker*\r\n");
 }
@@ -230,22 +231,23 @@ void TestRespCodec::transcript_data()
     QTest::addColumn<QByteArray>("raw");
     QTest::addColumn<bool>("resp3Only");
 
-    const QJsonObject doc = QJsonDocument::fromJson(hdtest::readData(QStringLiteral("redis-7.0.15-resp-transcript.json"))).object();
+    const QJsonObject doc
+        = QJsonDocument::fromJson(hdtest::readData(QStringLiteral("redis-7.0.15-resp-transcript.json"))).object();
     const QJsonArray exchanges = doc.value(QLatin1String("exchanges")).toArray();
     QVERIFY(exchanges.size() > 30);
     int index = 0;
-    for (const QJsonValue &value : exchanges) {
+    for (const QJsonValue& value : exchanges) {
         const QJsonObject exchange = value.toObject();
         QList<QByteArray> command;
-        for (const QJsonValue &arg : exchange.value(QLatin1String("command")).toArray())
+        for (const QJsonValue& arg : exchange.value(QLatin1String("command")).toArray())
             command << arg.toString().toUtf8();
         // reply_raw holds the bytes as code points 0-255.
         const QByteArray raw = exchange.value(QLatin1String("reply_raw")).toString().toLatin1();
-        const QString name = QStringLiteral("%1 %2 %3 %4")
-                                 .arg(index++, 2, 10, QLatin1Char('0'))
-                                 .arg(exchange.value(QLatin1String("conn")).toString(),
-                                      exchange.value(QLatin1String("protocol")).toString(),
-                                      QString::fromUtf8(command.first()));
+        const QString name
+            = QStringLiteral("%1 %2 %3 %4")
+                  .arg(index++, 2, 10, QLatin1Char('0'))
+                  .arg(exchange.value(QLatin1String("conn")).toString(),
+                      exchange.value(QLatin1String("protocol")).toString(), QString::fromUtf8(command.first()));
         QTest::newRow(qPrintable(name)) << command << raw << isResp3Only(raw);
     }
 }
@@ -258,7 +260,7 @@ void TestRespCodec::transcript()
 
     // The command as hiredis formats it is the RESP array of bulk strings the server received.
     QList<RedisReply> args;
-    for (const QByteArray &a : command)
+    for (const QByteArray& a : command)
         args << RedisReply::string(a);
     QCOMPARE(hd::formatRedisCommand(command), RedisReply::array(args).toResp());
 
@@ -282,19 +284,21 @@ void TestRespCodec::transcript()
 
 void TestRespCodec::transcriptNamedReplies()
 {
-    const QJsonArray exchanges = QJsonDocument::fromJson(hdtest::readData(QStringLiteral("redis-7.0.15-resp-transcript.json")))
-                                     .object()
-                                     .value(QLatin1String("exchanges"))
-                                     .toArray();
-    auto replyTo = [&](const QString &protocol, const QStringList &command) {
-        for (const QJsonValue &value : exchanges) {
+    const QJsonArray exchanges
+        = QJsonDocument::fromJson(hdtest::readData(QStringLiteral("redis-7.0.15-resp-transcript.json")))
+              .object()
+              .value(QLatin1String("exchanges"))
+              .toArray();
+    auto replyTo = [&](const QString& protocol, const QStringList& command) {
+        for (const QJsonValue& value : exchanges) {
             const QJsonObject e = value.toObject();
             QStringList args;
-            for (const QJsonValue &a : e.value(QLatin1String("command")).toArray())
+            for (const QJsonValue& a : e.value(QLatin1String("command")).toArray())
                 args << a.toString();
             if (args == command && e.value(QLatin1String("protocol")).toString() == protocol) {
                 RespDecoder decoder;
-                const QList<RedisReply> replies = decoder.feed(e.value(QLatin1String("reply_raw")).toString().toLatin1());
+                const QList<RedisReply> replies
+                    = decoder.feed(e.value(QLatin1String("reply_raw")).toString().toLatin1());
                 return replies.value(0);
             }
         }
@@ -303,42 +307,46 @@ void TestRespCodec::transcriptNamedReplies()
     };
     const QString resp2 = QStringLiteral("RESP2");
 
-    const RedisReply scan = replyTo(resp2, {QStringLiteral("SCAN"), QStringLiteral("0"), QStringLiteral("MATCH"),
-                                            QStringLiteral("health:*"), QStringLiteral("COUNT"), QStringLiteral("100")});
-    QCOMPARE(scan, RedisReply::array({str("0"), RedisReply::array({str("health:ingestion"), str("health:alerting"),
-                                                                   str("health:legacy"), str("health:events")})}));
+    const RedisReply scan = replyTo(resp2,
+        { QStringLiteral("SCAN"), QStringLiteral("0"), QStringLiteral("MATCH"), QStringLiteral("health:*"),
+            QStringLiteral("COUNT"), QStringLiteral("100") });
+    QCOMPARE(scan,
+        RedisReply::array({ str("0"),
+            RedisReply::array(
+                { str("health:ingestion"), str("health:alerting"), str("health:legacy"), str("health:events") }) }));
 
-    QCOMPARE(replyTo(resp2, {QStringLiteral("PTTL"), QStringLiteral("health:ingestion")}), RedisReply::integer(59998));
-    QCOMPARE(replyTo(resp2, {QStringLiteral("TTL"), QStringLiteral("health:nope")}), RedisReply::integer(-2));
-    QCOMPARE(replyTo(resp2, {QStringLiteral("GET"), QStringLiteral("health:nope")}), RedisReply::nil());
+    QCOMPARE(
+        replyTo(resp2, { QStringLiteral("PTTL"), QStringLiteral("health:ingestion") }), RedisReply::integer(59998));
+    QCOMPARE(replyTo(resp2, { QStringLiteral("TTL"), QStringLiteral("health:nope") }), RedisReply::integer(-2));
+    QCOMPARE(replyTo(resp2, { QStringLiteral("GET"), QStringLiteral("health:nope") }), RedisReply::nil());
 
-    const RedisReply value = replyTo(resp2, {QStringLiteral("GET"), QStringLiteral("health:ingestion")});
+    const RedisReply value = replyTo(resp2, { QStringLiteral("GET"), QStringLiteral("health:ingestion") });
     QVERIFY(value.isString());
     QCOMPARE(QJsonDocument::fromJson(value.bytes()).object().value(QLatin1String("status")).toString(),
-             QStringLiteral("healthy"));
+        QStringLiteral("healthy"));
 
-    const RedisReply stream = replyTo(resp2, {QStringLiteral("XREVRANGE"), QStringLiteral("health:events"),
-                                              QStringLiteral("+"), QStringLiteral("-"), QStringLiteral("COUNT"),
-                                              QStringLiteral("1")});
-    QCOMPARE(stream, RedisReply::array({RedisReply::array(
-                         {str("1795345900000-0"),
-                          RedisReply::array({str("service"), str("ingestion"), str("status"), str("healthy")})})}));
+    const RedisReply stream = replyTo(resp2,
+        { QStringLiteral("XREVRANGE"), QStringLiteral("health:events"), QStringLiteral("+"), QStringLiteral("-"),
+            QStringLiteral("COUNT"), QStringLiteral("1") });
+    QCOMPARE(stream,
+        RedisReply::array({ RedisReply::array({ str("1795345900000-0"),
+            RedisReply::array({ str("service"), str("ingestion"), str("status"), str("healthy") }) }) }));
 
-    const RedisReply wrongType = replyTo(resp2, {QStringLiteral("GET"), QStringLiteral("heartbeat:worker-1")});
+    const RedisReply wrongType = replyTo(resp2, { QStringLiteral("GET"), QStringLiteral("heartbeat:worker-1") });
     QVERIFY(wrongType.isError());
     QCOMPARE(wrongType.errorCode(), QByteArray("WRONGTYPE"));
 
-    QCOMPARE(replyTo(resp2, {QStringLiteral("GET"), QStringLiteral("secret:key")}).errorCode(), QByteArray("NOPERM"));
-    QCOMPARE(replyTo(resp2, {QStringLiteral("SELECT"), QStringLiteral("16")}),
-             RedisReply::error("ERR DB index is out of range"));
+    QCOMPARE(replyTo(resp2, { QStringLiteral("GET"), QStringLiteral("secret:key") }).errorCode(), QByteArray("NOPERM"));
+    QCOMPARE(replyTo(resp2, { QStringLiteral("SELECT"), QStringLiteral("16") }),
+        RedisReply::error("ERR DB index is out of range"));
 
-    const RedisReply info = replyTo(resp2, {QStringLiteral("INFO"), QStringLiteral("replication")});
+    const RedisReply info = replyTo(resp2, { QStringLiteral("INFO"), QStringLiteral("replication") });
     QVERIFY(info.isString());
     QVERIFY(info.bytes().contains("role:master\r\n"));
 
     // RESP3 exchanges whose replies are also valid RESP2 decode normally.
-    QCOMPARE(replyTo(QStringLiteral("RESP3"), {QStringLiteral("TTL"), QStringLiteral("health:ingestion")}),
-             RedisReply::integer(60));
+    QCOMPARE(replyTo(QStringLiteral("RESP3"), { QStringLiteral("TTL"), QStringLiteral("health:ingestion") }),
+        RedisReply::integer(60));
 }
 
 void TestRespCodec::errorCodeIsTheFirstWord()

@@ -24,8 +24,8 @@ private slots:
     void twoMonitorsOneActor();
 
 private:
-    QByteArray config(const QString &counter, int maxAttempts) const;
-    static int runs(const QString &counter);
+    QByteArray config(const QString& counter, int maxAttempts) const;
+    static int runs(const QString& counter);
 
     QTemporaryDir m_dir;
 };
@@ -36,7 +36,7 @@ void TestAutoHeal::initTestCase()
 }
 
 // A check on a closed port (down at once) whose remediation counts its runs in a file and fails.
-QByteArray TestAutoHeal::config(const QString &counter, int maxAttempts) const
+QByteArray TestAutoHeal::config(const QString& counter, int maxAttempts) const
 {
     return "version: 1\nservices:\n  - name: gateway\n    checks:\n      - name: port\n"
            "        interval: 100ms\n        failure_threshold: 1\n"
@@ -48,7 +48,7 @@ QByteArray TestAutoHeal::config(const QString &counter, int maxAttempts) const
         + QByteArray::number(maxAttempts) + "\n";
 }
 
-int TestAutoHeal::runs(const QString &counter)
+int TestAutoHeal::runs(const QString& counter)
 {
     QFile f(counter);
     if (!f.open(QIODevice::ReadOnly))
@@ -71,9 +71,9 @@ void TestAutoHeal::monitorPrintsAttemptsThenGivesUp()
         QStringLiteral("action"), QStringLiteral("attempt"), QStringLiteral("of"), QStringLiteral("result"),
         QStringLiteral("detail") };
     for (int i = 0; i < 3; ++i) {
-        const QJsonObject &o = lines.at(i);
+        const QJsonObject& o = lines.at(i);
         QCOMPARE(o.keys().size(), keys.size());
-        for (const QString &k : keys)
+        for (const QString& k : keys)
             QVERIFY2(o.contains(k), qPrintable(k));
         QCOMPARE(o.value(u"service").toString(), QStringLiteral("gateway"));
         QCOMPARE(o.value(u"check").toString(), QStringLiteral("port"));
@@ -136,7 +136,7 @@ void TestAutoHeal::twoMonitorsOneActor()
     const QList<QJsonObject> heal = a.autoHeal() + b.autoHeal();
     int attempts = 0;
     int gaveUp = 0;
-    for (const QJsonObject &o : heal) {
+    for (const QJsonObject& o : heal) {
         attempts += o.value(u"result").toString() != u"gave-up";
         gaveUp += o.value(u"result").toString() == u"gave-up";
     }

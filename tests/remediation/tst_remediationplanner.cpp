@@ -38,10 +38,10 @@ private slots:
     void healsStoppedSchedulerOnDemo();
 
 private:
-    Config load(const QByteArray &yaml);
-    QByteArray counterConfig(const QByteArray &remediateExtra, const QByteArray &exitCode = "0");
+    Config load(const QByteArray& yaml);
+    QByteArray counterConfig(const QByteArray& remediateExtra, const QByteArray& exitCode = "0");
     int runs() const;
-    RowState down(const QString &key, qint64 downForMs) const;
+    RowState down(const QString& key, qint64 downForMs) const;
 
     DemoBackend m_demo;
     QTemporaryDir m_dir;
@@ -61,12 +61,12 @@ void TestRemediationPlanner::init()
     QFile::remove(m_counter);
 }
 
-Config TestRemediationPlanner::load(const QByteArray &yaml)
+Config TestRemediationPlanner::load(const QByteArray& yaml)
 {
-    const ConfigLoadResult r = loadConfigString(yaml, m_dir.filePath(QStringLiteral("test.yaml")),
-        QProcessEnvironment::systemEnvironment());
+    const ConfigLoadResult r
+        = loadConfigString(yaml, m_dir.filePath(QStringLiteral("test.yaml")), QProcessEnvironment::systemEnvironment());
     if (!r.config) {
-        for (const ConfigError &e : r.errors)
+        for (const ConfigError& e : r.errors)
             qWarning() << e.toString();
         qFatal("test config does not load");
     }
@@ -74,7 +74,7 @@ Config TestRemediationPlanner::load(const QByteArray &yaml)
 }
 
 // A check `api/ready` whose remediation appends a line to the counter file (and exits with exitCode).
-QByteArray TestRemediationPlanner::counterConfig(const QByteArray &remediateExtra, const QByteArray &exitCode)
+QByteArray TestRemediationPlanner::counterConfig(const QByteArray& remediateExtra, const QByteArray& exitCode)
 {
     return "version: 1\nservices:\n  - name: api\n    checks:\n      - name: ready\n"
            "        tcp: { host: 127.0.0.1, port: 9 }\n"
@@ -90,7 +90,7 @@ int TestRemediationPlanner::runs() const
     return int(f.readAll().count('\n'));
 }
 
-RowState TestRemediationPlanner::down(const QString &key, qint64 downForMs) const
+RowState TestRemediationPlanner::down(const QString& key, qint64 downForMs) const
 {
     RowState row;
     row.key = key;
@@ -110,7 +110,8 @@ void TestRemediationPlanner::configDefaultsAndErrors_data()
 
     QTest::newRow("defaults") << QByteArray("{ exec: [\"true\"] }") << QString();
     QTest::newRow("both") << QByteArray("{ exec: [\"true\"], action: cache-stats }")
-                          << QStringLiteral("test.yaml:8:34: 'remediate' takes one of action or exec; found exec and action");
+                          << QStringLiteral(
+                                 "test.yaml:8:34: 'remediate' takes one of action or exec; found exec and action");
     QTest::newRow("neither") << QByteArray("{ after: 1m }")
                              << QStringLiteral("test.yaml:8:5: 'remediate' needs an admin action");
     QTest::newRow("bad after") << QByteArray("{ exec: [\"true\"], after: soon }")
@@ -120,7 +121,8 @@ void TestRemediationPlanner::configDefaultsAndErrors_data()
     QTest::newRow("unknown key") << QByteArray("{ exec: [\"true\"], retries: 3 }")
                                  << QStringLiteral("test.yaml:8:34: unknown key 'retries' in 'remediate'");
     QTest::newRow("no admin entry") << QByteArray("{ action: scheduler-start }")
-                                    << QStringLiteral("test.yaml:8:26: remediate: action 'scheduler-start' needs an admin: entry");
+                                    << QStringLiteral(
+                                           "test.yaml:8:26: remediate: action 'scheduler-start' needs an admin: entry");
     QTest::newRow("exec with params") << QByteArray("{ exec: [\"true\"], params: { a: b } }")
                                       << QStringLiteral("test.yaml:8:34: 'params' go with 'action'");
 }
@@ -134,10 +136,11 @@ void TestRemediationPlanner::configDefaultsAndErrors()
                             "    # the service's own\n"
                             "    remediate: "
         + remediate + "\n";
-    const ConfigLoadResult r = loadConfigString(yaml, QStringLiteral("test.yaml"), QProcessEnvironment::systemEnvironment());
+    const ConfigLoadResult r
+        = loadConfigString(yaml, QStringLiteral("test.yaml"), QProcessEnvironment::systemEnvironment());
     if (error.isEmpty()) {
         QVERIFY2(r.config, qPrintable(r.errorText()));
-        const auto &rem = r.config->services.first().remediate;
+        const auto& rem = r.config->services.first().remediate;
         QVERIFY(rem);
         QCOMPARE(rem->afterMs, 120'000);
         QCOMPARE(rem->maxAttempts, 3);
@@ -152,7 +155,7 @@ void TestRemediationPlanner::configDefaultsAndErrors()
 
 void TestRemediationPlanner::actionMustBeOneOfTheService()
 {
-    const auto errors = [](const QByteArray &remediate) {
+    const auto errors = [](const QByteArray& remediate) {
         const QByteArray yaml = "version: 1\nservices:\n  - name: api\n    checks:\n      - name: ready\n"
                                 "        tcp: { host: 127.0.0.1, port: 9 }\n"
                                 "        remediate: "
@@ -163,7 +166,7 @@ void TestRemediationPlanner::actionMustBeOneOfTheService()
         if (!r.config)
             return QStringList { r.errorText() };
         QStringList out;
-        for (const ConfigError &e : validateRemediationActions(*r.config))
+        for (const ConfigError& e : validateRemediationActions(*r.config))
             out << e.toString();
         return out;
     };
@@ -172,7 +175,8 @@ void TestRemediationPlanner::actionMustBeOneOfTheService()
     QCOMPARE(errors("{ action: trigger-job, params: { job_type: daily_summary } }"), QStringList());
     const QStringList unknown = errors("{ action: scheduler-jump }");
     QCOMPARE(unknown.size(), 1);
-    QVERIFY2(unknown.first().startsWith(u"t.yaml:7:30: remediate: unknown action 'scheduler-jump' for api; valid actions: "),
+    QVERIFY2(
+        unknown.first().startsWith(u"t.yaml:7:30: remediate: unknown action 'scheduler-jump' for api; valid actions: "),
         qPrintable(unknown.first()));
     const QStringList badParam = errors("{ action: trigger-job, params: { job_type: nap } }");
     QCOMPARE(badParam.size(), 1);
@@ -218,7 +222,8 @@ void TestRemediationPlanner::waitsForAfterThenRunsOnce()
 
 void TestRemediationPlanner::brokenBackendGetsExactlyMaxAttempts()
 {
-    const Config config = load(counterConfig("          after: 100ms\n          backoff: 300ms\n          max_attempts: 3\n", "1"));
+    const Config config
+        = load(counterConfig("          after: 100ms\n          backoff: 300ms\n          max_attempts: 3\n", "1"));
     HistoryStore::Options options;
     options.path = m_dir.filePath(QStringLiteral("broken.sqlite"));
     HistoryStore store(options);
@@ -261,7 +266,7 @@ void TestRemediationPlanner::brokenBackendGetsExactlyMaxAttempts()
     QTRY_VERIFY((audit = store.audit({})).size() == 4);
     QCOMPARE(audit.first().result, QStringLiteral("gave-up"));
     QVERIFY2(audit.first().message.startsWith(u"auto-heal gave up: "), qPrintable(audit.first().message));
-    for (const AuditEntry &a : audit.mid(1)) {
+    for (const AuditEntry& a : audit.mid(1)) {
         QCOMPARE(a.action, QStringLiteral("exec"));
         QCOMPARE(a.result, QStringLiteral("failure"));
         QVERIFY2(a.osUser.startsWith(u"auto-heal ("), qPrintable(a.osUser));
@@ -329,7 +334,8 @@ void TestRemediationPlanner::switchedOffOrReadOnly()
 
 void TestRemediationPlanner::budgetResetsAfterHealthyWindow()
 {
-    const Config config = load(counterConfig("          after: 100ms\n          backoff: 10s\n          window: 500ms\n"));
+    const Config config
+        = load(counterConfig("          after: 100ms\n          backoff: 10s\n          window: 500ms\n"));
     RemediationPlanner planner(nullptr, nullptr);
     planner.setConfig(config);
     QSignalSpy finished(&planner, &RemediationPlanner::attemptFinished);
@@ -464,11 +470,13 @@ void TestRemediationPlanner::healsStoppedSchedulerOnDemo()
     const Config config = load("version: 1\nservices:\n  - name: trading-api\n    checks:\n"
                                "      - name: scheduler\n        interval: 100ms\n        failure_threshold: 2\n"
                                "        http: { url: \""
-        + api + "/metrics\" }\n        conditions: ['[METRIC].messenger_health_check_status{check=\"scheduler\"} == 1']\n"
-                "        remediate: { action: scheduler-start, after: 500ms, backoff: 2s }\n"
-                "admin:\n  trading-api:\n    base_url: \""
-        + api + "\"\n    preset: trading-system\n"
-                "    auth: { login: { url: /login, username: admin, password: demo-password } }\n");
+        + api
+        + "/metrics\" }\n        conditions: ['[METRIC].messenger_health_check_status{check=\"scheduler\"} == 1']\n"
+          "        remediate: { action: scheduler-start, after: 500ms, backoff: 2s }\n"
+          "admin:\n  trading-api:\n    base_url: \""
+        + api
+        + "\"\n    preset: trading-system\n"
+          "    auth: { login: { url: /login, username: admin, password: demo-password } }\n");
     HistoryStore::Options options;
     options.path = m_dir.filePath(QStringLiteral("demo.sqlite"));
     HistoryStore store(options);

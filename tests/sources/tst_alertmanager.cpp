@@ -18,7 +18,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QJsonObject alert(const QJsonObject &labels, const QString &summary = QString())
+QJsonObject alert(const QJsonObject& labels, const QString& summary = QString())
 {
     QJsonObject a { { u"labels"_s, labels } };
     if (!summary.isEmpty())
@@ -35,11 +35,14 @@ const QJsonObject kWeird { { u"alertname"_s, u"Weird"_s }, { u"service"_s, u"por
     { u"team"_s, u"desk"_s } };
 const QJsonObject kOtherTeam { { u"alertname"_s, u"Elsewhere"_s }, { u"service"_s, u"hr"_s },
     { u"severity"_s, u"critical"_s }, { u"team"_s, u"other"_s } };
-const QJsonObject kWatchdog { { u"alertname"_s, u"Watchdog"_s }, { u"severity"_s, u"none"_s }, { u"team"_s, u"desk"_s } };
+const QJsonObject kWatchdog { { u"alertname"_s, u"Watchdog"_s }, { u"severity"_s, u"none"_s },
+    { u"team"_s, u"desk"_s } };
 const QJsonObject kDbDown { { u"alertname"_s, u"DatabaseDown"_s }, { u"service"_s, u"database"_s },
-    { u"env"_s, u"prod"_s }, { u"instance"_s, u"db1:5432"_s }, { u"severity"_s, u"critical"_s }, { u"team"_s, u"desk"_s } };
+    { u"env"_s, u"prod"_s }, { u"instance"_s, u"db1:5432"_s }, { u"severity"_s, u"critical"_s },
+    { u"team"_s, u"desk"_s } };
 const QJsonObject kApiErrors { { u"alertname"_s, u"ApiErrors"_s }, { u"service"_s, u"trading-api"_s },
-    { u"env"_s, u"prod"_s }, { u"instance"_s, u"10.0.0.2:8080"_s }, { u"severity"_s, u"warning"_s }, { u"team"_s, u"desk"_s } };
+    { u"env"_s, u"prod"_s }, { u"instance"_s, u"10.0.0.2:8080"_s }, { u"severity"_s, u"warning"_s },
+    { u"team"_s, u"desk"_s } };
 
 } // namespace
 
@@ -86,7 +89,8 @@ private Q_SLOTS:
         QCOMPARE(orders.value(u"source"_s).toString(), u"am"_s);
         QCOMPARE(checks.value(u"node/DiskFilling/db1:9100"_s).toObject().value(u"status"_s).toString(), u"degraded"_s);
         // The alert's service takes the dependencies of its check-less entry: database is down, so it is impacted.
-        QCOMPARE(checks.value(u"node/DiskFilling/db1:9100"_s).toObject().value(u"overlays"_s).toArray(), QJsonArray { u"impacted"_s });
+        QCOMPARE(checks.value(u"node/DiskFilling/db1:9100"_s).toObject().value(u"overlays"_s).toArray(),
+            QJsonArray { u"impacted"_s });
 
         // No instance label: the fingerprint names the row. An unmapped severity is unknown, never dropped.
         QString weirdKey;
@@ -96,7 +100,8 @@ private Q_SLOTS:
         }
         QVERIFY2(!weirdKey.isEmpty(), QJsonDocument(checks).toJson().constData());
         QCOMPARE(checks.value(weirdKey).toObject().value(u"status"_s).toString(), u"unknown"_s);
-        QVERIFY(checks.value(weirdKey).toObject().value(u"detail"_s).toString().startsWith(u"unmapped severity 'page'"_s));
+        QVERIFY(
+            checks.value(weirdKey).toObject().value(u"detail"_s).toString().startsWith(u"unmapped severity 'page'"_s));
         QVERIFY2(!checks.contains(u"hr/Elsewhere"_s) && !QJsonDocument(checks).toJson().contains("Elsewhere"),
             "the source's filter keeps other teams' alerts out");
         QVERIFY(!QJsonDocument(checks).toJson().contains("\"trading-api/Watchdog"));
@@ -108,7 +113,14 @@ private Q_SLOTS:
     {
         QVERIFY(m_am.post({ alert(kDbDown, u"primary unreachable"_s), alert(kApiErrors, u"5xx above 2 %"_s) }));
         QTRY_VERIFY_WITH_TIMEOUT(!m_am.alerts(u"ApiErrors"_s).isEmpty()
-                && !m_am.alerts(u"ApiErrors"_s).first().toObject().value(u"status"_s).toObject().value(u"inhibitedBy"_s).toArray().isEmpty(),
+                && !m_am.alerts(u"ApiErrors"_s)
+                        .first()
+                        .toObject()
+                        .value(u"status"_s)
+                        .toObject()
+                        .value(u"inhibitedBy"_s)
+                        .toArray()
+                        .isEmpty(),
             15'000);
         const QJsonObject checks = check();
         const QJsonObject api = checks.value(u"trading-api/ApiErrors/10.0.0.2:8080"_s).toObject();
@@ -135,24 +147,26 @@ private Q_SLOTS:
         const hdtest::CliResult ack = hdtest::runHealthdeck({ u"ack"_s, u"--config"_s, m_config, key, u"--comment"_s,
             u"looking into it"_s, u"--author"_s, u"night-desk"_s, u"--history"_s, m_history });
         QVERIFY2(ack.exitCode == 0, ack.err.constData());
-        QVERIFY2(ack.out.contains(QByteArray("silenced " + key.toUtf8() + " in Alertmanager as ")), ack.out.constData());
+        QVERIFY2(
+            ack.out.contains(QByteArray("silenced " + key.toUtf8() + " in Alertmanager as ")), ack.out.constData());
 
         // Alertmanager reports the alert suppressed, by a silence with the author, the comment and an end.
-        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
-                                      .value(u"state"_s).toString(),
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject().value(u"state"_s).toString(),
             u"suppressed"_s, 10'000);
         QJsonObject silence;
-        for (const QJsonValue &s : m_am.silences()) {
+        for (const QJsonValue& s : m_am.silences()) {
             if (s.toObject().value(u"status"_s).toObject().value(u"state"_s).toString() == u"active")
                 silence = s.toObject();
         }
         QCOMPARE(silence.value(u"createdBy"_s).toString(), u"night-desk"_s);
         QCOMPARE(silence.value(u"comment"_s).toString(), u"looking into it"_s);
         QStringList matchers;
-        for (const QJsonValue &m : silence.value(u"matchers"_s).toArray())
+        for (const QJsonValue& m : silence.value(u"matchers"_s).toArray())
             matchers << m.toObject().value(u"name"_s).toString() + u'=' + m.toObject().value(u"value"_s).toString();
         matchers.sort();
-        QCOMPARE(matchers, (QStringList { u"alertname=OrdersStuck"_s, u"instance=10.0.0.1:8080"_s, u"service=trading-api"_s }));
+        QCOMPARE(matchers,
+            (QStringList { u"alertname=OrdersStuck"_s, u"instance=10.0.0.1:8080"_s, u"service=trading-api"_s }));
         const qint64 minutes = QDateTime::currentDateTimeUtc().secsTo(
                                    QDateTime::fromString(silence.value(u"endsAt"_s).toString(), Qt::ISODateWithMs))
             / 60;
@@ -165,13 +179,13 @@ private Q_SLOTS:
             { u"ack"_s, u"--config"_s, m_config, key, u"--remove"_s, u"--history"_s, m_history });
         QVERIFY2(remove.exitCode == 0, remove.err.constData());
         QVERIFY2(remove.out.contains("expired silence"), remove.out.constData());
-        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
-                                      .value(u"state"_s).toString(),
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject().value(u"state"_s).toString(),
             u"active"_s, 10'000);
 
         // Both went into the audit trail of the history.
-        const hdtest::CliResult unknown = hdtest::runHealthdeck(
-            { u"ack"_s, u"--config"_s, m_config, u"nobody/Nothing/x"_s, u"--comment"_s, u"x"_s, u"--history"_s, m_history });
+        const hdtest::CliResult unknown = hdtest::runHealthdeck({ u"ack"_s, u"--config"_s, m_config,
+            u"nobody/Nothing/x"_s, u"--comment"_s, u"x"_s, u"--history"_s, m_history });
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY2(unknown.err.contains("no row nobody/Nothing/x"), unknown.err.constData());
     }
@@ -187,12 +201,12 @@ private Q_SLOTS:
         QSignalSpy answers(&bridge, &MonitorBridge::acknowledged);
         bridge.setConfig(*loaded.config);
         bridge.start();
-        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(rows.cbegin(), rows.cend(),
-                                     [&](const QList<QVariant> &batch) {
-                                         const auto list = batch.at(0).value<QList<RowState>>();
-                                         return std::any_of(list.cbegin(), list.cend(),
-                                             [&](const RowState &r) { return r.key == key; });
-                                     }),
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(rows.cbegin(), rows.cend(),
+                [&](const QList<QVariant>& batch) {
+                    const auto list = batch.at(0).value<QList<RowState>>();
+                    return std::any_of(list.cbegin(), list.cend(), [&](const RowState& r) { return r.key == key; });
+                }),
             10'000);
         Acknowledgement ack;
         ack.checkKey = key;
@@ -203,26 +217,27 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 10'000);
         QCOMPARE(answers.last().at(0).toString(), key);
         QVERIFY(answers.last().at(1).toBool());
-        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
-                                      .value(u"state"_s).toString(),
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject().value(u"state"_s).toString(),
             u"suppressed"_s, 10'000);
         bool byLead = false;
-        for (const QJsonValue &s : m_am.silences())
-            byLead = byLead || (s.toObject().value(u"createdBy"_s).toString() == u"desk-lead"_s
-                                   && s.toObject().value(u"status"_s).toObject().value(u"state"_s).toString() == u"active"_s);
+        for (const QJsonValue& s : m_am.silences())
+            byLead = byLead
+                || (s.toObject().value(u"createdBy"_s).toString() == u"desk-lead"_s
+                    && s.toObject().value(u"status"_s).toObject().value(u"state"_s).toString() == u"active"_s);
         QVERIFY(byLead);
 
         // Once the engine has seen the alert silenced, taking the acknowledgement back expires the silence.
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(rows.cbegin(), rows.cend(),
-                                     [&](const QList<QVariant> &batch) {
+                                     [&](const QList<QVariant>& batch) {
                                          const auto list = batch.at(0).value<QList<RowState>>();
                                          return std::any_of(list.cbegin(), list.cend(),
-                                             [&](const RowState &r) { return r.key == key && r.silenced; });
+                                             [&](const RowState& r) { return r.key == key && r.silenced; });
                                      }),
             10'000);
         bridge.unacknowledge(key);
-        QTRY_COMPARE_WITH_TIMEOUT(m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject()
-                                      .value(u"state"_s).toString(),
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject().value(u"state"_s).toString(),
             u"active"_s, 10'000);
     }
 
@@ -232,7 +247,8 @@ private Q_SLOTS:
             u"--comment"_s, u"known"_s, u"--history"_s, m_history });
         QVERIFY2(ack.exitCode == 0, ack.err.constData());
         const QJsonObject checks = check();
-        QCOMPARE(checks.value(u"database/ping"_s).toObject().value(u"overlays"_s).toArray(), QJsonArray { u"acknowledged"_s });
+        QCOMPARE(checks.value(u"database/ping"_s).toObject().value(u"overlays"_s).toArray(),
+            QJsonArray { u"acknowledged"_s });
         const hdtest::CliResult remove = hdtest::runHealthdeck(
             { u"ack"_s, u"--config"_s, m_config, u"database/ping"_s, u"--remove"_s, u"--history"_s, m_history });
         QVERIFY2(remove.exitCode == 0, remove.err.constData());

@@ -15,13 +15,13 @@
 
 namespace {
 
-void say(const QString &line)
+void say(const QString& line)
 {
     std::fputs(qPrintable(line + u'\n'), stdout);
     std::fflush(stdout);
 }
 
-hd::StateEvent makeEvent(const QString &prefix, qint64 n)
+hd::StateEvent makeEvent(const QString& prefix, qint64 n)
 {
     hd::StateEvent e;
     e.timeMs = QDateTime::currentMSecsSinceEpoch() - 3'600'000 + n; // recent: inside any retention
@@ -33,7 +33,7 @@ hd::StateEvent makeEvent(const QString &prefix, qint64 n)
     return e;
 }
 
-int write(const QString &path, const QString &prefix, qint64 count)
+int write(const QString& path, const QString& prefix, qint64 count)
 {
     hd::HistoryStore::Options options;
     options.path = path;
@@ -59,7 +59,7 @@ int write(const QString &path, const QString &prefix, qint64 count)
             const hd::StateEvent e = makeEvent(prefix, n);
             store.addSample({ e.timeMs, e.service + QStringLiteral("/ready"), e.to, double(n % 50) });
             ++inFlight;
-            store.writeEvent(e, &store, [&, e, n = n](const hd::WriteResult &r) {
+            store.writeEvent(e, &store, [&, e, n = n](const hd::WriteResult& r) {
                 if (!r.ok || !r.persisted) {
                     say(QStringLiteral("error ") + r.error + u' ' + store.degradedReason());
                     QCoreApplication::exit(4);
@@ -80,7 +80,7 @@ int write(const QString &path, const QString &prefix, qint64 count)
     return QCoreApplication::exec();
 }
 
-int openOnly(const QString &path, bool dropPrivileges)
+int openOnly(const QString& path, bool dropPrivileges)
 {
     // Root writes through any file mode, so a read-only file can only be shown to an ordinary user.
     if (dropPrivileges && geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
@@ -105,7 +105,7 @@ int openOnly(const QString &path, bool dropPrivileges)
 
 } // namespace
 
-int main(int argc, char **argv)
+int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();

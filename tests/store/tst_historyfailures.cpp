@@ -18,7 +18,7 @@ using hd::Status;
 
 namespace {
 
-hd::StateEvent makeEvent(qint64 n, const QString &detail)
+hd::StateEvent makeEvent(qint64 n, const QString& detail)
 {
     hd::StateEvent e;
     e.timeMs = QDateTime::currentMSecsSinceEpoch() - 3'600'000 + n; // recent: inside any retention
@@ -30,20 +30,20 @@ hd::StateEvent makeEvent(qint64 n, const QString &detail)
     return e;
 }
 
-QByteArray readAll(const QString &path)
+QByteArray readAll(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-bool writeAll(const QString &path, const QByteArray &bytes)
+bool writeAll(const QString& path, const QByteArray& bytes)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 // A valid history with some events in it, closed (so its WAL is checkpointed away).
-void makeHistory(const QString &path, int events)
+void makeHistory(const QString& path, int events)
 {
     HistoryStore::Options o;
     o.path = path;
@@ -85,7 +85,7 @@ void TestHistoryFailures::cleanup()
     // Read-only directories made by a test must become removable again.
     QDir dir(m_dir->path());
     const auto subdirs = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &sub : subdirs)
+    for (const QString& sub : subdirs)
         QFile::setPermissions(
             dir.filePath(sub), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     m_dir.reset();
@@ -106,7 +106,7 @@ void TestHistoryFailures::corruptFileFallsBackToMemory()
     if (kind == u"random") {
         QByteArray bytes(64 * 1024, Qt::Uninitialized);
         QRandomGenerator gen(42);
-        gen.fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+        gen.fillRange(reinterpret_cast<quint32*>(bytes.data()), bytes.size() / 4);
         QVERIFY(writeAll(path, bytes));
     } else if (kind == u"text") {
         QVERIFY(writeAll(path, "version: 1\nservices: []\n"));
@@ -217,7 +217,7 @@ void TestHistoryFailures::fullDiskLosesNoEvent()
             r = store.writeEventSync(makeEvent(i, detail));
         } else {
             bool done = false;
-            store.writeEvent(makeEvent(i, detail), this, [&](const hd::WriteResult &result) {
+            store.writeEvent(makeEvent(i, detail), this, [&](const hd::WriteResult& result) {
                 r = result;
                 done = true;
             });
@@ -248,7 +248,7 @@ void TestHistoryFailures::fullDiskLosesNoEvent()
     all.limit = 0;
     all.oldestFirst = true;
     QStringList memoryDetails;
-    for (const auto &e : store.events(all))
+    for (const auto& e : store.events(all))
         memoryDetails << e.detail;
     QCOMPARE(memoryDetails, inMemory);
     store.close();

@@ -16,7 +16,7 @@ namespace {
 // Runs historyhelper and collects its stdout line by line.
 class Helper final {
 public:
-    explicit Helper(const QStringList &args)
+    explicit Helper(const QStringList& args)
     {
         QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] {
             m_buffer += m_process.readAllStandardOutput();
@@ -36,13 +36,13 @@ public:
             m_process.waitForFinished();
         }
     }
-    QProcess &process() { return m_process; }
-    const QStringList &lines() const { return m_lines; }
+    QProcess& process() { return m_process; }
+    const QStringList& lines() const { return m_lines; }
     // "committed <id> <detail>" lines: detail -> id
     QHash<QString, qint64> committed() const
     {
         QHash<QString, qint64> out;
-        for (const QString &line : m_lines) {
+        for (const QString& line : m_lines) {
             const QStringList parts = line.split(u' ');
             if (parts.size() == 3 && parts.at(0) == u"committed")
                 out.insert(parts.at(2), parts.at(1).toLongLong());
@@ -52,7 +52,7 @@ public:
     QStringList problems() const
     {
         QStringList out;
-        for (const QString &line : m_lines) {
+        for (const QString& line : m_lines) {
             if (!line.startsWith(u"committed ") && !line.startsWith(u"read ") && line != u"done")
                 out << line;
         }
@@ -98,7 +98,7 @@ void TestHistoryProcesses::killNineLosesNoCommittedEvent()
     all.limit = 0;
     all.services = { QStringLiteral("proc-k") };
     QHash<QString, qint64> stored;
-    for (const auto &e : store.events(all))
+    for (const auto& e : store.events(all))
         stored.insert(e.detail, e.id);
     for (auto it = printed.cbegin(); it != printed.cend(); ++it) {
         QVERIFY2(stored.contains(it.key()), qPrintable(it.key()));
@@ -134,7 +134,7 @@ void TestHistoryProcesses::twoProcessesShareOneFile()
         e.to = i % 2 ? Status::Down : Status::Ok;
         e.detail = QStringLiteral("a-%1").arg(i);
         store.addSample({ e.timeMs, QStringLiteral("proc-a/ready"), e.to, double(i) });
-        store.writeEvent(e, this, [&](const hd::WriteResult &r) {
+        store.writeEvent(e, this, [&](const hd::WriteResult& r) {
             if (r.ok && r.persisted)
                 ++committed;
         });
@@ -165,14 +165,14 @@ void TestHistoryProcesses::twoProcessesShareOneFile()
     QCOMPARE(store.eventCount(a), perWriter);
     QCOMPARE(store.eventCount(b), perWriter);
     const auto fromOther = other.committed();
-    for (const auto &e : store.events(b))
+    for (const auto& e : store.events(b))
         QCOMPARE(fromOther.value(e.detail), e.id);
     store.flush();
     QCOMPARE(store.samples({ QStringLiteral("proc-a/ready"), 0, 0, 0 }).size(), perWriter);
     QCOMPARE(store.samples({ QStringLiteral("proc-b/ready"), 0, 0, 0 }).size(), perWriter);
     // The other process read this one's rows while both were writing.
     bool sawMore = false;
-    for (const QString &line : other.lines()) {
+    for (const QString& line : other.lines()) {
         if (line.startsWith(u"read ") && line.mid(5).toLongLong() > perWriter)
             sawMore = true;
     }

@@ -7,16 +7,16 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QScopeGuard>
 #include <QTest>
-#include <sys/stat.h>
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <sys/stat.h>
 
 using hd::HistoryStore;
 using hd::Status;
@@ -31,7 +31,7 @@ constexpr qint64 t0 = 1'800'000'000'000 - 1'800'000'000'000 % hourMs;
 // A plain connection to the file, to check what really reached the disk, apart from the store.
 class RawDb final {
 public:
-    explicit RawDb(const QString &path, const QString &name = QStringLiteral("raw"))
+    explicit RawDb(const QString& path, const QString& name = QStringLiteral("raw"))
         : m_name(name)
     {
         m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
@@ -44,15 +44,15 @@ public:
         m_db = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_name);
     }
-    QSqlDatabase &db() { return m_db; }
-    QVariant value(const QString &sql)
+    QSqlDatabase& db() { return m_db; }
+    QVariant value(const QString& sql)
     {
         QSqlQuery q(m_db);
         if (!q.exec(sql) || !q.next())
             return {};
         return q.value(0);
     }
-    bool exec(const QString &sql)
+    bool exec(const QString& sql)
     {
         QSqlQuery q(m_db);
         return q.exec(sql);
@@ -63,7 +63,7 @@ private:
     QSqlDatabase m_db;
 };
 
-hd::StateEvent makeEvent(qint64 timeMs, const QString &service, Status from, Status to, const QString &detail = {})
+hd::StateEvent makeEvent(qint64 timeMs, const QString& service, Status from, Status to, const QString& detail = {})
 {
     hd::StateEvent e;
     e.timeMs = timeMs;
@@ -138,7 +138,7 @@ void TestHistoryStore::filesArePrivate()
         QVERIFY2(!store.isDegraded(), qPrintable(store.degradedReason()));
         QVERIFY(store.writeEventSync(makeEvent(t0, QStringLiteral("api"), Status::Ok, Status::Down)).ok);
         const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-        for (const QString &f : { o.path, QString(o.path + u"-wal"), QString(o.path + u"-shm") }) {
+        for (const QString& f : { o.path, QString(o.path + u"-wal"), QString(o.path + u"-shm") }) {
             QVERIFY2(QFileInfo::exists(f), qPrintable(f));
             QCOMPARE(QFile::permissions(f) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser), ownerOnly);
         }
@@ -185,7 +185,7 @@ void TestHistoryStore::migratesEmptyFile()
     QCOMPARE(raw.value(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QCOMPARE(raw.value(QStringLiteral("PRAGMA auto_vacuum")).toInt(), 2); // incremental
     QCOMPARE(raw.value(QStringLiteral("PRAGMA application_id")).toInt(), hd::historyschema::applicationId);
-    for (const char *table :
+    for (const char* table :
         { "events", "samples", "rollups_minute", "rollups_hour", "acks", "silences", "audit", "leases" }) {
         QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'")
                                .arg(QLatin1StringView(table)))
@@ -306,7 +306,7 @@ void TestHistoryStore::eventCommittedBeforeCallback()
     bool called = false;
     hd::WriteResult result;
     int rowsInFile = -1;
-    const quint64 id = store.writeEvent(e, this, [&](const hd::WriteResult &r) {
+    const quint64 id = store.writeEvent(e, this, [&](const hd::WriteResult& r) {
         called = true;
         result = r;
         // Another connection must already see the row: it was committed, not merely queued.
@@ -339,7 +339,7 @@ void TestHistoryStore::eventCommittedBeforeCallback()
     // A callback whose context is gone is skipped; the signal still comes.
     auto context = std::make_unique<QObject>();
     bool lateCalled = false;
-    store.writeEvent(e, context.get(), [&](const hd::WriteResult &) { lateCalled = true; });
+    store.writeEvent(e, context.get(), [&](const hd::WriteResult&) { lateCalled = true; });
     context.reset();
     QTRY_COMPARE(committed.count(), 2);
     QVERIFY(!lateCalled);
@@ -619,7 +619,7 @@ void TestHistoryStore::hourRollupsOfManyChecks()
     const auto h = store.rollups(hours);
     QCOMPARE(h.size(), checks);
     for (int c = 0; c < checks; ++c) {
-        const hd::Rollup &r = h.at(c); // ordered by key
+        const hd::Rollup& r = h.at(c); // ordered by key
         QCOMPARE(r.checkKey, key(c));
         QCOMPARE(r.bucketMs, t0);
         QCOMPARE(r.count, 180);
@@ -635,7 +635,7 @@ void TestHistoryStore::hourRollupsOfManyChecks()
     hours.toMs = t0 + 2 * hourMs;
     const auto next = store.rollups(hours);
     QCOMPARE(next.size(), checks / 3);
-    for (const hd::Rollup &r : next)
+    for (const hd::Rollup& r : next)
         QCOMPARE(r, (hd::Rollup { r.checkKey, t0 + hourMs, 1, 1, 1e6, 1e6, 1e6, 1e6 }));
 }
 
@@ -696,7 +696,7 @@ void TestHistoryStore::retentionSweepWithInjectedClock()
     hd::Silence cancelled = ended;
     cancelled.endMs = 0;
     cancelled.cancelledMs = t0 - dayMs;
-    for (const auto &s : { ended, weekly, cancelled })
+    for (const auto& s : { ended, weekly, cancelled })
         QVERIFY(store.addSilenceSync(s).ok);
 
     hd::RollupQuery minuteRollups;
@@ -828,14 +828,14 @@ void TestHistoryStore::auditIsRedacted()
     query.service = QStringLiteral("trading-api");
     const auto rows = store.audit(query);
     QCOMPARE(rows.size(), 1);
-    const hd::AuditEntry &row = rows.first();
+    const hd::AuditEntry& row = rows.first();
     QCOMPARE(row.params.value(u"type").toString(), QStringLiteral("price"));
     QCOMPARE(row.params.value(u"exchange").toString(), QStringLiteral("binance"));
     QCOMPARE(row.params.value(u"password").toString(), QStringLiteral("[redacted]"));
     QCOMPARE(row.httpStatus, 200);
     QVERIFY(row.message.startsWith(u"캐시 삭제 완료"));
     const QByteArray stored = QJsonDocument(row.params).toJson() + row.message.toUtf8();
-    for (const char *secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
+    for (const char* secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
         QVERIFY2(!stored.contains(secret), secret);
     QCOMPARE(store.audit({}).size(), 2);
     QCOMPARE(store.audit({}).first().service, QStringLiteral("other")); // newest first
@@ -843,7 +843,7 @@ void TestHistoryStore::auditIsRedacted()
     // Nothing reached the file or its WAL either, before or after the checkpoint at close.
     const auto grepFiles = [&] {
         QByteArray bytes;
-        for (const QString &suffix : { QString(), QStringLiteral("-wal") }) {
+        for (const QString& suffix : { QString(), QStringLiteral("-wal") }) {
             QFile f(m_path + suffix);
             if (f.open(QIODevice::ReadOnly))
                 bytes += f.readAll();
@@ -852,12 +852,12 @@ void TestHistoryStore::auditIsRedacted()
     };
     QByteArray raw = grepFiles();
     QVERIFY(raw.contains("binance")); // the check can fail: the row is in there
-    for (const char *secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
+    for (const char* secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
         QVERIFY2(!raw.contains(secret), secret);
     store.close();
     raw = grepFiles();
     QVERIFY(raw.contains("binance"));
-    for (const char *secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
+    for (const char* secret : { "hunter2", "tok-XYZ", "b3BzOmh1bnRlcjI", "tok-ABC", "key-789" })
         QVERIFY2(!raw.contains(secret), secret);
 }
 
@@ -928,7 +928,7 @@ void TestHistoryStore::paginationOver100kEvents()
     filtered.severities = { hd::Severity::Warning };
     filtered.fromMs = all.at(30'000).timeMs;
     filtered.toMs = all.at(90'000).timeMs;
-    const auto expected = std::count_if(all.cbegin(), all.cend(), [&](const hd::StateEvent &e) {
+    const auto expected = std::count_if(all.cbegin(), all.cend(), [&](const hd::StateEvent& e) {
         return e.service == u"svc3" && (e.to == Status::Down || e.to == Status::Stale)
             && e.severity == hd::Severity::Warning && e.timeMs >= filtered.fromMs && e.timeMs < filtered.toMs;
     });
@@ -936,7 +936,7 @@ void TestHistoryStore::paginationOver100kEvents()
     QCOMPARE(store.eventCount(filtered), expected);
     const auto matching = store.events(filtered);
     QCOMPARE(matching.size(), expected);
-    for (const auto &e : matching)
+    for (const auto& e : matching)
         QVERIFY(e.service == u"svc3" && e.severity == hd::Severity::Warning);
 
     hd::EventQuery text;

@@ -14,7 +14,7 @@ namespace hdtest {
 
 namespace {
 
-const char *kConfig = "route:\n"
+const char* kConfig = "route:\n"
                       "  receiver: nobody\n"
                       "  group_wait: 0s\n"
                       "  group_interval: 1s\n"
@@ -49,20 +49,20 @@ bool AlertmanagerServer::start()
     return false;
 }
 
-bool AlertmanagerServer::post(const QJsonArray &alerts) const
+bool AlertmanagerServer::post(const QJsonArray& alerts) const
 {
     int status = 0;
     httpRequest("POST", QUrl(url() + u"/api/v2/alerts"), QJsonDocument(alerts).toJson(QJsonDocument::Compact), &status);
     return status == 200;
 }
 
-bool AlertmanagerServer::resolve(const QJsonObject &labels) const
+bool AlertmanagerServer::resolve(const QJsonObject& labels) const
 {
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     return post({ QJsonObject { { u"labels"_s, labels }, { u"startsAt"_s, now }, { u"endsAt"_s, now } } });
 }
 
-QJsonArray AlertmanagerServer::alerts(const QString &alertname) const
+QJsonArray AlertmanagerServer::alerts(const QString& alertname) const
 {
     QUrl u(url() + u"/api/v2/alerts");
     u.setQuery(u"filter="_s + QString::fromLatin1(QUrl::toPercentEncoding(u"alertname=\""_s + alertname + u'"')),

@@ -18,11 +18,11 @@ public:
     QString url() const { return m_process.url(); }
 
     // POST /api/v2/alerts; true on 200. An alert without endsAt fires until resolve() or five minutes.
-    bool post(const QJsonArray &alerts) const;
+    bool post(const QJsonArray& alerts) const;
     // Ends an alert by posting it again with endsAt = now.
-    bool resolve(const QJsonObject &labels) const;
+    bool resolve(const QJsonObject& labels) const;
     // GET /api/v2/alerts?filter=alertname="NAME": the alerts, each with its status.
-    QJsonArray alerts(const QString &alertname) const;
+    QJsonArray alerts(const QString& alertname) const;
     QJsonArray silences() const;
 
 private:

@@ -6,7 +6,7 @@
 
 namespace hdtest {
 
-CliResult runHealthdeck(const QStringList &args, int timeoutMs)
+CliResult runHealthdeck(const QStringList& args, int timeoutMs)
 {
     CliResult r;
     QProcess process;
@@ -28,7 +28,7 @@ CliResult runHealthdeck(const QStringList &args, int timeoutMs)
     return r;
 }
 
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text)
 {
     const QString path = dir.filePath(name);
     QFile f(path);

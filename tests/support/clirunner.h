@@ -17,9 +17,9 @@ struct CliResult {
     qint64 elapsedMs = 0;
 };
 
-CliResult runHealthdeck(const QStringList &args, int timeoutMs = 30'000);
+CliResult runHealthdeck(const QStringList& args, int timeoutMs = 30'000);
 
 // Writes text into dir/name and returns the path.
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text);
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text);
 
 } // namespace hdtest

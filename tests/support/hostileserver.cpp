@@ -14,8 +14,8 @@ namespace {
 constexpr char bufferProperty[] = "hdtestBuffer";
 constexpr char answeredProperty[] = "hdtestAnswered";
 
-QByteArray response(const QByteArray &statusLine, const QByteArray &contentType, const QByteArray &body,
-    const QByteArray &extraHeaders = {})
+QByteArray response(const QByteArray& statusLine, const QByteArray& contentType, const QByteArray& body,
+    const QByteArray& extraHeaders = {})
 {
     QByteArray out = "HTTP/1.1 " + statusLine + "\r\n";
     if (!contentType.isEmpty())
@@ -25,7 +25,7 @@ QByteArray response(const QByteArray &statusLine, const QByteArray &contentType,
 }
 
 // Parses one complete request from buffer; false while more bytes are needed.
-bool parseRequest(const QByteArray &buffer, RecordedRequest *request)
+bool parseRequest(const QByteArray& buffer, RecordedRequest* request)
 {
     const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
     if (headEnd < 0)
@@ -56,16 +56,16 @@ bool parseRequest(const QByteArray &buffer, RecordedRequest *request)
 
 } // namespace
 
-QByteArray RecordedRequest::header(const QByteArray &name) const
+QByteArray RecordedRequest::header(const QByteArray& name) const
 {
-    for (const auto &[key, value] : headers) {
+    for (const auto& [key, value] : headers) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
             return value;
     }
     return {};
 }
 
-HostileServer::HostileServer(Mode mode, QObject *parent)
+HostileServer::HostileServer(Mode mode, QObject* parent)
     : QObject(parent)
     , m_mode(mode)
 {
@@ -84,12 +84,12 @@ quint16 HostileServer::port() const
     return m_server.serverPort();
 }
 
-QUrl HostileServer::url(const QString &path) const
+QUrl HostileServer::url(const QString& path) const
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path));
 }
 
-void HostileServer::setCannedResponse(const QByteArray &rawResponse)
+void HostileServer::setCannedResponse(const QByteArray& rawResponse)
 {
     m_canned = rawResponse;
 }
@@ -111,7 +111,7 @@ QByteArray HostileServer::invalidUtf8Body()
 
 void HostileServer::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket* socket = m_server.nextPendingConnection()) {
         ++m_accepted;
         ++m_open;
         socket->setParent(this);
@@ -119,13 +119,13 @@ void HostileServer::onNewConnection()
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             --m_open;
             socket->deleteLater();
-            emit connectionClosed();
+            Q_EMIT connectionClosed();
         });
         if (m_mode == Mode::Garbage) {
             // Answer before the request is even read: a wrong service on the port.
             QByteArray junk(4096, Qt::Uninitialized);
             QRandomGenerator rng(42);
-            for (char &c : junk)
+            for (char& c : junk)
                 c = char(rng.bounded(256));
             junk[0] = '\x16'; // never accidentally "HTTP/"
             writeAndClose(socket, junk);
@@ -133,7 +133,7 @@ void HostileServer::onNewConnection()
     }
 }
 
-void HostileServer::onReadyRead(QTcpSocket *socket)
+void HostileServer::onReadyRead(QTcpSocket* socket)
 {
     QByteArray buffer = socket->property(bufferProperty).toByteArray() + socket->readAll();
     socket->setProperty(bufferProperty, buffer);
@@ -144,11 +144,11 @@ void HostileServer::onReadyRead(QTcpSocket *socket)
         return;
     socket->setProperty(answeredProperty, true);
     m_requests.append(request);
-    emit requestReceived();
+    Q_EMIT requestReceived();
     respond(socket, request);
 }
 
-void HostileServer::respond(QTcpSocket *socket, const RecordedRequest &request)
+void HostileServer::respond(QTcpSocket* socket, const RecordedRequest& request)
 {
     switch (m_mode) {
     case Mode::Hang:
@@ -156,7 +156,7 @@ void HostileServer::respond(QTcpSocket *socket, const RecordedRequest &request)
         return;
     case Mode::SlowDrip: {
         socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n");
-        auto *drip = new QTimer(socket);
+        auto* drip = new QTimer(socket);
         connect(drip, &QTimer::timeout, socket, [this, socket] {
             if (socket->state() == QAbstractSocket::ConnectedState) {
                 socket->write(" ");
@@ -176,8 +176,8 @@ void HostileServer::respond(QTcpSocket *socket, const RecordedRequest &request)
         startStreaming(socket, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
         return;
     case Mode::HugeContentLength:
-        startStreaming(socket,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n");
+        startStreaming(
+            socket, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n");
         return;
     case Mode::RedirectLoop:
         writeAndClose(socket, response("302 Found", {}, {}, "Location: " + request.path + "\r\n"));
@@ -186,8 +186,8 @@ void HostileServer::respond(QTcpSocket *socket, const RecordedRequest &request)
         const QByteArray prefix = "/redirect/";
         const int left = request.path.startsWith(prefix) ? request.path.mid(prefix.size()).toInt() : 0;
         if (left > 0)
-            writeAndClose(socket,
-                response("302 Found", {}, {}, "Location: " + prefix + QByteArray::number(left - 1) + "\r\n"));
+            writeAndClose(
+                socket, response("302 Found", {}, {}, "Location: " + prefix + QByteArray::number(left - 1) + "\r\n"));
         else
             writeAndClose(socket, response("200 OK", "application/json", okBody()));
         return;
@@ -207,7 +207,7 @@ void HostileServer::respond(QTcpSocket *socket, const RecordedRequest &request)
     }
 }
 
-void HostileServer::startStreaming(QTcpSocket *socket, const QByteArray &head)
+void HostileServer::startStreaming(QTcpSocket* socket, const QByteArray& head)
 {
     // Refill whenever the kernel took the previous chunk: as fast as the client
     // reads, for as long as it stays.
@@ -223,7 +223,7 @@ void HostileServer::startStreaming(QTcpSocket *socket, const QByteArray &head)
     refill();
 }
 
-void HostileServer::writeAndClose(QTcpSocket *socket, const QByteArray &data)
+void HostileServer::writeAndClose(QTcpSocket* socket, const QByteArray& data)
 {
     socket->write(data);
     socket->disconnectFromHost();

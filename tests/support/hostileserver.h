@@ -17,7 +17,7 @@ struct RecordedRequest {
     QByteArray path;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    QByteArray header(const QByteArray &name) const; // case-insensitive, empty if absent
+    QByteArray header(const QByteArray& name) const; // case-insensitive, empty if absent
 };
 
 // A loopback HTTP endpoint that misbehaves on purpose. Every mode answers each
@@ -27,29 +27,29 @@ class HostileServer final : public QObject {
     Q_DISABLE_COPY_MOVE(HostileServer)
 public:
     enum class Mode {
-        Hang,              // accept and read, never answer
-        SlowDrip,          // headers (Content-Length 10000), then 1 body byte every 100 ms
-        Garbage,           // random bytes instead of HTTP, then close
-        Reset,             // read the request, then close with RST (SO_LINGER 0)
-        EndlessBody,       // 200 without Content-Length, body streams until the client goes
+        Hang, // accept and read, never answer
+        SlowDrip, // headers (Content-Length 10000), then 1 body byte every 100 ms
+        Garbage, // random bytes instead of HTTP, then close
+        Reset, // read the request, then close with RST (SO_LINGER 0)
+        EndlessBody, // 200 without Content-Length, body streams until the client goes
         HugeContentLength, // 200 with Content-Length 1 GiB, body streams until the client goes
-        RedirectLoop,      // 302 to the very same path, forever
-        RedirectChain,     // /redirect/N -> 302 /redirect/N-1 ... /redirect/0 -> Ok
-        InvalidJson,       // 200 application/json, truncated JSON
-        InvalidUtf8,       // 200 application/json, JSON with bytes that are not UTF-8
-        Ok,                // 200 application/json {"status":"ok"}
-        Canned,            // the bytes given to setCannedResponse(), then close
+        RedirectLoop, // 302 to the very same path, forever
+        RedirectChain, // /redirect/N -> 302 /redirect/N-1 ... /redirect/0 -> Ok
+        InvalidJson, // 200 application/json, truncated JSON
+        InvalidUtf8, // 200 application/json, JSON with bytes that are not UTF-8
+        Ok, // 200 application/json {"status":"ok"}
+        Canned, // the bytes given to setCannedResponse(), then close
     };
     Q_ENUM(Mode)
 
-    explicit HostileServer(Mode mode, QObject *parent = nullptr);
+    explicit HostileServer(Mode mode, QObject* parent = nullptr);
     ~HostileServer() override;
 
     bool listen(); // 127.0.0.1, ephemeral port
     quint16 port() const;
-    QUrl url(const QString &path = QStringLiteral("/")) const;
+    QUrl url(const QString& path = QStringLiteral("/")) const;
 
-    void setCannedResponse(const QByteArray &rawResponse);
+    void setCannedResponse(const QByteArray& rawResponse);
 
     static QByteArray okBody();
     static QByteArray invalidJsonBody();
@@ -66,10 +66,10 @@ Q_SIGNALS:
 
 private:
     void onNewConnection();
-    void onReadyRead(QTcpSocket *socket);
-    void respond(QTcpSocket *socket, const RecordedRequest &request);
-    void startStreaming(QTcpSocket *socket, const QByteArray &head);
-    void writeAndClose(QTcpSocket *socket, const QByteArray &data);
+    void onReadyRead(QTcpSocket* socket);
+    void respond(QTcpSocket* socket, const RecordedRequest& request);
+    void startStreaming(QTcpSocket* socket, const QByteArray& head);
+    void writeAndClose(QTcpSocket* socket, const QByteArray& data);
 
     QTcpServer m_server;
     Mode m_mode;

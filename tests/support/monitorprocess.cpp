@@ -5,7 +5,7 @@
 
 namespace hdtest {
 
-MonitorProcess::MonitorProcess(const QStringList &args)
+MonitorProcess::MonitorProcess(const QStringList& args)
 {
     QObject::connect(&process, &QProcess::readyReadStandardOutput, [this] {
         buffer += process.readAllStandardOutput();
@@ -36,10 +36,10 @@ bool MonitorProcess::waitFinished(int ms)
     return spy.wait(ms);
 }
 
-int MonitorProcess::countTo(const QString &key, const QString &to) const
+int MonitorProcess::countTo(const QString& key, const QString& to) const
 {
     int n = 0;
-    for (const QJsonObject &o : lines) {
+    for (const QJsonObject& o : lines) {
         QString k = o.value(u"service").toString() + u'/' + o.value(u"check").toString();
         if (o.contains(u"item"))
             k += u'/' + o.value(u"item").toString();
@@ -51,7 +51,7 @@ int MonitorProcess::countTo(const QString &key, const QString &to) const
 QList<QJsonObject> MonitorProcess::autoHeal() const
 {
     QList<QJsonObject> out;
-    for (const QJsonObject &o : lines) {
+    for (const QJsonObject& o : lines) {
         if (o.value(u"action").toString() == u"auto-heal")
             out << o;
     }

@@ -11,12 +11,12 @@ namespace hdtest {
 // A running `healthdeck monitor ARGS` whose stdout JSON lines are collected as they arrive.
 class MonitorProcess {
 public:
-    explicit MonitorProcess(const QStringList &args);
+    explicit MonitorProcess(const QStringList& args);
     ~MonitorProcess(); // kills it when still running
 
     bool waitFinished(int ms);
     // How many state-change lines took the row KEY ("service/check[/item]") to status `to`.
-    int countTo(const QString &key, const QString &to) const;
+    int countTo(const QString& key, const QString& to) const;
     // The `"action":"auto-heal"` lines.
     QList<QJsonObject> autoHeal() const;
 

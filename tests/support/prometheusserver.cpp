@@ -29,7 +29,7 @@ PrometheusServer::~PrometheusServer()
     }
 }
 
-bool PrometheusServer::start(const QList<Job> &jobs)
+bool PrometheusServer::start(const QList<Job>& jobs)
 {
     const QString binary = QStandardPaths::findExecutable(QStringLiteral("prometheus"));
     if (binary.isEmpty()) {
@@ -40,8 +40,9 @@ bool PrometheusServer::start(const QList<Job> &jobs)
         m_error = QStringLiteral("no temporary directory");
         return false;
     }
-    QByteArray config = "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n";
-    for (const Job &job : jobs) {
+    QByteArray config
+        = "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n";
+    for (const Job& job : jobs) {
         config += "  - job_name: \"" + job.name.toUtf8() + "\"\n    metrics_path: \"" + job.metricsPath.toUtf8()
             + "\"\n    static_configs:\n      - targets: [";
         for (qsizetype i = 0; i < job.targets.size(); ++i)
@@ -90,7 +91,7 @@ QString PrometheusServer::url() const
     return u"http://127.0.0.1:"_s + QString::number(m_port);
 }
 
-QJsonObject PrometheusServer::query(const QString &promql) const
+QJsonObject PrometheusServer::query(const QString& promql) const
 {
     QUrl u(url() + u"/api/v1/query");
     u.setQuery(u"query="_s + QString::fromLatin1(QUrl::toPercentEncoding(promql)), QUrl::StrictMode);
@@ -98,7 +99,7 @@ QJsonObject PrometheusServer::query(const QString &promql) const
     return QJsonDocument::fromJson(httpRequest("GET", u, {}, &status)).object();
 }
 
-double PrometheusServer::value(const QString &promql) const
+double PrometheusServer::value(const QString& promql) const
 {
     const QJsonArray result = query(promql).value(u"data").toObject().value(u"result").toArray();
     if (result.size() != 1)

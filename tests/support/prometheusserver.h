@@ -19,14 +19,14 @@ public:
     };
     ~PrometheusServer();
 
-    bool start(const QList<Job> &jobs);
+    bool start(const QList<Job>& jobs);
     QString error() const { return m_error; }
     QString url() const; // http://127.0.0.1:PORT
 
     // GET /api/v1/query; the whole JSON answer, or an empty object when the request failed.
-    QJsonObject query(const QString &promql) const;
+    QJsonObject query(const QString& promql) const;
     // The value of the single series `promql` returns, or NaN when it returns none or several.
-    double value(const QString &promql) const;
+    double value(const QString& promql) const;
 
 private:
     QProcess m_process;

@@ -4,10 +4,11 @@
 
 namespace hdtest {
 
-bool RedisServer::start(const hd::RedisServerProcess::Options &options)
+bool RedisServer::start(const hd::RedisServerProcess::Options& options)
 {
     if (!hd::RedisServerProcess::available()) {
-        m_error = QStringLiteral("redis-server is not installed; the Redis tests need it (apt-get install redis-server)");
+        m_error
+            = QStringLiteral("redis-server is not installed; the Redis tests need it (apt-get install redis-server)");
         return false;
     }
     if (!m_process.start(options)) {
@@ -17,9 +18,9 @@ bool RedisServer::start(const hd::RedisServerProcess::Options &options)
     return true;
 }
 
-QByteArray RedisServer::cli(const QStringList &args, const QByteArray &input) const
+QByteArray RedisServer::cli(const QStringList& args, const QByteArray& input) const
 {
-    QStringList all {QStringLiteral("-h"), m_process.host(), QStringLiteral("-p"), QString::number(m_process.port())};
+    QStringList all { QStringLiteral("-h"), m_process.host(), QStringLiteral("-p"), QString::number(m_process.port()) };
     const QString password = m_process.serverConfig().password;
     if (!password.isEmpty())
         all << QStringLiteral("-a") << password << QStringLiteral("--no-auth-warning");
@@ -35,12 +36,12 @@ QByteArray RedisServer::cli(const QStringList &args, const QByteArray &input) co
     return process.readAll().trimmed();
 }
 
-FakeRedisServer::FakeRedisServer(Mode mode, const QByteArray &reply)
+FakeRedisServer::FakeRedisServer(Mode mode, const QByteArray& reply)
     : m_mode(mode)
     , m_reply(reply)
 {
     QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
             ++m_connections;
             QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
@@ -64,7 +65,7 @@ bool FakeRedisServer::listen()
     return m_server.listen(QHostAddress::LocalHost, 0);
 }
 
-hd::RedisServerConfig FakeRedisServer::config(const QString &name) const
+hd::RedisServerConfig FakeRedisServer::config(const QString& name) const
 {
     hd::RedisServerConfig config;
     config.name = name;

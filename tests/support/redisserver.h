@@ -16,19 +16,19 @@ namespace hdtest {
 // CI installs: when it is missing, start() fails (the test fails, never skips).
 class RedisServer {
 public:
-    bool start(const hd::RedisServerProcess::Options &options = {});
+    bool start(const hd::RedisServerProcess::Options& options = {});
     QString error() const { return m_error; }
 
-    hd::RedisServerProcess &process() { return m_process; }
+    hd::RedisServerProcess& process() { return m_process; }
     quint16 port() const { return m_process.port(); }
-    hd::RedisServerConfig config(const QString &name = QStringLiteral("local")) const
+    hd::RedisServerConfig config(const QString& name = QStringLiteral("local")) const
     {
         return m_process.serverConfig(name);
     }
 
     // Runs redis-cli on the plain port as the default user and returns its
     // output, trimmed. `input` is sent on stdin (for `-x` as the last argument).
-    QByteArray cli(const QStringList &args, const QByteArray &input = {}) const;
+    QByteArray cli(const QStringList& args, const QByteArray& input = {}) const;
 
 private:
     hd::RedisServerProcess m_process;
@@ -40,17 +40,17 @@ private:
 class FakeRedisServer {
 public:
     enum class Mode {
-        Silent,  // accepts, reads, never answers
+        Silent, // accepts, reads, never answers
         Garbage, // answers the first bytes it receives with `reply` (not RESP)
-        Canned,  // answers every command it receives with `reply`
+        Canned, // answers every command it receives with `reply`
     };
-    explicit FakeRedisServer(Mode mode, const QByteArray &reply = {});
+    explicit FakeRedisServer(Mode mode, const QByteArray& reply = {});
     bool listen();
     quint16 port() const { return m_server.serverPort(); }
     int connections() const { return m_connections; }
     int commands() const { return m_commands; }
     QByteArray received() const { return m_received; }
-    hd::RedisServerConfig config(const QString &name = QStringLiteral("fake")) const;
+    hd::RedisServerConfig config(const QString& name = QStringLiteral("fake")) const;
 
 private:
     Mode m_mode;

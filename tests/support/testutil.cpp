@@ -11,12 +11,12 @@
 
 namespace hdtest {
 
-QString dataPath(const QString &relative)
+QString dataPath(const QString& relative)
 {
     return QStringLiteral(HD_TEST_DATA_DIR "/") + relative;
 }
 
-QByteArray readData(const QString &relative)
+QByteArray readData(const QString& relative)
 {
     QFile f(dataPath(relative));
     if (!f.open(QIODevice::ReadOnly))
@@ -32,14 +32,14 @@ quint16 freePort()
     return server.serverPort();
 }
 
-QByteArray httpRequest(const QByteArray &method, const QUrl &url, const QByteArray &body, int *status)
+QByteArray httpRequest(const QByteArray& method, const QUrl& url, const QByteArray& body, int* status)
 {
     QNetworkAccessManager nam;
     QNetworkRequest request(url);
     request.setTransferTimeout(5000);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
+    QNetworkReply* reply = nam.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();

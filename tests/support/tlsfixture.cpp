@@ -20,22 +20,22 @@ TlsFixture::TlsFixture()
         QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes") };
     const QStringList caExtensions { QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
         QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign,cRLSign") };
-    auto makeCa = [&](const QString &name, const QString &subject) {
+    auto makeCa = [&](const QString& name, const QString& subject) {
         return openssl(QStringList { QStringLiteral("req"), QStringLiteral("-x509") } + ecKey + caExtensions
             + QStringList { QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), subject,
                 QStringLiteral("-keyout"), name + QStringLiteral(".key"), QStringLiteral("-out"),
                 name + QStringLiteral(".pem") });
     };
-    auto makeLeaf = [&](const QString &name, const QString &subject, const QString &extensionFile,
-                        const QString &days = QStringLiteral("2")) {
+    auto makeLeaf = [&](const QString& name, const QString& subject, const QString& extensionFile,
+                        const QString& days = QStringLiteral("2")) {
         return openssl(QStringList { QStringLiteral("req") } + ecKey
                    + QStringList { QStringLiteral("-subj"), subject, QStringLiteral("-keyout"),
                        name + QStringLiteral(".key"), QStringLiteral("-out"), name + QStringLiteral(".csr") })
-            && openssl({ QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
-                name + QStringLiteral(".csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
-                QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
-                QStringLiteral("-days"), days, QStringLiteral("-extfile"), extensionFile,
-                QStringLiteral("-out"), name + QStringLiteral(".pem") });
+            && openssl(
+                { QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), name + QStringLiteral(".csr"),
+                    QStringLiteral("-CA"), QStringLiteral("ca.pem"), QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                    QStringLiteral("-CAcreateserial"), QStringLiteral("-days"), days, QStringLiteral("-extfile"),
+                    extensionFile, QStringLiteral("-out"), name + QStringLiteral(".pem") });
     };
     const bool ok = writeFile(QStringLiteral("server.ext"),
                         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
@@ -50,8 +50,8 @@ TlsFixture::TlsFixture()
         && makeLeaf(QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("server.ext"),
             QString::number(serverCertificateDays()))
         && makeLeaf(QStringLiteral("client"), u"/CN=" + clientCommonName(), QStringLiteral("client.ext"))
-        && makeLeaf(QStringLiteral("wrong-name"), QStringLiteral("/CN=elsewhere.example"),
-            QStringLiteral("wrong-name.ext"))
+        && makeLeaf(
+            QStringLiteral("wrong-name"), QStringLiteral("/CN=elsewhere.example"), QStringLiteral("wrong-name.ext"))
         // A certificate that ended long ago: `openssl ca` takes explicit dates, `x509 -req` does not.
         && writeFile(QStringLiteral("index.txt"), "")
         && writeFile(QStringLiteral("ca.cnf"),
@@ -60,12 +60,12 @@ TlsFixture::TlsFixture()
         && openssl(QStringList { QStringLiteral("req") } + ecKey
             + QStringList { QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"),
                 QStringLiteral("expired.key"), QStringLiteral("-out"), QStringLiteral("expired.csr") })
-        && openssl({ QStringLiteral("ca"), QStringLiteral("-batch"), QStringLiteral("-config"), QStringLiteral("ca.cnf"),
-            QStringLiteral("-cert"), QStringLiteral("ca.pem"), QStringLiteral("-keyfile"), QStringLiteral("ca.key"),
-            QStringLiteral("-startdate"), QStringLiteral("20200101000000Z"), QStringLiteral("-enddate"),
-            QStringLiteral("20200201000000Z"), QStringLiteral("-extfile"), QStringLiteral("server.ext"),
-            QStringLiteral("-notext"), QStringLiteral("-in"), QStringLiteral("expired.csr"), QStringLiteral("-out"),
-            QStringLiteral("expired.pem") })
+        && openssl({ QStringLiteral("ca"), QStringLiteral("-batch"), QStringLiteral("-config"),
+            QStringLiteral("ca.cnf"), QStringLiteral("-cert"), QStringLiteral("ca.pem"), QStringLiteral("-keyfile"),
+            QStringLiteral("ca.key"), QStringLiteral("-startdate"), QStringLiteral("20200101000000Z"),
+            QStringLiteral("-enddate"), QStringLiteral("20200201000000Z"), QStringLiteral("-extfile"),
+            QStringLiteral("server.ext"), QStringLiteral("-notext"), QStringLiteral("-in"),
+            QStringLiteral("expired.csr"), QStringLiteral("-out"), QStringLiteral("expired.pem") })
         && openssl(QStringList { QStringLiteral("req"), QStringLiteral("-x509") } + ecKey
             + QStringList { QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
                 QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
@@ -75,14 +75,14 @@ TlsFixture::TlsFixture()
         m_error = QStringLiteral("could not create the test certificates");
 }
 
-QString TlsFixture::keyFileFor(const QString &certFile) const
+QString TlsFixture::keyFileFor(const QString& certFile) const
 {
     QString key = certFile;
     key.replace(key.size() - 4, 4, QStringLiteral(".key"));
     return key;
 }
 
-bool TlsFixture::writeFile(const QString &name, const QByteArray &data)
+bool TlsFixture::writeFile(const QString& name, const QByteArray& data)
 {
     QFile file(path(name));
     if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size()) {
@@ -92,7 +92,7 @@ bool TlsFixture::writeFile(const QString &name, const QByteArray &data)
     return true;
 }
 
-bool TlsFixture::openssl(const QStringList &arguments)
+bool TlsFixture::openssl(const QStringList& arguments)
 {
     QProcess process;
     process.setWorkingDirectory(m_dir.path());
@@ -106,19 +106,19 @@ bool TlsFixture::openssl(const QStringList &arguments)
     return true;
 }
 
-TlsHttpServer::TlsHttpServer(const TlsFixture &fixture, bool requireClientCertificate, QObject *parent)
+TlsHttpServer::TlsHttpServer(const TlsFixture& fixture, bool requireClientCertificate, QObject* parent)
     : QObject(parent)
     , m_fixture(fixture)
     , m_requireClientCertificate(requireClientCertificate)
 {
     connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
             ++m_accepted;
-            serve(qobject_cast<QSslSocket *>(socket));
+            serve(qobject_cast<QSslSocket*>(socket));
         }
     });
     connect(&m_server, &QSslServer::errorOccurred, this,
-        [this](QSslSocket *, QAbstractSocket::SocketError) { ++m_failedHandshakes; });
+        [this](QSslSocket*, QAbstractSocket::SocketError) { ++m_failedHandshakes; });
 }
 
 bool TlsHttpServer::listen()
@@ -150,12 +150,12 @@ bool TlsHttpServer::listen()
     return true;
 }
 
-QUrl TlsHttpServer::url(const QString &path) const
+QUrl TlsHttpServer::url(const QString& path) const
 {
     return QUrl(QStringLiteral("https://127.0.0.1:%1%2").arg(port()).arg(path));
 }
 
-void TlsHttpServer::serve(QSslSocket *socket)
+void TlsHttpServer::serve(QSslSocket* socket)
 {
     if (!socket)
         return;

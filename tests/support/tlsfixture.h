@@ -32,13 +32,13 @@ public:
     QString expiredCertFile() const { return path(QStringLiteral("expired.pem")); }
     QString selfSignedCertFile() const { return path(QStringLiteral("self-signed.pem")); }
     // The key of each of the certificates above: "server.key" for server.pem, and so on.
-    QString keyFileFor(const QString &certFile) const;
+    QString keyFileFor(const QString& certFile) const;
     int serverCertificateDays() const { return 30; }
 
 private:
-    QString path(const QString &name) const { return m_dir.filePath(name); }
-    bool openssl(const QStringList &arguments);
-    bool writeFile(const QString &name, const QByteArray &data);
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    bool openssl(const QStringList& arguments);
+    bool writeFile(const QString& name, const QByteArray& data);
 
     QTemporaryDir m_dir;
     QString m_error;
@@ -50,27 +50,27 @@ class TlsHttpServer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TlsHttpServer)
 public:
-    TlsHttpServer(const TlsFixture &fixture, bool requireClientCertificate, QObject *parent = nullptr);
+    TlsHttpServer(const TlsFixture& fixture, bool requireClientCertificate, QObject* parent = nullptr);
 
     // Before listen(): serve this certificate (a file of the fixture) instead of server.pem.
-    void setCertificateFile(const QString &file) { m_certificateFile = file; }
+    void setCertificateFile(const QString& file) { m_certificateFile = file; }
     // Before listen(): answer any number of requests on one connection (HTTP keep-alive).
     void setKeepAlive(bool on) { m_keepAlive = on; }
     // Before listen(): answer every request with a 302 to this location instead of 200.
-    void setRedirect(const QByteArray &location) { m_redirect = location; }
+    void setRedirect(const QByteArray& location) { m_redirect = location; }
     int connectionsAccepted() const { return m_accepted; }
 
     bool listen(); // false with errorString() when the certificate files do not load
     QString errorString() const { return m_error; }
     quint16 port() const { return m_server.serverPort(); }
-    QUrl url(const QString &path = QStringLiteral("/")) const;
+    QUrl url(const QString& path = QStringLiteral("/")) const;
     int requestsServed() const { return m_served; }
     int failedHandshakes() const { return m_failedHandshakes; }
 
 private:
-    void serve(QSslSocket *socket);
+    void serve(QSslSocket* socket);
 
-    const TlsFixture &m_fixture;
+    const TlsFixture& m_fixture;
     bool m_requireClientCertificate;
     bool m_keepAlive = false;
     QByteArray m_redirect;
