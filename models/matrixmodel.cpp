@@ -457,7 +457,9 @@ std::vector<MatrixModel::Node*> MatrixModel::recompute()
                     && (!service->since.isValid() || c->state.since < service->since))
                     service->since = c->state.since;
             }
-            service->root = isDependencyFailure(service->status) && !service->impacted;
+            // The engine decides root causes (RowState::rootCause); the model only shows them.
+            service->root = std::any_of(
+                service->children.begin(), service->children.end(), [](const auto& c) { return c->state.rootCause; });
             if (service->root)
                 roots << service;
         }
@@ -739,6 +741,8 @@ QVariant MatrixModel::checkData(const Node* n, int column, int role) const
     }
     case ImpactedByRole:
         return r.impactedBy;
+    case RootCauseRole:
+        return r.rootCause;
     case SourceRole:
         return r.result.alert ? QStringLiteral("Alertmanager") : QString();
     case Qt::ToolTipRole: {
@@ -815,6 +819,8 @@ QVariant MatrixModel::aggregateData(const Node* n, int column, int role) const
         return service ? n->name : QString();
     case ImpactedByRole:
         return n->impactedBy;
+    case RootCauseRole:
+        return service && n->root;
     case OverlaysRole: {
         QStringList out;
         if (service && n->root)

@@ -21,6 +21,7 @@ enum ItemRole {
     TimelineKindRole, // TimelineEntry::Kind as int (history rows)
     TimeRole, // qint64 ms since the epoch, UTC (history rows)
     SourceRole, // QString: where a row comes from when it is not healthdeck's own probe ("Alertmanager")
+    RootCauseRole, // bool: a service (or a check of one) the engine decided is a root cause (RowState::rootCause)
 };
 
 } // namespace hd

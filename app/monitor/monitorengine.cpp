@@ -1,6 +1,7 @@
 #include "monitorengine.h"
 
 #include "engine/probefactory.h"
+#include "impact.h"
 #include "probes/probe.h"
 
 #include <QDataStream>
@@ -248,55 +249,19 @@ void MonitorEngine::stop()
     flush(); // running is false: nothing is held back any more
 }
 
-namespace {
-
-// Percentiles of a histogram of starts by lateness in ms.
-SchedulingLag lagOf(const std::vector<qint64>& counts)
-{
-    SchedulingLag lag;
-    for (const qint64 count : counts)
-        lag.starts += count;
-    if (lag.starts == 0)
-        return lag;
-    qint64 seen = 0;
-    bool p50 = false;
-    bool p99 = false;
-    for (size_t ms = 0; ms < counts.size(); ++ms) {
-        if (counts[ms] == 0)
-            continue;
-        seen += counts[ms];
-        if (!p50 && seen * 2 >= lag.starts) {
-            lag.p50Ms = qint64(ms);
-            p50 = true;
-        }
-        if (!p99 && seen * 100 >= lag.starts * 99) {
-            lag.p99Ms = qint64(ms);
-            p99 = true;
-        }
-        lag.maxMs = qint64(ms);
-    }
-    return lag;
-}
-
-} // namespace
-
 SchedulingLag MonitorEngine::schedulingLag() const
 {
-    return lagOf(m_lagCounts);
+    return m_lag.total();
 }
 
 SchedulingLag MonitorEngine::takeRecentSchedulingLag()
 {
-    std::vector<qint64> recent = m_lagCounts;
-    for (size_t i = 0; i < recent.size() && i < m_lagTaken.size(); ++i)
-        recent[i] = qMax<qint64>(0, recent[i] - m_lagTaken[i]); // a reset in between leaves fewer, never less than 0
-    m_lagTaken = m_lagCounts;
-    return lagOf(recent);
+    return m_lag.takeRecent();
 }
 
 void MonitorEngine::resetSchedulingLag()
 {
-    std::fill(m_lagCounts.begin(), m_lagCounts.end(), 0);
+    m_lag.reset();
 }
 
 void MonitorEngine::dropProbe(Slot* slot)
@@ -448,10 +413,7 @@ void MonitorEngine::startProbe(Slot* slot)
             onProbeFinished(slot, result);
         });
     }
-    constexpr size_t lagBuckets = 10'001; // 0..10,000 ms, then later
-    if (m_lagCounts.size() != lagBuckets)
-        m_lagCounts.assign(lagBuckets, 0);
-    ++m_lagCounts[size_t(qBound<qint64>(0, monotonicMs() - slot->runDueMs, qint64(lagBuckets) - 1))];
+    m_lag.add(monotonicMs() - slot->runDueMs);
     slot->probe = probe;
     slot->running = true;
     ++m_inFlight;
@@ -618,35 +580,7 @@ void MonitorEngine::recomputeImpact()
     if (!m_impactStale)
         return;
     m_impactStale = false;
-    QHash<QString, Status> serviceStatus;
-    for (const RowState& row : std::as_const(m_rows)) {
-        if (!row.counts || row.offHours || row.gated)
-            continue;
-        auto it = serviceStatus.find(row.service);
-        if (it == serviceStatus.end())
-            serviceStatus.insert(row.service, row.status);
-        else
-            *it = worst(*it, row.status);
-    }
-    m_impact = m_graph.impact(serviceStatus);
-    QHash<QString, QString> alertServices; // fingerprint -> service, for "inhibited by"
-    for (const RowState& row : std::as_const(m_rows)) {
-        if (row.result.alert)
-            alertServices.insert(row.result.alert->fingerprint, row.service);
-    }
-    for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
-        QString by = m_impact.rootOf(it->service);
-        if (by.isEmpty() && it->result.alert && !it->result.alert->inhibitedBy.isEmpty()) {
-            // Inhibited in Alertmanager: impacted by the service of the alert that inhibits it.
-            const QString fingerprint = it->result.alert->inhibitedBy.first();
-            by = alertServices.value(fingerprint, u"alert "_s + fingerprint);
-        }
-        if (by != it->impactedBy) {
-            it->impactedBy = by;
-            it->impacted = !by.isEmpty();
-            markDirty(it.key());
-        }
-    }
+    m_impact = markImpact(m_rows, m_graph, [this](const QString& key) { markDirty(key); });
 }
 
 void MonitorEngine::refreshOverlays(RowState& row, const QDateTime& at)

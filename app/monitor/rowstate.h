@@ -26,6 +26,9 @@ struct RowState {
     bool pending = false;
     bool impacted = false;
     QString impactedBy;
+    // The row's service is failing and no dependency (nor an inhibiting alert) explains it: a root cause. Decided
+    // here, in the engine, once; the matrix, the banner and the notifications read it.
+    bool rootCause = false;
     bool offHours = false;
     bool acknowledged = false;
     bool silenced = false;

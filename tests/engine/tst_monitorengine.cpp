@@ -151,6 +151,10 @@ void TestMonitorEngine::dependencyMarksImpacted()
     QVERIFY(engine.row(QStringLiteral("database/primary"))->impactedBy.isEmpty());
     QCOMPARE(engine.impact().roots, QStringList { QStringLiteral("database") });
     QCOMPARE(engine.row(QStringLiteral("portal/ping"))->status, Status::Ok); // impacted, not failing itself
+    // The root cause is decided here, once, and every row carries it: the matrix and the notices only read it.
+    QVERIFY(engine.row(QStringLiteral("database/primary"))->rootCause);
+    QVERIFY(!engine.row(QStringLiteral("trading-api/ready"))->rootCause);
+    QVERIFY(!engine.row(QStringLiteral("portal/ping"))->rootCause);
 
     bool sawDatabaseRoot = false, sawApiImpacted = false;
     for (const StateChange& c : std::as_const(changes)) {

@@ -1,6 +1,7 @@
 #include "models/matrixfilterproxy.h"
 #include "models/matrixmodel.h"
 #include "models/statusroles.h"
+#include "monitor/dependencygraph.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -24,6 +25,8 @@ RowState makeRow(const QString& service, const QString& check, const QString& gr
     r.rawStatus = status;
     r.impactedBy = impactedBy;
     r.impacted = !impactedBy.isEmpty();
+    // What the engine decides for a service of one counted row (MonitorEngine::recomputeImpact).
+    r.rootCause = isDependencyFailure(status) && impactedBy.isEmpty();
     r.latencyMs = 12;
     r.lastResult = QDateTime::currentDateTimeUtc();
     r.since = r.lastResult;
@@ -118,6 +121,7 @@ private slots:
     void removedKeysLeaveEmptySectionsBehindNot();
     void subChecksNestUnderTheirCheck();
     void rootCauseSortsFirstWhileFailing();
+    void rootCauseComesFromTheEngine();
     void calmMatrixKeepsConfigOrder();
     void overlaysAndTooltip();
     void impactedOnlyOnFailingChecks();
@@ -309,6 +313,28 @@ void TestMatrixModel::rootCauseSortsFirstWhileFailing()
     QVERIFY(model.summary().rootCauses.isEmpty());
 }
 
+// The model shows the root causes the engine decided (RowState::rootCause); it does not work them out again.
+void TestMatrixModel::rootCauseComesFromTheEngine()
+{
+    MatrixModel model;
+    model.setConfig(demoConfig());
+    model.updateRows(calmRows());
+    RowState down
+        = makeRow(QStringLiteral("database"), QStringLiteral("primary"), QStringLiteral("persistence"), Status::Down);
+    down.rootCause = false; // the engine holds it back (say an inhibiting alert explains it)
+    model.updateRows({ down });
+    QVERIFY(model.summary().rootCauses.isEmpty());
+    QVERIFY(!model.indexOfService(QStringLiteral("database")).data(RootCauseRole).toBool());
+    down.rootCause = true;
+    model.updateRows({ down });
+    QCOMPARE(model.summary().rootCauses, QStringList { QStringLiteral("database") });
+    QVERIFY(model.indexOfService(QStringLiteral("database")).data(RootCauseRole).toBool());
+    QVERIFY(model.indexOfService(QStringLiteral("database"))
+                .data(OverlaysRole)
+                .toStringList()
+                .contains(QStringLiteral("root-cause")));
+}
+
 void TestMatrixModel::calmMatrixKeepsConfigOrder()
 {
     MatrixModel model;
@@ -398,10 +424,12 @@ void TestMatrixModel::summaryCountsAndWorst()
     model.setConfig(demoConfig());
     QList<RowState> rows = calmRows();
     rows[0].status = Status::Stale;
+    rows[0].rootCause = true; // as the engine marks a stale service nothing explains
     rows[1].offHours = true;
     rows << makeRow(QStringLiteral("trading-api"), QStringLiteral("ready"), QStringLiteral("core"), Status::Down, {},
         QStringLiteral("database"));
     rows.last().counts = false; // a sub-check does not count
+    rows.last().rootCause = false; // and its service's counted rows are fine: the engine says no root cause
     model.updateRows(rows);
     const MatrixModel::Summary& s = model.summary();
     QCOMPARE(s.total, 4);
