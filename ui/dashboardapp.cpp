@@ -2,12 +2,12 @@
 
 #include "admin/adminclient.h"
 #include "adminpanel.h"
-#include "demosession.h"
+#include "demo/demosession.h"
 #include "engine/loadconfig.h"
 #include "mainwindow.h"
-#include "models/monitorbridge.h"
 #include "remediation/remediationlease.h"
 #include "remediation/remediationplanner.h"
+#include "runtime/monitorruntime.h"
 #include "store/historystore.h"
 
 #include <QApplication>
@@ -74,17 +74,11 @@ int runDashboard(int argc, char* argv[], bool demo)
     }
     if (path.isEmpty())
         demo = true; // a fresh machine opens on the bundled demo
+    // The demo starts on its own thread while the window opens; the config is watched once the demo listens.
     std::unique_ptr<DemoSession> session;
     if (demo) {
         session = std::make_unique<DemoSession>();
-        QString problem;
-        if (!session->start(&problem)) {
-            printErr(u"healthdeck demo: " + problem);
-            return 1;
-        }
-        for (const QString& note : session->notes())
-            printErr(u"healthdeck demo: " + note);
-        path = session->configPath();
+        session->start();
     }
 
     HistoryOptions options;
@@ -95,14 +89,27 @@ int runDashboard(int argc, char* argv[], bool demo)
             + QStringLiteral("/healthdeck/demo-history.sqlite");
     else
         options.path = HistoryStore::defaultPath();
-    HistoryStore store(options);
+    MonitorRuntime runtime(options); // the engine, the config watcher and the history, each on its thread
+    HistoryStore& store = *runtime.store();
     store.openAsync();
-
-    MonitorBridge bridge(&store);
-    MainWindow window(&bridge, &store);
-    window.setConfigPath(path);
-    if (session)
+    MainWindow window(&runtime, &store);
+    if (session) {
         window.setDemo(session.get());
+        QObject::connect(session.get(), &DemoSession::started, &window,
+            [&runtime, &window, demo = session.get()](bool ok, const QString& problem) {
+                if (!ok) {
+                    printErr(u"healthdeck demo: " + problem);
+                    QCoreApplication::exit(1);
+                    return;
+                }
+                for (const QString& note : demo->notes())
+                    printErr(u"healthdeck demo: " + note);
+                window.setConfigPath(demo->configPath());
+                runtime.watchConfig(demo->configPath());
+            });
+    } else {
+        window.setConfigPath(path);
+    }
 
     // Admin actions for the selected service; every reload hands the client the new admin: section.
     AdminClient admin;
@@ -118,10 +125,10 @@ int runDashboard(int argc, char* argv[], bool demo)
     planner.setEnabled(!parser.isSet(noRemediateOpt));
     planner.setReadOnly(readOnly);
     planner.setLease(&lease);
-    QObject::connect(&bridge, &MonitorBridge::rowsUpdated, &planner, &RemediationPlanner::updateRows);
-    QObject::connect(&bridge, &MonitorBridge::rowsRemoved, &planner, &RemediationPlanner::removeRows);
+    QObject::connect(&runtime, &MonitorRuntime::rowsUpdated, &planner, &RemediationPlanner::updateRows);
+    QObject::connect(&runtime, &MonitorRuntime::rowsRemoved, &planner, &RemediationPlanner::removeRows);
     QObject::connect(
-        &bridge, &MonitorBridge::configLoaded, panel, [&admin, &planner, panel, readOnly](const Config& config) {
+        &runtime, &MonitorRuntime::configLoaded, panel, [&admin, &planner, panel, readOnly](const Config& config) {
             admin.setConfig(config);
             if (readOnly)
                 admin.setReadOnly(true);
@@ -135,19 +142,20 @@ int runDashboard(int argc, char* argv[], bool demo)
         if (!service.isEmpty())
             panel->followSelection(service);
     });
-    bridge.watchConfig(path);
+    if (!session)
+        runtime.watchConfig(path);
     const QString metricsAddress = parser.isSet(metricsOpt)
         ? parser.value(metricsOpt)
         : QSettings().value(QStringLiteral("metrics/listen")).toString().trimmed();
     if (!metricsAddress.isEmpty()) {
         QObject::connect(
-            &bridge, &MonitorBridge::metricsServing, &window, [](const QString& address, const QString& error) {
+            &runtime, &MonitorRuntime::metricsServing, &window, [](const QString& address, const QString& error) {
                 if (address.isEmpty())
                     printErr(u"healthdeck: metrics not served: " + error);
                 else
                     printErr(u"healthdeck: serving metrics at http://" + address + u"/metrics");
             });
-        bridge.serveMetrics(metricsAddress);
+        runtime.serveMetrics(metricsAddress);
     }
     window.show();
     return app.exec();

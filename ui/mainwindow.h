@@ -24,27 +24,32 @@ class QTreeView;
 
 namespace hd {
 
+class AlertNotifier;
+class AwayLog;
 class ChartsPanel;
+class CheckActions;
 class DemoSession;
 class DetailPane;
 class HistoryPanel;
 class HistoryStore;
 class MatrixFilterProxy;
+class MatrixPane;
 class MatrixModel;
-class MonitorBridge;
+class MonitorRuntime;
 class RemediationPlanner;
 struct RemediationEvent;
+class StatusTray;
 class SummaryStrip;
 
 // The dashboard: summary strip, status matrix with the selected check's detail,
 // charts, alert history; config-error banner, tray icon, notifications per root
 // cause, and what happened while the user was away. It talks to the engine only
-// through the MonitorBridge (queued) and to the history only asynchronously.
+// through the MonitorRuntime (queued) and to the history only asynchronously.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    MainWindow(MonitorBridge* bridge, HistoryStore* store, QWidget* parent = nullptr);
+    MainWindow(MonitorRuntime* runtime, HistoryStore* store, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     void setConfigPath(const QString& path);
@@ -57,7 +62,7 @@ public:
     void setAdminPanel(QWidget* panel);
     // --read-only: besides the admin actions, no silence is written to or expired in Alertmanager.
     void setReadOnly(bool readOnly);
-    // The status bar's word on the engine's schedule (MonitorBridge::schedulingLagMeasured).
+    // The status bar's word on the engine's schedule (MonitorRuntime::schedulingLagMeasured).
     void showSchedulingLag(const hd::SchedulingLag& lag);
     static constexpr qint64 kBehindScheduleMs = 1000; // p99 this late or later: behind schedule
     QWidget* adminPanel() const { return m_adminPanel; }
@@ -93,7 +98,7 @@ public:
     void openDetail();
     // How long a failure notice waits for the dependency picture to settle: a
     // service whose dependency fails a moment later is impacted, not a root cause.
-    void setNotificationDelay(int ms) { m_settle.setInterval(ms); }
+    void setNotificationDelay(int ms);
 
 Q_SIGNALS:
     void notified(const hd::AlertNotice& notice); // a desktop notification was raised
@@ -103,7 +108,6 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
-    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void buildMenus();
@@ -113,38 +117,35 @@ private:
     void onCurrentChanged();
     void refreshDetail();
     void onSummaryChanged();
-    void flushNotifications();
-    void fireSettled();
     void raiseNotice(const AlertNotice& notice);
     void setTheme(Theme theme);
     void updateTrayIcon();
-    void showMissed();
     void onRemediationChanged();
     void onGaveUp(const hd::RemediationEvent& event);
     void saveSettings() const;
     void restoreSettings();
     bool isAway() const;
 
-    MonitorBridge* m_bridge;
+    MonitorRuntime* m_runtime;
     HistoryStore* m_store;
     QPointer<DemoSession> m_demo;
     MatrixModel* m_matrix;
     MatrixFilterProxy* m_proxy;
     SummaryStrip* m_summary;
     QLabel* m_configBanner;
-    QWidget* m_missedBanner;
-    QLabel* m_missedText;
     QTabWidget* m_tabs;
     QSplitter* m_splitter;
-    QLineEdit* m_filter;
-    QTreeView* m_view;
+    MatrixPane* m_pane;
+    QLineEdit* m_filter; // the pane's
+    QTreeView* m_view; // the pane's
     DetailPane* m_detail;
     ChartsPanel* m_charts;
     HistoryPanel* m_history;
-    QDockWidget* m_missedDock;
-    QListWidget* m_missedList;
-    QSystemTrayIcon* m_tray = nullptr;
+    AwayLog* m_away;
+    AlertNotifier* m_notifier;
     QLabel* m_historyStatus;
+    CheckActions* m_checkActions;
+    StatusTray* m_tray;
     QLabel* m_lagStatus = nullptr;
     QMenu* m_demoMenu = nullptr;
     QActionGroup* m_themeGroup = nullptr;
@@ -163,15 +164,7 @@ private:
     QString m_currentKey;
     QString m_currentService;
     int m_savedTab = 0; // restored once the tab exists (the Admin tab comes later)
-    AlertPolicy m_policy;
-    QList<StateChange> m_pendingChanges;
-    QTimer m_notifyTimer;
-    QTimer m_settle;
-    QList<AlertNotice> m_held; // failure notices waiting for m_settle
-    QStringList m_missed;
-    int m_unseenMissed = 0;
     Theme m_theme = Theme::System;
-    Status m_trayStatus = Status::Starting;
 };
 
 } // namespace hd

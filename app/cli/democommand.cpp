@@ -9,7 +9,7 @@
 #include "demo/demofaults.h"
 #include "demo/heartbeatsimulator.h"
 #include "engine/loadconfig.h"
-#include "monitor/monitorengine.h"
+#include "runtime/monitorruntime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -96,9 +96,8 @@ int runHeadlessDemo(int argc, char* argv[])
             std::fprintf(stderr, "%s\n", qPrintable(e.toString()));
         return 1;
     }
-    MonitorEngine engine;
-    engine.setConfig(*loaded.config);
-    QObject::connect(&engine, &MonitorEngine::stateChanged, &app, [](const StateChange& c) {
+    MonitorRuntime runtime; // no history: the headless demo prints what changes
+    QObject::connect(&runtime, &MonitorRuntime::stateChanged, &app, [](const StateChange& c) {
         QString line = c.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) + u"  "
             + QStringLiteral("%1 %2 -> %3").arg(c.key(), -40).arg(statusName(c.from), -8).arg(statusName(c.to), -8);
         if (!c.impactedBy.isEmpty())
@@ -107,7 +106,8 @@ int runHeadlessDemo(int argc, char* argv[])
             line += u"  " + c.detail;
         say(line);
     });
-    engine.start();
+    runtime.setConfig(*loaded.config);
+    runtime.start();
 
     UnixSignals signals_;
     QObject::connect(&signals_, &UnixSignals::terminate, &app, &QCoreApplication::quit);

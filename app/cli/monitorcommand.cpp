@@ -7,16 +7,14 @@
 
 #include "admin/adminclient.h"
 #include "core/duration.h"
-#include "engine/configwatcher.h"
-#include "metrics/metricsexporter.h"
-#include "monitor/historyrecorder.h"
-#include "monitor/monitorengine.h"
 #include "remediation/remediationlease.h"
 #include "remediation/remediationplanner.h"
+#include "runtime/monitorruntime.h"
 #include "store/historystore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
@@ -100,7 +98,9 @@ int runMonitorCommand(int argc, char* argv[])
     HistoryOptions options;
     options.path = parser.isSet(historyOpt) ? parser.value(historyOpt) : HistoryStore::defaultPath();
     options.retention = config->history;
-    HistoryStore store(options);
+    // The engine polls on its own thread; this thread prints, heals and handles signals.
+    MonitorRuntime runtime(options);
+    HistoryStore& store = *runtime.store();
     if (!store.open()) {
         printErr(u"healthdeck monitor: cannot open any history store (" + options.path + u')');
         return 2;
@@ -110,25 +110,29 @@ int runMonitorCommand(int argc, char* argv[])
     QObject::connect(&store, &HistoryStore::degraded, &app,
         [](const QString& reason) { printErr(u"healthdeck monitor: " + reason); });
 
-    MonitorEngine engine;
-    engine.setConfig(*config);
-
-    std::unique_ptr<MetricsExporter> metrics;
     if (parser.isSet(metricsOpt)) {
-        metrics = std::make_unique<MetricsExporter>(&engine);
+        // A command line may wait: the address is taken, or the command stops here with exit 2.
+        QString serving;
         QString why;
-        if (!metrics->listen(parser.value(metricsOpt), &why)) {
+        QEventLoop listening;
+        QObject::connect(
+            &runtime, &MonitorRuntime::metricsServing, &listening, [&](const QString& address, const QString& error) {
+                serving = address;
+                why = error;
+                listening.quit();
+            });
+        runtime.serveMetrics(parser.value(metricsOpt));
+        listening.exec();
+        if (serving.isEmpty()) {
             printErr(u"healthdeck monitor: --metrics-listen: " + why);
             return 2;
         }
-        printErr(u"healthdeck monitor: serving metrics at http://" + metrics->address() + u"/metrics");
+        printErr(u"healthdeck monitor: serving metrics at http://" + serving + u"/metrics");
     }
 
-    // An event is printed only after its commit, so kill -9 loses nothing printed.
-    HistoryRecorder recorder(&engine, &store);
     // Alert rows name the Alertmanager source they come from.
     QHash<QString, QString> alertSources;
-    QObject::connect(&engine, &MonitorEngine::rowsUpdated, &app, [&alertSources](const QList<RowState>& rows) {
+    QObject::connect(&runtime, &MonitorRuntime::rowsUpdated, &app, [&alertSources](const QList<RowState>& rows) {
         for (const RowState& row : rows) {
             if (row.result.alert)
                 alertSources.insert(row.key, row.result.alert->source);
@@ -144,8 +148,11 @@ int runMonitorCommand(int argc, char* argv[])
     planner.setEnabled(!parser.isSet(noRemediateOpt));
     planner.setReadOnly(parser.isSet(readOnlyOpt));
     planner.setLease(&lease);
-    planner.attach(&engine);
+    planner.setConfig(*config);
+    QObject::connect(&runtime, &MonitorRuntime::rowsUpdated, &planner, &RemediationPlanner::updateRows);
+    QObject::connect(&runtime, &MonitorRuntime::rowsRemoved, &planner, &RemediationPlanner::removeRows);
     bool stopping = false;
+    bool drained = false;
     QObject::connect(&lease, &RemediationLease::heldChanged, &app, [&stopping](bool held, const QString& reason) {
         if (!stopping)
             printErr(held ? QStringLiteral("healthdeck monitor: auto-heal: this process acts for the history")
@@ -161,53 +168,49 @@ int runMonitorCommand(int argc, char* argv[])
         [printLine](const RemediationEvent& e) { printLine(remediationLine(e)); });
 
     const auto finishIfDone = [&] {
-        if (stopping && recorder.outstanding() == 0 && !planner.isBusy())
+        if (stopping && drained && !planner.isBusy())
             app.quit();
     };
     // An attempt in flight at shutdown is waited for: it was sent, and its answer belongs in the audit log.
     QObject::connect(&planner, &RemediationPlanner::attemptFinished, &app, [&] { finishIfDone(); });
+    // An event is printed only after its commit, so kill -9 loses nothing printed.
     QObject::connect(
-        &recorder, &HistoryRecorder::eventCommitted, &app, [&](const StateEvent& event, const WriteResult& result) {
-            if (!result.ok) {
+        &runtime, &MonitorRuntime::eventCommitted, &app, [&](const StateEvent& event, const WriteResult& result) {
+            if (!result.ok)
                 printErr(u"healthdeck monitor: could not record an event: " + result.error);
-                if (metrics)
-                    metrics->metrics().noteHistoryWriteError();
-            }
             const QString key
                 = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
-            const QByteArray line = monitorLine(event, alertSources.value(key));
-            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-            std::fflush(stdout);
-            finishIfDone();
+            printLine(monitorLine(event, alertSources.value(key)));
         });
+    QObject::connect(&runtime, &MonitorRuntime::drained, &app, [&] {
+        drained = true;
+        finishIfDone();
+    });
 
     const auto shutdown = [&] {
         if (stopping)
             return;
         stopping = true;
         planner.setEnabled(false); // no new attempt; the lease goes back
-        engine.stop(); // flushes the last batch of state changes into the store
-        finishIfDone();
+        runtime.stop(); // flushes the last batch of state changes into the store; drained() follows
     };
     UnixSignals signals_;
     QObject::connect(&signals_, &UnixSignals::terminate, &app, shutdown);
-
-    ConfigWatcher watcher(path);
-    QObject::connect(&signals_, &UnixSignals::hangup, &watcher, &ConfigWatcher::reload);
-    QObject::connect(&watcher, &ConfigWatcher::configLoaded, &engine, [&](const Config& config) {
+    QObject::connect(&signals_, &UnixSignals::hangup, &runtime, &MonitorRuntime::reloadConfig);
+    QObject::connect(&runtime, &MonitorRuntime::configLoaded, &app, [&](const Config& config) {
         admin.setConfig(config);
         if (parser.isSet(readOnlyOpt))
             admin.setReadOnly(true);
-        engine.setConfig(config);
+        planner.setConfig(config);
         printErr(u"healthdeck monitor: reloaded " + path);
     });
-    QObject::connect(&watcher, &ConfigWatcher::configFailed, &app, [&](const QStringList& errors) {
+    QObject::connect(&runtime, &MonitorRuntime::configFailed, &app, [&](const QStringList& errors) {
         printErr(u"healthdeck monitor: config reload failed, keeping the previous config:\n" + errors.join(u'\n'));
     });
 
     if (durationMs)
         QTimer::singleShot(std::chrono::milliseconds(*durationMs), &app, shutdown);
-    engine.start();
+    runtime.watchConfig(path, *config); // applies the config loaded above and starts polling
     app.exec();
     store.close();
     return 0;

@@ -9,49 +9,39 @@ namespace hd {
 DemoSession::DemoSession(QObject* parent)
     : QObject(parent)
 {
-    m_thread.setObjectName(QStringLiteral("healthdeck-demo"));
 }
 
-DemoSession::~DemoSession()
+DemoSession::~DemoSession() = default;
+
+void DemoSession::start()
 {
-    if (m_anchor) {
+    if (m_host)
+        return;
+    m_host = std::make_unique<ThreadHost<DemoEnvironment>>(
+        QStringLiteral("healthdeck-demo"), [] { return new DemoEnvironment; });
+    m_host->post([this](DemoEnvironment& environment) {
+        // On the demo's thread: waiting here for redis-server and the services to listen holds up nobody.
+        const bool ok = environment.start();
+        const QString problem = environment.errorString();
+        const QStringList notes = environment.notes();
+        const QString configPath = environment.configPath();
+        QHash<QString, QUrl> urls;
+        if (DemoBackend* backend = environment.backend())
+            urls = backend->baseUrls();
+        // Short TTLs so that a killed writer shows as stale within the demo's minute.
+        if (HeartbeatSimulator* beats = environment.heartbeats())
+            beats->setTtlSeconds(20);
         QMetaObject::invokeMethod(
-            m_anchor,
-            [this] {
-                delete m_environment; // stops redis-server and the services
-                delete m_anchor;
+            this,
+            [this, ok, problem, notes, configPath, urls] {
+                m_notes = notes;
+                m_configPath = configPath;
+                m_urls = urls;
+                m_started = ok;
+                Q_EMIT started(ok, problem);
             },
-            Qt::BlockingQueuedConnection);
-    }
-    m_thread.quit();
-    m_thread.wait();
-}
-
-bool DemoSession::start(QString* error)
-{
-    m_thread.start();
-    m_anchor = new QObject;
-    m_anchor->moveToThread(&m_thread);
-    bool ok = false;
-    QString problem;
-    QMetaObject::invokeMethod(
-        m_anchor,
-        [&] {
-            m_environment = new DemoEnvironment;
-            ok = m_environment->start();
-            problem = m_environment->errorString();
-            m_notes = m_environment->notes();
-            m_configPath = m_environment->configPath();
-            if (DemoBackend* backend = m_environment->backend())
-                m_urls = backend->baseUrls();
-            // Short TTLs so that a killed writer shows as stale within the demo's minute.
-            if (HeartbeatSimulator* beats = m_environment->heartbeats())
-                beats->setTtlSeconds(20);
-        },
-        Qt::BlockingQueuedConnection);
-    if (error)
-        *error = problem;
-    return ok;
+            Qt::QueuedConnection);
+    });
 }
 
 QList<DemoSession::Fault> DemoSession::faults()
@@ -67,12 +57,6 @@ QString DemoSession::faultLabel(Fault fault)
     return demoFault(fault).label;
 }
 
-void DemoSession::post(std::function<void()> work)
-{
-    if (m_anchor)
-        QMetaObject::invokeMethod(m_anchor, std::move(work), Qt::QueuedConnection);
-}
-
 void DemoSession::setFault(Fault fault, bool on)
 {
     if (on == m_on.contains(int(fault)))
@@ -81,10 +65,12 @@ void DemoSession::setFault(Fault fault, bool on)
         m_on.insert(int(fault));
     else
         m_on.remove(int(fault));
-    post([this, fault, on] {
-        if (m_environment && m_environment->backend())
-            applyDemoFault(*m_environment, fault, on);
-    });
+    if (m_host) {
+        m_host->post([fault, on](DemoEnvironment& environment) {
+            if (environment.backend())
+                applyDemoFault(environment, fault, on);
+        });
+    }
     Q_EMIT faultsChanged();
 }
 

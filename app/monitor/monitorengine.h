@@ -37,6 +37,11 @@ struct SchedulerLimits {
 // run), never overlapping itself. Results go through thresholds, flapping,
 // dependencies, calendars, acknowledgements and silences; the engine emits one
 // batch of changed rows per poll cycle, and one StateChange per effective change.
+//
+// Why it is longer than 600 lines (about 780): the schedule and the row-state machine share one table of slots,
+// and the hold of a dependant's change reads both. What can stand alone lives beside it: the per-host caps
+// (HostSlots), the lateness histogram (LagHistogram), the dependency marks (markImpact), probe creation
+// (ProbeFactory), acknowledgements, silences, and the history recording (HistoryRecorder).
 class MonitorEngine final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MonitorEngine)
@@ -152,8 +157,7 @@ private:
     QTimer m_batchTimer;
     std::vector<Probe*> m_spent; // finished probes, deleted from the next timer event
     Slot* m_finishing = nullptr; // whose probe's finished() is being handled
-    std::vector<qint64> m_lagCounts; // starts by lateness in ms; the last bucket holds everything later
-    std::vector<qint64> m_lagTaken; // m_lagCounts at the last takeRecentSchedulingLag()
+    LagHistogram m_lag; // how late each probe started
     bool m_impactStale = true; // a row's status, or what counts, changed since the impact was computed
     QTimer m_holdTimer; // looks again at held changes
     QTimer m_housekeeping;

@@ -14,6 +14,8 @@ namespace hd {
 // A private redis-server (the Debian package) on a free loopback port, with no
 // persistence, for the demo, the tests and the benchmarks. It is stopped when
 // this object is destroyed, and killed with the parent process if that dies.
+// Its start and stop wait for the process (waitFor*): it runs on the demo's own thread (DemoSession hosts the
+// DemoEnvironment on a ThreadHost), in `demo --headless`, the tests and the benchmarks, never on a window's thread.
 class RedisServerProcess final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RedisServerProcess)

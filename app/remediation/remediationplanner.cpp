@@ -76,8 +76,7 @@ RemediationPlanner::~RemediationPlanner()
     for (auto& t : m_targets) {
         if (t->process) {
             t->process->disconnect(this);
-            t->process->kill();
-            t->process->waitForFinished(1000);
+            t->process->kill(); // and reaped by its own destructor, which waits for the killed process
         }
     }
 }

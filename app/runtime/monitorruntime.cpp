@@ -1,15 +1,12 @@
-#include "monitorbridge.h"
+#include "monitorruntime.h"
 
-#include "metrics/metricsexporter.h"
-#include "sources/alertmanagersilences.h"
-
-#include <QJsonObject>
-#include <QTimer>
-
+#include "alertacknowledger.h"
 #include "engine/configwatcher.h"
+#include "metrics/metricsexporter.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
-#include "store/historystore.h"
+
+#include <QTimer>
 
 namespace hd {
 
@@ -19,197 +16,159 @@ constexpr int kLagIntervalMs = 5000;
 
 } // namespace
 
-MonitorBridge::MonitorBridge(HistoryStore* store, QObject* parent)
+MonitorRuntime::MonitorRuntime(std::optional<HistoryOptions> history, QObject* parent)
     : QObject(parent)
-    , m_store(store)
+    , m_store(history ? std::make_unique<HistoryStore>(*history) : nullptr)
+    , m_engine(QStringLiteral("healthdeck-monitor"), [this] { return makeEngine(); })
 {
     qRegisterMetaType<hd::RowState>();
     qRegisterMetaType<hd::StateChange>();
+    qRegisterMetaType<hd::StateEvent>();
+    qRegisterMetaType<hd::WriteResult>();
     qRegisterMetaType<hd::OperatorSilence>();
     qRegisterMetaType<hd::Config>();
-    m_thread.setObjectName(QStringLiteral("healthdeck-monitor"));
-    m_thread.start();
-    m_anchor = new QObject;
-    m_anchor->moveToThread(&m_thread);
-    // The engine owns timers and sockets, so it is born, lives and dies on its thread.
-    QMetaObject::invokeMethod(
-        m_anchor,
-        [this] {
-            m_engine = new MonitorEngine;
-            connect(m_engine, &MonitorEngine::rowsUpdated, this, &MonitorBridge::rowsUpdated);
-            connect(m_engine, &MonitorEngine::rowsRemoved, this, &MonitorBridge::rowsRemoved);
-            connect(m_engine, &MonitorEngine::stateChanged, this, &MonitorBridge::stateChanged);
-            connect(m_engine, &MonitorEngine::configApplied, this, &MonitorBridge::configApplied);
-            if (m_store)
-                new HistoryRecorder(m_engine, m_store, m_engine); // the same recording as healthdeck monitor
-            // An engine that falls behind says so: the window shows how late the probes started.
-            auto* lagTimer = new QTimer(m_engine);
-            lagTimer->setInterval(kLagIntervalMs);
-            connect(lagTimer, &QTimer::timeout, m_engine, [this] {
-                const SchedulingLag lag = m_engine->takeRecentSchedulingLag();
-                QMetaObject::invokeMethod(
-                    this, [this, lag] { Q_EMIT schedulingLagMeasured(lag); }, Qt::QueuedConnection);
+    qRegisterMetaType<hd::SchedulingLag>();
+}
+
+MonitorRuntime::~MonitorRuntime()
+{
+    // Behind whatever was posted already: the last flush of state changes into the store, then the engine goes.
+    post([side = m_side](MonitorEngine& engine) {
+        delete side->watcher;
+        side->watcher = nullptr;
+        engine.stop();
+    });
+    m_engine.stop();
+}
+
+// Runs on the engine's thread: the engine owns timers and sockets, so it is born, lives and dies there.
+MonitorEngine* MonitorRuntime::makeEngine()
+{
+    auto* engine = new MonitorEngine;
+    connect(engine, &MonitorEngine::rowsUpdated, this, &MonitorRuntime::rowsUpdated);
+    connect(engine, &MonitorEngine::rowsRemoved, this, &MonitorRuntime::rowsRemoved);
+    connect(engine, &MonitorEngine::stateChanged, this, &MonitorRuntime::stateChanged);
+    connect(engine, &MonitorEngine::configApplied, this, &MonitorRuntime::configApplied);
+    const std::shared_ptr<EngineSide> side = m_side;
+    if (m_store) {
+        // The one recording of what the engine sees, for every front end.
+        side->recorder = new HistoryRecorder(engine, m_store.get(), engine);
+        connect(side->recorder, &HistoryRecorder::eventCommitted, engine,
+            [this, side](const StateEvent& event, const WriteResult& result) {
+                if (!result.ok && side->metrics)
+                    side->metrics->metrics().noteHistoryWriteError();
+                relay([this, event, result] { Q_EMIT eventCommitted(event, result); });
+                if (side->stopping && side->recorder->outstanding() == 0)
+                    relay([this] { Q_EMIT drained(); });
             });
-            lagTimer->start();
-        },
-        Qt::BlockingQueuedConnection);
+    }
+    side->alerts = new AlertAcknowledger(m_store.get(), engine);
+    // An engine that falls behind says so: the window shows how late the probes started.
+    auto* lagTimer = new QTimer(engine);
+    lagTimer->setInterval(kLagIntervalMs);
+    connect(lagTimer, &QTimer::timeout, engine, [this, engine] {
+        const SchedulingLag lag = engine->takeRecentSchedulingLag();
+        relay([this, lag] { Q_EMIT schedulingLagMeasured(lag); });
+    });
+    lagTimer->start();
+    return engine;
 }
 
-MonitorBridge::~MonitorBridge()
+void MonitorRuntime::post(std::function<void(MonitorEngine&)> work)
 {
-    QMetaObject::invokeMethod(
-        m_anchor,
-        [this] {
-            delete m_watcher;
-            m_watcher = nullptr;
-            m_engine->stop();
-            delete m_engine;
-            m_engine = nullptr;
-            delete m_anchor;
-        },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_engine.post(std::move(work));
 }
 
-void MonitorBridge::post(std::function<void(MonitorEngine&)> work)
+void MonitorRuntime::relay(std::function<void()> emitter)
 {
-    QMetaObject::invokeMethod(
-        m_anchor,
-        [this, work = std::move(work)] {
-            if (m_engine)
-                work(*m_engine);
-        },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, std::move(emitter), Qt::QueuedConnection);
 }
 
-void MonitorBridge::serveMetrics(const QString& address)
+void MonitorRuntime::serveMetrics(const QString& address)
 {
-    post([this, address](MonitorEngine& engine) {
+    post([this, side = m_side, address](MonitorEngine& engine) {
         auto* exporter = new MetricsExporter(&engine, &engine); // lives and dies with the engine, on its thread
         QString error;
         QString serving;
-        if (exporter->listen(address, &error))
+        if (exporter->listen(address, &error)) {
             serving = exporter->address();
-        else
+            delete side->metrics;
+            side->metrics = exporter;
+        } else {
             delete exporter;
-        // Relayed to the bridge's thread, as every signal of the bridge is.
-        QMetaObject::invokeMethod(
-            this, [this, serving, error] { Q_EMIT metricsServing(serving, error); }, Qt::QueuedConnection);
+        }
+        relay([this, serving, error] { Q_EMIT metricsServing(serving, error); });
     });
 }
 
-void MonitorBridge::watchConfig(const QString& path)
+void MonitorRuntime::watchConfig(const QString& path, const std::optional<Config>& initial)
 {
-    post([this, path](MonitorEngine& engine) {
-        delete m_watcher;
-        m_watcher = new ConfigWatcher(path);
-        connect(m_watcher, &ConfigWatcher::configLoaded, m_watcher, [this, &engine](const Config& config) {
+    post([this, side = m_side, path, initial](MonitorEngine& engine) {
+        delete side->watcher;
+        side->watcher = new ConfigWatcher(path);
+        connect(side->watcher, &ConfigWatcher::configLoaded, side->watcher, [this, &engine](const Config& config) {
             engine.setConfig(config);
             if (!engine.isRunning())
                 engine.start();
-            Q_EMIT configLoaded(config);
+            relay([this, config] { Q_EMIT configLoaded(config); });
         });
-        connect(m_watcher, &ConfigWatcher::configFailed, this, &MonitorBridge::configFailed);
-        m_watcher->reload();
+        connect(side->watcher, &ConfigWatcher::configFailed, this, &MonitorRuntime::configFailed);
+        if (initial) {
+            engine.setConfig(*initial);
+            if (!engine.isRunning())
+                engine.start();
+        } else {
+            side->watcher->reload();
+        }
     });
 }
 
-void MonitorBridge::reloadConfig()
+void MonitorRuntime::reloadConfig()
 {
-    post([this](MonitorEngine&) {
-        if (m_watcher)
-            m_watcher->reload();
+    post([side = m_side](MonitorEngine&) {
+        if (side->watcher)
+            side->watcher->reload();
     });
 }
 
-void MonitorBridge::setConfig(const Config& config)
+void MonitorRuntime::setConfig(const Config& config)
 {
     post([config](MonitorEngine& e) { e.setConfig(config); });
 }
 
-void MonitorBridge::start()
+void MonitorRuntime::start()
 {
     post([](MonitorEngine& e) { e.start(); });
 }
 
-void MonitorBridge::runNow(const QString& checkKey)
+void MonitorRuntime::stop()
+{
+    post([this, side = m_side](MonitorEngine& e) {
+        side->stopping = true;
+        e.stop(); // hands the last batch of state changes to the recorder
+        if (!side->recorder || side->recorder->outstanding() == 0)
+            relay([this] { Q_EMIT drained(); });
+    });
+}
+
+void MonitorRuntime::runNow(const QString& checkKey)
 {
     post([checkKey](MonitorEngine& e) { e.runNow(checkKey); });
 }
 
-void MonitorBridge::setBatchIntervalMs(int ms)
+void MonitorRuntime::setBatchIntervalMs(int ms)
 {
     post([ms](MonitorEngine& e) { e.setBatchIntervalMs(ms); });
 }
 
-// An alert row is acknowledged in its Alertmanager, with a silence (and audited); the next poll shows it silenced.
-// Runs on the engine's thread.
-void MonitorBridge::silenceAlert(MonitorEngine& engine, const RowState& row, const Acknowledgement& ack, bool remove)
+void MonitorRuntime::acknowledge(const Acknowledgement& ack)
 {
-    const AlertFacts alert = *row.result.alert;
-    const CheckConfig* source = nullptr;
-    for (const ServiceConfig& service : engine.config().services) {
-        for (const CheckConfig& check : service.checks) {
-            if (check.kind == ProbeKind::Alertmanager && check.service == alert.source)
-                source = &check;
-        }
-    }
-    const auto answer = [this, key = row.key](bool accepted) {
-        QMetaObject::invokeMethod(
-            this, [this, key, accepted] { Q_EMIT acknowledged(key, accepted); }, Qt::QueuedConnection);
-    };
-    if (!source || !source->alertmanager) {
-        answer(false);
-        return;
-    }
-    if (!m_silences)
-        m_silences = new AlertmanagerSilences(m_anchor);
-    AuditEntry entry;
-    entry.timeMs = QDateTime::currentMSecsSinceEpoch();
-    entry.osUser = ack.author;
-    entry.service = alert.source;
-    entry.params = QJsonObject { { QStringLiteral("key"), row.key }, { QStringLiteral("author"), ack.author } };
-    const auto done = [this, entry, answer](const QString& action, const QString& id) {
-        return [this, entry, answer, action, id](bool ok, int status, const QString& newId, const QString& message) {
-            AuditEntry e = entry;
-            e.action = action;
-            e.httpStatus = status;
-            e.result = ok ? QStringLiteral("success") : QStringLiteral("failure");
-            e.message = ok ? u"silence " + (newId.isEmpty() ? id : newId) : message;
-            if (m_store)
-                m_store->appendAudit(e);
-            answer(ok);
+    post([this, side = m_side, readOnly = m_readOnly, ack](MonitorEngine& e) {
+        const auto answer = [this, key = ack.checkKey](bool accepted) {
+            relay([this, key, accepted] { Q_EMIT acknowledged(key, accepted); });
         };
-    };
-    if (m_readOnly.load()) {
-        AuditEntry refused = entry;
-        refused.action
-            = remove ? QStringLiteral("alertmanager-expire-silence") : QStringLiteral("alertmanager-silence");
-        refused.result = QStringLiteral("refused");
-        refused.message = QStringLiteral("read-only mode: no silence is written to Alertmanager");
-        if (m_store)
-            m_store->appendAudit(refused);
-        answer(false);
-        return;
-    }
-    if (remove) {
-        for (const QString& id : alert.silencedBy)
-            m_silences->expire(*source, id, done(QStringLiteral("alertmanager-expire-silence"), id));
-        return;
-    }
-    const qint64 expiryMs = ack.expires.isValid() ? QDateTime::currentDateTimeUtc().msecsTo(ack.expires) : 0;
-    const SilenceRequest request = silenceForAlert(
-        *source->alertmanager, alert, ack.author, ack.comment, QDateTime::currentDateTimeUtc(), expiryMs);
-    entry.params.insert(QStringLiteral("comment"), ack.comment);
-    m_silences->create(*source, request, done(QStringLiteral("alertmanager-silence"), QString()));
-}
-
-void MonitorBridge::acknowledge(const Acknowledgement& ack)
-{
-    post([this, ack](MonitorEngine& e) {
         if (const auto row = e.row(ack.checkKey); row && row->result.alert) {
-            silenceAlert(e, *row, ack, false);
+            side->alerts->acknowledge(e, *row, ack, false, readOnly->load(), answer);
             return;
         }
         const bool accepted = e.acknowledge(ack);
@@ -222,18 +181,19 @@ void MonitorBridge::acknowledge(const Acknowledgement& ack)
             stored.expiresMs = ack.expires.isValid() ? ack.expires.toMSecsSinceEpoch() : 0;
             m_store->addAck(stored);
         }
-        QMetaObject::invokeMethod(
-            this, [this, key = ack.checkKey, accepted] { Q_EMIT acknowledged(key, accepted); }, Qt::QueuedConnection);
+        answer(accepted);
     });
 }
 
-void MonitorBridge::unacknowledge(const QString& checkKey)
+void MonitorRuntime::unacknowledge(const QString& checkKey)
 {
-    post([this, checkKey](MonitorEngine& e) {
+    post([this, side = m_side, readOnly = m_readOnly, checkKey](MonitorEngine& e) {
         if (const auto row = e.row(checkKey); row && row->result.alert) {
             Acknowledgement ack;
             ack.checkKey = checkKey;
-            silenceAlert(e, *row, ack, true);
+            side->alerts->acknowledge(e, *row, ack, true, readOnly->load(), [this, checkKey](bool accepted) {
+                relay([this, checkKey, accepted] { Q_EMIT acknowledged(checkKey, accepted); });
+            });
             return;
         }
         if (e.unacknowledge(checkKey) && m_store)
@@ -241,7 +201,7 @@ void MonitorBridge::unacknowledge(const QString& checkKey)
     });
 }
 
-void MonitorBridge::silence(const OperatorSilence& silence)
+void MonitorRuntime::silence(const OperatorSilence& silence)
 {
     post([this, silence](MonitorEngine& e) {
         OperatorSilence s = silence;
@@ -264,8 +224,7 @@ void MonitorBridge::silence(const OperatorSilence& silence)
             record(Silence::Target::Group, s.groups);
             record(Silence::Target::Tag, s.tags);
         }
-        QMetaObject::invokeMethod(
-            this, [this, s] { Q_EMIT silenced(s.id, s); }, Qt::QueuedConnection);
+        relay([this, s] { Q_EMIT silenced(s.id, s); });
     });
 }
 

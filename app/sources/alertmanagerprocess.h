@@ -8,6 +8,8 @@ namespace hd {
 
 // A private prometheus-alertmanager on a free loopback port, clustering off, its config and data in a
 // temporary folder: the demo's Alertmanager and the tests'. healthdeck's monitoring never starts one.
+// Its start and kill wait for the process (waitFor*): it runs on the demo's own thread (DemoSession hosts the
+// DemoEnvironment on a ThreadHost), in `demo --headless` and in the tests, never on a window's thread.
 class AlertmanagerProcess final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AlertmanagerProcess)

@@ -2,8 +2,8 @@
 // 0.25): the "Alertmanager" badge, the detail pane's alert section with the generator link, the acknowledge
 // button that takes an acknowledgement back, and --read-only, which writes no silence.
 #include "models/matrixmodel.h"
-#include "models/monitorbridge.h"
 #include "models/statusroles.h"
+#include "runtime/monitorruntime.h"
 #include "store/historystore.h"
 #include "support/alertmanagerserver.h"
 #include "ui/mainwindow.h"
@@ -84,13 +84,13 @@ private Q_SLOTS:
         HistoryOptions options;
         options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
         options.flushIntervalMs = 100;
-        m_store = std::make_unique<HistoryStore>(options);
+        m_runtime = std::make_unique<MonitorRuntime>(options);
+        m_store = m_runtime->store();
         QVERIFY(m_store->open());
-        m_bridge = std::make_unique<MonitorBridge>(m_store.get());
-        m_bridge->setBatchIntervalMs(50);
-        m_window = std::make_unique<MainWindow>(m_bridge.get(), m_store.get());
+        m_runtime->setBatchIntervalMs(50);
+        m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
         m_window->setConfigPath(path);
-        m_bridge->watchConfig(path);
+        m_runtime->watchConfig(path);
         m_window->show();
         m_window->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
@@ -101,8 +101,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_window.reset();
-        m_bridge.reset();
-        m_store.reset();
+        m_runtime.reset();
     }
 
     void alertRowsCarryTheAlertmanagerBadge()
@@ -156,13 +155,13 @@ private Q_SLOTS:
         QTest::qWait(1500);
         QVERIFY(m_am.silences().isEmpty());
         QCOMPARE(alertState(m_am), QStringLiteral("active"));
-        // The bridge refuses on its own as well, and audits the refusal.
-        QSignalSpy answers(m_bridge.get(), &MonitorBridge::acknowledged);
+        // The runtime refuses on its own as well, and audits the refusal.
+        QSignalSpy answers(m_runtime.get(), &MonitorRuntime::acknowledged);
         Acknowledgement ack;
         ack.checkKey = kAlertKey;
         ack.author = QStringLiteral("desk");
         ack.created = QDateTime::currentDateTimeUtc();
-        m_bridge->acknowledge(ack);
+        m_runtime->acknowledge(ack);
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 5'000);
         QVERIFY(!answers.first().at(1).toBool());
         AuditQuery query;
@@ -198,8 +197,8 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_dir;
     hdtest::AlertmanagerServer m_am;
-    std::unique_ptr<HistoryStore> m_store;
-    std::unique_ptr<MonitorBridge> m_bridge;
+    HistoryStore* m_store = nullptr; // the runtime's
+    std::unique_ptr<MonitorRuntime> m_runtime;
     std::unique_ptr<MainWindow> m_window;
 };
 

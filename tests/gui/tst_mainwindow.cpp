@@ -1,12 +1,12 @@
 // The real main window against the real simulated backend (DemoBackend on its
 // own thread, real HTTP on 127.0.0.1), driven through QTest like a user would.
+#include "demo/demosession.h"
 #include "models/historymodel.h"
 #include "models/matrixfilterproxy.h"
 #include "models/matrixmodel.h"
-#include "models/monitorbridge.h"
 #include "models/statusroles.h"
+#include "runtime/monitorruntime.h"
 #include "store/historystore.h"
-#include "ui/demosession.h"
 #include "ui/detailpane.h"
 #include "ui/historypanel.h"
 #include "ui/mainwindow.h"
@@ -111,8 +111,8 @@ private:
     QTemporaryDir m_dir;
     QString m_configPath;
     std::unique_ptr<DemoSession> m_demo;
-    std::unique_ptr<HistoryStore> m_store;
-    std::unique_ptr<MonitorBridge> m_bridge;
+    HistoryStore* m_store = nullptr; // the runtime's
+    std::unique_ptr<MonitorRuntime> m_runtime;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<QSignalSpy> m_notified;
 };
@@ -125,24 +125,26 @@ void TestMainWindow::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
 
     m_demo = std::make_unique<DemoSession>();
-    QString error;
-    QVERIFY2(m_demo->start(&error), qPrintable(error));
+    QSignalSpy started(m_demo.get(), &DemoSession::started);
+    m_demo->start(); // returns at once; the demo's services start on its thread
+    QVERIFY(started.wait(30'000));
+    QVERIFY2(started.first().at(0).toBool(), qPrintable(started.first().at(1).toString()));
     m_configPath = m_dir.filePath(QStringLiteral("healthdeck.yaml"));
     QVERIFY(writeFile(m_configPath, configFor(*m_demo)));
 
     HistoryOptions options;
     options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
     options.flushIntervalMs = 100;
-    m_store = std::make_unique<HistoryStore>(options);
+    m_runtime = std::make_unique<MonitorRuntime>(options);
+    m_store = m_runtime->store();
     QVERIFY(m_store->open());
-    m_bridge = std::make_unique<MonitorBridge>(m_store.get());
-    m_bridge->setBatchIntervalMs(50);
-    m_window = std::make_unique<MainWindow>(m_bridge.get(), m_store.get());
+    m_runtime->setBatchIntervalMs(50);
+    m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
     m_window->setNotificationDelay(1500);
     m_notified = std::make_unique<QSignalSpy>(m_window.get(), &MainWindow::notified);
     m_window->setConfigPath(m_configPath);
     m_window->setDemo(m_demo.get());
-    m_bridge->watchConfig(m_configPath);
+    m_runtime->watchConfig(m_configPath);
     m_window->show();
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
@@ -152,8 +154,7 @@ void TestMainWindow::cleanupTestCase()
 {
     m_notified.reset();
     m_window.reset();
-    m_bridge.reset();
-    m_store.reset();
+    m_runtime.reset();
     m_demo.reset();
 }
 
@@ -446,7 +447,7 @@ void TestMainWindow::adminTabFollowsTheSelection()
     QTRY_VERIFY(watch.isNull());
 }
 
-// The engine's word on its schedule: "On schedule" from the bridge's reports, and red when it falls behind.
+// The engine's word on its schedule: "On schedule" from the runtime's reports, and red when it falls behind.
 void TestMainWindow::statusBarTellsTheSchedule()
 {
     auto* label = m_window->findChild<QLabel*>(QStringLiteral("schedulingLagStatus"));

@@ -6,9 +6,9 @@
 #include "demo/demobackend.h"
 #include "models/alertpolicy.h"
 #include "models/matrixmodel.h"
-#include "models/monitorbridge.h"
 #include "models/statusroles.h"
 #include "remediation/remediationplanner.h"
+#include "runtime/monitorruntime.h"
 #include "store/historystore.h"
 #include "ui/adminpanel.h"
 #include "ui/chartspanel.h"
@@ -63,8 +63,8 @@ private:
 
     QTemporaryDir m_dir;
     DemoBackend m_demo;
-    std::unique_ptr<HistoryStore> m_store;
-    std::unique_ptr<MonitorBridge> m_bridge;
+    HistoryStore* m_store = nullptr; // the runtime's
+    std::unique_ptr<MonitorRuntime> m_runtime;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<AdminClient> m_admin;
     std::unique_ptr<RemediationPlanner> m_planner;
@@ -107,22 +107,22 @@ void TestTriage::initTestCase()
     HistoryOptions options;
     options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
     options.flushIntervalMs = 100;
-    m_store = std::make_unique<HistoryStore>(options);
+    m_runtime = std::make_unique<MonitorRuntime>(options);
+    m_store = m_runtime->store();
     QVERIFY(m_store->open());
-    m_bridge = std::make_unique<MonitorBridge>(m_store.get());
-    m_bridge->setBatchIntervalMs(50);
-    m_window = std::make_unique<MainWindow>(m_bridge.get(), m_store.get());
+    m_runtime->setBatchIntervalMs(50);
+    m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
     m_window->setNotificationDelay(300);
     m_window->setConfigPath(path);
     // Wired as the dashboard wires them (ui/dashboardapp.cpp).
     m_admin = std::make_unique<AdminClient>();
-    m_admin->setHistoryStore(m_store.get());
-    m_panel = new AdminPanel(m_admin.get(), m_store.get());
+    m_admin->setHistoryStore(m_store);
+    m_panel = new AdminPanel(m_admin.get(), m_store);
     m_window->setAdminPanel(m_panel);
-    m_planner = std::make_unique<RemediationPlanner>(m_admin.get(), m_store.get());
-    connect(m_bridge.get(), &MonitorBridge::rowsUpdated, m_planner.get(), &RemediationPlanner::updateRows);
-    connect(m_bridge.get(), &MonitorBridge::rowsRemoved, m_planner.get(), &RemediationPlanner::removeRows);
-    connect(m_bridge.get(), &MonitorBridge::configLoaded, m_panel, [this](const Config& config) {
+    m_planner = std::make_unique<RemediationPlanner>(m_admin.get(), m_store);
+    connect(m_runtime.get(), &MonitorRuntime::rowsUpdated, m_planner.get(), &RemediationPlanner::updateRows);
+    connect(m_runtime.get(), &MonitorRuntime::rowsRemoved, m_planner.get(), &RemediationPlanner::removeRows);
+    connect(m_runtime.get(), &MonitorRuntime::configLoaded, m_panel, [this](const Config& config) {
         m_admin->setConfig(config);
         m_panel->reloadActions();
         m_panel->followSelection(m_panel->service());
@@ -133,7 +133,7 @@ void TestTriage::initTestCase()
             m_panel->followSelection(service);
     });
     m_window->setRemediation(m_planner.get());
-    m_bridge->watchConfig(path);
+    m_runtime->watchConfig(path);
     m_window->show();
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
@@ -144,9 +144,8 @@ void TestTriage::cleanupTestCase()
 {
     m_window.reset();
     m_planner.reset();
-    m_bridge.reset();
+    m_runtime.reset();
     m_admin.reset();
-    m_store.reset();
 }
 
 void TestTriage::init()

@@ -2,8 +2,8 @@
 // `check --json` and in the engine, acknowledging one creates a silence that Alertmanager then reports as
 // suppressed, removing it expires the silence, the watchdog, and a killed Alertmanager never reads as all clear.
 #include "config/configloader.h"
-#include "models/monitorbridge.h"
 #include "monitor/monitorengine.h"
+#include "runtime/monitorruntime.h"
 #include "support/alertmanagerserver.h"
 #include "support/clirunner.h"
 
@@ -196,11 +196,11 @@ private Q_SLOTS:
         const QString key = u"trading-api/OrdersStuck/10.0.0.1:8080"_s;
         const ConfigLoadResult loaded = loadConfigFile(m_config);
         QVERIFY2(loaded.ok(), qPrintable(loaded.errorText()));
-        MonitorBridge bridge(nullptr);
-        QSignalSpy rows(&bridge, &MonitorBridge::rowsUpdated);
-        QSignalSpy answers(&bridge, &MonitorBridge::acknowledged);
-        bridge.setConfig(*loaded.config);
-        bridge.start();
+        MonitorRuntime runtime;
+        QSignalSpy rows(&runtime, &MonitorRuntime::rowsUpdated);
+        QSignalSpy answers(&runtime, &MonitorRuntime::acknowledged);
+        runtime.setConfig(*loaded.config);
+        runtime.start();
         QTRY_VERIFY_WITH_TIMEOUT(
             std::any_of(rows.cbegin(), rows.cend(),
                 [&](const QList<QVariant>& batch) {
@@ -213,7 +213,7 @@ private Q_SLOTS:
         ack.author = u"desk-lead"_s;
         ack.comment = u"from the dashboard"_s;
         ack.created = QDateTime::currentDateTimeUtc();
-        bridge.acknowledge(ack);
+        runtime.acknowledge(ack);
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 10'000);
         QCOMPARE(answers.last().at(0).toString(), key);
         QVERIFY(answers.last().at(1).toBool());
@@ -235,7 +235,7 @@ private Q_SLOTS:
                                              [&](const RowState& r) { return r.key == key && r.silenced; });
                                      }),
             10'000);
-        bridge.unacknowledge(key);
+        runtime.unacknowledge(key);
         QTRY_COMPARE_WITH_TIMEOUT(
             m_am.alerts(u"OrdersStuck"_s).first().toObject().value(u"status"_s).toObject().value(u"state"_s).toString(),
             u"active"_s, 10'000);
