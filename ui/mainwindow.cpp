@@ -68,7 +68,7 @@ MainWindow::MainWindow(MonitorRuntime* runtime, HistoryStore* store, QWidget* pa
     , m_configBanner(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_pane(new MatrixPane(m_proxy, this))
+    , m_pane(new MatrixPane(m_matrix, m_proxy, this))
     , m_filter(m_pane->filter())
     , m_view(m_pane->view())
     , m_detail(new DetailPane(store, this))
@@ -104,7 +104,6 @@ MainWindow::MainWindow(MonitorRuntime* runtime, HistoryStore* store, QWidget* pa
     m_configBanner->hide();
 
     // The matrix.
-    m_proxy->setSourceModel(m_matrix);
     m_splitter->addWidget(m_pane);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);

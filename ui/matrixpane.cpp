@@ -13,7 +13,7 @@
 
 namespace hd {
 
-MatrixPane::MatrixPane(MatrixFilterProxy* proxy, QWidget* parent)
+MatrixPane::MatrixPane(MatrixModel* model, MatrixFilterProxy* proxy, QWidget* parent)
     : QWidget(parent)
     , m_proxy(proxy)
     , m_filter(new QLineEdit(this))
@@ -21,6 +21,7 @@ MatrixPane::MatrixPane(MatrixFilterProxy* proxy, QWidget* parent)
 {
     m_filter->setObjectName(QStringLiteral("matrixFilter"));
     m_view->setObjectName(QStringLiteral("matrixView"));
+    m_proxy->setSourceModel(model); // first: the column widths below need the columns
     m_view->setModel(m_proxy);
     m_view->setItemDelegate(new MatrixDelegate(m_view));
     m_view->setUniformRowHeights(true);

@@ -8,6 +8,7 @@ class QTreeView;
 namespace hd {
 
 class MatrixFilterProxy;
+class MatrixModel;
 
 // The status matrix as the Status tab shows it: the filter field over the tree of sections, services and checks.
 // New sections and services open as they arrive; Enter on a row asks for its detail; in the filter, Esc clears it
@@ -16,7 +17,8 @@ class MatrixPane final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MatrixPane)
 public:
-    MatrixPane(MatrixFilterProxy* proxy, QWidget* parent = nullptr);
+    // Puts model behind proxy and proxy in the view.
+    MatrixPane(MatrixModel* model, MatrixFilterProxy* proxy, QWidget* parent = nullptr);
 
     QTreeView* view() const { return m_view; }
     QLineEdit* filter() const { return m_filter; }
