@@ -21,6 +21,11 @@ namespace hd {
 // beginInsertRows per parent, changes with one dataChanged range per parent.
 // Rows are appended in arrival order; MatrixFilterProxy puts them in display
 // order: root causes first while something fails, otherwise config order.
+//
+// Why it is longer than 600 lines (about 880): the index bookkeeping of a three-level tree, its incremental
+// inserts and removals, the services' and sections' roll-up, and the data of each node kind are one
+// QAbstractItemModel. What is not the model lives beside it: the filter and order (MatrixFilterProxy), the sparkline
+// buffer (LatencyRing), the words (displaytext), and the root cause, which the engine decides (RowState::rootCause).
 class MatrixModel final : public QAbstractItemModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MatrixModel)

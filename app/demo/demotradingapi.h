@@ -15,6 +15,9 @@ namespace hd {
 // The Flask trading system (seed 004): health routes, and the admin API of docs/contract.md §6 with real
 // state behind it: a scheduler that stops and starts, jobs whose next run moves, caches that empty,
 // session login. Admin answers are {"success", "message" (Korean), "data"}.
+//
+// Why it is longer than 600 lines (about 870): it is one simulated service, and each of its routes is a short
+// handler over the same state; the routing and the HTTP server are DemoService's.
 class DemoTradingApi final : public DemoService {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DemoTradingApi)
