@@ -260,57 +260,58 @@ quint64 HistoryStore::writeEvent(const StateEvent& event, QObject* context, Writ
 
 quint64 HistoryStore::writeEvents(const QList<StateEvent>& events, QObject* context, WriteCallback done)
 {
-    return postWrite(
-        [](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events, context, std::move(done));
+    return postWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writer().writeEvents(e); }, events, context,
+        std::move(done));
 }
 
 quint64 HistoryStore::addAck(const Ack& ack, QObject* context, WriteCallback done)
 {
     return postWrite(
-        [ack](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {}, context, std::move(done));
+        [ack](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addAck(ack); }, {}, context, std::move(done));
 }
 
 quint64 HistoryStore::clearAcks(
     const QString& checkKey, qint64 atMs, const QString& reason, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {},
-        context, std::move(done));
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.writer().clearAcks(checkKey, atMs, reason); },
+        {}, context, std::move(done));
 }
 
 quint64 HistoryStore::addSilence(const Silence& silence, QObject* context, WriteCallback done)
 {
-    return postWrite([silence](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {}, context,
-        std::move(done));
+    return postWrite([silence](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addSilence(silence); }, {},
+        context, std::move(done));
 }
 
 quint64 HistoryStore::cancelSilence(qint64 silenceId, qint64 atMs, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {},
-        context, std::move(done));
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.writer().cancelSilence(silenceId, atMs); },
+        {}, context, std::move(done));
 }
 
 quint64 HistoryStore::appendAudit(const AuditEntry& entry, QObject* context, WriteCallback done)
 {
-    return postWrite(
-        [entry](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {}, context, std::move(done));
+    return postWrite([entry](HistoryWorker& w, QList<StateEvent>&) { return w.writer().appendAudit(entry); }, {},
+        context, std::move(done));
 }
 
 quint64 HistoryStore::acquireLease(
     const QString& name, const QString& holder, qint64 ttlMs, QObject* context, WriteCallback done)
 {
-    return postWrite(
-        [name, holder, ttlMs](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {},
-        context, std::move(done));
+    return postWrite([name, holder, ttlMs](
+                         HistoryWorker& w, QList<StateEvent>&) { return w.writer().acquireLease(name, holder, ttlMs); },
+        {}, context, std::move(done));
 }
 
 WriteResult HistoryStore::acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {});
+    return runWrite(
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().acquireLease(name, holder, ttlMs); }, {});
 }
 
 WriteResult HistoryStore::releaseLeaseSync(const QString& name, const QString& holder)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.releaseLease(name, holder); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().releaseLease(name, holder); }, {});
 }
 
 WriteResult HistoryStore::writeEventSync(const StateEvent& event)
@@ -320,32 +321,34 @@ WriteResult HistoryStore::writeEventSync(const StateEvent& event)
 
 WriteResult HistoryStore::writeEventsSync(const QList<StateEvent>& events)
 {
-    return runWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events);
+    return runWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writer().writeEvents(e); }, events);
 }
 
 WriteResult HistoryStore::addAckSync(const Ack& ack)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addAck(ack); }, {});
 }
 
 WriteResult HistoryStore::clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {});
+    return runWrite(
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().clearAcks(checkKey, atMs, reason); }, {});
 }
 
 WriteResult HistoryStore::addSilenceSync(const Silence& silence)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addSilence(silence); }, {});
 }
 
 WriteResult HistoryStore::cancelSilenceSync(qint64 silenceId, qint64 atMs)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {});
+    return runWrite(
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().cancelSilence(silenceId, atMs); }, {});
 }
 
 WriteResult HistoryStore::appendAuditSync(const AuditEntry& entry)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {});
+    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().appendAudit(entry); }, {});
 }
 
 // Reads
@@ -353,78 +356,79 @@ WriteResult HistoryStore::appendAuditSync(const AuditEntry& entry)
 quint64 HistoryStore::requestEvents(const EventQuery& query)
 {
     return postRead<QList<StateEvent>>(
-        [query](HistoryWorker& w, QString* e) { return w.events(query, e); }, &HistoryStore::eventsReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().events(query, e); }, &HistoryStore::eventsReady);
 }
 
 quint64 HistoryStore::requestEventCount(const EventQuery& query)
 {
-    return postRead<qint64>(
-        [query](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, &HistoryStore::eventCountReady);
+    return postRead<qint64>([query](HistoryWorker& w, QString* e) { return w.queries().eventCount(query, e); },
+        &HistoryStore::eventCountReady);
 }
 
 quint64 HistoryStore::requestSamples(const SampleQuery& query)
 {
     return postRead<QList<Sample>>(
-        [query](HistoryWorker& w, QString* e) { return w.samples(query, e); }, &HistoryStore::samplesReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().samples(query, e); }, &HistoryStore::samplesReady);
 }
 
 quint64 HistoryStore::requestRollups(const RollupQuery& query)
 {
     return postRead<QList<Rollup>>(
-        [query](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, &HistoryStore::rollupsReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().rollups(query, e); }, &HistoryStore::rollupsReady);
 }
 
 quint64 HistoryStore::requestAcks(const AckQuery& query)
 {
     return postRead<QList<Ack>>(
-        [query](HistoryWorker& w, QString* e) { return w.acks(query, e); }, &HistoryStore::acksReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().acks(query, e); }, &HistoryStore::acksReady);
 }
 
 quint64 HistoryStore::requestSilences(const SilenceQuery& query)
 {
     return postRead<QList<Silence>>(
-        [query](HistoryWorker& w, QString* e) { return w.silences(query, e); }, &HistoryStore::silencesReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().silences(query, e); }, &HistoryStore::silencesReady);
 }
 
 quint64 HistoryStore::requestAudit(const AuditQuery& query)
 {
     return postRead<QList<AuditEntry>>(
-        [query](HistoryWorker& w, QString* e) { return w.audit(query, e); }, &HistoryStore::auditReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().audit(query, e); }, &HistoryStore::auditReady);
 }
 
 QList<StateEvent> HistoryStore::events(const EventQuery& query, QString* error)
 {
-    return runRead<QList<StateEvent>>([&](HistoryWorker& w, QString* e) { return w.events(query, e); }, error);
+    return runRead<QList<StateEvent>>(
+        [&](HistoryWorker& w, QString* e) { return w.queries().events(query, e); }, error);
 }
 
 qint64 HistoryStore::eventCount(const EventQuery& query, QString* error)
 {
-    return runRead<qint64>([&](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, error);
+    return runRead<qint64>([&](HistoryWorker& w, QString* e) { return w.queries().eventCount(query, e); }, error);
 }
 
 QList<Sample> HistoryStore::samples(const SampleQuery& query, QString* error)
 {
-    return runRead<QList<Sample>>([&](HistoryWorker& w, QString* e) { return w.samples(query, e); }, error);
+    return runRead<QList<Sample>>([&](HistoryWorker& w, QString* e) { return w.queries().samples(query, e); }, error);
 }
 
 QList<Rollup> HistoryStore::rollups(const RollupQuery& query, QString* error)
 {
-    return runRead<QList<Rollup>>([&](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, error);
+    return runRead<QList<Rollup>>([&](HistoryWorker& w, QString* e) { return w.queries().rollups(query, e); }, error);
 }
 
 QList<Ack> HistoryStore::acks(const AckQuery& query, QString* error)
 {
-    return runRead<QList<Ack>>([&](HistoryWorker& w, QString* e) { return w.acks(query, e); }, error);
+    return runRead<QList<Ack>>([&](HistoryWorker& w, QString* e) { return w.queries().acks(query, e); }, error);
 }
 
 QList<Silence> HistoryStore::silences(const SilenceQuery& query, QString* error)
 {
-    return runRead<QList<Silence>>([&](HistoryWorker& w, QString* e) { return w.silences(query, e); }, error);
+    return runRead<QList<Silence>>([&](HistoryWorker& w, QString* e) { return w.queries().silences(query, e); }, error);
 }
 
 QList<AuditEntry> HistoryStore::audit(const AuditQuery& query, QString* error)
 {
-    return runRead<QList<AuditEntry>>([&](HistoryWorker& w, QString* e) { return w.audit(query, e); }, error);
+    return runRead<QList<AuditEntry>>([&](HistoryWorker& w, QString* e) { return w.queries().audit(query, e); }, error);
 }
 
 SweepStats HistoryStore::sweepNow()
