@@ -5,9 +5,6 @@
 #include "store/historystore.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QSaveFile>
-#include <QThread>
 #include <QTimeZone>
 #include <algorithm>
 
@@ -18,345 +15,15 @@ namespace {
 constexpr int kAuxLimit = 5000; // acks and admin actions loaded per filter
 constexpr int kMaxInFlight = 4; // page requests waiting in the store at once
 constexpr int kMaxWanted = 8; // pages remembered while others are in flight
-constexpr int kExportPageRows = 5000;
-
-bool containsText(const TimelineEntry& e, const QString& needle)
-{
-    if (needle.isEmpty())
-        return true;
-    for (const QString* field :
-        { &e.service, &e.check, &e.item, &e.detail, &e.impactedBy, &e.who, &e.action, &e.result }) {
-        if (field->contains(needle, Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
-}
-
-QString csvCell(const QString& value)
-{
-    QString v = value;
-    // A cell starting with a formula character would run as a formula in a spreadsheet.
-    if (!v.isEmpty()
-        && (v.front() == u'=' || v.front() == u'+' || v.front() == u'@' || v.front() == u'\t' || v.front() == u'\r'
-            || (v.front() == u'-' && v.size() > 1 && !v.at(1).isDigit())))
-        v.prepend(u'\'');
-    if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r'))
-        return u'"' + v.replace(u'"', QStringLiteral("\"\"")) + u'"';
-    return v;
-}
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-QByteArray csvLine(const TimelineEntry& e)
-{
-    const bool change = e.kind == TimelineEntry::Kind::StateChange;
-    const QStringList cells {
-        isoTime(e.timeMs),
-        e.kindName(),
-        e.service,
-        e.kind == TimelineEntry::Kind::Admin ? e.action : e.check,
-        e.item,
-        change ? statusName(e.from) : QString(),
-        change ? statusName(e.to) : QString(),
-        change ? severityName(e.severity) : QString(),
-        e.kind == TimelineEntry::Kind::Admin ? e.result : QString(),
-        e.fullDetail(),
-        e.impactedBy,
-        e.who,
-    };
-    QStringList quoted;
-    for (const QString& c : cells)
-        quoted << csvCell(c);
-    const QString line = quoted.join(u',') + QStringLiteral("\r\n");
-    return line.toUtf8();
-}
-
-// The acks and admin actions of a filter, newest first.
-QList<TimelineEntry> auxEntries(
-    const QList<Ack>& acks, const QList<AuditEntry>& audit, const HistoryFilter& filter, qint64 toMs)
-{
-    QList<TimelineEntry> out;
-    if (filter.includeAcks) {
-        for (const Ack& a : acks) {
-            for (const TimelineEntry& e : TimelineEntry::fromAck(a)) {
-                if (filter.accepts(e) && (toMs <= 0 || e.timeMs < toMs))
-                    out << e;
-            }
-        }
-    }
-    if (filter.includeAdmin) {
-        for (const AuditEntry& a : audit) {
-            const TimelineEntry e = TimelineEntry::fromAudit(a);
-            if (filter.accepts(e) && (toMs <= 0 || e.timeMs < toMs))
-                out << e;
-        }
-    }
-    std::stable_sort(
-        out.begin(), out.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.timeMs > b.timeMs; });
-    return out;
-}
-
-AuditQuery auditQuery(const HistoryFilter& filter, qint64 toMs, int limit)
-{
-    AuditQuery q;
-    if (filter.services.size() == 1)
-        q.service = filter.services.first();
-    q.fromMs = filter.fromMs;
-    q.toMs = toMs;
-    q.limit = limit;
-    return q;
-}
-
-AckQuery ackQuery(int limit)
-{
-    AckQuery q;
-    q.activeOnly = false;
-    q.limit = limit;
-    return q;
-}
-
-CsvExportResult writeHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path,
-    const std::shared_ptr<std::atomic_bool>& cancel)
-{
-    CsvExportResult result;
-    result.path = path;
-    const auto cancelled = [&] { return cancel && cancel->load(); };
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        result.error = file.errorString();
-        return result;
-    }
-    file.write("time,kind,service,check,item,from,to,severity,result,detail,impacted_by,who\r\n");
-
-    QString error;
-    const QList<Ack> acks = filter.includeAcks ? store->acks(ackQuery(0), &error) : QList<Ack>();
-    const QList<AuditEntry> audit = error.isEmpty() && filter.includeAdmin
-        ? store->audit(auditQuery(filter, filter.toMs, 0), &error)
-        : QList<AuditEntry>();
-    if (!error.isEmpty()) {
-        result.error = error;
-        file.cancelWriting();
-        return result;
-    }
-    const QList<TimelineEntry> aux = auxEntries(acks, audit, filter, filter.toMs);
-    qsizetype nextAux = 0;
-
-    EventQuery query = filter.eventQuery();
-    query.limit = kExportPageRows;
-    for (;;) {
-        if (cancelled()) {
-            result.error = QStringLiteral("cancelled");
-            file.cancelWriting();
-            return result;
-        }
-        const QList<StateEvent> events = store->events(query, &error);
-        if (!error.isEmpty()) {
-            result.error = error;
-            file.cancelWriting();
-            return result;
-        }
-        for (const StateEvent& ev : events) {
-            while (nextAux < aux.size() && aux.at(nextAux).timeMs > ev.timeMs) {
-                file.write(csvLine(aux.at(nextAux++)));
-                ++result.rows;
-            }
-            file.write(csvLine(TimelineEntry::fromEvent(ev)));
-            ++result.rows;
-        }
-        if (events.size() < query.limit)
-            break;
-        query.after = EventCursor { events.last().timeMs, events.last().id };
-        query.offset = 0;
-    }
-    while (nextAux < aux.size()) {
-        file.write(csvLine(aux.at(nextAux++)));
-        ++result.rows;
-    }
-    if (!file.commit()) {
-        result.error = file.errorString();
-        return result;
-    }
-    result.ok = true;
-    return result;
-}
 
 } // namespace
-
-// TimelineEntry
-
-TimelineEntry TimelineEntry::fromEvent(const StateEvent& event)
-{
-    TimelineEntry e;
-    e.kind = Kind::StateChange;
-    e.timeMs = event.timeMs;
-    e.id = event.id;
-    e.service = event.service;
-    e.check = event.check;
-    e.item = event.item;
-    e.from = event.from;
-    e.to = event.to;
-    e.severity = event.severity;
-    e.detail = event.detail;
-    e.impactedBy = event.impactedBy;
-    e.flapping = event.flapping;
-    return e;
-}
-
-QList<TimelineEntry> TimelineEntry::fromAck(const Ack& ack)
-{
-    TimelineEntry e;
-    e.kind = Kind::Acknowledgement;
-    e.timeMs = ack.createdMs;
-    e.id = ack.id;
-    const QStringList parts = ack.checkKey.split(u'/');
-    e.service = parts.value(0);
-    e.check = parts.value(1);
-    e.item = parts.mid(2).join(u'/');
-    e.detail = ack.comment;
-    e.who = ack.author;
-    e.expiresMs = ack.expiresMs;
-    QList<TimelineEntry> out { e };
-    if (ack.clearedMs > 0) {
-        TimelineEntry cleared = e;
-        cleared.kind = Kind::AckCleared;
-        cleared.timeMs = ack.clearedMs;
-        cleared.detail = ack.clearedReason;
-        cleared.expiresMs = 0;
-        out << cleared;
-    }
-    return out;
-}
-
-TimelineEntry TimelineEntry::fromAudit(const AuditEntry& entry)
-{
-    TimelineEntry e;
-    e.kind = Kind::Admin;
-    e.timeMs = entry.timeMs;
-    e.id = entry.id;
-    e.service = entry.service;
-    e.action = entry.action;
-    e.result = entry.result;
-    e.httpStatus = entry.httpStatus;
-    e.who = entry.osUser;
-    e.detail = entry.message;
-    if (!entry.params.isEmpty())
-        e.detail += (e.detail.isEmpty() ? QString() : QStringLiteral(" \u00b7 "))
-            + QString::fromUtf8(QJsonDocument(entry.params).toJson(QJsonDocument::Compact));
-    return e;
-}
-
-QString TimelineEntry::kindName() const
-{
-    switch (kind) {
-    case Kind::StateChange:
-        return QStringLiteral("state");
-    case Kind::Acknowledgement:
-        return QStringLiteral("ack");
-    case Kind::AckCleared:
-        return QStringLiteral("ack-cleared");
-    case Kind::Admin:
-        return QStringLiteral("admin");
-    }
-    return QString();
-}
-
-QString TimelineEntry::what() const
-{
-    switch (kind) {
-    case Kind::StateChange:
-        return statusName(from) + u" \u2192 " + statusName(to) + (flapping ? QStringLiteral(" (flapping)") : QString());
-    case Kind::Acknowledgement:
-        return QStringLiteral("acknowledged by ") + (who.isEmpty() ? QStringLiteral("someone") : who);
-    case Kind::AckCleared:
-        return QStringLiteral("acknowledgement cleared");
-    case Kind::Admin:
-        // Auto-heal's own attempts read as such: "auto-heal attempt 2/3: restart the scheduler → 200 …".
-        if (who.startsWith(u"auto-heal"))
-            return detail.section(QStringLiteral(" \u00b7 "), 0, 0);
-        return QStringLiteral("admin ") + action + u": " + result
-            + (httpStatus ? QStringLiteral(" (HTTP %1)").arg(httpStatus) : QString());
-    }
-    return QString();
-}
-
-QString TimelineEntry::fullDetail() const
-{
-    QString out = detail;
-    if (kind == Kind::StateChange && !impactedBy.isEmpty())
-        out += (out.isEmpty() ? QString() : QStringLiteral(" \u00b7 ")) + u"impacted by " + impactedBy;
-    if (kind == Kind::Acknowledgement && expiresMs > 0)
-        out += (out.isEmpty() ? QString() : QStringLiteral(" \u00b7 ")) + u"expires " + isoTime(expiresMs);
-    return out;
-}
-
-QString TimelineEntry::checkLabel() const
-{
-    if (kind == Kind::Admin)
-        return action;
-    return item.isEmpty() ? check : check + u" \u203a " + item;
-}
-
-// HistoryFilter
-
-EventQuery HistoryFilter::eventQuery() const
-{
-    EventQuery q;
-    q.fromMs = fromMs;
-    q.toMs = toMs;
-    q.services = services;
-    q.statuses = statuses;
-    q.severities = severities;
-    q.text = text;
-    return q;
-}
-
-bool HistoryFilter::accepts(const TimelineEntry& e) const
-{
-    if (fromMs > 0 && e.timeMs < fromMs)
-        return false;
-    if (toMs > 0 && e.timeMs >= toMs)
-        return false;
-    if (!services.isEmpty() && !services.contains(e.service))
-        return false;
-    if (e.kind == TimelineEntry::Kind::StateChange) {
-        if (!statuses.isEmpty() && !statuses.contains(e.to))
-            return false;
-        if (!severities.isEmpty() && !severities.contains(e.severity))
-            return false;
-    } else {
-        if (!statuses.isEmpty() || !severities.isEmpty())
-            return false;
-        if (e.kind == TimelineEntry::Kind::Admin ? !includeAdmin : !includeAcks)
-            return false;
-    }
-    return containsText(e, text);
-}
-
-QThread* exportHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path, QObject* context,
-    std::function<void(const CsvExportResult&)> done, std::shared_ptr<std::atomic_bool> cancel)
-{
-    auto result = std::make_shared<CsvExportResult>();
-    QThread* thread = QThread::create(
-        [store, filter, path, cancel, result] { *result = writeHistoryCsv(store, filter, path, cancel); });
-    thread->setObjectName(QStringLiteral("healthdeck-csv-export"));
-    QObject::connect(thread, &QThread::finished, context, [result, done = std::move(done)] {
-        if (done)
-            done(*result);
-    });
-    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start(QThread::LowPriority);
-    return thread;
-}
 
 // HistoryModel
 
 HistoryModel::HistoryModel(HistoryStore* store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
-    , m_cancelExports(std::make_shared<std::atomic_bool>(false))
+    , m_exports(store)
 {
     qRegisterMetaType<hd::TimelineEntry>();
     m_wantTimer.setSingleShot(true);
@@ -371,14 +38,7 @@ HistoryModel::HistoryModel(HistoryStore* store, QObject* parent)
         store, &HistoryStore::eventCommitted, this, [this](const StateEvent& event, bool) { onEventCommitted(event); });
 }
 
-HistoryModel::~HistoryModel()
-{
-    m_cancelExports->store(true);
-    for (const QPointer<QThread>& t : std::as_const(m_exports)) {
-        if (t)
-            t->wait();
-    }
-}
+HistoryModel::~HistoryModel() = default;
 
 void HistoryModel::setFilter(const HistoryFilter& filter)
 {
@@ -689,8 +349,7 @@ void HistoryModel::onEventCommitted(const StateEvent& event)
 
 void HistoryModel::exportCsv(const QString& path, QObject* context, std::function<void(const CsvExportResult&)> done)
 {
-    m_exports.removeAll(nullptr);
-    m_exports << exportHistoryCsv(m_store, m_filter, path, context, std::move(done), m_cancelExports);
+    m_exports.start(m_filter, path, context, std::move(done));
 }
 
 int HistoryModel::rowCount(const QModelIndex& parent) const

@@ -1,86 +1,21 @@
 #pragma once
 
+#include "models/historycsvexport.h"
+#include "models/historytimeline.h"
 #include "store/historytypes.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
-#include <QPointer>
 #include <QSet>
 #include <QTimer>
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
 
-class QThread;
-
 namespace hd {
 
 class HistoryStore;
-
-// One line of the alert history: a state change, an acknowledgement, or an
-// admin action from the audit log, so that all three read as one timeline.
-struct TimelineEntry {
-    enum class Kind { StateChange, Acknowledgement, AckCleared, Admin };
-    Kind kind = Kind::StateChange;
-    qint64 timeMs = 0;
-    qint64 id = 0;
-    QString service;
-    QString check;
-    QString item;
-    Status from = Status::Starting;
-    Status to = Status::Starting;
-    Severity severity = Severity::Critical;
-    QString detail; // event detail, ack comment, audit message
-    QString impactedBy; // state changes
-    bool flapping = false;
-    QString who; // ack author, audit OS user
-    QString action; // audit action
-    QString result; // audit result
-    int httpStatus = 0; // audit
-    qint64 expiresMs = 0; // acks
-
-    static TimelineEntry fromEvent(const StateEvent& event);
-    static QList<TimelineEntry> fromAck(const Ack& ack); // the ack, and its clearing when it was cleared
-    static TimelineEntry fromAudit(const AuditEntry& entry);
-    QString kindName() const; // "state", "ack", "ack-cleared", "admin"
-    QString what() const; // "ok -> down", "acknowledged by alice", "admin cache-clear: success"
-    QString fullDetail() const;
-    QString checkLabel() const; // "ready", "ready > database", the admin action
-};
-
-// What the history shows. Status and severity only apply to state changes: with
-// either set, acknowledgements and admin actions are left out.
-struct HistoryFilter {
-    qint64 fromMs = 0; // inclusive; 0: no bound
-    qint64 toMs = 0; // exclusive; 0: no bound
-    QStringList services;
-    QList<Status> statuses;
-    QList<Severity> severities;
-    QString text;
-    bool includeAcks = true;
-    bool includeAdmin = true;
-
-    EventQuery eventQuery() const;
-    bool accepts(const TimelineEntry& entry) const;
-    friend bool operator==(const HistoryFilter&, const HistoryFilter&) = default;
-};
-
-struct CsvExportResult {
-    bool ok = false;
-    qint64 rows = 0;
-    QString path;
-    QString error;
-};
-
-// Writes every row the filter selects (state changes, acks, admin actions, newest
-// first) to `path` as RFC 4180 CSV, on a thread of its own: the history store is
-// read page by page through its blocking API from that thread, never the UI's.
-// `done` runs in `context`'s thread. The caller keeps `store` alive until then;
-// setting *cancel stops the export between pages.
-QThread* exportHistoryCsv(HistoryStore* store, const HistoryFilter& filter, const QString& path, QObject* context,
-    std::function<void(const CsvExportResult&)> done, std::shared_ptr<std::atomic_bool> cancel = {});
 
 // The alert history table over the SQLite history, for any number of events.
 // Rows are virtual: the model knows how many events match and fetches the page
@@ -97,7 +32,7 @@ public:
     Q_ENUM(Column)
 
     explicit HistoryModel(HistoryStore* store, QObject* parent = nullptr);
-    ~HistoryModel() override; // cancels and waits for running exports
+    ~HistoryModel() override; // cancels and waits for running exports (HistoryCsvExporter)
 
     void setFilter(const HistoryFilter& filter); // reloads
     const HistoryFilter& filter() const { return m_filter; }
@@ -113,7 +48,7 @@ public:
     // An acknowledgement or admin action made in this window, shown at once.
     void addLive(const TimelineEntry& entry);
 
-    // Exports the current filter (see exportHistoryCsv).
+    // Exports the current filter (see writeHistoryCsv), on the model's export thread.
     void exportCsv(const QString& path, QObject* context, std::function<void(const CsvExportResult&)> done);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -181,11 +116,7 @@ private:
     std::vector<Aux> m_aux; // newest first
     std::vector<std::pair<qint64, int>> m_placed; // (position among the snapshot rows, index into m_aux), ascending
 
-    std::shared_ptr<std::atomic_bool> m_cancelExports;
-    QList<QPointer<QThread>> m_exports;
+    HistoryCsvExporter m_exports; // last: its destructor cancels and joins the exports first
 };
 
 } // namespace hd
-
-Q_DECLARE_METATYPE(hd::TimelineEntry)
-Q_DECLARE_METATYPE(hd::CsvExportResult)

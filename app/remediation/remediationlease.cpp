@@ -45,8 +45,10 @@ void RemediationLease::stop()
         return;
     m_running = false;
     m_timer.stop();
+    // Queued on the store's worker, ahead of anything asked later (a new holder's acquire included); never waited
+    // for, since the dashboard stops the lease on its window's thread.
     if (m_held && m_store && m_store->isOpen())
-        m_store->releaseLeaseSync(leaseName(), m_id);
+        m_store->releaseLease(leaseName(), m_id);
     setHeld(false, QStringLiteral("stopped"));
 }
 

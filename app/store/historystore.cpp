@@ -3,10 +3,12 @@
 #include "store/historyschema.h"
 #include "store/historyworker.h"
 
+#include <QCoreApplication>
 #include <QMutexLocker>
 #include <QPointer>
 #include <QStandardPaths>
 #include <QTimer>
+#include <atomic>
 
 namespace hd {
 
@@ -17,6 +19,22 @@ WriteResult notOpen()
     WriteResult r;
     r.error = QStringLiteral("history store is not open");
     return r;
+}
+
+std::atomic<QThread*> uiThread { nullptr };
+
+// The blocking calls must never stall a window: the thread of a QGuiApplication (hd_store sees it by class name
+// only, it links no Qt Gui), or the one named by setUiThread().
+bool onUiThread()
+{
+    QThread* ui = uiThread.load();
+    if (!ui) {
+        const QCoreApplication* app = QCoreApplication::instance();
+        if (!app || !app->inherits("QGuiApplication"))
+            return false;
+        ui = app->thread();
+    }
+    return QThread::currentThread() == ui;
 }
 
 } // namespace
@@ -47,6 +65,29 @@ int HistoryStore::schemaVersion()
     return historyschema::latestVersion();
 }
 
+void HistoryStore::setUiThread(QThread* thread)
+{
+    uiThread.store(thread);
+}
+
+void HistoryStore::blockOn(const char* call, const std::function<void()>& work)
+{
+    if (QThread::currentThread() == &m_thread) {
+        work();
+        return;
+    }
+    if (onUiThread()) {
+        static std::atomic_bool warned { false };
+        if (!warned.exchange(true))
+            qCWarning(lcHistory).nospace()
+                << "HistoryStore::" << call
+                << "() blocks the UI thread until the history answers; the blocking calls are for the command line "
+                   "and tests, a window uses the asynchronous ones";
+    }
+    // Never on the UI thread by design: the dashboard uses openAsync() and the async calls (warned above otherwise).
+    QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+}
+
 void HistoryStore::startWorker()
 {
     {
@@ -68,8 +109,7 @@ bool HistoryStore::open()
         return isOpen();
     startWorker();
     bool ok = false;
-    QMetaObject::invokeMethod(
-        m_worker, [this, &ok] { ok = m_worker->open(); }, Qt::BlockingQueuedConnection);
+    blockOn("open", [this, &ok] { ok = m_worker->open(); });
     QMetaObject::invokeMethod(
         this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
     return ok;
@@ -94,9 +134,15 @@ void HistoryStore::close()
 {
     if (!m_worker)
         return;
+    // Queued behind the work already posted; the thread ends once the worker has closed, and the join below is the
+    // one wait: as long as the last commit and rollups take.
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker] { worker->close(); }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
+        m_worker,
+        [worker = m_worker] {
+            worker->close();
+            QThread::currentThread()->quit();
+        },
+        Qt::QueuedConnection);
     m_thread.wait();
     m_worker = nullptr; // deleted in its thread on finished()
 }
@@ -148,14 +194,10 @@ void HistoryStore::flush()
 {
     if (!m_worker)
         return;
-    const auto work = [worker = m_worker] {
+    blockOn("flush", [worker = m_worker] {
         worker->flushSamples();
         worker->updateRollups(true);
-    };
-    if (QThread::currentThread() == &m_thread)
-        work();
-    else
-        QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+    });
 }
 
 quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject* context, WriteCallback done)
@@ -192,16 +234,12 @@ quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject* c
     return id;
 }
 
-WriteResult HistoryStore::runWrite(const WriteOp& op, QList<StateEvent> events)
+WriteResult HistoryStore::runWrite(const char* call, const WriteOp& op, QList<StateEvent> events)
 {
     if (!m_worker)
         return notOpen();
     WriteResult r;
-    const auto work = [&] { r = op(*m_worker, events); };
-    if (QThread::currentThread() == &m_thread)
-        work();
-    else
-        QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+    blockOn(call, [&] { r = op(*m_worker, events); });
     return r;
 }
 
@@ -233,18 +271,15 @@ quint64 HistoryStore::postRead(std::function<R(HistoryWorker&, QString*)> op, Re
     return id;
 }
 
-template <typename R> R HistoryStore::runRead(const std::function<R(HistoryWorker&, QString*)>& op, QString* error)
+template <typename R>
+R HistoryStore::runRead(const char* call, const std::function<R(HistoryWorker&, QString*)>& op, QString* error)
 {
     R result {};
     QString message;
     if (!m_worker) {
         message = notOpen().error;
     } else {
-        const auto work = [&] { result = op(*m_worker, &message); };
-        if (QThread::currentThread() == &m_thread)
-            work();
-        else
-            QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+        blockOn(call, [&] { result = op(*m_worker, &message); });
     }
     if (error)
         *error = message;
@@ -260,57 +295,66 @@ quint64 HistoryStore::writeEvent(const StateEvent& event, QObject* context, Writ
 
 quint64 HistoryStore::writeEvents(const QList<StateEvent>& events, QObject* context, WriteCallback done)
 {
-    return postWrite(
-        [](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events, context, std::move(done));
+    return postWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writer().writeEvents(e); }, events, context,
+        std::move(done));
 }
 
 quint64 HistoryStore::addAck(const Ack& ack, QObject* context, WriteCallback done)
 {
     return postWrite(
-        [ack](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {}, context, std::move(done));
+        [ack](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addAck(ack); }, {}, context, std::move(done));
 }
 
 quint64 HistoryStore::clearAcks(
     const QString& checkKey, qint64 atMs, const QString& reason, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {},
-        context, std::move(done));
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.writer().clearAcks(checkKey, atMs, reason); },
+        {}, context, std::move(done));
 }
 
 quint64 HistoryStore::addSilence(const Silence& silence, QObject* context, WriteCallback done)
 {
-    return postWrite([silence](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {}, context,
-        std::move(done));
+    return postWrite([silence](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addSilence(silence); }, {},
+        context, std::move(done));
 }
 
 quint64 HistoryStore::cancelSilence(qint64 silenceId, qint64 atMs, QObject* context, WriteCallback done)
 {
-    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {},
-        context, std::move(done));
+    return postWrite([=](HistoryWorker& w, QList<StateEvent>&) { return w.writer().cancelSilence(silenceId, atMs); },
+        {}, context, std::move(done));
 }
 
 quint64 HistoryStore::appendAudit(const AuditEntry& entry, QObject* context, WriteCallback done)
 {
-    return postWrite(
-        [entry](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {}, context, std::move(done));
+    return postWrite([entry](HistoryWorker& w, QList<StateEvent>&) { return w.writer().appendAudit(entry); }, {},
+        context, std::move(done));
 }
 
 quint64 HistoryStore::acquireLease(
     const QString& name, const QString& holder, qint64 ttlMs, QObject* context, WriteCallback done)
 {
+    return postWrite([name, holder, ttlMs](
+                         HistoryWorker& w, QList<StateEvent>&) { return w.writer().acquireLease(name, holder, ttlMs); },
+        {}, context, std::move(done));
+}
+
+quint64 HistoryStore::releaseLease(const QString& name, const QString& holder, QObject* context, WriteCallback done)
+{
     return postWrite(
-        [name, holder, ttlMs](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {},
+        [name, holder](HistoryWorker& w, QList<StateEvent>&) { return w.writer().releaseLease(name, holder); }, {},
         context, std::move(done));
 }
 
 WriteResult HistoryStore::acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.acquireLease(name, holder, ttlMs); }, {});
+    return runWrite("acquireLeaseSync",
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().acquireLease(name, holder, ttlMs); }, {});
 }
 
 WriteResult HistoryStore::releaseLeaseSync(const QString& name, const QString& holder)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.releaseLease(name, holder); }, {});
+    return runWrite("releaseLeaseSync",
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().releaseLease(name, holder); }, {});
 }
 
 WriteResult HistoryStore::writeEventSync(const StateEvent& event)
@@ -320,32 +364,37 @@ WriteResult HistoryStore::writeEventSync(const StateEvent& event)
 
 WriteResult HistoryStore::writeEventsSync(const QList<StateEvent>& events)
 {
-    return runWrite([](HistoryWorker& w, QList<StateEvent>& e) { return w.writeEvents(e); }, events);
+    return runWrite(
+        "writeEventsSync", [](HistoryWorker& w, QList<StateEvent>& e) { return w.writer().writeEvents(e); }, events);
 }
 
 WriteResult HistoryStore::addAckSync(const Ack& ack)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addAck(ack); }, {});
+    return runWrite("addAckSync", [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addAck(ack); }, {});
 }
 
 WriteResult HistoryStore::clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.clearAcks(checkKey, atMs, reason); }, {});
+    return runWrite("clearAcksSync",
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().clearAcks(checkKey, atMs, reason); }, {});
 }
 
 WriteResult HistoryStore::addSilenceSync(const Silence& silence)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.addSilence(silence); }, {});
+    return runWrite(
+        "addSilenceSync", [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().addSilence(silence); }, {});
 }
 
 WriteResult HistoryStore::cancelSilenceSync(qint64 silenceId, qint64 atMs)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.cancelSilence(silenceId, atMs); }, {});
+    return runWrite("cancelSilenceSync",
+        [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().cancelSilence(silenceId, atMs); }, {});
 }
 
 WriteResult HistoryStore::appendAuditSync(const AuditEntry& entry)
 {
-    return runWrite([&](HistoryWorker& w, QList<StateEvent>&) { return w.appendAudit(entry); }, {});
+    return runWrite(
+        "appendAuditSync", [&](HistoryWorker& w, QList<StateEvent>&) { return w.writer().appendAudit(entry); }, {});
 }
 
 // Reads
@@ -353,83 +402,91 @@ WriteResult HistoryStore::appendAuditSync(const AuditEntry& entry)
 quint64 HistoryStore::requestEvents(const EventQuery& query)
 {
     return postRead<QList<StateEvent>>(
-        [query](HistoryWorker& w, QString* e) { return w.events(query, e); }, &HistoryStore::eventsReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().events(query, e); }, &HistoryStore::eventsReady);
 }
 
 quint64 HistoryStore::requestEventCount(const EventQuery& query)
 {
-    return postRead<qint64>(
-        [query](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, &HistoryStore::eventCountReady);
+    return postRead<qint64>([query](HistoryWorker& w, QString* e) { return w.queries().eventCount(query, e); },
+        &HistoryStore::eventCountReady);
 }
 
 quint64 HistoryStore::requestSamples(const SampleQuery& query)
 {
     return postRead<QList<Sample>>(
-        [query](HistoryWorker& w, QString* e) { return w.samples(query, e); }, &HistoryStore::samplesReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().samples(query, e); }, &HistoryStore::samplesReady);
 }
 
 quint64 HistoryStore::requestRollups(const RollupQuery& query)
 {
     return postRead<QList<Rollup>>(
-        [query](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, &HistoryStore::rollupsReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().rollups(query, e); }, &HistoryStore::rollupsReady);
 }
 
 quint64 HistoryStore::requestAcks(const AckQuery& query)
 {
     return postRead<QList<Ack>>(
-        [query](HistoryWorker& w, QString* e) { return w.acks(query, e); }, &HistoryStore::acksReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().acks(query, e); }, &HistoryStore::acksReady);
 }
 
 quint64 HistoryStore::requestSilences(const SilenceQuery& query)
 {
     return postRead<QList<Silence>>(
-        [query](HistoryWorker& w, QString* e) { return w.silences(query, e); }, &HistoryStore::silencesReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().silences(query, e); }, &HistoryStore::silencesReady);
 }
 
 quint64 HistoryStore::requestAudit(const AuditQuery& query)
 {
     return postRead<QList<AuditEntry>>(
-        [query](HistoryWorker& w, QString* e) { return w.audit(query, e); }, &HistoryStore::auditReady);
+        [query](HistoryWorker& w, QString* e) { return w.queries().audit(query, e); }, &HistoryStore::auditReady);
 }
 
 QList<StateEvent> HistoryStore::events(const EventQuery& query, QString* error)
 {
-    return runRead<QList<StateEvent>>([&](HistoryWorker& w, QString* e) { return w.events(query, e); }, error);
+    return runRead<QList<StateEvent>>(
+        "events", [&](HistoryWorker& w, QString* e) { return w.queries().events(query, e); }, error);
 }
 
 qint64 HistoryStore::eventCount(const EventQuery& query, QString* error)
 {
-    return runRead<qint64>([&](HistoryWorker& w, QString* e) { return w.eventCount(query, e); }, error);
+    return runRead<qint64>(
+        "eventCount", [&](HistoryWorker& w, QString* e) { return w.queries().eventCount(query, e); }, error);
 }
 
 QList<Sample> HistoryStore::samples(const SampleQuery& query, QString* error)
 {
-    return runRead<QList<Sample>>([&](HistoryWorker& w, QString* e) { return w.samples(query, e); }, error);
+    return runRead<QList<Sample>>(
+        "samples", [&](HistoryWorker& w, QString* e) { return w.queries().samples(query, e); }, error);
 }
 
 QList<Rollup> HistoryStore::rollups(const RollupQuery& query, QString* error)
 {
-    return runRead<QList<Rollup>>([&](HistoryWorker& w, QString* e) { return w.rollups(query, e); }, error);
+    return runRead<QList<Rollup>>(
+        "rollups", [&](HistoryWorker& w, QString* e) { return w.queries().rollups(query, e); }, error);
 }
 
 QList<Ack> HistoryStore::acks(const AckQuery& query, QString* error)
 {
-    return runRead<QList<Ack>>([&](HistoryWorker& w, QString* e) { return w.acks(query, e); }, error);
+    return runRead<QList<Ack>>(
+        "acks", [&](HistoryWorker& w, QString* e) { return w.queries().acks(query, e); }, error);
 }
 
 QList<Silence> HistoryStore::silences(const SilenceQuery& query, QString* error)
 {
-    return runRead<QList<Silence>>([&](HistoryWorker& w, QString* e) { return w.silences(query, e); }, error);
+    return runRead<QList<Silence>>(
+        "silences", [&](HistoryWorker& w, QString* e) { return w.queries().silences(query, e); }, error);
 }
 
 QList<AuditEntry> HistoryStore::audit(const AuditQuery& query, QString* error)
 {
-    return runRead<QList<AuditEntry>>([&](HistoryWorker& w, QString* e) { return w.audit(query, e); }, error);
+    return runRead<QList<AuditEntry>>(
+        "audit", [&](HistoryWorker& w, QString* e) { return w.queries().audit(query, e); }, error);
 }
 
 SweepStats HistoryStore::sweepNow()
 {
-    return runRead<SweepStats>([](HistoryWorker& w, QString*) { return w.sweep(); }, nullptr);
+    return runRead<SweepStats>(
+        "sweepNow", [](HistoryWorker& w, QString*) { return w.sweep(); }, nullptr);
 }
 
 } // namespace hd

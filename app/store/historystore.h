@@ -38,8 +38,12 @@ struct HistoryOptions {
 // switches to an in-memory database and carries on, so no write is lost for the rest of the run.
 //
 // Async calls return a request id, echoed in committed() or the matching *Ready signal (or queryFailed()).
-// Signals and callbacks arrive in the thread the store lives in. The *Sync variants block the caller until the
-// worker has answered; they are for the CLI and tests and never emit the async signals.
+// Signals and callbacks arrive in the thread the store lives in.
+//
+// The blocking calls (the last section below: open(), close(), flush(), the *Sync writes, the synchronous reads and
+// sweepNow()) wait for the worker to answer. They are for the command line, tests and threads of their own (the
+// engine's, a CSV export's), never for a UI thread: called on the thread of a QGuiApplication (or the one named by
+// setUiThread()) they warn once. They never emit the async signals.
 class HistoryStore final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryStore)
@@ -56,12 +60,12 @@ public:
     static QString defaultPath();
     static int schemaVersion();
 
-    // Opens (creating and migrating) the file, or falls back to memory. Blocks until done; returns false only
-    // when not even the in-memory database could be made. openAsync() reports through opened().
-    bool open();
+    // The thread on which the blocking calls warn. Default (nullptr): the main thread of a QGuiApplication.
+    static void setUiThread(QThread* thread);
+
+    // Opens (creating and migrating) the file, or falls back to memory, on the worker thread; reports through
+    // opened(). The dashboard's way in; open() below is the blocking one.
     void openAsync();
-    // Commits queued samples, brings the rollups up to date and stops the worker. Blocks.
-    void close();
 
     bool isOpen() const;
     QString path() const;
@@ -72,9 +76,6 @@ public:
     // flushRows). Minute and hour rollups are computed from them once each minute or hour is over.
     void addSample(const Sample& sample);
     void addSamples(const QList<Sample>& samples);
-    // Blocks until every queued sample is committed and every rollup is up to date, the current minute and hour
-    // included. Without it, a rollup is written once its minute or hour is over (plus a few seconds for late samples).
-    void flush();
 
     // Durable writes. The callback (skipped if context is given and has been destroyed) runs after the commit,
     // then committed() is emitted; for events, eventCommitted() follows with the row id filled in.
@@ -94,16 +95,9 @@ public:
     // error names the holder. A store running in memory (persisted false) cannot coordinate with anyone.
     quint64 acquireLease(
         const QString& name, const QString& holder, qint64 ttlMs, QObject* context = nullptr, WriteCallback done = {});
-    WriteResult acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs);
-    WriteResult releaseLeaseSync(const QString& name, const QString& holder);
-
-    WriteResult writeEventSync(const StateEvent& event);
-    WriteResult writeEventsSync(const QList<StateEvent>& events); // one transaction
-    WriteResult addAckSync(const Ack& ack);
-    WriteResult clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason);
-    WriteResult addSilenceSync(const Silence& silence);
-    WriteResult cancelSilenceSync(qint64 silenceId, qint64 atMs);
-    WriteResult appendAuditSync(const AuditEntry& entry);
+    // Gives the lease back if `holder` holds it; rowsAffected is 1 when it did.
+    quint64 releaseLease(
+        const QString& name, const QString& holder, QObject* context = nullptr, WriteCallback done = {});
 
     // Async reads.
     quint64 requestEvents(const EventQuery& query);
@@ -114,7 +108,30 @@ public:
     quint64 requestSilences(const SilenceQuery& query);
     quint64 requestAudit(const AuditQuery& query);
 
-    // Sync reads; error (if given) receives a message when the read failed.
+    // ---- Blocking calls: the command line, tests and worker threads only (see above) ----
+
+    // Opens (creating and migrating) the file, or falls back to memory, and waits until done; returns false only
+    // when not even the in-memory database could be made.
+    bool open();
+    // Commits queued samples, brings the rollups up to date, stops the worker and joins its thread: it waits as
+    // long as that last commit takes. Called by the destructor, so a store that goes at the end of main() (the
+    // command line's, and the dashboard's once its event loop is over) waits there.
+    void close();
+    // Waits until every queued sample is committed and every rollup is up to date, the current minute and hour
+    // included. Without it, a rollup is written once its minute or hour is over (plus a few seconds for late samples).
+    void flush();
+
+    WriteResult acquireLeaseSync(const QString& name, const QString& holder, qint64 ttlMs);
+    WriteResult releaseLeaseSync(const QString& name, const QString& holder);
+    WriteResult writeEventSync(const StateEvent& event);
+    WriteResult writeEventsSync(const QList<StateEvent>& events); // one transaction
+    WriteResult addAckSync(const Ack& ack);
+    WriteResult clearAcksSync(const QString& checkKey, qint64 atMs, const QString& reason);
+    WriteResult addSilenceSync(const Silence& silence);
+    WriteResult cancelSilenceSync(qint64 silenceId, qint64 atMs);
+    WriteResult appendAuditSync(const AuditEntry& entry);
+
+    // Synchronous reads; error (if given) receives a message when the read failed.
     QList<StateEvent> events(const EventQuery& query, QString* error = nullptr);
     qint64 eventCount(const EventQuery& query, QString* error = nullptr);
     QList<Sample> samples(const SampleQuery& query, QString* error = nullptr);
@@ -123,7 +140,7 @@ public:
     QList<Silence> silences(const SilenceQuery& query, QString* error = nullptr);
     QList<AuditEntry> audit(const AuditQuery& query, QString* error = nullptr);
 
-    // Runs the retention sweep to completion (the periodic one works in the background). Blocks.
+    // Runs the retention sweep to completion (the periodic one works in the background).
     SweepStats sweepNow();
 
 Q_SIGNALS:
@@ -144,10 +161,13 @@ Q_SIGNALS:
 private:
     using WriteOp = std::function<WriteResult(HistoryWorker&, QList<StateEvent>&)>;
     void startWorker();
+    // Runs work on the worker thread and waits for it (at once when already there); warns on a UI thread.
+    void blockOn(const char* call, const std::function<void()>& work);
     quint64 postWrite(WriteOp op, QList<StateEvent> events, QObject* context, WriteCallback done);
-    WriteResult runWrite(const WriteOp& op, QList<StateEvent> events);
+    WriteResult runWrite(const char* call, const WriteOp& op, QList<StateEvent> events);
     template <typename R, typename Ready> quint64 postRead(std::function<R(HistoryWorker&, QString*)> op, Ready ready);
-    template <typename R> R runRead(const std::function<R(HistoryWorker&, QString*)>& op, QString* error);
+    template <typename R>
+    R runRead(const char* call, const std::function<R(HistoryWorker&, QString*)>& op, QString* error);
 
     Options m_options;
     std::shared_ptr<HistoryShared> m_shared;

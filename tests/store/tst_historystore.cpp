@@ -7,15 +7,18 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 
 using hd::HistoryStore;
@@ -99,6 +102,8 @@ private slots:
     void retentionSweepOnOpen();
     void auditIsRedacted();
     void leaseHasOneHolder();
+    void leaseReleasedAsync();
+    void blockingCallsWarnOnUiThread();
     void paginationOver100kEvents();
     void asyncQueries();
     void closedStoreAnswersWithErrors();
@@ -799,6 +804,40 @@ void TestHistoryStore::leaseHasOneHolder()
     QCOMPARE(a.releaseLeaseSync(name, QStringLiteral("monitor@a")).rowsAffected, 0);
     QCOMPARE(b.releaseLeaseSync(name, QStringLiteral("dashboard@b")).rowsAffected, 1);
     QCOMPARE(a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000).rowsAffected, 1);
+}
+
+void TestHistoryStore::leaseReleasedAsync()
+{
+    HistoryStore a(options()), b(options());
+    QVERIFY(a.open());
+    QVERIFY(b.open());
+    const QString name = QStringLiteral("remediation");
+    QCOMPARE(a.acquireLeaseSync(name, QStringLiteral("monitor@a"), 30'000).rowsAffected, 1);
+    std::optional<hd::WriteResult> released;
+    a.releaseLease(name, QStringLiteral("monitor@a"), this, [&](const hd::WriteResult& r) { released = r; });
+    QTRY_VERIFY(released.has_value());
+    QVERIFY(released->ok);
+    QCOMPARE(released->rowsAffected, 1);
+    QCOMPARE(b.acquireLeaseSync(name, QStringLiteral("dashboard@b"), 30'000).rowsAffected, 1);
+}
+
+void TestHistoryStore::blockingCallsWarnOnUiThread()
+{
+    // The blocking calls are for the command line and tests: on a window's thread they say so, once.
+    HistoryStore::setUiThread(QThread::currentThread());
+    const auto reset = qScopeGuard([] { HistoryStore::setUiThread(nullptr); });
+    HistoryStore store(options());
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(QStringLiteral("HistoryStore::open\\(\\) blocks the UI thread")));
+    QVERIFY(store.open());
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("blocks the UI thread"))); // once is enough
+    QVERIFY(store.writeEventSync(makeEvent(t0, QStringLiteral("api"), Status::Ok, Status::Down)).ok);
+    QCOMPARE(store.events({}).size(), 1);
+    // The asynchronous calls never warn.
+    HistoryStore::setUiThread(nullptr);
+    QSignalSpy ready(&store, &HistoryStore::eventsReady);
+    store.requestEvents({});
+    QVERIFY(ready.wait());
 }
 
 void TestHistoryStore::auditIsRedacted()
