@@ -137,7 +137,11 @@ void TestMainWindow::initTestCase()
     options.flushIntervalMs = 100;
     m_runtime = std::make_unique<MonitorRuntime>(options);
     m_store = m_runtime->store();
-    QVERIFY(m_store->open());
+    // As the dashboard opens it: without blocking the window's thread.
+    QSignalSpy opened(m_store, &HistoryStore::opened);
+    m_store->openAsync();
+    QVERIFY(opened.wait(10'000));
+    QVERIFY(opened.first().at(0).toBool());
     m_runtime->setBatchIntervalMs(50);
     m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
     m_window->setNotificationDelay(1500);
