@@ -1,5 +1,7 @@
 #include "adminpanel.h"
 
+#include "adminviews.h"
+#include "prompts.h"
 #include "store/historystore.h"
 
 #include <QComboBox>
@@ -7,137 +9,44 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QInputDialog>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace hd {
 
-namespace {
+using namespace TradingPreset;
 
-std::optional<bool> s_nextConfirmation;
-std::optional<QString> s_nextPassword;
-QString s_lastConfirmation;
-
-const QString kStatus = QStringLiteral("scheduler-status");
-const QString kStart = QStringLiteral("scheduler-start");
-const QString kStop = QStringLiteral("scheduler-stop");
-const QString kRestart = QStringLiteral("scheduler-restart");
-const QString kTrigger = QStringLiteral("trigger-job");
-const QString kCacheStats = QStringLiteral("cache-stats");
-const QString kCacheClear = QStringLiteral("cache-clear");
-const QString kTelegram = QStringLiteral("test-telegram");
-
-enum JobColumn { JobId, JobName, JobTrigger, JobNextRun, JobIn, JobColumnCount };
-enum AuditColumn { AuditTime, AuditUser, AuditAction, AuditParams, AuditHttp, AuditResult, AuditMessage, AuditCount };
-
-// "in 1h 02m 03s", "in 2m 05s", "in 45s"; "due" once the time has come.
-QString countdownText(qint64 ms)
-{
-    if (ms <= 0)
-        return QObject::tr("due");
-    const qint64 total = (ms + 999) / 1000;
-    const qint64 d = total / 86400;
-    const qint64 h = total / 3600 % 24;
-    const qint64 m = total / 60 % 60;
-    const qint64 s = total % 60;
-    const auto two = [](qint64 v) { return QStringLiteral("%1").arg(v, 2, 10, QLatin1Char('0')); };
-    if (d > 0)
-        return QObject::tr("in %1d %2h %3m").arg(d).arg(two(h), two(m));
-    if (h > 0)
-        return QObject::tr("in %1h %2m %3s").arg(h).arg(two(m), two(s));
-    if (m > 0)
-        return QObject::tr("in %1m %2s").arg(m).arg(two(s));
-    return QObject::tr("in %1s").arg(s);
-}
-
-QColor outcomeColor(const QString& outcome)
-{
-    if (outcome == u"success")
-        return QColor(0x2e, 0x7d, 0x32);
-    if (outcome == u"unknown" || outcome == u"refused")
-        return QColor(0xb2, 0x6a, 0x00);
-    return QColor(0xc6, 0x28, 0x28);
-}
-
-QTableWidgetItem* readOnlyItem(const QString& text)
-{
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    return item;
-}
-
-QTableWidget* makeTable(const QStringList& headers, QWidget* parent)
-{
-    auto* table = new QTableWidget(0, int(headers.size()), parent);
-    table->setHorizontalHeaderLabels(headers);
-    table->verticalHeader()->hide();
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setWordWrap(false);
-    return table;
-}
-
-} // namespace
-
-AdminPanel::AdminPanel(AdminClient* client, HistoryStore* store, QWidget* parent)
+AdminPanel::AdminPanel(AdminService* client, HistoryStore* store, QWidget* parent)
     : QWidget(parent)
     , m_client(client)
     , m_store(store)
 {
     setObjectName(QStringLiteral("adminPanel"));
     buildUi();
-    // Half a second, so that a late timer never shows the same second twice in a row.
-    m_countdown.setInterval(500);
-    connect(&m_countdown, &QTimer::timeout, this, &AdminPanel::tickCountdown);
-    connect(m_client, &AdminClient::finished, this, &AdminPanel::onFinished);
-    connect(m_client, &AdminClient::busyChanged, this, [this](const QString& service, bool busy) {
+    connect(m_client, &AdminService::finished, this, &AdminPanel::onFinished);
+    connect(m_client, &AdminService::busyChanged, this, [this](const QString& service, bool busy) {
         if (service != m_service)
             return;
         updateEnabled();
         if (!busy) // another caller's request on the service may have held up the queue
             QMetaObject::invokeMethod(this, &AdminPanel::runNext, Qt::QueuedConnection);
     });
-    connect(m_client, &AdminClient::secretStored, this, [this](const QString& service, bool ok, const QString& error) {
+    connect(m_client, &AdminService::secretStored, this, [this](const QString& service, bool ok, const QString& error) {
         if (service != m_service)
             return;
-        showMessage(ok ? tr("The password of %1 is stored in %2.").arg(service, m_client->secretStore()->name())
+        showMessage(ok ? tr("The password of %1 is stored in %2.").arg(service, m_client->secretStoreName())
                        : tr("Could not store the password of %1: %2").arg(service, error),
             ok ? QStringLiteral("success") : QStringLiteral("failure"));
         if (ok)
             refresh();
     });
-    if (m_store)
-        connect(m_store, &HistoryStore::auditReady, this, &AdminPanel::onAuditReady);
     updateVisibility();
 }
 
 AdminPanel::~AdminPanel() = default;
-
-void AdminPanel::setNextConfirmation(std::optional<bool> answer)
-{
-    s_nextConfirmation = answer;
-}
-
-void AdminPanel::setNextPassword(std::optional<QString> password)
-{
-    s_nextPassword = std::move(password);
-}
-
-QString AdminPanel::lastConfirmationText()
-{
-    return s_lastConfirmation;
-}
 
 void AdminPanel::buildUi()
 {
@@ -221,14 +130,13 @@ void AdminPanel::buildUi()
     for (QPushButton* b : { m_schedulerRefresh, m_schedulerStart, m_schedulerStop, m_schedulerRestart })
         schedulerRow->addWidget(b);
     scheduler->addLayout(schedulerRow);
-    m_jobTable = makeTable({ tr("ID"), tr("Name"), tr("Trigger"), tr("Next run"), tr("In") }, m_schedulerGroup);
-    m_jobTable->setObjectName(QStringLiteral("adminJobTable"));
+    m_jobTable = new SchedulerJobTable(m_schedulerGroup);
     scheduler->addWidget(m_jobTable);
     actions->addWidget(m_schedulerGroup);
-    connect(m_schedulerRefresh, &QPushButton::clicked, this, [this] { requestAction(kStatus, {}); });
-    connect(m_schedulerStart, &QPushButton::clicked, this, [this] { requestAction(kStart, {}); });
-    connect(m_schedulerStop, &QPushButton::clicked, this, [this] { requestAction(kStop, {}); });
-    connect(m_schedulerRestart, &QPushButton::clicked, this, [this] { requestAction(kRestart, {}); });
+    connect(m_schedulerRefresh, &QPushButton::clicked, this, [this] { requestAction(kSchedulerStatus, {}); });
+    connect(m_schedulerStart, &QPushButton::clicked, this, [this] { requestAction(kSchedulerStart, {}); });
+    connect(m_schedulerStop, &QPushButton::clicked, this, [this] { requestAction(kSchedulerStop, {}); });
+    connect(m_schedulerRestart, &QPushButton::clicked, this, [this] { requestAction(kSchedulerRestart, {}); });
 
     // Trigger a job.
     m_triggerGroup = new QGroupBox(tr("Run a job now"), m_actionsArea);
@@ -242,7 +150,7 @@ void AdminPanel::buildUi()
     trigger->addWidget(m_triggerJob);
     actions->addWidget(m_triggerGroup);
     connect(m_triggerJob, &QPushButton::clicked, this, [this] {
-        requestAction(kTrigger, { { QStringLiteral("job_type"), m_jobType->currentData().toString() } });
+        requestAction(kTriggerJob, { { kJobTypeParam, m_jobType->currentData().toString() } });
     });
 
     // Cache.
@@ -250,16 +158,8 @@ void AdminPanel::buildUi()
     m_cacheGroup->setObjectName(QStringLiteral("adminCacheGroup"));
     auto* cache = new QVBoxLayout(m_cacheGroup);
     auto* stats = new QGridLayout;
-    const QList<QPair<QString, QString>> statFields {
-        { QStringLiteral("total_clients"), tr("Total clients") },
-        { QStringLiteral("active_clients"), tr("Active clients") },
-        { QStringLiteral("expired_clients"), tr("Expired clients") },
-        { QStringLiteral("max_size"), tr("Max size") },
-        { QStringLiteral("ttl"), tr("TTL") },
-        { QStringLiteral("entries"), tr("Entries") },
-    };
     int row = 0;
-    for (const auto& [key, label] : statFields) {
+    for (const auto& [key, label] : cacheStatFields()) {
         auto* value = new QLabel(QStringLiteral("–"), m_cacheGroup);
         // "adminCacheTotalClients", "adminCacheTtl", ...
         QString name = QStringLiteral("adminCache");
@@ -284,7 +184,8 @@ void AdminPanel::buildUi()
     m_cacheMarketType->setObjectName(QStringLiteral("adminCacheMarketType"));
     m_cacheMarketType->setEditable(true);
     m_cacheMarketType->lineEdit()->setPlaceholderText(tr("every market type"));
-    m_cacheMarketType->addItems({ QString(), QStringLiteral("spot"), QStringLiteral("futures") });
+    m_cacheMarketType->addItem(QString());
+    m_cacheMarketType->addItems(marketTypes());
     m_cacheRefresh = new QPushButton(tr("Refresh"), m_cacheGroup);
     m_cacheRefresh->setObjectName(QStringLiteral("adminCacheRefresh"));
     m_cacheClear = new QPushButton(tr("Clear…"), m_cacheGroup);
@@ -310,7 +211,7 @@ void AdminPanel::buildUi()
     m_testTelegram->setObjectName(QStringLiteral("adminTestTelegram"));
     telegram->addWidget(m_testTelegram, 0, Qt::AlignLeft);
     actions->addWidget(m_telegramGroup);
-    connect(m_testTelegram, &QPushButton::clicked, this, [this] { requestAction(kTelegram, {}); });
+    connect(m_testTelegram, &QPushButton::clicked, this, [this] { requestAction(kTestTelegram, {}); });
 
     // The config's own actions.
     m_customGroup = new QGroupBox(tr("More actions"), m_actionsArea);
@@ -318,20 +219,9 @@ void AdminPanel::buildUi()
     m_customLayout = new QVBoxLayout(m_customGroup);
     actions->addWidget(m_customGroup);
 
-    // The audit log shows in read-only mode too.
-    auto* auditGroup = new QGroupBox(tr("Audit log"), content);
-    auditGroup->setObjectName(QStringLiteral("adminAuditGroup"));
-    auto* audit = new QVBoxLayout(auditGroup);
-    m_auditRefresh = new QPushButton(tr("Reload"), auditGroup);
-    m_auditRefresh->setObjectName(QStringLiteral("adminAuditRefresh"));
-    audit->addWidget(m_auditRefresh, 0, Qt::AlignRight);
-    m_auditTable
-        = makeTable({ tr("Time"), tr("User"), tr("Action"), tr("Parameters"), tr("HTTP"), tr("Result"), tr("Message") },
-            auditGroup);
-    m_auditTable->setObjectName(QStringLiteral("adminAuditTable"));
-    audit->addWidget(m_auditTable);
-    contentLayout->addWidget(auditGroup, 1);
-    connect(m_auditRefresh, &QPushButton::clicked, this, &AdminPanel::requestAudit);
+    m_audit = new AdminAuditLog(m_store, content);
+    contentLayout->addWidget(m_audit, 1);
+    connect(m_audit, &AdminAuditLog::loaded, this, &AdminPanel::auditLoaded);
 }
 
 bool AdminPanel::hasAction(const QString& action) const
@@ -344,9 +234,9 @@ void AdminPanel::setService(const QString& service)
     if (service != m_service) {
         m_service = service;
         m_queue.clear(); // reads queued for the previous service are of no use now
-        m_jobs.clear();
-        m_jobTable->setRowCount(0);
-        m_auditTable->setRowCount(0);
+        m_scheduler = {};
+        m_jobTable->clearJobs();
+        m_audit->setService(service);
         m_schedulerState->setText(tr("unknown"));
         m_schedulerState->setProperty("running", QVariant());
         for (QLabel* value : std::as_const(m_cacheStats))
@@ -396,8 +286,8 @@ void AdminPanel::reloadActions()
         if (const int i = box->findData(before); i >= 0)
             box->setCurrentIndex(i);
     };
-    fill(m_jobType, kTrigger, QStringLiteral("job_type"));
-    fill(m_cacheType, kCacheClear, QStringLiteral("type"));
+    fill(m_jobType, kTriggerJob, kJobTypeParam);
+    fill(m_cacheType, kCacheClear, kCacheTypeParam);
     rebuildCustomActions();
     updateVisibility();
     if (isVisible())
@@ -482,16 +372,17 @@ void AdminPanel::updateVisibility()
     m_notice->setVisible(!configured || readOnly);
     m_actionsArea->setVisible(configured && !readOnly);
     m_storePassword->setVisible(configured && m_client->usesStoredSecret(m_service));
-    m_schedulerGroup->setVisible(hasAction(kStatus) || hasAction(kStart) || hasAction(kStop) || hasAction(kRestart));
-    m_schedulerRefresh->setVisible(hasAction(kStatus));
-    m_schedulerStart->setVisible(hasAction(kStart));
-    m_schedulerStop->setVisible(hasAction(kStop));
-    m_schedulerRestart->setVisible(hasAction(kRestart));
-    m_triggerGroup->setVisible(hasAction(kTrigger));
+    m_schedulerGroup->setVisible(hasAction(kSchedulerStatus) || hasAction(kSchedulerStart) || hasAction(kSchedulerStop)
+        || hasAction(kSchedulerRestart));
+    m_schedulerRefresh->setVisible(hasAction(kSchedulerStatus));
+    m_schedulerStart->setVisible(hasAction(kSchedulerStart));
+    m_schedulerStop->setVisible(hasAction(kSchedulerStop));
+    m_schedulerRestart->setVisible(hasAction(kSchedulerRestart));
+    m_triggerGroup->setVisible(hasAction(kTriggerJob));
     m_cacheGroup->setVisible(hasAction(kCacheStats) || hasAction(kCacheClear));
     m_cacheRefresh->setVisible(hasAction(kCacheStats));
     m_cacheClear->setVisible(hasAction(kCacheClear));
-    m_telegramGroup->setVisible(hasAction(kTelegram));
+    m_telegramGroup->setVisible(hasAction(kTestTelegram));
     m_customGroup->setVisible(!m_customInputs.isEmpty());
     updateEnabled();
 }
@@ -531,10 +422,10 @@ void AdminPanel::updateEnabled()
 void AdminPanel::refresh()
 {
     m_refreshWhenShown = false;
-    requestAudit();
+    m_audit->reload();
     if (m_service.isEmpty() || !m_client->hasService(m_service) || m_client->isReadOnly())
         return;
-    for (const QString& read : { kStatus, kCacheStats }) {
+    for (const QString& read : { kSchedulerStatus, kCacheStats }) {
         if (!hasAction(read))
             continue;
         const bool queued
@@ -552,24 +443,14 @@ bool AdminPanel::requestAction(const QString& action, const AdminParams& params)
         && m_client->needsConfirmation(m_service, action);
     if (askable) {
         QString text = m_client->confirmationText(m_service, action, params);
-        if (action == kTrigger) {
+        if (action == kTriggerJob) {
             // The backend's own name of the job, when the scheduler status gave one.
-            const QString type = params.value(QStringLiteral("job_type"));
-            for (const Job& job : std::as_const(m_jobs)) {
-                if (job.jobType == type && !job.name.isEmpty())
+            for (const SchedulerJob& job : m_scheduler.jobsOfType(params.value(kJobTypeParam))) {
+                if (!job.name.isEmpty())
                     text += u"\n\n" + tr("Job: %1 (%2)").arg(job.name, job.id);
             }
         }
-        s_lastConfirmation = text;
-        bool yes = false;
-        if (s_nextConfirmation) {
-            yes = *s_nextConfirmation;
-            s_nextConfirmation.reset();
-        } else {
-            yes = QMessageBox::question(this, tr("Confirm admin action"), text, QMessageBox::Yes | QMessageBox::Cancel,
-                      QMessageBox::Cancel)
-                == QMessageBox::Yes;
-        }
+        const bool yes = Prompts::confirm(this, tr("Confirm admin action"), text);
         if (!yes) {
             // Audited like any attempt; nothing is sent.
             const quint64 id = m_client->refuse(m_service, action, params,
@@ -614,25 +495,17 @@ void AdminPanel::onFinished(const AdminResult& result)
     const Pending pending = *it;
     m_mine.erase(it);
     if (pending.service == m_service) {
-        if (result.ok() && result.response.isObject()) {
-            const QJsonObject data = result.response.toObject().value(u"data").toObject();
-            if (result.action == kStatus || data.contains(u"jobs"))
-                applySchedulerStatus(data);
-            if (result.action == kCacheStats)
-                applyCacheStats(data);
-        }
+        if (const auto status = parseSchedulerStatus(result))
+            applySchedulerStatus(*status);
+        if (const auto stats = parseCacheStats(result))
+            applyCacheStats(*stats);
         if (!pending.background || !result.ok())
             showResult(result);
         // What the action changed is read back, also after an unknown outcome: that is the check to make.
-        if (result.sent) {
-            if ((result.action == kStart || result.action == kStop || result.action == kRestart
-                    || result.action == kTrigger)
-                && hasAction(kStatus))
-                m_queue.append({ m_service, kStatus, {}, false, true });
-            if (result.action == kCacheClear && hasAction(kCacheStats))
-                m_queue.append({ m_service, kCacheStats, {}, false, true });
-        }
-        requestAudit();
+        if (const QString readBack = readBackAction(result.action);
+            result.sent && !readBack.isEmpty() && hasAction(readBack))
+            m_queue.append({ m_service, readBack, {}, false, true });
+        m_audit->reload();
         Q_EMIT actionFinished(result);
     }
     runNext();
@@ -652,112 +525,45 @@ void AdminPanel::showMessage(const QString& text, const QString& outcome)
     m_message->setText(text);
     m_message->setProperty("outcome", outcome);
     QPalette palette = m_message->palette();
-    palette.setColor(QPalette::WindowText, outcomeColor(outcome));
+    palette.setColor(QPalette::WindowText, adminOutcomeColor(outcome));
     m_message->setPalette(palette);
     m_message->show();
 }
 
-void AdminPanel::applySchedulerStatus(const QJsonObject& data)
+void AdminPanel::applySchedulerStatus(const SchedulerStatus& status)
 {
-    const QJsonValue running = data.value(u"running");
-    const QString state = data.value(u"state").toString();
-    const bool isRunning = running.isBool() ? running.toBool() : state == u"running";
-    m_schedulerState->setText(isRunning ? tr("Scheduler: running") : tr("Scheduler: stopped"));
-    m_schedulerState->setProperty("running", isRunning);
-    m_jobs.clear();
-    const QJsonArray jobs = data.value(u"jobs").toArray();
-    for (const QJsonValue& v : jobs) {
-        const QJsonObject o = v.toObject();
-        Job job;
-        job.id = o.value(u"id").toString();
-        job.name = o.value(u"name").toString();
-        job.jobType = o.value(u"job_type").toString();
-        job.trigger = o.value(u"trigger").toString();
-        job.nextRun = QDateTime::fromString(o.value(u"next_run_time").toString(), Qt::ISODateWithMs);
-        m_jobs += job;
-    }
-    m_jobTable->setRowCount(int(m_jobs.size()));
-    for (int row = 0; row < m_jobs.size(); ++row) {
-        const Job& job = m_jobs.at(row);
-        m_jobTable->setItem(row, JobId, readOnlyItem(job.id));
-        m_jobTable->setItem(row, JobName, readOnlyItem(job.name));
-        m_jobTable->setItem(row, JobTrigger, readOnlyItem(job.trigger));
-        m_jobTable->setItem(row, JobNextRun,
-            readOnlyItem(job.nextRun.isValid()
-                    ? job.nextRun.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                    : tr("not scheduled")));
-        m_jobTable->setItem(row, JobIn, readOnlyItem(QString()));
-    }
-    m_jobTable->resizeColumnsToContents();
-    // The countdown column is empty until the first tick: give it room for its longest text.
-    m_jobTable->setColumnWidth(
-        JobIn, m_jobTable->fontMetrics().horizontalAdvance(countdownText(86'399'000LL * 9)) + 24);
+    m_schedulerState->setText(status.running ? tr("Scheduler: running") : tr("Scheduler: stopped"));
+    m_schedulerState->setProperty("running", status.running);
+    m_scheduler = status;
+    m_jobTable->setJobs(status.jobs);
     // The job chooser names each job as the backend does.
     for (int i = 0; i < m_jobType->count(); ++i) {
         const QString type = m_jobType->itemData(i).toString();
-        QString text = type;
-        for (const Job& job : std::as_const(m_jobs)) {
-            if (job.jobType == type && !job.name.isEmpty())
-                text = type + u" — " + job.name;
-        }
-        m_jobType->setItemText(i, text);
-    }
-    tickCountdown();
-    if (m_jobs.isEmpty())
-        m_countdown.stop();
-    else
-        m_countdown.start();
-}
-
-void AdminPanel::tickCountdown()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (int row = 0; row < m_jobs.size() && row < m_jobTable->rowCount(); ++row) {
-        const Job& job = m_jobs.at(row);
-        const QString text = job.nextRun.isValid() ? countdownText(now.msecsTo(job.nextRun)) : QStringLiteral("—");
-        if (QTableWidgetItem* item = m_jobTable->item(row, JobIn); item && item->text() != text)
-            item->setText(text);
+        const QString name = status.jobName(type);
+        m_jobType->setItemText(i, name.isEmpty() ? type : type + u" — " + name);
     }
 }
 
-void AdminPanel::applyCacheStats(const QJsonObject& data)
+void AdminPanel::applyCacheStats(const CacheStats& stats)
 {
     for (auto it = m_cacheStats.begin(); it != m_cacheStats.end(); ++it) {
-        const QJsonValue v = data.value(it.key());
-        QString text;
-        if (v.isObject()) {
-            // {"price": 12, "exchange": 6} -> "price 12, exchange 6"
-            QStringList parts;
-            const QJsonObject o = v.toObject();
-            for (auto p = o.begin(); p != o.end(); ++p)
-                parts += p.key() + u' ' + p.value().toVariant().toString();
-            text = parts.join(QStringLiteral(", "));
-        } else if (it.key() == u"ttl" && v.isDouble()) {
-            text = tr("%1 s").arg(v.toVariant().toString());
-        } else if (!v.isUndefined() && !v.isNull()) {
-            text = v.toVariant().toString();
-        }
+        const QString text = stats.text(it.key());
         it.value()->setText(text.isEmpty() ? QStringLiteral("–") : text);
     }
     // Exchanges the backend knows become suggestions for the clear form.
-    const QJsonObject byExchange = data.value(u"by_exchange").toObject();
-    if (!byExchange.isEmpty()) {
+    if (!stats.exchanges.isEmpty()) {
         const QString typed = m_cacheExchange->currentText();
         m_cacheExchange->clear();
         m_cacheExchange->addItem(QString());
-        m_cacheExchange->addItems(byExchange.keys());
+        m_cacheExchange->addItems(stats.exchanges);
         m_cacheExchange->setCurrentText(typed);
     }
 }
 
 AdminParams AdminPanel::cacheClearParams() const
 {
-    AdminParams params { { QStringLiteral("type"), m_cacheType->currentData().toString() } };
-    if (const QString e = m_cacheExchange->currentText().trimmed(); !e.isEmpty())
-        params.insert(QStringLiteral("exchange"), e);
-    if (const QString m = m_cacheMarketType->currentText().trimmed(); !m.isEmpty())
-        params.insert(QStringLiteral("market_type"), m);
-    return params;
+    return TradingPreset::cacheClearParams(
+        m_cacheType->currentData().toString(), m_cacheExchange->currentText(), m_cacheMarketType->currentText());
 }
 
 AdminParams AdminPanel::customParams(const QString& action) const
@@ -776,58 +582,12 @@ AdminParams AdminPanel::customParams(const QString& action) const
     return params;
 }
 
-void AdminPanel::requestAudit()
-{
-    if (!m_store || m_service.isEmpty())
-        return;
-    AuditQuery query;
-    query.service = m_service;
-    query.limit = 200;
-    m_auditRequest = m_store->requestAudit(query);
-}
-
-void AdminPanel::onAuditReady(quint64 requestId, const QList<AuditEntry>& entries)
-{
-    if (requestId != m_auditRequest)
-        return; // superseded by a later read, or another view's
-    m_auditTable->setRowCount(int(entries.size()));
-    for (int row = 0; row < entries.size(); ++row) {
-        const AuditEntry& e = entries.at(row);
-        const QString time = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-        m_auditTable->setItem(row, AuditTime, readOnlyItem(time));
-        m_auditTable->setItem(row, AuditUser, readOnlyItem(e.osUser));
-        m_auditTable->setItem(row, AuditAction, readOnlyItem(e.action));
-        m_auditTable->setItem(row, AuditParams,
-            readOnlyItem(e.params.isEmpty()
-                    ? QString()
-                    : QString::fromUtf8(QJsonDocument(e.params).toJson(QJsonDocument::Compact))));
-        m_auditTable->setItem(
-            row, AuditHttp, readOnlyItem(e.httpStatus > 0 ? QString::number(e.httpStatus) : QString()));
-        auto* result = readOnlyItem(e.result);
-        result->setForeground(outcomeColor(e.result));
-        m_auditTable->setItem(row, AuditResult, result);
-        m_auditTable->setItem(row, AuditMessage, readOnlyItem(e.message));
-    }
-    m_auditTable->resizeColumnsToContents();
-    Q_EMIT auditLoaded(int(entries.size()));
-}
-
 void AdminPanel::askForPassword()
 {
     if (m_service.isEmpty())
         return;
-    std::optional<QString> password;
-    if (s_nextPassword) {
-        password = s_nextPassword;
-        s_nextPassword.reset();
-    } else {
-        bool ok = false;
-        const QString text = QInputDialog::getText(this, tr("Store password"),
-            tr("Password for %1 (kept in the system keychain, never in the config file):").arg(m_service),
-            QLineEdit::Password, QString(), &ok);
-        if (ok)
-            password = text;
-    }
+    const std::optional<QString> password = Prompts::password(this, tr("Store password"),
+        tr("Password for %1 (kept in the system keychain, never in the config file):").arg(m_service));
     if (password && !password->isEmpty())
         m_client->storeSecret(m_service, *password);
 }

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "admin/adminclient.h"
+#include "admin/adminpreset.h"
+#include "admin/adminservice.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QPointer>
-#include <QTimer>
 #include <QWidget>
 #include <optional>
 
@@ -15,28 +15,29 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QTableWidget;
 class QVBoxLayout;
 
 namespace hd {
 
+class AdminAuditLog;
 class HistoryStore;
-struct AuditEntry;
+class SchedulerJobTable;
 
-// The admin actions of one service (docs/contract.md §6) on top of AdminClient: the scheduler with its jobs and a
+// The admin actions of one service (docs/contract.md §6) on top of AdminService: the scheduler with its jobs and a
 // live countdown to each next run, job triggers, cache statistics and clearing, the Telegram test, the
 // config's own actions with a form each, and the service's audit log.
 //
 // Every action that needs confirming asks first and names what will happen; a cancelled question is audited
 // and sends nothing. While a request of the service is in flight every control is disabled, so nothing can be
-// sent twice. In read-only mode the actions are hidden and refused; only the audit log shows.
+// sent twice. In read-only mode the actions are hidden and refused; only the audit log shows. The questions go
+// through Prompts (ui/prompts.h), whose seams answer them in tests.
 class AdminPanel final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AdminPanel)
 
 public:
     // Neither is owned. Without a store the audit log stays empty.
-    explicit AdminPanel(AdminClient* client, HistoryStore* store = nullptr, QWidget* parent = nullptr);
+    explicit AdminPanel(AdminService* client, HistoryStore* store = nullptr, QWidget* parent = nullptr);
     ~AdminPanel() override;
 
     // Shows the service's actions and reads its scheduler status, cache statistics and audit log; while the
@@ -48,18 +49,11 @@ public:
     void followSelection(const QString& service);
     // Reads the scheduler status and cache statistics again (each read is an audited action), and the audit log.
     void refresh();
-    // Call after AdminClient::setConfig: rebuilds the forms for the current service.
+    // Call after AdminService::setConfig: rebuilds the forms for the current service.
     void reloadActions();
 
     // True while a request of the service is in flight or queued.
     bool isBusy() const;
-
-    // Test seams, as KeePassXC's MessageBox::setNextAnswer: the next confirmation (or password prompt) returns
-    // this answer without showing a dialog. nullopt shows the dialog again.
-    static void setNextConfirmation(std::optional<bool> answer);
-    static void setNextPassword(std::optional<QString> password);
-    // The question the last confirmation asked (whether shown or answered through the seam).
-    static QString lastConfirmationText();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -70,13 +64,6 @@ Q_SIGNALS:
     void auditLoaded(int rows);
 
 private:
-    struct Job {
-        QString id;
-        QString name;
-        QString jobType;
-        QString trigger;
-        QDateTime nextRun; // invalid: not scheduled
-    };
     struct Pending {
         QString service;
         QString action;
@@ -99,26 +86,21 @@ private:
     void showResult(const AdminResult& result);
     void showMessage(const QString& text, const QString& outcome);
 
-    void applySchedulerStatus(const QJsonObject& data);
-    void applyCacheStats(const QJsonObject& data);
-    void tickCountdown();
-    void requestAudit();
-    void onAuditReady(quint64 requestId, const QList<hd::AuditEntry>& entries);
+    void applySchedulerStatus(const SchedulerStatus& status);
+    void applyCacheStats(const CacheStats& stats);
     void askForPassword();
 
     AdminParams cacheClearParams() const;
     AdminParams customParams(const QString& action) const;
 
-    AdminClient* m_client;
+    AdminService* m_client;
     QPointer<HistoryStore> m_store;
     QString m_service;
     QList<Pending> m_queue;
     QHash<quint64, Pending> m_mine; // requests this panel started and waits for
-    quint64 m_auditRequest = 0;
     bool m_wasBusy = false;
     bool m_refreshWhenShown = false;
-    QList<Job> m_jobs;
-    QTimer m_countdown;
+    SchedulerStatus m_scheduler;
 
     QLabel* m_title = nullptr;
     QComboBox* m_picker = nullptr; // the services with admin: entries
@@ -130,7 +112,7 @@ private:
 
     QGroupBox* m_schedulerGroup = nullptr;
     QLabel* m_schedulerState = nullptr;
-    QTableWidget* m_jobTable = nullptr;
+    SchedulerJobTable* m_jobTable = nullptr;
     QPushButton* m_schedulerRefresh = nullptr;
     QPushButton* m_schedulerStart = nullptr;
     QPushButton* m_schedulerStop = nullptr;
@@ -156,8 +138,7 @@ private:
     QWidget* m_customForms = nullptr;
     QHash<QString, QList<QWidget*>> m_customInputs; // action -> its parameter widgets (objectName holds the param)
 
-    QTableWidget* m_auditTable = nullptr;
-    QPushButton* m_auditRefresh = nullptr;
+    AdminAuditLog* m_audit = nullptr;
 };
 
 } // namespace hd

@@ -1,6 +1,6 @@
 #include "dashboardapp.h"
 
-#include "admin/adminclient.h"
+#include "admin/adminservice.h"
 #include "adminpanel.h"
 #include "demo/demosession.h"
 #include "engine/loadconfig.h"
@@ -111,14 +111,14 @@ int runDashboard(int argc, char* argv[], bool demo)
         window.setConfigPath(path);
     }
 
-    // Admin actions for the selected service; every reload hands the client the new admin: section.
-    AdminClient admin;
+    // Admin actions for the selected service, run on the admin thread; every reload hands them the new admin: section.
+    AdminService admin;
     admin.setHistoryStore(&store);
     const bool readOnly = parser.isSet(readOnlyOpt);
     window.setReadOnly(readOnly);
     auto* panel = new AdminPanel(&admin, &store);
     window.setAdminPanel(panel);
-    // Auto-heal runs here too, through the same admin client; only the holder of the history's lease acts, so a
+    // Auto-heal runs here too, through the same admin service; only the holder of the history's lease acts, so a
     // `healthdeck monitor` on the same history never acts as well.
     RemediationPlanner planner(&admin, &store);
     RemediationLease lease(&store, QStringLiteral("dashboard"));

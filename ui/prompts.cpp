@@ -5,8 +5,10 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -17,6 +19,9 @@ namespace {
 std::optional<std::optional<AckAnswer>> s_nextAck;
 std::optional<std::optional<qint64>> s_nextSilence;
 std::optional<QString> s_nextSavePath;
+std::optional<bool> s_nextConfirmation;
+std::optional<QString> s_nextPassword;
+QString s_lastText;
 
 struct Choice {
     const char* label;
@@ -116,6 +121,46 @@ QString Prompts::saveCsvPath(QWidget* parent, const QString& suggested)
     }
     return QFileDialog::getSaveFileName(
         parent, QDialog::tr("Export alert history"), suggested, QDialog::tr("CSV files (*.csv)"));
+}
+
+bool Prompts::confirm(QWidget* parent, const QString& title, const QString& question)
+{
+    s_lastText = question;
+    if (s_nextConfirmation) {
+        const bool answer = *s_nextConfirmation;
+        s_nextConfirmation.reset();
+        return answer;
+    }
+    return QMessageBox::question(parent, title, question, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        == QMessageBox::Yes;
+}
+
+std::optional<QString> Prompts::password(QWidget* parent, const QString& title, const QString& label)
+{
+    s_lastText = label;
+    if (s_nextPassword) {
+        const std::optional<QString> answer = s_nextPassword;
+        s_nextPassword.reset();
+        return answer;
+    }
+    bool ok = false;
+    const QString text = QInputDialog::getText(parent, title, label, QLineEdit::Password, QString(), &ok);
+    return ok ? std::optional<QString>(text) : std::nullopt;
+}
+
+QString Prompts::lastText()
+{
+    return s_lastText;
+}
+
+void Prompts::setNextConfirmation(std::optional<bool> answer)
+{
+    s_nextConfirmation = answer;
+}
+
+void Prompts::setNextPassword(std::optional<QString> password)
+{
+    s_nextPassword = std::move(password);
 }
 
 void Prompts::setNextAcknowledge(std::optional<AckAnswer> answer)

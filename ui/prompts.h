@@ -25,10 +25,19 @@ public:
     static std::optional<qint64> silenceFor(QWidget* parent, const QString& what);
     // A file to write; empty: cancelled.
     static QString saveCsvPath(QWidget* parent, const QString& suggested);
+    // A yes-or-cancel question; Cancel is the default. True: yes.
+    static bool confirm(QWidget* parent, const QString& title, const QString& question);
+    // A password, typed hidden; nullopt: cancelled.
+    static std::optional<QString> password(QWidget* parent, const QString& title, const QString& label);
+    // The text the last confirm() or password() asked, whether shown or answered through a seam.
+    static QString lastText();
 
     static void setNextAcknowledge(std::optional<AckAnswer> answer);
     static void setNextSilence(std::optional<qint64> durationMs);
     static void setNextSavePath(const QString& path);
+    // nullopt shows the dialog again.
+    static void setNextConfirmation(std::optional<bool> answer);
+    static void setNextPassword(std::optional<QString> password);
 };
 
 } // namespace hd

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QScopeGuard>
 #include <QTimer>
 
@@ -48,12 +49,6 @@ QString configuredSecret(const AdminServiceConfig& s)
     return {};
 }
 
-bool needsStoredSecret(const AdminServiceConfig& s)
-{
-    const AuthKind kind = authKind(s);
-    return (kind == AuthKind::Login || kind == AuthKind::Basic) && configuredSecret(s).isEmpty();
-}
-
 // `path` is relative to the base URL (a base with a path of its own keeps it) unless it is a full URL.
 QUrl resolveUrl(const QUrl& base, const QString& path)
 {
@@ -82,6 +77,14 @@ QString httpMessage(int status, const QByteArray& body)
 
 } // namespace
 
+// The history store answers on its own thread, which need not be the client's. Its callbacks find the client
+// through this: while the lock is held the client cannot be destroyed, and a call posted to it before it is
+// destroyed is dropped with it.
+struct AdminClient::Mailbox {
+    QMutex mutex;
+    AdminClient* client = nullptr;
+};
+
 struct AdminClient::Attempt {
     AdminResult result;
     AdminServiceConfig service;
@@ -98,47 +101,54 @@ struct AdminClient::Attempt {
 };
 
 AdminClient::AdminClient(QObject* parent)
-    : QObject(parent)
+    : AdminRunner(parent)
     , m_systemSecrets(createSystemSecretStore())
     , m_secrets(m_systemSecrets.get())
+    , m_mailbox(std::make_shared<Mailbox>())
 {
     qRegisterMetaType<hd::AdminResult>();
+    m_mailbox->client = this;
 }
 
 AdminClient::~AdminClient()
 {
-    // HttpExchange children abort on destruction without finishing; pending audit callbacks are dropped
-    // with this context.
+    {
+        const QMutexLocker lock(&m_mailbox->mutex);
+        m_mailbox->client = nullptr;
+    }
+    // HttpExchange children abort on destruction without finishing; pending audit callbacks find the mailbox
+    // empty, and calls they posted already are dropped with this object.
     m_attempts.clear();
 }
 
 void AdminClient::setConfig(const Config& config)
 {
-    m_configReadOnly = config.adminReadOnly;
     setServices(config.admin);
+    m_catalog.setConfig(config);
 }
 
 void AdminClient::setServices(const QMap<QString, AdminServiceConfig>& services)
 {
+    const QMap<QString, AdminServiceConfig>& before = m_catalog.serviceConfigs();
     for (auto it = m_sessions.begin(); it != m_sessions.end();) {
         const auto now = services.constFind(it.key());
-        const auto before = m_services.constFind(it.key());
-        const bool same = now != services.cend() && before != m_services.cend() && now->baseUrl == before->baseUrl
-            && now->loginUrl == before->loginUrl && now->loginUsername == before->loginUsername
-            && now->loginPassword == before->loginPassword;
+        const auto was = before.constFind(it.key());
+        const bool same = now != services.cend() && was != before.cend() && now->baseUrl == was->baseUrl
+            && now->loginUrl == was->loginUrl && now->loginUsername == was->loginUsername
+            && now->loginPassword == was->loginPassword;
         it = same ? std::next(it) : m_sessions.erase(it);
     }
-    m_services = services;
+    m_catalog.setServices(services);
 }
 
 void AdminClient::setReadOnly(bool readOnly)
 {
-    m_readOnly = readOnly;
+    m_catalog.setReadOnly(readOnly);
 }
 
 bool AdminClient::isReadOnly() const
 {
-    return m_readOnly || m_configReadOnly;
+    return m_catalog.isReadOnly();
 }
 
 void AdminClient::setHistoryStore(HistoryStore* store)
@@ -158,60 +168,37 @@ SecretStore* AdminClient::secretStore() const
 
 QStringList AdminClient::services() const
 {
-    return m_services.keys();
+    return m_catalog.services();
 }
 
 bool AdminClient::hasService(const QString& service) const
 {
-    return m_services.contains(service);
+    return m_catalog.hasService(service);
 }
 
 QList<AdminAction> AdminClient::actions(const QString& service) const
 {
-    const auto it = m_services.constFind(service);
-    return it == m_services.cend() ? QList<AdminAction>() : adminActionsFor(*it);
+    return m_catalog.actions(service);
 }
 
 std::optional<AdminAction> AdminClient::action(const QString& service, const QString& action) const
 {
-    const QList<AdminAction> list = actions(service);
-    for (const AdminAction& a : list) {
-        if (a.name == action)
-            return a;
-    }
-    return std::nullopt;
+    return m_catalog.action(service, action);
 }
 
-bool AdminClient::needsConfirmation(const QString& service, const QString& actionName) const
+bool AdminClient::needsConfirmation(const QString& service, const QString& action) const
 {
-    const auto a = action(service, actionName);
-    return a && a->confirm;
+    return m_catalog.needsConfirmation(service, action);
 }
 
-QString AdminClient::confirmationText(
-    const QString& service, const QString& actionName, const AdminParams& params) const
+QString AdminClient::confirmationText(const QString& service, const QString& action, const AdminParams& params) const
 {
-    const auto a = action(service, actionName);
-    return a ? adminConfirmationText(service, *a, params) : QString();
+    return m_catalog.confirmationText(service, action, params);
 }
 
-QString AdminClient::validate(const QString& service, const QString& actionName, const AdminParams& params) const
+QString AdminClient::validate(const QString& service, const QString& action, const AdminParams& params) const
 {
-    if (!m_services.contains(service)) {
-        const QStringList known = services();
-        return u"no admin service '" + service + u"'; "
-            + (known.isEmpty() ? QStringLiteral("the config has no admin: section")
-                               : u"configured: " + known.join(u", "));
-    }
-    const auto a = action(service, actionName);
-    if (!a) {
-        QStringList names;
-        const QList<AdminAction> list = actions(service);
-        for (const AdminAction& x : list)
-            names += x.name;
-        return u"unknown action '" + actionName + u"' for " + service + u"; valid actions: " + names.join(u", ");
-    }
-    return validateAdminParams(*a, params);
+    return m_catalog.validate(service, action, params);
 }
 
 bool AdminClient::isBusy(const QString& service) const
@@ -225,8 +212,7 @@ bool AdminClient::isBusy(const QString& service) const
 
 bool AdminClient::usesStoredSecret(const QString& service) const
 {
-    const auto it = m_services.constFind(service);
-    return it != m_services.cend() && needsStoredSecret(*it);
+    return m_catalog.usesStoredSecret(service);
 }
 
 QString AdminClient::osUser()
@@ -255,7 +241,7 @@ AdminClient::AttemptPtr AdminClient::newAttempt(
     attempt->params = params;
     attempt->initiator = m_pendingInitiator;
     attempt->note = m_pendingNote;
-    if (const auto it = m_services.constFind(service); it != m_services.cend()) {
+    if (const auto it = m_catalog.serviceConfigs().constFind(service); it != m_catalog.serviceConfigs().cend()) {
         attempt->service = *it;
         for (const QString& s : { it->loginPassword, it->bearer, it->basic ? it->basic->password : QString(),
                  m_storedSecrets.value(service) }) {
@@ -275,28 +261,29 @@ quint64 AdminClient::refuse(
     return attempt->result.requestId;
 }
 
+quint64 AdminClient::refuseOnBehalf(const QString& service, const QString& actionName, const AdminParams& params,
+    const QString& reason, const QString& initiator, const QString& note)
+{
+    m_pendingInitiator = initiator;
+    m_pendingNote = note;
+    const auto clear = qScopeGuard([this] {
+        m_pendingInitiator.clear();
+        m_pendingNote.clear();
+    });
+    return refuse(service, actionName, params, reason);
+}
+
 quint64 AdminClient::run(
     const QString& service, const QString& actionName, const AdminParams& params, AdminConfirmation confirmation)
 {
     const AttemptPtr attempt = newAttempt(service, actionName, params);
-    if (isReadOnly()) {
-        complete(attempt, AdminOutcome::Refused,
-            QStringLiteral("read-only mode: admin actions are disabled (--read-only or admin: read_only: true)"));
+    if (const auto refusal = m_catalog.refusal(service, actionName, params, confirmation)) {
+        complete(attempt, refusal->outcome, refusal->message);
         return attempt->result.requestId;
     }
-    if (const QString problem = validate(service, actionName, params); !problem.isEmpty()) {
-        complete(attempt, AdminOutcome::Invalid, problem);
-        return attempt->result.requestId;
-    }
-    attempt->action = *action(service, actionName);
-    if (attempt->action.confirm && confirmation != AdminConfirmation::Confirmed) {
-        complete(attempt, AdminOutcome::Refused,
-            u"not confirmed: " + adminConfirmationText(service, attempt->action, params) + u" Nothing was sent.");
-        return attempt->result.requestId;
-    }
+    attempt->action = *m_catalog.action(service, actionName);
     if (isBusy(service)) {
-        complete(attempt, AdminOutcome::Refused,
-            u"another admin action on " + service + u" is still waiting for its answer; nothing was sent");
+        complete(attempt, AdminOutcome::Refused, adminBusyMessage(service));
         return attempt->result.requestId;
     }
     attempt->request = buildAdminRequest(attempt->action, params);
@@ -570,11 +557,20 @@ void AdminClient::complete(const AttemptPtr& attempt, AdminOutcome outcome, cons
     entry.message = attempt->note.isEmpty()
         ? r.message
         : attempt->note + u" \u2192 " + adminOutcomeSummary(r.httpStatus, outcome, r.message);
-    m_history->appendAudit(entry, this, [this, attempt](const WriteResult& written) {
-        attempt->result.audited = written.ok;
-        if (!written.ok)
-            attempt->result.auditError = written.error;
-        emitFinished(attempt);
+    m_history->appendAudit(entry, nullptr, [mailbox = m_mailbox, attempt](const WriteResult& written) {
+        const QMutexLocker lock(&mailbox->mutex);
+        if (!mailbox->client)
+            return;
+        AdminClient* client = mailbox->client;
+        QMetaObject::invokeMethod(
+            client,
+            [client, attempt, written] {
+                attempt->result.audited = written.ok;
+                if (!written.ok)
+                    attempt->result.auditError = written.error;
+                client->emitFinished(attempt);
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "admin/adminaction.h"
+#include "admin/admincatalog.h"
 #include "admin/adminresult.h"
+#include "admin/adminrunner.h"
 #include "admin/secretstore.h"
 #include "config/config.h"
 
@@ -21,8 +23,6 @@ class HistoryStore;
 class HttpExchange;
 struct HttpExchangeResponse;
 
-enum class AdminConfirmation { NotConfirmed, Confirmed };
-
 // Runs the admin actions of docs/contract.md §6 (the preset and the config's own actions) against the services
 // under `admin:`, each exactly once, and audits every attempt.
 //
@@ -35,7 +35,10 @@ enum class AdminConfirmation { NotConfirmed, Confirmed };
 // Every attempt, refused and invalid ones included, is appended to the history store's audit log (secrets
 // redacted) before finished() is emitted. finished() never comes from inside run(); started() and
 // busyChanged(service, true) do, so a button can be disabled before control returns to the event loop.
-class AdminClient final : public QObject {
+//
+// The client works on the thread it lives in: the secret store's jobs and the HTTP exchanges run there, and the
+// history store's answers are brought back to it. The dashboard hosts it on a thread of its own (AdminService).
+class AdminClient final : public AdminRunner {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AdminClient)
 
@@ -48,7 +51,7 @@ public:
     void setServices(const QMap<QString, AdminServiceConfig>& services);
     // --read-only; the client is read-only when this or the config says so.
     void setReadOnly(bool readOnly);
-    bool isReadOnly() const;
+    bool isReadOnly() const override;
     // Where the audit rows go; not owned. Without a store, results say audited == false.
     void setHistoryStore(HistoryStore* store);
     // Where missing passwords come from; not owned. Default: the system keychain.
@@ -64,20 +67,19 @@ public:
     // Empty when run() would send the action; otherwise why not (unknown service or action, bad parameters).
     QString validate(const QString& service, const QString& action, const AdminParams& params) const;
 
-    // True while an attempt on the service is under way; a second run() on it is refused meanwhile.
-    bool isBusy(const QString& service) const;
+    bool isBusy(const QString& service) const override;
     // True when the config holds no secret for the service's auth, so it comes from the secret store.
     bool usesStoredSecret(const QString& service) const;
 
-    // Starts one attempt and returns its id, echoed in AdminResult::requestId.
     quint64 run(const QString& service, const QString& action, const AdminParams& params,
-        AdminConfirmation confirmation = AdminConfirmation::NotConfirmed);
-    // Runs an action that healthdeck starts on its own (auto-heal): confirmed by the config that asks for it. The
-    // audit row names `initiator` as its user and its message reads "NOTE → 200 <the backend's message>".
+        AdminConfirmation confirmation = AdminConfirmation::NotConfirmed) override;
     quint64 runOnBehalf(const QString& service, const QString& action, const AdminParams& params,
-        const QString& initiator, const QString& note);
-    // Records an attempt that was not confirmed (the dialog was cancelled, there is no terminal, ...).
-    quint64 refuse(const QString& service, const QString& action, const AdminParams& params, const QString& reason);
+        const QString& initiator, const QString& note) override;
+    quint64 refuse(
+        const QString& service, const QString& action, const AdminParams& params, const QString& reason) override;
+    // A refusal audited as runOnBehalf() audits: `initiator` as the user, the message after `note`.
+    quint64 refuseOnBehalf(const QString& service, const QString& action, const AdminParams& params,
+        const QString& reason, const QString& initiator, const QString& note);
 
     // Saves the service's password (login or basic auth) in the secret store; secretStored() follows.
     void storeSecret(const QString& service, const QString& secret);
@@ -87,14 +89,9 @@ public:
     // The operating-system user written into the audit log.
     static QString osUser();
 
-Q_SIGNALS:
-    void started(quint64 requestId, const QString& service, const QString& action);
-    void busyChanged(const QString& service, bool busy);
-    void finished(const hd::AdminResult& result);
-    void secretStored(const QString& service, bool ok, const QString& error);
-
 private:
     struct Attempt;
+    struct Mailbox;
     using AttemptPtr = std::shared_ptr<Attempt>;
 
     AttemptPtr newAttempt(const QString& service, const QString& action, const AdminParams& params);
@@ -110,9 +107,7 @@ private:
     void emitFinished(const AttemptPtr& attempt);
     QString scrub(const AttemptPtr& attempt, const QString& text) const;
 
-    QMap<QString, AdminServiceConfig> m_services;
-    bool m_configReadOnly = false;
-    bool m_readOnly = false;
+    AdminCatalog m_catalog;
     QPointer<HistoryStore> m_history;
     std::unique_ptr<SecretStore> m_systemSecrets;
     SecretStore* m_secrets = nullptr;
@@ -122,6 +117,7 @@ private:
     quint64 m_nextId = 0;
     QString m_pendingInitiator; // for the attempt runOnBehalf() is making
     QString m_pendingNote;
+    std::shared_ptr<Mailbox> m_mailbox; // how the history store's answers find the client, if it still exists
 };
 
 } // namespace hd

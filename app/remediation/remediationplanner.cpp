@@ -58,7 +58,7 @@ struct RemediationPlanner::Target {
     }
 };
 
-RemediationPlanner::RemediationPlanner(AdminClient* admin, HistoryStore* store, QObject* parent)
+RemediationPlanner::RemediationPlanner(AdminRunner* admin, HistoryStore* store, QObject* parent)
     : QObject(parent)
     , m_admin(admin)
     , m_store(store)
@@ -68,7 +68,7 @@ RemediationPlanner::RemediationPlanner(AdminClient* admin, HistoryStore* store, 
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &RemediationPlanner::evaluateAll);
     if (m_admin)
-        connect(m_admin, &AdminClient::finished, this, &RemediationPlanner::onAdminFinished);
+        connect(m_admin, &AdminRunner::finished, this, &RemediationPlanner::onAdminFinished);
 }
 
 RemediationPlanner::~RemediationPlanner()

@@ -17,7 +17,7 @@ class QProcess;
 
 namespace hd {
 
-class AdminClient;
+class AdminRunner;
 class HistoryStore;
 class MonitorEngine;
 class RemediationLease;
@@ -25,7 +25,7 @@ struct AdminResult;
 struct AuditEntry;
 
 // Auto-healing (docs/contract.md §8): watches the rows of the checks and services that have `remediate:`, and when
-// one has been down in its hard state for `after`, runs its admin action (through AdminClient, so it is sent
+// one has been down in its hard state for `after`, runs its admin action (through an AdminRunner, so it is sent
 // exactly once and audited) or its `exec` command (audited here). The check's next results decide whether an
 // attempt helped; without recovery the next attempt follows after `backoff`, doubling each time, up to
 // `max_attempts`, then it gives up once. `window` healthy restores the budget.
@@ -40,8 +40,9 @@ class RemediationPlanner final : public QObject {
 public:
     using Clock = std::function<QDateTime()>;
 
-    // admin and store are not owned; either may be null (no admin actions; exec attempts not audited).
-    RemediationPlanner(AdminClient* admin, HistoryStore* store, QObject* parent = nullptr);
+    // admin (AdminClient in `monitor`, AdminService in the dashboard) and store are not owned; either may be null (no
+    // admin actions; exec attempts not audited).
+    RemediationPlanner(AdminRunner* admin, HistoryStore* store, QObject* parent = nullptr);
     ~RemediationPlanner() override;
 
     // Follows the engine's config and rows.
@@ -108,7 +109,7 @@ private:
     RemediationPlan planOf(const Target& t) const;
     void publish(Target& t);
 
-    QPointer<AdminClient> m_admin;
+    QPointer<AdminRunner> m_admin;
     QPointer<HistoryStore> m_store;
     QPointer<RemediationLease> m_lease;
     Clock m_clock;

@@ -1,10 +1,12 @@
 // The admin panel against the in-process demo trading backend, offscreen, driven through its widgets by
 // objectName. What the panel sent is checked in the backend's request log and state, never in the panel.
 #include "admin/adminclient.h"
+#include "admin/adminservice.h"
 #include "config/configloader.h"
 #include "demo/demobackend.h"
 #include "store/historystore.h"
 #include "ui/adminpanel.h"
+#include "ui/prompts.h"
 
 #include <QComboBox>
 #include <QGroupBox>
@@ -12,6 +14,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMutex>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -31,31 +34,52 @@ const QString kCacheClear = QStringLiteral("/api/system/cache-clear");
 const QString kTelegram = QStringLiteral("/api/system/test-telegram");
 constexpr int kJobInColumn = 4;
 
-// Stands in for the system keychain.
+// Stands in for the system keychain. It is called on the admin thread and read by the test's.
 class MemorySecretStore final : public SecretStore {
 public:
-    QHash<QString, QString> secrets;
+    QString value(const QString& key) const
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_secrets.value(key);
+    }
+    void clear()
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_secrets.clear();
+    }
 
     QString name() const override { return QStringLiteral("the test secret store"); }
     void readSecret(const QString& key, QObject* context, ReadDone done) override
     {
-        QTimer::singleShot(0, context,
-            [this, key, done] { done(secrets.value(key), secrets.contains(key) ? QString() : u"no entry " + key); });
+        QTimer::singleShot(0, context, [this, key, done] {
+            const QString found = value(key);
+            done(found, found.isEmpty() ? u"no entry " + key : QString());
+        });
     }
     void writeSecret(const QString& key, const QString& secret, QObject* context, WriteDone done) override
     {
         QTimer::singleShot(0, context, [this, key, secret, done] {
-            secrets.insert(key, secret);
+            {
+                const QMutexLocker lock(&m_mutex);
+                m_secrets.insert(key, secret);
+            }
             done({});
         });
     }
     void deleteSecret(const QString& key, QObject* context, WriteDone done) override
     {
         QTimer::singleShot(0, context, [this, key, done] {
-            secrets.remove(key);
+            {
+                const QMutexLocker lock(&m_mutex);
+                m_secrets.remove(key);
+            }
             done({});
         });
     }
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, QString> m_secrets;
 };
 
 } // namespace
@@ -104,7 +128,7 @@ private:
     QTemporaryDir m_dir;
     int m_files = 0;
     std::unique_ptr<HistoryStore> m_store;
-    std::unique_ptr<AdminClient> m_client;
+    std::unique_ptr<AdminService> m_client;
     std::unique_ptr<AdminPanel> m_panel;
     MemorySecretStore m_secrets;
 };
@@ -117,7 +141,7 @@ void TestAdminPanel::initTestCase()
 
 void TestAdminPanel::init()
 {
-    AdminPanel::setNextConfirmation(std::nullopt);
+    Prompts::setNextConfirmation(std::nullopt);
     m_demo.resetFaults();
     trading()->setAdminDelay(0);
     trading()->setCredentials(QStringLiteral("admin"), kPassword);
@@ -129,9 +153,9 @@ void TestAdminPanel::init()
     options.path = m_dir.filePath(QStringLiteral("history-%1.sqlite").arg(++m_files));
     m_store = std::make_unique<HistoryStore>(options);
     QVERIFY(m_store->open());
-    m_client = std::make_unique<AdminClient>();
+    m_client = std::make_unique<AdminService>();
     m_client->setHistoryStore(m_store.get());
-    m_secrets.secrets.clear();
+    m_secrets.clear();
     m_client->setSecretStore(&m_secrets);
     useConfig(configYaml());
     m_panel = std::make_unique<AdminPanel>(m_client.get(), m_store.get());
@@ -146,7 +170,7 @@ void TestAdminPanel::init()
 
 void TestAdminPanel::cleanup()
 {
-    AdminPanel::setNextConfirmation(std::nullopt);
+    Prompts::setNextConfirmation(std::nullopt);
     m_panel.reset();
     m_client.reset();
     if (m_store)
@@ -274,12 +298,12 @@ void TestAdminPanel::confirmSendsExactlyOneRequest()
     const int binancePrices = trading()->cacheEntryCount(QStringLiteral("price"), QStringLiteral("binance"));
     QVERIFY(trading()->cacheEntryCount(QStringLiteral("price"), QStringLiteral("upbit")) > 0);
 
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     QSignalSpy finished(m_panel.get(), &AdminPanel::actionFinished);
     QVERIFY(button(control)->isEnabled());
     button(control)->click();
     QVERIFY(waitIdle());
-    QVERIFY2(AdminPanel::lastConfirmationText().startsWith(question), qPrintable(AdminPanel::lastConfirmationText()));
+    QVERIFY2(Prompts::lastText().startsWith(question), qPrintable(Prompts::lastText()));
 
     QCOMPARE(trading()->requests(route).size(), 1);
     if (control == u"adminSchedulerStop") {
@@ -291,8 +315,7 @@ void TestAdminPanel::confirmSendsExactlyOneRequest()
     } else if (control == u"adminTriggerJob") {
         QCOMPARE(trading()->manualRunCount(QStringLiteral("calculate_pnl")), pnlRuns + 1);
         // The confirmation names the job as the backend does, too.
-        QVERIFY2(AdminPanel::lastConfirmationText().contains(u"미실현 손익"),
-            qPrintable(AdminPanel::lastConfirmationText()));
+        QVERIFY2(Prompts::lastText().contains(u"미실현 손익"), qPrintable(Prompts::lastText()));
     } else {
         QCOMPARE(trading()->cacheEntryCount(QStringLiteral("price"), QStringLiteral("upbit")), 0);
         QCOMPARE(trading()->cacheEntryCount(QStringLiteral("price"), QStringLiteral("binance")), binancePrices);
@@ -326,10 +349,10 @@ void TestAdminPanel::cancelSendsNothing()
     const int prices = trading()->cacheEntryCount(QStringLiteral("price"));
     const int clients = trading()->cacheEntryCount(QStringLiteral("exchange"));
 
-    AdminPanel::setNextConfirmation(false);
+    Prompts::setNextConfirmation(false);
     button(control)->click();
     QVERIFY(waitIdle());
-    QVERIFY(!AdminPanel::lastConfirmationText().isEmpty());
+    QVERIFY(!Prompts::lastText().isEmpty());
 
     QVERIFY(trading()->requests().isEmpty()); // not even a status read
     QVERIFY(trading()->isSchedulerRunning());
@@ -346,8 +369,8 @@ void TestAdminPanel::startAndTelegramNeedNoConfirmation()
     trading()->stopScheduler();
     const int telegrams = trading()->telegramTestCount();
     // Had the panel asked, this answer would cancel and nothing would be sent.
-    AdminPanel::setNextConfirmation(false);
-    const QString asked = AdminPanel::lastConfirmationText();
+    Prompts::setNextConfirmation(false);
+    const QString asked = Prompts::lastText();
     button(QStringLiteral("adminSchedulerStart"))->click();
     QVERIFY(waitIdle());
     QVERIFY(trading()->isSchedulerRunning());
@@ -359,14 +382,14 @@ void TestAdminPanel::startAndTelegramNeedNoConfirmation()
     QCOMPARE(trading()->telegramTestCount(), telegrams + 1);
     QCOMPARE(trading()->requests(kTelegram).size(), 1);
     QVERIFY2(message().contains(u"텔레그램 테스트 메시지가 전송되었습니다"), qPrintable(message()));
-    QCOMPARE(AdminPanel::lastConfirmationText(), asked);
+    QCOMPARE(Prompts::lastText(), asked);
 }
 
 void TestAdminPanel::controlsAreDisabledWhileInFlight()
 {
     trading()->setAdminDelay(800);
     QSignalSpy busy(m_panel.get(), &AdminPanel::busyChanged);
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminSchedulerStop"))->click();
     // Disabled before control returns to the event loop, so a second click cannot send a second request.
     QVERIFY(m_panel->isBusy());
@@ -381,7 +404,7 @@ void TestAdminPanel::controlsAreDisabledWhileInFlight()
     QCOMPARE(busy.size(), 1);
     QCOMPARE(busy.first().first().toBool(), true);
 
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     QTest::mouseClick(button(QStringLiteral("adminSchedulerStop")), Qt::LeftButton);
     QTest::mouseClick(button(QStringLiteral("adminSchedulerRestart")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(trading()->requests(kSchedulerControl).size(), 1, 5000);
@@ -394,7 +417,7 @@ void TestAdminPanel::controlsAreDisabledWhileInFlight()
     QCOMPARE(busy.last().first().toBool(), false);
     QCOMPARE(trading()->requests(kSchedulerControl).size(), 1);
     QVERIFY(!trading()->isSchedulerRunning());
-    AdminPanel::setNextConfirmation(std::nullopt);
+    Prompts::setNextConfirmation(std::nullopt);
 }
 
 void TestAdminPanel::timeoutShowsUnknownAndIsNotResent()
@@ -404,7 +427,7 @@ void TestAdminPanel::timeoutShowsUnknownAndIsNotResent()
     QVERIFY(waitIdle());
     trading()->clearRequests();
     trading()->setAdminDelay(1500);
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminSchedulerRestart"))->click();
     QTRY_VERIFY_WITH_TIMEOUT(message().contains(u"unknown — check before repeating"), 10'000);
     QCOMPARE(find<QLabel>(QStringLiteral("adminMessage"))->property("outcome").toString(), QStringLiteral("unknown"));
@@ -430,7 +453,7 @@ void TestAdminPanel::countdownTicks()
     QVERIFY(trading()->requests().isEmpty()); // the countdown is local: it does not poll the backend
 
     // A stopped scheduler has no next runs to count down to.
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminSchedulerStop"))->click();
     QVERIFY(waitIdle());
     for (int r = 0; r < jobs->rowCount(); ++r)
@@ -447,7 +470,7 @@ void TestAdminPanel::customActionWithParameterForm()
     QCOMPARE(market->count(), 3); // optional: empty, spot, futures
 
     // A required parameter left empty: refused by validation, nothing sent.
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminCustomRun_drop-exchange-clients"))->click();
     QVERIFY(waitIdle());
     QCOMPARE(find<QLabel>(QStringLiteral("adminMessage"))->property("outcome").toString(), QStringLiteral("invalid"));
@@ -460,11 +483,10 @@ void TestAdminPanel::customActionWithParameterForm()
         = trading()->cacheEntryCount(QStringLiteral("exchange"), QStringLiteral("binance"), QStringLiteral("spot"));
     QVERIFY(trading()->cacheEntryCount(QStringLiteral("exchange"), QStringLiteral("binance"), QStringLiteral("futures"))
         > 0);
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminCustomRun_drop-exchange-clients"))->click();
     QVERIFY(waitIdle());
-    QVERIFY2(AdminPanel::lastConfirmationText().contains(u"drop-exchange-clients"),
-        qPrintable(AdminPanel::lastConfirmationText()));
+    QVERIFY2(Prompts::lastText().contains(u"drop-exchange-clients"), qPrintable(Prompts::lastText()));
     QCOMPARE(trading()->requests(kCacheClear).size(), 1);
     QCOMPARE(QJsonDocument::fromJson(trading()->requests(kCacheClear).first().body).object(),
         QJsonObject({ { QStringLiteral("type"), QStringLiteral("exchange") },
@@ -477,7 +499,7 @@ void TestAdminPanel::customActionWithParameterForm()
         spot);
 
     // A custom action without parameters and without confirm runs at once.
-    AdminPanel::setNextConfirmation(std::nullopt);
+    Prompts::setNextConfirmation(std::nullopt);
     button(QStringLiteral("adminCustomRun_exchange-metadata"))->click();
     QVERIFY(waitIdle());
     QCOMPARE(trading()->requests(QStringLiteral("/api/system/exchange-metadata")).size(), 1);
@@ -486,7 +508,7 @@ void TestAdminPanel::customActionWithParameterForm()
 
 void TestAdminPanel::auditLogShowsTheServicesAttempts()
 {
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminSchedulerStop"))->click();
     QVERIFY(waitIdle());
     const auto* table = find<QTableWidget>(QStringLiteral("adminAuditTable"));
@@ -520,7 +542,7 @@ void TestAdminPanel::readOnlyHidesAndRefusesEverything()
     }
     QVERIFY(find<QWidget>(QStringLiteral("adminAuditTable"))->isVisible());
     // Even a click that reaches a hidden control sends nothing: the client refuses it and audits the refusal.
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     button(QStringLiteral("adminSchedulerStop"))->click();
     QVERIFY(waitIdle());
     QCOMPARE(find<QLabel>(QStringLiteral("adminMessage"))->property("outcome").toString(), QStringLiteral("refused"));
@@ -564,9 +586,9 @@ void TestAdminPanel::storePasswordInKeychain()
     auto* store = button(QStringLiteral("adminStorePassword"));
     QVERIFY(store->isVisible());
 
-    AdminPanel::setNextPassword(kPassword);
+    Prompts::setNextPassword(kPassword);
     store->click();
-    QTRY_COMPARE_WITH_TIMEOUT(m_secrets.secrets.value(adminSecretKey(service)), kPassword, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_secrets.value(adminSecretKey(service)), kPassword, 5000);
     // Stored, the panel reads again and the backend lets it in.
     QTRY_COMPARE_WITH_TIMEOUT(trading()->requests(QStringLiteral("/api/system/cache-stats")).size(), 1, 5000);
     QVERIFY(waitIdle());

@@ -2,7 +2,7 @@
 // tab on that service, a confirmed action fixes it (four actions); auto-heal shows its plan with Cancel and
 // Run now and the HEALING badge; the Admin tab's service picker; Help -> Keyboard shortcuts; the charts' range
 // for a young history. The real main window, offscreen, against the demo backend in this process.
-#include "admin/adminclient.h"
+#include "admin/adminservice.h"
 #include "demo/demobackend.h"
 #include "models/alertpolicy.h"
 #include "models/matrixmodel.h"
@@ -14,6 +14,7 @@
 #include "ui/chartspanel.h"
 #include "ui/detailpane.h"
 #include "ui/mainwindow.h"
+#include "ui/prompts.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -66,7 +67,7 @@ private:
     HistoryStore* m_store = nullptr; // the runtime's
     std::unique_ptr<MonitorRuntime> m_runtime;
     std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<AdminClient> m_admin;
+    std::unique_ptr<AdminService> m_admin;
     std::unique_ptr<RemediationPlanner> m_planner;
     AdminPanel* m_panel = nullptr;
 };
@@ -119,7 +120,7 @@ void TestTriage::initTestCase()
     m_window->setNotificationDelay(300);
     m_window->setConfigPath(path);
     // Wired as the dashboard wires them (ui/dashboardapp.cpp).
-    m_admin = std::make_unique<AdminClient>();
+    m_admin = std::make_unique<AdminService>();
     m_admin->setHistoryStore(m_store);
     m_panel = new AdminPanel(m_admin.get(), m_store);
     m_window->setAdminPanel(m_panel);
@@ -148,8 +149,8 @@ void TestTriage::cleanupTestCase()
 {
     m_window.reset();
     m_planner.reset();
+    m_admin.reset(); // before the runtime's history store, which its audit rows go to
     m_runtime.reset();
-    m_admin.reset();
 }
 
 void TestTriage::init()
@@ -261,12 +262,12 @@ void TestTriage::notificationToConfirmedFixInFourActions()
     // 3. The fixing action, and 4. its confirmation.
     auto* restart = m_panel->findChild<QPushButton*>(QStringLiteral("adminSchedulerRestart"));
     QTRY_VERIFY(restart->isVisible() && restart->isEnabled());
-    AdminPanel::setNextConfirmation(true);
+    Prompts::setNextConfirmation(true);
     QTest::mouseClick(restart, Qt::LeftButton);
-    QVERIFY2(AdminPanel::lastConfirmationText().contains(u"scheduler"), qPrintable(AdminPanel::lastConfirmationText()));
+    QVERIFY2(Prompts::lastText().contains(u"scheduler"), qPrintable(Prompts::lastText()));
     QTRY_VERIFY_WITH_TIMEOUT(m_demo.tradingApi()->isSchedulerRunning(), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(status(kScheduler), Status::Ok, 5000);
-    AdminPanel::setNextConfirmation(std::nullopt);
+    Prompts::setNextConfirmation(std::nullopt);
     tabs->setCurrentIndex(0);
 }
 
