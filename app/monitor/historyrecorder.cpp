@@ -20,6 +20,16 @@ HistoryRecorder::HistoryRecorder(MonitorEngine* engine, HistoryStore* store, QOb
     connect(acks, &QTimer::timeout, this, &HistoryRecorder::syncAcknowledgements);
     acks->start();
     QTimer::singleShot(0, this, &HistoryRecorder::syncAcknowledgements);
+    connect(store, &HistoryStore::acksReady, this, [this](quint64 id, const QList<Ack>& stored) {
+        if (id != m_ackRequest)
+            return; // someone else's read
+        m_ackRequest = 0;
+        applyAcknowledgements(stored);
+    });
+    connect(store, &HistoryStore::queryFailed, this, [this](quint64 id, const QString&) {
+        if (id == m_ackRequest)
+            m_ackRequest = 0; // the next round tries again; a read error is no reason to drop what the engine holds
+    });
     connect(engine, &MonitorEngine::stateChanged, this, [this](const StateChange& change) {
         ++m_outstanding;
         const StateEvent event = change.toEvent();
@@ -43,10 +53,12 @@ HistoryRecorder::HistoryRecorder(MonitorEngine* engine, HistoryStore* store, QOb
 
 void HistoryRecorder::syncAcknowledgements()
 {
-    QString error;
-    const QList<Ack> stored = m_store->acks(AckQuery {}, &error);
-    if (!error.isEmpty())
-        return; // the next round tries again; a read error is no reason to drop what the engine holds
+    if (m_ackRequest == 0) // one read at a time: a slow store is asked again once it has answered
+        m_ackRequest = m_store->requestAcks(AckQuery {});
+}
+
+void HistoryRecorder::applyAcknowledgements(const QList<Ack>& stored)
+{
     QList<Acknowledgement> acks;
     for (const Ack& a : stored) {
         Acknowledgement ack;

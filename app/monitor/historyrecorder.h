@@ -12,7 +12,8 @@ class MonitorEngine;
 // before eventCommitted() announces it, and each fresh result as a latency sample, batched by the store.
 // `healthdeck monitor` prints its JSON lines from eventCommitted(), so a kill -9 loses nothing it printed.
 // Every few seconds it also hands the engine the acknowledgements the history holds, so that one given in
-// another healthdeck (a dashboard, `healthdeck ack`) is honoured here too.
+// another healthdeck (a dashboard, `healthdeck ack`) is honoured here too. That read is asynchronous: the engine's
+// thread never waits for SQLite.
 class HistoryRecorder final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HistoryRecorder)
@@ -26,11 +27,14 @@ Q_SIGNALS:
     void eventCommitted(const hd::StateEvent& event, const hd::WriteResult& result);
 
 private:
+    // Asks the store for its acknowledgements without waiting; the answer is applied when it comes.
     void syncAcknowledgements();
+    void applyAcknowledgements(const QList<Ack>& stored);
 
     MonitorEngine* m_engine;
     HistoryStore* m_store;
     int m_outstanding = 0;
+    quint64 m_ackRequest = 0; // the read in flight, 0: none
 };
 
 } // namespace hd
