@@ -6,7 +6,7 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include "engine/configwatcher.h"
+#include "config/configwatcher.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"
 #include "store/historystore.h"

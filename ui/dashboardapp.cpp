@@ -2,8 +2,8 @@
 
 #include "admin/adminclient.h"
 #include "adminpanel.h"
+#include "config/loadconfig.h"
 #include "demosession.h"
-#include "engine/loadconfig.h"
 #include "mainwindow.h"
 #include "models/monitorbridge.h"
 #include "remediation/remediationlease.h"

@@ -6,7 +6,7 @@
 
 #include "admin/adminclient.h"
 #include "core/duration.h"
-#include "engine/oneshotrun.h"
+#include "probing/oneshotrun.h"
 #include "sources/alertmanagersilences.h"
 #include "store/historystore.h"
 

@@ -6,8 +6,8 @@
 #include "unixsignals.h"
 
 #include "admin/adminclient.h"
+#include "config/configwatcher.h"
 #include "core/duration.h"
-#include "engine/configwatcher.h"
 #include "metrics/metricsexporter.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"

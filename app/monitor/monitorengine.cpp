@@ -1,7 +1,7 @@
 #include "monitorengine.h"
 
-#include "engine/probefactory.h"
 #include "probes/probe.h"
+#include "probing/probefactory.h"
 
 #include <QDataStream>
 #include <QScopeGuard>

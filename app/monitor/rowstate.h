@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/checkrows.h"
+#include "health/checkrows.h"
 #include "store/historytypes.h"
 
 #include <QDateTime>

@@ -1,7 +1,7 @@
 // The probe factory's shared resources must never let one check's TLS settings
 // vouch for another check's connection to the same host.
-#include "engine/probefactory.h"
 #include "probes/probe.h"
+#include "probing/probefactory.h"
 #include "support/tlsfixture.h"
 
 #include <QSignalSpy>
