@@ -173,9 +173,7 @@ int runMonitorCommand(int argc, char* argv[])
                 if (metrics)
                     metrics->metrics().noteHistoryWriteError();
             }
-            const QString key
-                = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
-            const QByteArray line = monitorLine(event, alertSources.value(key));
+            const QByteArray line = monitorLine(event, alertSources.value(event.checkKey()));
             std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fflush(stdout);
             finishIfDone();

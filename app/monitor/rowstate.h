@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/rowkey.h"
 #include "health/checkrows.h"
 #include "store/historytypes.h"
 
@@ -63,11 +64,7 @@ struct StateChange {
     bool flapping = false;
     bool acknowledged = false;
     bool silenced = false;
-    QString key() const
-    {
-        const QString base = service + u'/' + check;
-        return item.isEmpty() ? base : base + u'/' + item;
-    }
+    QString key() const { return RowKey::make(service, check, item); }
     // The history's row for this change.
     StateEvent toEvent() const
     {
