@@ -4,6 +4,7 @@
 #include "probing/probefactory.h"
 
 #include <QDataStream>
+#include <QIODevice>
 #include <QScopeGuard>
 #include <algorithm>
 #include <tuple>

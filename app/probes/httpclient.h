@@ -80,10 +80,6 @@ public:
     explicit HttpClient(QObject* parent = nullptr);
     ~HttpClient() override;
 
-    // The client shared by everything that shares `owner` (the engine's access
-    // manager): created as its child on first use, so it lives on its thread.
-    static HttpClient* sharedFor(QObject* owner);
-
     // Starts one request; the exchange is a child of `parent` and emits finished()
     // once, never from inside send(). Deleting or abort()ing it closes its connection.
     HttpCall* send(const HttpRequest& request, QObject* parent);

@@ -2,6 +2,7 @@
 
 #include "probes/execprobe.h"
 #include "probes/fileprobe.h"
+#include "probes/httpclient.h"
 #include "probes/httpprobe.h"
 #include "probes/prometheusprobe.h"
 #include "probes/tcpprobe.h"
@@ -9,48 +10,65 @@
 #include "redis/redisprobe.h"
 #include "sources/alertmanagerprobe.h"
 
+#include <QThreadPool>
+
 namespace hd {
+
+namespace {
+
+// How many file checks may be inside a file system call at once.
+constexpr int kFileWorkers = 4;
+
+} // namespace
 
 ProbeFactory::ProbeFactory(const Config& config, QObject* parent)
     : QObject(parent)
     , m_maxBodyBytes(config.defaults.maxBodyBytes)
     , m_redis(std::make_unique<RedisPool>(config))
+    , m_fileWorkers(new QThreadPool)
 {
+    m_fileWorkers->setMaxThreadCount(kFileWorkers);
 }
 
-ProbeFactory::~ProbeFactory() = default;
-
-QNetworkAccessManager* ProbeFactory::networkFor(const TlsClientConfig& tls)
+ProbeFactory::~ProbeFactory()
 {
-    if (!tls.isSet())
-        return &m_network;
-    const QString key = tls.caFile + u'\n' + tls.certFile + u'\n' + tls.keyFile + (tls.insecure ? u"\ninsecure" : u"");
-    QNetworkAccessManager*& network = m_tlsNetworks[key];
-    if (!network)
-        network = new QNetworkAccessManager(this);
-    return network;
+    // A worker stuck in a system call on a hung mount cannot be stopped, and waiting for it would hang whoever
+    // destroys the factory (a config reload, the end of `check`): such a pool is left to the process's exit.
+    // Otherwise, the usual case, it goes now with its idle threads.
+    m_fileWorkers->clear();
+    if (m_fileWorkers->waitForDone(0))
+        delete m_fileWorkers;
+}
+
+HttpClient* ProbeFactory::httpClientFor(const TlsClientConfig& tls)
+{
+    const QString key = tls.isSet()
+        ? tls.caFile + u'\n' + tls.certFile + u'\n' + tls.keyFile + (tls.insecure ? u"\ninsecure" : u"")
+        : QString();
+    HttpClient*& client = m_httpClients[key];
+    if (!client)
+        client = new HttpClient(this);
+    return client;
 }
 
 Probe* ProbeFactory::create(const CheckConfig& check, QObject* parent)
 {
+    const qint64 bodyCap = check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes;
     switch (check.kind) {
     case ProbeKind::Http:
-        return new HttpProbe(check, networkFor(check.http.tls),
-            check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);
+        return new HttpProbe(check, httpClientFor(check.http.tls), bodyCap, parent);
     case ProbeKind::Redis:
         return createRedisProbe(check, m_redis.get(), m_maxBodyBytes, parent);
     case ProbeKind::Tcp:
         return new TcpProbe(check, parent);
     case ProbeKind::File:
-        return new FileProbe(check, parent);
+        return new FileProbe(check, m_fileWorkers, parent);
     case ProbeKind::Exec:
         return new ExecProbe(check, m_maxBodyBytes, parent);
     case ProbeKind::Alertmanager:
-        return new AlertmanagerProbe(check, networkFor(check.http.tls),
-            check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);
+        return new AlertmanagerProbe(check, httpClientFor(check.http.tls), bodyCap, parent);
     case ProbeKind::Prometheus:
-        return new PrometheusProbe(check, networkFor(check.http.tls),
-            check.http.maxBodyBytes > 0 ? check.http.maxBodyBytes : m_maxBodyBytes, parent);
+        return new PrometheusProbe(check, httpClientFor(check.http.tls), bodyCap, parent);
     }
     return nullptr;
 }

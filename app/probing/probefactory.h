@@ -3,16 +3,20 @@
 #include "config/config.h"
 
 #include <QHash>
-#include <QNetworkAccessManager>
+#include <QObject>
 #include <memory>
+
+class QThreadPool;
 
 namespace hd {
 
+class HttpClient;
 class Probe;
 class RedisPool;
 
-// The shared resources every probe runs on: network access managers and one
-// Redis connection per configured server. Lives on the engine's thread.
+// Makes the probes and owns what they share: the HTTP clients, one Redis connection per configured server, and
+// the threads file checks run their file system calls on. Lives on the engine's thread; the probes it made must
+// not outlive it (a probe that does only reports itself misconfigured).
 class ProbeFactory final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProbeFactory)
@@ -23,19 +27,18 @@ public:
     // A new probe for one run of `check`, owned by `parent`.
     Probe* create(const CheckConfig& check, QObject* parent);
 
-    // The manager for checks without TLS options.
-    QNetworkAccessManager* network() { return &m_network; }
-    // Each distinct set of TLS options (CA, client certificate, insecure) gets a manager of its own: Qt reuses
-    // an open TLS connection to a host whatever the next request's TLS settings, so a connection verified
-    // against one check's CA, or not verified at all, must never carry another check's request.
-    QNetworkAccessManager* networkFor(const TlsClientConfig& tls);
+    // The client for http, prometheus and alertmanager checks with these TLS settings. Each distinct set of TLS
+    // options (CA, client certificate, insecure) gets a client of its own, so that a connection verified
+    // against one check's CA, or not verified at all, never carries another check's request.
+    HttpClient* httpClientFor(const TlsClientConfig& tls);
     RedisPool* redis() { return m_redis.get(); }
+    QThreadPool* fileWorkers() { return m_fileWorkers; }
 
 private:
     qint64 m_maxBodyBytes;
-    QNetworkAccessManager m_network;
-    QHash<QString, QNetworkAccessManager*> m_tlsNetworks; // children of this factory
+    QHash<QString, HttpClient*> m_httpClients; // by TLS settings; children of this factory
     std::unique_ptr<RedisPool> m_redis;
+    QThreadPool* m_fileWorkers; // owned; see the destructor
 };
 
 } // namespace hd
