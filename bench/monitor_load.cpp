@@ -414,7 +414,7 @@ ChildRun runBlackbox(TargetServer& server, int rate, int seconds)
 void firstPoll(TargetServer& server, int checks, const QString& tlsDir)
 {
     constexpr int window = 32;
-    QNetworkAccessManager owner; // names a fresh HttpClient (HttpClient::sharedFor)
+    HttpClient client; // a fresh client: no session of an earlier poll is resumed
     std::vector<std::unique_ptr<HttpProbe>> probes;
     qint64 done = 0, ok = 0;
     for (int i = 0; i < checks; ++i) {
@@ -426,7 +426,7 @@ void firstPoll(TargetServer& server, int checks, const QString& tlsDir)
         check.http.url = QUrl(u"https://127.0.0.1:%1/health/%2"_s.arg(server.port).arg(i));
         check.http.tls.caFile = tlsDir + u"/ca.pem"_s;
         check.http.headers = { { QByteArrayLiteral("Connection"), QByteArrayLiteral("close") } };
-        probes.push_back(std::make_unique<HttpProbe>(check, &owner, 0));
+        probes.push_back(std::make_unique<HttpProbe>(check, &client, 0));
     }
     qint64 next = 0;
     for (auto& probe : probes) {
@@ -455,7 +455,7 @@ void firstPoll(TargetServer& server, int checks, const QString& tlsDir)
     const double cpu = cpuSeconds(RUSAGE_SELF) - cpuBefore;
     QString error;
     const std::shared_ptr<TlsContext> context
-        = HttpClient::sharedFor(&owner)->tlsContext(TlsClientConfig { tlsDir + u"/ca.pem"_s, {}, {}, false }, &error);
+        = client.tlsContext(TlsClientConfig { tlsDir + u"/ca.pem"_s, {}, {}, false }, &error);
     std::printf("first poll: %d https checks to one host in %.2f s, %lld ok; %lld handshakes (%lld resumed) = %.0f "
                 "handshakes/s; CPU %.2f s = %.0f us per check (server answered %lld)\n",
         checks, seconds, static_cast<long long>(ok), static_cast<long long>(context->handshakes()),

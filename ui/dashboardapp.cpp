@@ -2,8 +2,8 @@
 
 #include "admin/adminservice.h"
 #include "adminpanel.h"
+#include "config/loadconfig.h"
 #include "demo/demosession.h"
-#include "engine/loadconfig.h"
 #include "mainwindow.h"
 #include "remediation/remediationlease.h"
 #include "remediation/remediationplanner.h"

@@ -6,7 +6,8 @@
 
 #include "admin/adminclient.h"
 #include "core/duration.h"
-#include "engine/oneshotrun.h"
+#include "core/rowkey.h"
+#include "probing/oneshotrun.h"
 #include "sources/alertmanagersilences.h"
 #include "store/historystore.h"
 
@@ -32,18 +33,18 @@ void say(const QString& text)
 // The configured check a key belongs to: "service/check" and anything below it.
 const CheckConfig* ownCheck(const Config& config, const QString& key)
 {
-    const QStringList parts = key.split(u'/');
-    if (parts.size() < 2)
+    const RowKey parts = RowKey::parse(key);
+    if (!key.contains(u'/'))
         return nullptr;
-    const ServiceConfig* service = config.service(parts.at(0));
+    const ServiceConfig* service = config.service(parts.service);
     if (!service)
         return nullptr;
     for (const CheckConfig& check : service->checks) {
-        if (check.kind != ProbeKind::Alertmanager && check.name == parts.at(1))
+        if (check.kind != ProbeKind::Alertmanager && check.name == parts.check)
             return &check;
         // A source's own rows, `am/api` and `am/watchdog`; alerts are keyed by their own services.
-        if (check.kind == ProbeKind::Alertmanager && parts.size() == 2
-            && (parts.at(1) == check.name || parts.at(1) == u"watchdog"))
+        if (check.kind == ProbeKind::Alertmanager && parts.item.isEmpty() && key.count(u'/') == 1
+            && (parts.check == check.name || parts.check == u"watchdog"))
             return &check;
     }
     return nullptr;

@@ -3,7 +3,7 @@
 
 #include "admin/adminclient.h"
 #include "commandline.h"
-#include "engine/loadconfig.h"
+#include "config/loadconfig.h"
 #include "store/historystore.h"
 
 #include <QCommandLineParser>

@@ -3,9 +3,9 @@
 #include "frontends.h"
 #include "jsonout.h"
 
-#include "engine/oneshotrun.h"
 #include "monitor/dependencygraph.h"
 #include "monitor/silences.h"
+#include "probing/oneshotrun.h"
 #include "store/historystore.h"
 
 #include <QCommandLineParser>

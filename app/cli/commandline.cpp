@@ -1,6 +1,6 @@
 #include "commandline.h"
 
-#include "engine/loadconfig.h"
+#include "config/loadconfig.h"
 
 #include <QCoreApplication>
 #include <cstdio>

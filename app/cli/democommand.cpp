@@ -4,11 +4,11 @@
 #include "frontends.h"
 #include "unixsignals.h"
 
+#include "config/loadconfig.h"
 #include "demo/demobackend.h"
 #include "demo/demoenvironment.h"
 #include "demo/demofaults.h"
 #include "demo/heartbeatsimulator.h"
-#include "engine/loadconfig.h"
 #include "runtime/monitorruntime.h"
 
 #include <QCommandLineParser>

@@ -6,6 +6,7 @@
 #include "unixsignals.h"
 
 #include "admin/adminclient.h"
+#include "config/configwatcher.h"
 #include "core/duration.h"
 #include "remediation/remediationlease.h"
 #include "remediation/remediationplanner.h"
@@ -178,9 +179,7 @@ int runMonitorCommand(int argc, char* argv[])
         &runtime, &MonitorRuntime::eventCommitted, &app, [&](const StateEvent& event, const WriteResult& result) {
             if (!result.ok)
                 printErr(u"healthdeck monitor: could not record an event: " + result.error);
-            const QString key
-                = event.service + u'/' + event.check + (event.item.isEmpty() ? QString() : u'/' + event.item);
-            printLine(monitorLine(event, alertSources.value(key)));
+            printLine(monitorLine(event, alertSources.value(event.checkKey())));
         });
     QObject::connect(&runtime, &MonitorRuntime::drained, &app, [&] {
         drained = true;

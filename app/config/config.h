@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/rowkey.h"
 #include "core/status.h"
 
 #include <QByteArray>
@@ -159,7 +160,7 @@ struct CheckConfig {
     std::shared_ptr<const RemediationConfig> remediate; // null: none of its own (the service's may apply)
     SourceLocation where;
 
-    QString key() const { return service + u'/' + name; }
+    QString key() const { return RowKey::make(service, name); }
 
 private:
     template <typename T> const T& settingsOr() const

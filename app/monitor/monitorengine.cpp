@@ -1,10 +1,11 @@
 #include "monitorengine.h"
 
-#include "engine/probefactory.h"
 #include "impact.h"
 #include "probes/probe.h"
+#include "probing/probefactory.h"
 
 #include <QDataStream>
+#include <QIODevice>
 #include <QScopeGuard>
 #include <algorithm>
 #include <tuple>

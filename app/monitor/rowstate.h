@@ -1,6 +1,7 @@
 #pragma once
 
-#include "engine/checkrows.h"
+#include "core/rowkey.h"
+#include "health/checkrows.h"
 #include "store/historytypes.h"
 
 #include <QDateTime>
@@ -66,11 +67,7 @@ struct StateChange {
     bool flapping = false;
     bool acknowledged = false;
     bool silenced = false;
-    QString key() const
-    {
-        const QString base = service + u'/' + check;
-        return item.isEmpty() ? base : base + u'/' + item;
-    }
+    QString key() const { return RowKey::make(service, check, item); }
     // The history's row for this change.
     StateEvent toEvent() const
     {

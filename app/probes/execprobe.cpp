@@ -2,7 +2,6 @@
 
 #include "probeutil.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -57,16 +56,7 @@ ExecProbe::ExecProbe(const CheckConfig& check, qint64 maxBodyBytes, QObject* par
     , m_check(check)
     , m_cap(maxBodyBytes > 0 ? maxBodyBytes : Defaults().maxBodyBytes)
 {
-    m_deadline.setSingleShot(true);
-    m_deadline.setTimerType(Qt::PreciseTimer);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        if (m_process)
-            readOutput();
-        ProbeResult result = failedResult(Outcome::Timeout, timeoutMessage(m_check.timeoutMs));
-        result.body = m_stdout;
-        result.hintDetail = stderrText();
-        finish(result);
-    });
+    setTimeout(m_check.timeoutMs);
 }
 
 ExecProbe::~ExecProbe()
@@ -74,21 +64,26 @@ ExecProbe::~ExecProbe()
     releaseProcess();
 }
 
-void ExecProbe::start()
+void ExecProbe::onDeadline()
 {
-    if (m_started)
-        return;
-    m_started = true;
-    m_clock.start();
+    if (m_process)
+        readOutput();
+    ProbeResult result = failedResult(Outcome::Timeout, timeoutMessage(m_check.timeoutMs));
+    result.body = m_stdout;
+    result.hintDetail = stderrText();
+    finish(result);
+}
 
+void ExecProbe::run()
+{
     const QStringList& argv = m_check.exec().command;
     if (argv.isEmpty() || argv.first().isEmpty()) {
-        finishLater(failedResult(Outcome::Misconfigured, QStringLiteral("exec needs a command")));
+        finish(failedResult(Outcome::Misconfigured, QStringLiteral("exec needs a command")));
         return;
     }
     const QString& workDir = m_check.exec().workingDirectory;
     if (!workDir.isEmpty() && !QFileInfo(workDir).isDir()) {
-        finishLater(failedResult(Outcome::Misconfigured,
+        finish(failedResult(Outcome::Misconfigured,
             QStringLiteral("cannot run %1: no such working directory %2").arg(argv.first(), workDir)));
         return;
     }
@@ -108,18 +103,10 @@ void ExecProbe::start()
     connect(m_process, &QProcess::finished, this, &ExecProbe::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ExecProbe::onProcessError);
 
-    m_deadline.start(timerInterval(m_check.timeoutMs));
     m_process->start();
     // Known right after the fork, before started() is delivered; kept for the
     // group kill after Qt has reaped the leader.
     m_pid = m_process->processId();
-}
-
-void ExecProbe::cancel()
-{
-    m_done = true;
-    m_deadline.stop();
-    releaseProcess();
 }
 
 void ExecProbe::readOutput()
@@ -135,7 +122,7 @@ QString ExecProbe::stderrText() const
 
 void ExecProbe::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
 {
-    if (m_done)
+    if (!isRunning())
         return;
     readOutput();
     ProbeResult result;
@@ -170,7 +157,7 @@ void ExecProbe::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
 
 void ExecProbe::onProcessError(QProcess::ProcessError error)
 {
-    if (m_done || error != QProcess::FailedToStart)
+    if (!isRunning() || error != QProcess::FailedToStart)
         return; // crashes and timeouts arrive through finished() and the deadline
     const QString program = m_check.exec().command.first();
     bool found = false;
@@ -185,21 +172,9 @@ void ExecProbe::onProcessError(QProcess::ProcessError error)
     finish(failedResult(Outcome::Misconfigured, QStringLiteral("cannot run %1: %2").arg(program, reason)));
 }
 
-void ExecProbe::finish(ProbeResult result)
+void ExecProbe::endRun(ProbeResult*)
 {
-    if (m_done)
-        return;
-    m_done = true;
-    m_deadline.stop();
     releaseProcess();
-    result.latencyMs = elapsedMs(m_clock);
-    result.finishedAt = QDateTime::currentDateTimeUtc();
-    Q_EMIT finished(result);
-}
-
-void ExecProbe::finishLater(ProbeResult result)
-{
-    QTimer::singleShot(0, this, [this, result] { finish(result); });
 }
 
 void ExecProbe::releaseProcess()

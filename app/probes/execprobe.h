@@ -3,9 +3,7 @@
 #include "config/config.h"
 #include "probes/probe.h"
 
-#include <QElapsedTimer>
 #include <QProcess>
-#include <QTimer>
 
 namespace hd {
 
@@ -20,19 +18,17 @@ public:
     ExecProbe(const CheckConfig& check, qint64 maxBodyBytes, QObject* parent = nullptr);
     ~ExecProbe() override;
 
-    void start() override;
-    void cancel() override;
-
     // The Nagios plugin convention; anything else is down.
     static Status statusForExitCode(int exitCode);
 
 private:
+    void run() override;
+    void onDeadline() override;
+    void endRun(ProbeResult* result) override;
     void readOutput();
     void onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);
     QString stderrText() const;
-    void finish(ProbeResult result);
-    void finishLater(ProbeResult result);
     void releaseProcess();
 
     CheckConfig m_check;
@@ -41,10 +37,6 @@ private:
     qint64 m_pid = 0; // also the process group id, thanks to setsid()
     QByteArray m_stdout;
     QByteArray m_stderr;
-    QTimer m_deadline;
-    QElapsedTimer m_clock;
-    bool m_started = false;
-    bool m_done = false;
 };
 
 } // namespace hd

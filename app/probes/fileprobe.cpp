@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPromise>
-#include <QThreadPool>
 
 #include <cerrno>
 #include <cstdlib>
@@ -91,39 +90,30 @@ FileInspection FileProbe::inspect(const FileProbeConfig& file, qint64 nowUtcMs)
     return out;
 }
 
-QThreadPool* FileProbe::workerPool()
-{
-    static QThreadPool* pool = [] {
-        auto* p = new QThreadPool;
-        p->setMaxThreadCount(4);
-        return p;
-    }();
-    return pool;
-}
-
-FileProbe::FileProbe(const CheckConfig& check, QObject* parent)
+FileProbe::FileProbe(const CheckConfig& check, QThreadPool* workers, QObject* parent)
     : Probe(parent)
     , m_check(check)
+    , m_workers(workers)
 {
-    m_deadline.setSingleShot(true);
-    m_deadline.setTimerType(Qt::PreciseTimer);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        finish(failedResult(
-            Outcome::Timeout, timeoutMessage(m_check.timeoutMs) + QStringLiteral(" (the file system did not answer)")));
-    });
+    setTimeout(m_check.timeoutMs);
 }
 
 FileProbe::~FileProbe() = default;
 
-void FileProbe::start()
+void FileProbe::onDeadline()
 {
-    if (m_started)
-        return;
-    m_started = true;
-    m_clock.start();
+    finish(failedResult(
+        Outcome::Timeout, timeoutMessage(m_check.timeoutMs) + QStringLiteral(" (the file system did not answer)")));
+}
+
+void FileProbe::run()
+{
     if (m_check.file().path.isEmpty()) {
-        QTimer::singleShot(
-            0, this, [this] { finish(failedResult(Outcome::Misconfigured, QStringLiteral("file needs a path"))); });
+        finish(failedResult(Outcome::Misconfigured, QStringLiteral("file needs a path")));
+        return;
+    }
+    if (!m_workers) {
+        finish(failedResult(Outcome::Misconfigured, QStringLiteral("no worker threads for file checks")));
         return;
     }
 
@@ -138,35 +128,19 @@ void FileProbe::start()
         finish(result);
     });
     m_watcher->setFuture(promise->future());
-    m_deadline.start(timerInterval(m_check.timeoutMs));
 
     // The promise, not this probe, is what the worker touches: the probe may be gone when it returns.
-    workerPool()->start([promise, file = m_check.file()] {
+    m_workers->start([promise, file = m_check.file()] {
         promise->start();
         promise->addResult(inspect(file, QDateTime::currentMSecsSinceEpoch()));
         promise->finish();
     });
 }
 
-void FileProbe::cancel()
+void FileProbe::endRun(ProbeResult*)
 {
-    m_done = true;
-    m_deadline.stop();
     if (m_watcher)
         m_watcher->disconnect(this);
-}
-
-void FileProbe::finish(ProbeResult result)
-{
-    if (m_done)
-        return;
-    m_done = true;
-    m_deadline.stop();
-    if (m_watcher)
-        m_watcher->disconnect(this);
-    result.latencyMs = elapsedMs(m_clock);
-    result.finishedAt = QDateTime::currentDateTimeUtc();
-    Q_EMIT finished(result);
 }
 
 } // namespace hd

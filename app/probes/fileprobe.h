@@ -3,11 +3,9 @@
 #include "config/config.h"
 #include "probes/probe.h"
 
-#include <QElapsedTimer>
 #include <QFutureWatcher>
-#include <QTimer>
-
-class QThreadPool;
+#include <QPointer>
+#include <QThreadPool>
 
 namespace hd {
 
@@ -19,34 +17,26 @@ struct FileInspection {
 
 // Checks that a path exists, optionally that its directory takes a new file
 // (a real create-and-delete), and optionally that it was modified recently.
-// The file system work runs on workerPool(), so a hung mount cannot block the
-// engine; the timeout still ends the probe while such a call is stuck.
+// The file system work runs on `workers` (the ProbeFactory's), so a hung mount
+// cannot block the engine; the timeout still ends the probe while such a call is stuck.
 class FileProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FileProbe)
 public:
-    explicit FileProbe(const CheckConfig& check, QObject* parent = nullptr);
+    FileProbe(const CheckConfig& check, QThreadPool* workers, QObject* parent = nullptr);
     ~FileProbe() override;
-
-    void start() override;
-    void cancel() override;
 
     // The blocking part, usable on any thread. nowUtcMs is the wall clock for max_age.
     static FileInspection inspect(const FileProbeConfig& file, qint64 nowUtcMs);
 
-    // Shared by every file probe; never destroyed, so a call stuck in the kernel
-    // cannot hold up the application's exit.
-    static QThreadPool* workerPool();
-
 private:
-    void finish(ProbeResult result);
+    void run() override;
+    void onDeadline() override;
+    void endRun(ProbeResult* result) override;
 
     CheckConfig m_check;
+    QPointer<QThreadPool> m_workers;
     QFutureWatcher<FileInspection>* m_watcher = nullptr;
-    QTimer m_deadline;
-    QElapsedTimer m_clock;
-    bool m_started = false;
-    bool m_done = false;
 };
 
 } // namespace hd

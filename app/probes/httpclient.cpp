@@ -123,13 +123,6 @@ std::shared_ptr<TlsContext> HttpClient::tlsContext(const TlsClientConfig& tls, Q
     return context;
 }
 
-HttpClient* HttpClient::sharedFor(QObject* owner)
-{
-    if (auto* client = owner->findChild<HttpClient*>(QString(), Qt::FindDirectChildrenOnly))
-        return client;
-    return new HttpClient(owner);
-}
-
 void HttpClient::setIdleTimeoutMs(int ms)
 {
     m_idleTimeoutMs = ms;

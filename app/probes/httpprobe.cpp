@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QHostAddress>
-#include <QNetworkAccessManager>
 
 namespace hd {
 
@@ -77,21 +76,15 @@ QString describeNetworkError(QNetworkReply::NetworkError error, const QString& q
     return lowerFirst(qtText);
 }
 
-HttpProbe::HttpProbe(const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
+HttpProbe::HttpProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_check(check)
-    , m_nam(nam)
+    , m_client(client)
 {
     m_cap = m_check.http.maxBodyBytes > 0 ? m_check.http.maxBodyBytes
         : maxBodyBytes > 0                ? maxBodyBytes
                                           : Defaults().maxBodyBytes;
-    m_deadline.setSingleShot(true);
-    m_deadline.setTimerType(Qt::PreciseTimer);
-    connect(&m_deadline, &QTimer::timeout, this, [this] {
-        ProbeResult result = failedResult(Outcome::Timeout, timeoutMessage(m_check.timeoutMs));
-        fillResponse(result);
-        finish(result);
-    });
+    setTimeout(m_check.timeoutMs);
 }
 
 HttpProbe::~HttpProbe()
@@ -104,8 +97,8 @@ void HttpProbe::prepare()
     // What stays the same from run to run, worked out once.
     m_prepared = true;
     const HttpProbeConfig& http = m_check.http;
-    if (!m_nam) {
-        m_misconfigured = QStringLiteral("no network access manager");
+    if (!m_client) {
+        m_misconfigured = QStringLiteral("no HTTP client");
         return;
     }
     if (!http.url.isValid() || http.url.host().isEmpty()) {
@@ -119,7 +112,7 @@ void HttpProbe::prepare()
     }
     if (scheme == u"https") {
         QString error;
-        m_tls = HttpClient::sharedFor(m_nam)->tlsContext(http.tls, &error);
+        m_tls = m_client->tlsContext(http.tls, &error);
         if (!m_tls) {
             m_misconfigured = error;
             return;
@@ -146,34 +139,33 @@ void HttpProbe::prepare()
     }
 }
 
-void HttpProbe::start()
+void HttpProbe::onDeadline()
 {
-    if (m_started && !m_done)
-        return; // running
-    if (m_started) {
-        // A new run: nothing of the previous one's outcome carries over. The exchange of the
-        // check's own request serves again; those of redirects go now (none is inside its own signal).
-        if (m_redirects > 0) {
-            const QList<HttpCall*> calls = findChildren<HttpCall*>(Qt::FindDirectChildrenOnly);
-            for (HttpCall* call : calls) {
-                if (call != m_firstCall)
-                    delete call;
-            }
+    ProbeResult result = failedResult(Outcome::Timeout, timeoutMessage(m_check.timeoutMs));
+    fillResponse(result);
+    finish(result);
+}
+
+void HttpProbe::run()
+{
+    // A new run: nothing of the previous one's outcome carries over. The exchange of the
+    // check's own request serves again; those of redirects go now (none is inside its own signal).
+    if (m_redirects > 0) {
+        const QList<HttpCall*> calls = findChildren<HttpCall*>(Qt::FindDirectChildrenOnly);
+        for (HttpCall* call : calls) {
+            if (call != m_firstCall)
+                delete call;
         }
-        m_redirects = 0;
-        m_ip.clear();
-        m_connected = false;
-        m_done = false;
     }
-    m_started = true;
-    m_clock.start();
+    m_redirects = 0;
+    m_ip.clear();
+    m_connected = false;
     if (!m_prepared)
         prepare();
 
     const HttpProbeConfig& http = m_check.http;
-    if (!m_misconfigured.isEmpty() || !m_nam) {
-        finishLater(failedResult(
-            Outcome::Misconfigured, m_nam ? m_misconfigured : QStringLiteral("no network access manager")));
+    if (!m_misconfigured.isEmpty() || !m_client) {
+        finish(failedResult(Outcome::Misconfigured, m_client ? m_misconfigured : QStringLiteral("no HTTP client")));
         return;
     }
     m_url = http.url;
@@ -181,13 +173,12 @@ void HttpProbe::start()
     m_requestBody = http.body;
 
     m_ip = m_literalIp;
-    m_deadline.start(timerInterval(m_check.timeoutMs));
     startCall();
 }
 
 void HttpProbe::startCall()
 {
-    HttpClient* client = HttpClient::sharedFor(m_nam);
+    HttpClient* client = m_client;
     if (m_redirects == 0 && m_firstCall) {
         // The check's own request again, on the previous run's exchange: no new object, no new
         // connection of signals, and the request's bytes as they were built the first time.
@@ -206,8 +197,7 @@ void HttpProbe::startCall()
         QString error;
         request.tls = m_tls ? m_tls : client->tlsContext(m_check.http.tls, &error);
         if (!request.tls) {
-            ProbeResult result = failedResult(Outcome::Misconfigured, error);
-            finishLater(result);
+            finish(failedResult(Outcome::Misconfigured, error));
             return;
         }
     }
@@ -223,7 +213,7 @@ void HttpProbe::startCall()
 
 void HttpProbe::onCallFinished()
 {
-    if (m_done || !m_call)
+    if (!isRunning() || !m_call)
         return;
     const HttpResponse& response = m_call->response();
     m_connected = m_connected || response.requestSent;
@@ -289,13 +279,6 @@ void HttpProbe::onCallFinished()
     finish(result);
 }
 
-void HttpProbe::cancel()
-{
-    m_done = true;
-    m_deadline.stop();
-    releaseCall();
-}
-
 void HttpProbe::fillResponse(ProbeResult& result) const
 {
     result.connected = result.connected || m_connected;
@@ -311,25 +294,13 @@ void HttpProbe::fillResponse(ProbeResult& result) const
         result.certificateExpirationMs = QDateTime::currentDateTimeUtc().msecsTo(response.certificateNotAfter);
 }
 
-void HttpProbe::finish(ProbeResult result)
+void HttpProbe::endRun(ProbeResult* result)
 {
-    if (m_done)
-        return;
-    m_done = true;
-    m_deadline.stop();
     if (m_call && !m_call->peerAddress().isEmpty())
         m_ip = m_call->peerAddress();
     releaseCall();
-    result.latencyMs = elapsedMs(m_clock);
-    result.ip = m_ip;
-    result.finishedAt = QDateTime::currentDateTimeUtc();
-    // Last statement: a receiver may delete this probe.
-    Q_EMIT finished(result);
-}
-
-void HttpProbe::finishLater(ProbeResult result)
-{
-    QTimer::singleShot(0, this, [this, result] { finish(result); });
+    if (result)
+        result->ip = m_ip;
 }
 
 void HttpProbe::releaseCall()

@@ -4,13 +4,9 @@
 #include "probes/httpclient.h"
 #include "probes/probe.h"
 
-#include <QElapsedTimer>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QStringList>
-#include <QTimer>
-
-class QNetworkAccessManager;
 
 namespace hd {
 
@@ -18,37 +14,35 @@ namespace hd {
 // ("connection refused", "host not found"); qtText is used when nothing better fits.
 QString describeNetworkError(QNetworkReply::NetworkError error, const QString& qtText);
 
-// One HTTP(S) request for one `http:` check, through the lean keep-alive HttpClient.
-// `nam` only names the client: the engine's probes with the same TLS settings share
-// one (HttpClient::sharedFor); no request goes through QNetworkAccessManager itself.
-// https:// runs on the client's TLS layer with the check's own TLS settings, so its
-// connections are pooled apart from those of checks with other settings.
+// One HTTP(S) request for one `http:` check, through the lean keep-alive HttpClient
+// that `client` names: the ProbeFactory's, one per set of TLS settings, shared by the
+// probes with those settings. https:// runs on the client's TLS layer with the check's
+// own TLS settings, so its connections are pooled apart from those of checks with other settings.
 class HttpProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpProbe)
 public:
     // maxBodyBytes is the engine's default cap; the check's own http.maxBodyBytes
     // wins when set, and Defaults::maxBodyBytes applies when both are 0.
-    HttpProbe(const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
+    HttpProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent = nullptr);
     ~HttpProbe() override;
 
-    void start() override;
-    void cancel() override;
     bool restartable() const override { return true; }
 
     qint64 bodyCap() const { return m_cap; }
 
 private:
+    void run() override;
+    void onDeadline() override;
+    void endRun(ProbeResult* result) override;
     void prepare();
     void startCall();
     void onCallFinished();
     void fillResponse(ProbeResult& result) const;
-    void finish(ProbeResult result);
-    void finishLater(ProbeResult result);
     void releaseCall();
 
     CheckConfig m_check;
-    QPointer<QNetworkAccessManager> m_nam;
+    QPointer<HttpClient> m_client;
     qint64 m_cap = 0;
     QPointer<HttpCall> m_call;
     QPointer<HttpCall> m_firstCall; // the exchange of the check's own request, reused by every run
@@ -63,12 +57,8 @@ private:
     QByteArray m_method; // upper case; GET after a 301/302/303
     QByteArray m_requestBody;
     int m_redirects = 0; // followed so far
-    QTimer m_deadline;
-    QElapsedTimer m_clock;
     QString m_ip;
     bool m_connected = false;
-    bool m_started = false;
-    bool m_done = false;
 };
 
 } // namespace hd

@@ -126,23 +126,23 @@ ProbeResult prometheusQueryResult(const ProbeResult& http)
     return out;
 }
 
-PrometheusProbe::PrometheusProbe(
-    const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
+PrometheusProbe::PrometheusProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
-    , m_http(new HttpProbe(check, nam, maxBodyBytes, this))
+    , m_http(new HttpProbe(check, client, maxBodyBytes, this))
 {
-    connect(m_http, &Probe::finished, this,
-        [this](const ProbeResult& result) { Q_EMIT finished(prometheusQueryResult(result)); });
+    connect(
+        m_http, &Probe::finished, this, [this](const ProbeResult& result) { passOn(prometheusQueryResult(result)); });
 }
 
-void PrometheusProbe::start()
+void PrometheusProbe::run()
 {
     m_http->start();
 }
 
-void PrometheusProbe::cancel()
+void PrometheusProbe::endRun(ProbeResult* result)
 {
-    m_http->cancel();
+    if (!result)
+        m_http->cancel();
 }
 
 } // namespace hd

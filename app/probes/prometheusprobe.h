@@ -3,10 +3,9 @@
 #include "config/config.h"
 #include "probes/probe.h"
 
-class QNetworkAccessManager;
-
 namespace hd {
 
+class HttpClient;
 class HttpProbe;
 
 // A PromQL instant query for one `prometheus:` check. The request is the check's http probe
@@ -17,15 +16,15 @@ class PrometheusProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PrometheusProbe)
 public:
-    PrometheusProbe(
-        const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
+    PrometheusProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent = nullptr);
 
-    void start() override;
-    void cancel() override;
     bool restartable() const override { return true; }
 
 private:
-    HttpProbe* m_http = nullptr;
+    void run() override;
+    void endRun(ProbeResult* result) override;
+
+    HttpProbe* m_http = nullptr; // its timeout is the query's
 };
 
 // The labels written name=value,name=value in label-name order, __name__ left out (the row's ITEM).

@@ -2,7 +2,6 @@
 
 #include "probeutil.h"
 
-#include <QDateTime>
 #include <QTcpSocket>
 
 namespace hd {
@@ -13,10 +12,7 @@ TcpProbe::TcpProbe(const CheckConfig& check, QObject* parent)
     : Probe(parent)
     , m_check(check)
 {
-    m_deadline.setSingleShot(true);
-    m_deadline.setTimerType(Qt::PreciseTimer);
-    connect(&m_deadline, &QTimer::timeout, this,
-        [this] { finish(failedResult(Outcome::Timeout, timeoutMessage(m_check.timeoutMs))); });
+    setTimeout(m_check.timeoutMs);
 }
 
 TcpProbe::~TcpProbe()
@@ -24,15 +20,10 @@ TcpProbe::~TcpProbe()
     releaseSocket();
 }
 
-void TcpProbe::start()
+void TcpProbe::run()
 {
-    if (m_started)
-        return;
-    m_started = true;
-    m_clock.start();
     if (m_check.tcp().host.isEmpty() || m_check.tcp().port == 0) {
-        QTimer::singleShot(0, this,
-            [this] { finish(failedResult(Outcome::Misconfigured, QStringLiteral("tcp needs a host and a port"))); });
+        finish(failedResult(Outcome::Misconfigured, QStringLiteral("tcp needs a host and a port")));
         return;
     }
 
@@ -64,33 +55,13 @@ void TcpProbe::start()
             break;
         }
     });
-    m_deadline.start(timerInterval(m_check.timeoutMs));
-    m_inStart = true; // a refused loopback connect can fail inside connectToHost()
+    // A refused loopback connect can fail inside connectToHost(): the base holds that result until start() returns.
     m_socket->connectToHost(m_check.tcp().host, m_check.tcp().port);
-    m_inStart = false;
 }
 
-void TcpProbe::cancel()
+void TcpProbe::endRun(ProbeResult*)
 {
-    m_done = true;
-    m_deadline.stop();
     releaseSocket();
-}
-
-void TcpProbe::finish(ProbeResult result)
-{
-    if (m_done)
-        return;
-    if (m_inStart) {
-        QTimer::singleShot(0, this, [this, result] { finish(result); });
-        return;
-    }
-    m_done = true;
-    m_deadline.stop();
-    releaseSocket();
-    result.latencyMs = elapsedMs(m_clock);
-    result.finishedAt = QDateTime::currentDateTimeUtc();
-    Q_EMIT finished(result);
 }
 
 void TcpProbe::releaseSocket()

@@ -3,9 +3,6 @@
 #include "config/config.h"
 #include "probes/probe.h"
 
-#include <QElapsedTimer>
-#include <QTimer>
-
 class QTcpSocket;
 
 namespace hd {
@@ -18,20 +15,13 @@ public:
     explicit TcpProbe(const CheckConfig& check, QObject* parent = nullptr);
     ~TcpProbe() override;
 
-    void start() override;
-    void cancel() override;
-
 private:
-    void finish(ProbeResult result);
+    void run() override;
+    void endRun(ProbeResult* result) override;
     void releaseSocket();
 
     CheckConfig m_check;
     QTcpSocket* m_socket = nullptr;
-    QTimer m_deadline;
-    QElapsedTimer m_clock;
-    bool m_started = false;
-    bool m_inStart = false;
-    bool m_done = false;
 };
 
 } // namespace hd

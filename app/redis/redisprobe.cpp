@@ -131,29 +131,26 @@ RedisProbe::RedisProbe(const CheckConfig& check, RedisPool* pool, qint64 maxBody
     , m_maxBodyBytes(maxBodyBytes)
     , m_pool(pool)
 {
-    m_backstop.setSingleShot(true);
-    connect(&m_backstop, &QTimer::timeout, this, [this] {
-        finish(failed(ProbeResult::Outcome::Timeout,
-            u"no answer from redis " + m_config.server + u" within " + formatDurationMs(m_timeoutMs)));
-    });
+    // The connection fails every command at m_deadline; this later one only
+    // guards against a multi-step probe that would otherwise never end.
+    setTimeout(m_timeoutMs + 250);
 }
 
-void RedisProbe::start()
+void RedisProbe::onDeadline()
 {
-    if (m_running)
-        return;
-    m_running = true;
-    m_elapsed.start();
+    finish(failed(ProbeResult::Outcome::Timeout,
+        u"no answer from redis " + m_config.server + u" within " + formatDurationMs(m_timeoutMs)));
+}
+
+void RedisProbe::run()
+{
     m_deadline = QDeadlineTimer(m_timeoutMs);
     m_connection = m_pool ? m_pool->connection(m_config.server) : nullptr;
     if (!m_connection) {
-        finishLater(failed(
+        finish(failed(
             ProbeResult::Outcome::Misconfigured, u"no redis server named \"" + m_config.server + u"\" in the config"));
         return;
     }
-    // The connection fails every command at this same deadline; this only
-    // guards against a multi-step probe that would otherwise never end.
-    m_backstop.start(int(m_timeoutMs + 250));
     switch (m_config.mode) {
     case RedisProbeConfig::Mode::Key:
         readKey(m_config.key.toUtf8(), [this](ProbeResult result) { finish(std::move(result)); });
@@ -173,16 +170,10 @@ void RedisProbe::start()
     }
 }
 
-void RedisProbe::cancel()
-{
-    m_running = false;
-    m_backstop.stop();
-}
-
 void RedisProbe::send(const QList<QByteArray>& argv, RedisCallback callback)
 {
     m_connection->send(argv, m_deadline, this, [this, callback = std::move(callback)](const RedisResponse& response) {
-        if (!m_running)
+        if (!isRunning())
             return;
         if (response.ok())
             m_gotReply = true;
@@ -413,7 +404,7 @@ void RedisProbe::readScannedKeys()
         readKey(m_keys.at(i), [this, i](ProbeResult item) {
             item.item = QString::fromUtf8(m_keys.at(i));
             item.connected = true;
-            item.latencyMs = double(m_elapsed.nsecsElapsed()) / 1e6;
+            item.latencyMs = elapsedMs();
             item.ip = m_connection->peerAddress();
             item.finishedAt = QDateTime::currentDateTimeUtc();
             m_items[i] = std::move(item);
@@ -439,26 +430,15 @@ void RedisProbe::readScannedKeys()
     }
 }
 
-void RedisProbe::finish(ProbeResult result)
+void RedisProbe::endRun(ProbeResult* result)
 {
-    if (!m_running)
+    if (!result)
         return;
-    m_running = false;
-    m_backstop.stop();
-    result.latencyMs = double(m_elapsed.nsecsElapsed()) / 1e6;
-    result.finishedAt = QDateTime::currentDateTimeUtc();
     const bool unreachable
-        = result.outcome == ProbeResult::Outcome::Refused || result.outcome == ProbeResult::Outcome::TlsError;
-    result.connected = !unreachable && (m_gotReply || (m_connection && m_connection->isReady()));
+        = result->outcome == ProbeResult::Outcome::Refused || result->outcome == ProbeResult::Outcome::TlsError;
+    result->connected = !unreachable && (m_gotReply || (m_connection && m_connection->isReady()));
     if (m_connection)
-        result.ip = m_connection->peerAddress();
-    Q_EMIT finished(result);
-}
-
-void RedisProbe::finishLater(ProbeResult result)
-{
-    QMetaObject::invokeMethod(
-        this, [this, result] { finish(result); }, Qt::QueuedConnection);
+        result->ip = m_connection->peerAddress();
 }
 
 } // namespace hd

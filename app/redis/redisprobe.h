@@ -6,9 +6,7 @@
 #include "redisconnection.h"
 
 #include <QDeadlineTimer>
-#include <QElapsedTimer>
 #include <QPointer>
-#include <QTimer>
 #include <functional>
 
 namespace hd {
@@ -42,11 +40,12 @@ class RedisProbe final : public Probe {
 public:
     RedisProbe(const CheckConfig& check, RedisPool* pool, qint64 maxBodyBytes, QObject* parent = nullptr);
 
-    void start() override;
-    void cancel() override;
-
 private:
     using ResultCallback = std::function<void(ProbeResult)>;
+
+    void run() override;
+    void onDeadline() override;
+    void endRun(ProbeResult* result) override;
 
     void send(const QList<QByteArray>& argv, RedisCallback callback);
     void readKey(const QByteArray& key, ResultCallback done);
@@ -56,18 +55,13 @@ private:
     void scan(const QByteArray& cursor);
     void readScannedKeys();
     ProbeResult fromResponse(const RedisResponse& response) const;
-    void finish(ProbeResult result);
-    void finishLater(ProbeResult result);
 
     RedisProbeConfig m_config;
     qint64 m_timeoutMs;
     qint64 m_maxBodyBytes;
     RedisPool* m_pool;
     QPointer<RedisConnection> m_connection; // the pool may go before a late probe
-    QDeadlineTimer m_deadline;
-    QElapsedTimer m_elapsed;
-    QTimer m_backstop;
-    bool m_running = false;
+    QDeadlineTimer m_deadline; // for the connection, which fails every command of the run at it
     bool m_gotReply = false;
 
     // pattern mode

@@ -33,6 +33,9 @@ struct AuditEntry;
 // It never acts while the check is off-hours, acknowledged, silenced or impacted by another service's failure,
 // while it is switched off (--no-remediate, the menu), in read-only mode, or while another process holds the
 // history's lease.
+//
+// Why it is longer than 600 lines (about 720): one plan's guardrails, back-off, budget, lease and its two kinds of
+// attempt (an admin action, an exec) read and write the same per-target state.
 class RemediationPlanner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RemediationPlanner)

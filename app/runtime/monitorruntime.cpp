@@ -1,7 +1,7 @@
 #include "monitorruntime.h"
 
 #include "alertacknowledger.h"
-#include "engine/configwatcher.h"
+#include "config/configwatcher.h"
 #include "metrics/metricsexporter.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitorengine.h"

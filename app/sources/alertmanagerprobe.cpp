@@ -104,31 +104,31 @@ void applyAlertmanagerSilences(ProbeResult& alerts, const QByteArray& silencesJs
     }
 }
 
-AlertmanagerProbe::AlertmanagerProbe(
-    const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent)
+AlertmanagerProbe::AlertmanagerProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent)
     : Probe(parent)
     , m_source(check.alertmanager ? *check.alertmanager : AlertmanagerSourceConfig {})
 {
-    m_alerts = new HttpProbe(check, nam, maxBodyBytes, this);
+    m_alerts = new HttpProbe(check, client, maxBodyBytes, this);
     CheckConfig silences = check;
     if (check.alertmanager)
         silences.http.url = apiUrl(check.alertmanager->url, QStringLiteral("/api/v2/silences"));
-    m_silences = new HttpProbe(silences, nam, maxBodyBytes, this);
+    m_silences = new HttpProbe(silences, client, maxBodyBytes, this);
     connect(m_alerts, &Probe::finished, this, &AlertmanagerProbe::onAlerts);
     connect(m_silences, &Probe::finished, this, &AlertmanagerProbe::onSilences);
 }
 
-void AlertmanagerProbe::start()
+void AlertmanagerProbe::run()
 {
-    m_running = true;
     m_alerts->start();
 }
 
-void AlertmanagerProbe::cancel()
+void AlertmanagerProbe::endRun(ProbeResult* result)
 {
-    m_running = false;
-    m_alerts->cancel();
-    m_silences->cancel();
+    m_pending = ProbeResult {};
+    if (!result) {
+        m_alerts->cancel();
+        m_silences->cancel();
+    }
 }
 
 void AlertmanagerProbe::onAlerts(const ProbeResult& http)
@@ -144,7 +144,7 @@ void AlertmanagerProbe::onAlerts(const ProbeResult& http)
             item.alert = facts;
             result.items << item;
         }
-        finishWith(result);
+        passOn(result);
         return;
     }
     m_lastSeen = result.items;
@@ -155,7 +155,7 @@ void AlertmanagerProbe::onAlerts(const ProbeResult& http)
             return;
         }
     }
-    finishWith(result);
+    passOn(result);
 }
 
 void AlertmanagerProbe::onSilences(const ProbeResult& http)
@@ -165,15 +165,7 @@ void AlertmanagerProbe::onSilences(const ProbeResult& http)
     if (http.completed() && http.status == 200)
         applyAlertmanagerSilences(result, http.body);
     m_lastSeen = result.items;
-    finishWith(result);
-}
-
-void AlertmanagerProbe::finishWith(ProbeResult result)
-{
-    if (!m_running)
-        return;
-    m_running = false;
-    Q_EMIT finished(result);
+    passOn(result);
 }
 
 } // namespace hd

@@ -5,10 +5,9 @@
 
 #include <QPointer>
 
-class QNetworkAccessManager;
-
 namespace hd {
 
+class HttpClient;
 class HttpProbe;
 
 // Reads the firing alerts of one `alertmanager:` source: GET /api/v2/alerts (with the source's filter), then,
@@ -19,24 +18,21 @@ class AlertmanagerProbe final : public Probe {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AlertmanagerProbe)
 public:
-    AlertmanagerProbe(
-        const CheckConfig& check, QNetworkAccessManager* nam, qint64 maxBodyBytes, QObject* parent = nullptr);
+    AlertmanagerProbe(const CheckConfig& check, HttpClient* client, qint64 maxBodyBytes, QObject* parent = nullptr);
 
-    void start() override;
-    void cancel() override;
     bool restartable() const override { return true; }
 
 private:
+    void run() override;
+    void endRun(ProbeResult* result) override;
     void onAlerts(const ProbeResult& http);
     void onSilences(const ProbeResult& http);
-    void finishWith(ProbeResult result);
 
     AlertmanagerSourceConfig m_source;
     HttpProbe* m_alerts = nullptr;
     HttpProbe* m_silences = nullptr;
     ProbeResult m_pending; // the alerts, waiting for their silences
     QList<ProbeResult> m_lastSeen;
-    bool m_running = false;
 };
 
 // The answer of GET /api/v2/alerts as items, or a failed result naming why (HTTP status, not JSON).

@@ -1,5 +1,7 @@
 #include "historytypes.h"
 
+#include "core/rowkey.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,10 +9,7 @@ namespace hd {
 
 QString StateEvent::checkKey() const
 {
-    QString key = service + u'/' + check;
-    if (!item.isEmpty())
-        key += u'/' + item;
-    return key;
+    return RowKey::make(service, check, item);
 }
 
 bool countsAsFailure(Status status)

@@ -1,10 +1,10 @@
 // The demo's private Alertmanager: the bundled config reads it as the source `fleet`, its Watchdog keeps the
 // pipeline check ok, and the FIX fault fires an alert row and clears it.
+#include "config/loadconfig.h"
 #include "demo/demoenvironment.h"
 #include "demo/demofaults.h"
 #include "demo/demofleet.h"
-#include "engine/loadconfig.h"
-#include "engine/oneshotrun.h"
+#include "probing/oneshotrun.h"
 
 #include <QDeadlineTimer>
 #include <QProcess>

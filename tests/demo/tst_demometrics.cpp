@@ -1,8 +1,8 @@
 // The demo's Prometheus metrics, judged by the bundled config: the trading API's redis gauge follows the
 // private redis-server.
+#include "config/loadconfig.h"
 #include "demo/demoenvironment.h"
-#include "engine/loadconfig.h"
-#include "engine/oneshotrun.h"
+#include "probing/oneshotrun.h"
 #include "redis/redisserverprocess.h"
 
 #include <QSignalSpy>

@@ -28,9 +28,17 @@ hd::CheckConfig fileCheck(const QString& path, bool writable = false, std::optio
     return check;
 }
 
+// The workers file probes run their file system calls on; the ProbeFactory owns one such pool.
+QThreadPool& fileWorkers()
+{
+    static QThreadPool pool;
+    pool.setMaxThreadCount(4);
+    return pool;
+}
+
 ProbeResult runProbe(const hd::CheckConfig& check)
 {
-    hd::FileProbe probe(check);
+    hd::FileProbe probe(check, &fileWorkers());
     QSignalSpy spy(&probe, &hd::Probe::finished);
     probe.start();
     if (!spy.isEmpty())
@@ -189,7 +197,7 @@ void TestFileProbe::maxAge()
 void TestFileProbe::timeoutWhenFileSystemDoesNotAnswer()
 {
     // Occupy every worker as a hung mount would; the probe must still end at its timeout.
-    QThreadPool* pool = hd::FileProbe::workerPool();
+    QThreadPool* pool = &fileWorkers();
     QSemaphore running;
     QSemaphore release;
     const int workers = pool->maxThreadCount();
@@ -203,7 +211,7 @@ void TestFileProbe::timeoutWhenFileSystemDoesNotAnswer()
 
     hd::CheckConfig check = fileCheck(m_dir->path(), true);
     check.timeoutMs = 300;
-    hd::FileProbe probe(check);
+    hd::FileProbe probe(check, &fileWorkers());
     QSignalSpy spy(&probe, &hd::Probe::finished);
     QElapsedTimer clock;
     clock.start();

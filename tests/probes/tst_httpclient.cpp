@@ -4,7 +4,6 @@
 #include "support/testutil.h"
 #include "support/tlsfixture.h"
 
-#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -149,9 +148,9 @@ hd::CheckConfig httpCheck(const QUrl& url, qint64 timeoutMs = 2000)
     return check;
 }
 
-ProbeResult runProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
+ProbeResult runProbe(const hd::CheckConfig& check, hd::HttpClient* client, qint64 cap = 0)
 {
-    hd::HttpProbe probe(check, nam, cap);
+    hd::HttpProbe probe(check, client, cap);
     QSignalSpy spy(&probe, &hd::Probe::finished);
     probe.start();
     if (!spy.wait(int(check.timeoutMs) + 2000))
@@ -200,9 +199,9 @@ void TestHttpClient::keepAliveReusesOneConnection()
 {
     KeepAliveServer server([](const Seen&) { return Reply { { okResponse() } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     for (int i = 0; i < 3; ++i) {
-        const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
+        const ProbeResult r = runProbe(httpCheck(server.url()), &http);
         QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, QByteArray(R"({"status":"ok"})"));
@@ -210,10 +209,8 @@ void TestHttpClient::keepAliveReusesOneConnection()
     }
     QCOMPARE(server.requests().size(), 3);
     QCOMPARE(server.connectionsAccepted(), 1);
-    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
-    QCOMPARE(client->connectionsOpened(), 1);
-    QCOMPARE(client->idleConnections(), 1);
-    QCOMPARE(hd::HttpClient::sharedFor(&nam), client); // one client per access manager
+    QCOMPARE(http.connectionsOpened(), 1);
+    QCOMPARE(http.idleConnections(), 1);
 }
 
 void TestHttpClient::staleConnection_data()
@@ -248,13 +245,13 @@ void TestHttpClient::staleConnection()
                                                : okResponse() } };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     hd::CheckConfig check = httpCheck(server.url());
     check.http.method = method;
     if (method == "POST")
         check.http.body = "ping";
-    QCOMPARE(runProbe(check, &nam).outcome, Outcome::Completed);
-    const ProbeResult r = runProbe(check, &nam);
+    QCOMPARE(runProbe(check, &http).outcome, Outcome::Completed);
+    const ProbeResult r = runProbe(check, &http);
     QVERIFY2(r.outcome == outcome, qPrintable(describe(r)));
     if (outcome == Outcome::ProtocolError)
         QCOMPARE(r.error, QStringLiteral("connection reset or closed by the server before a complete reply"));
@@ -271,11 +268,10 @@ void TestHttpClient::idleConnectionClosedByServerIsDropped()
     // The server's own keep-alive timeout closes the idle connection soon after the answer.
     KeepAliveServer server([](const Seen&) { return Reply { { okResponse() }, false, 50 }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
-    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
-    QTRY_COMPARE_WITH_TIMEOUT(client->idleConnections(), 0, 3000);
-    const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
+    hd::HttpClient http;
+    QCOMPARE(runProbe(httpCheck(server.url()), &http).outcome, Outcome::Completed);
+    QTRY_COMPARE_WITH_TIMEOUT(http.idleConnections(), 0, 3000);
+    const ProbeResult r = runProbe(httpCheck(server.url()), &http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QCOMPARE(server.connectionsAccepted(), 2);
     QCOMPARE(server.requests().size(), 2);
@@ -285,13 +281,12 @@ void TestHttpClient::idleTimeoutClosesConnection()
 {
     KeepAliveServer server([](const Seen&) { return Reply { { okResponse() } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    hd::HttpClient* client = hd::HttpClient::sharedFor(&nam);
-    client->setIdleTimeoutMs(100);
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
+    hd::HttpClient http;
+    http.setIdleTimeoutMs(100);
+    QCOMPARE(runProbe(httpCheck(server.url()), &http).outcome, Outcome::Completed);
     QCOMPARE(server.openConnections(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(server.openConnections(), 0, 3000);
-    QCOMPARE(client->idleConnections(), 0);
+    QCOMPARE(http.idleConnections(), 0);
 }
 
 void TestHttpClient::chunkedBody_data()
@@ -315,9 +310,9 @@ void TestHttpClient::chunkedBody()
     QFETCH(QByteArray, body);
     KeepAliveServer server([parts](const Seen&) { return Reply { parts }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     for (int i = 0; i < 2; ++i) {
-        const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
+        const ProbeResult r = runProbe(httpCheck(server.url()), &http);
         QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
         QCOMPARE(r.body, body);
         QCOMPARE(r.contentType, QByteArray("text/plain"));
@@ -333,8 +328,8 @@ void TestHttpClient::chunkedBodyPastCap()
         return Reply { { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + "0\r\n\r\n" } };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    const ProbeResult r = runProbe(httpCheck(server.url()), &nam, 1500);
+    hd::HttpClient http;
+    const ProbeResult r = runProbe(httpCheck(server.url()), &http, 1500);
     QCOMPARE(r.outcome, Outcome::BodyTooLarge);
     QCOMPARE(r.error, QStringLiteral("body larger than 1500 bytes (cap 1500 bytes)"));
     QCOMPARE(r.body.size(), 1500);
@@ -355,12 +350,12 @@ void TestHttpClient::connectionCloseHonoured()
     // The server says it will close but leaves the socket open: the client must close it.
     KeepAliveServer server([response](const Seen&) { return Reply { { response } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
+    hd::HttpClient http;
+    QCOMPARE(runProbe(httpCheck(server.url()), &http).outcome, Outcome::Completed);
     QTRY_COMPARE_WITH_TIMEOUT(server.openConnections(), 0, 3000);
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
+    QCOMPARE(runProbe(httpCheck(server.url()), &http).outcome, Outcome::Completed);
     QCOMPARE(server.connectionsAccepted(), 2);
-    QCOMPARE(hd::HttpClient::sharedFor(&nam)->idleConnections(), 0);
+    QCOMPARE(http.idleConnections(), 0);
 }
 
 void TestHttpClient::timedOutConnectionIsNotReused()
@@ -368,14 +363,14 @@ void TestHttpClient::timedOutConnectionIsNotReused()
     // The second request never gets an answer; the others do.
     KeepAliveServer server([](const Seen& seen) { return seen.index == 2 ? Reply {} : Reply { { okResponse() } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam).outcome, Outcome::Completed);
-    const ProbeResult timedOut = runProbe(httpCheck(server.url(), 300), &nam);
+    hd::HttpClient http;
+    QCOMPARE(runProbe(httpCheck(server.url()), &http).outcome, Outcome::Completed);
+    const ProbeResult timedOut = runProbe(httpCheck(server.url(), 300), &http);
     QCOMPARE(timedOut.outcome, Outcome::Timeout);
     QCOMPARE(timedOut.error, QStringLiteral("timed out after 300 ms"));
     QVERIFY(timedOut.connected);
     QTRY_COMPARE_WITH_TIMEOUT(server.openConnections(), 0, 3000);
-    const ProbeResult after = runProbe(httpCheck(server.url()), &nam);
+    const ProbeResult after = runProbe(httpCheck(server.url()), &http);
     QVERIFY2(after.outcome == Outcome::Completed, qPrintable(describe(after)));
     QCOMPARE(server.connectionsAccepted(), 2);
     QCOMPARE(server.requests().size(), 3);
@@ -385,12 +380,12 @@ void TestHttpClient::bodyTooLargeConnectionIsNotReused()
 {
     KeepAliveServer server([](const Seen&) { return Reply { { okResponse(QByteArray(100, 'x')) } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    const ProbeResult r = runProbe(httpCheck(server.url()), &nam, 99);
+    hd::HttpClient http;
+    const ProbeResult r = runProbe(httpCheck(server.url()), &http, 99);
     QCOMPARE(r.outcome, Outcome::BodyTooLarge);
     QVERIFY(r.body.isEmpty()); // the Content-Length alone stopped it
     QTRY_COMPARE_WITH_TIMEOUT(server.openConnections(), 0, 3000);
-    QCOMPARE(runProbe(httpCheck(server.url()), &nam, 100).outcome, Outcome::Completed);
+    QCOMPARE(runProbe(httpCheck(server.url()), &http, 100).outcome, Outcome::Completed);
     QCOMPARE(server.connectionsAccepted(), 2);
 }
 
@@ -401,8 +396,8 @@ void TestHttpClient::interimResponseSkipped()
             okResponse("{}", "X-Final: yes\r\n") } };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
+    hd::HttpClient http;
+    const ProbeResult r = runProbe(httpCheck(server.url()), &http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, QByteArray("{}"));
@@ -418,13 +413,13 @@ void TestHttpClient::headOnKeepAlive()
                                      : Reply { { okResponse() } };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     hd::CheckConfig head = httpCheck(server.url());
     head.http.method = "HEAD";
-    const ProbeResult r = runProbe(head, &nam, 1000);
+    const ProbeResult r = runProbe(head, &http, 1000);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QVERIFY(r.body.isEmpty());
-    const ProbeResult get = runProbe(httpCheck(server.url()), &nam);
+    const ProbeResult get = runProbe(httpCheck(server.url()), &http);
     QCOMPARE(get.body, QByteArray(R"({"status":"ok"})"));
     QCOMPARE(server.connectionsAccepted(), 1);
 }
@@ -435,11 +430,11 @@ void TestHttpClient::bodyUntilClose()
         return Reply { { "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst ", "second" }, true };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    const ProbeResult r = runProbe(httpCheck(server.url()), &nam);
+    hd::HttpClient http;
+    const ProbeResult r = runProbe(httpCheck(server.url()), &http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QCOMPARE(r.body, QByteArray("first second"));
-    QCOMPARE(hd::HttpClient::sharedFor(&nam)->idleConnections(), 0);
+    QCOMPARE(http.idleConnections(), 0);
 }
 
 void TestHttpClient::malformedResponse_data()
@@ -477,8 +472,8 @@ void TestHttpClient::malformedResponse()
     QFETCH(QString, error);
     KeepAliveServer server([response](const Seen&) { return Reply { { response } }; });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
-    const ProbeResult r = runProbe(httpCheck(server.url(), 3000), &nam);
+    hd::HttpClient http;
+    const ProbeResult r = runProbe(httpCheck(server.url(), 3000), &http);
     QVERIFY2(r.outcome == Outcome::ProtocolError, qPrintable(describe(r)));
     QCOMPARE(r.error, error);
     QVERIFY(r.connected);
@@ -522,12 +517,12 @@ void TestHttpClient::redirects()
     QVERIFY(server.listen());
     if (target == "absolute")
         target = server.url(QStringLiteral("/final")).toEncoded();
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/start")));
     check.http.method = method;
     if (method != "HEAD")
         check.http.body = "payload";
-    const ProbeResult r = runProbe(check, &nam);
+    const ProbeResult r = runProbe(check, &http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QCOMPARE(r.status, 200);
     QCOMPARE(server.requests().size(), 2);
@@ -548,10 +543,10 @@ void TestHttpClient::redirectToHttpsUsesTls()
         return Reply { { "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n" } };
     });
     QVERIFY(server.listen());
-    QNetworkAccessManager nam;
+    hd::HttpClient http;
     hd::CheckConfig check = httpCheck(server.url(), 5000);
     check.http.tls.caFile = tls.caFile();
-    const ProbeResult r = runProbe(check, &nam);
+    const ProbeResult r = runProbe(check, &http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(describe(r)));
     QCOMPARE(r.status, 200);
     QCOMPARE(secure.requestsServed(), 1);
@@ -560,7 +555,7 @@ void TestHttpClient::redirectToHttpsUsesTls()
     // Without the CA the hand-off fails the way any https:// check would (on a fresh
     // manager, so that nothing of the trusted run is reused).
     check.http.tls.caFile.clear();
-    QNetworkAccessManager other;
+    hd::HttpClient other;
     const ProbeResult untrusted = runProbe(check, &other);
     QVERIFY2(untrusted.outcome == Outcome::TlsError, qPrintable(describe(untrusted)));
 }

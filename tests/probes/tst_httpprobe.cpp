@@ -6,7 +6,6 @@
 #include "support/tlsfixture.h"
 
 #include <QElapsedTimer>
-#include <QNetworkAccessManager>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -52,10 +51,10 @@ struct Running {
     ProbeResult result() const { return spy->at(0).at(0).value<ProbeResult>(); }
 };
 
-std::unique_ptr<Running> startProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
+std::unique_ptr<Running> startProbe(const hd::CheckConfig& check, hd::HttpClient* client, qint64 cap = 0)
 {
     auto running = std::make_unique<Running>();
-    running->probe = std::make_unique<hd::HttpProbe>(check, nam, cap);
+    running->probe = std::make_unique<hd::HttpProbe>(check, client, cap);
     running->spy = std::make_unique<QSignalSpy>(running->probe.get(), &hd::Probe::finished);
     // Record the time of the signal itself, not of the moment the test looks.
     QObject::connect(running->probe.get(), &hd::Probe::finished, running->probe.get(),
@@ -65,9 +64,9 @@ std::unique_ptr<Running> startProbe(const hd::CheckConfig& check, QNetworkAccess
     return running;
 }
 
-ProbeResult runProbe(const hd::CheckConfig& check, QNetworkAccessManager* nam, qint64 cap = 0)
+ProbeResult runProbe(const hd::CheckConfig& check, hd::HttpClient* client, qint64 cap = 0)
 {
-    auto running = startProbe(check, nam, cap);
+    auto running = startProbe(check, client, cap);
     if (!running->wait(check.timeoutMs + marginMs))
         qFatal("probe gave no result within its timeout");
     return running->result();
@@ -116,7 +115,7 @@ private slots:
     void describeNetworkError();
 
 private:
-    QNetworkAccessManager m_nam;
+    hd::HttpClient m_http;
     std::unique_ptr<hdtest::TlsFixture> m_tls;
 };
 
@@ -130,7 +129,7 @@ void TestHttpProbe::completedResponse()
 {
     HostileServer server(HostileServer::Mode::Ok);
     QVERIFY(server.listen());
-    const ProbeResult r = runProbe(httpCheck(server.url(QStringLiteral("/health"))), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(server.url(QStringLiteral("/health"))), &m_http);
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.status, 200);
     QVERIFY(r.connected);
@@ -195,8 +194,8 @@ void TestHttpProbe::hostileEndpoint()
     QVERIFY(healthy.listen());
 
     // Both on the one shared access manager, at the same time.
-    auto bad = startProbe(httpCheck(hostile.url(QStringLiteral("/health")), timeoutMs), &m_nam, 64 * 1024);
-    auto good = startProbe(httpCheck(healthy.url(QStringLiteral("/health")), timeoutMs), &m_nam, 64 * 1024);
+    auto bad = startProbe(httpCheck(hostile.url(QStringLiteral("/health")), timeoutMs), &m_http, 64 * 1024);
+    auto good = startProbe(httpCheck(healthy.url(QStringLiteral("/health")), timeoutMs), &m_http, 64 * 1024);
 
     QVERIFY(good->wait(timeoutMs + marginMs));
     const ProbeResult goodResult = good->result();
@@ -241,7 +240,7 @@ void TestHttpProbe::hostileEndpoint()
     }
 
     // And the shared manager still works afterwards.
-    const ProbeResult after = runProbe(httpCheck(healthy.url()), &m_nam);
+    const ProbeResult after = runProbe(httpCheck(healthy.url()), &m_http);
     QCOMPARE(after.outcome, Outcome::Completed);
 }
 
@@ -258,7 +257,7 @@ void TestHttpProbe::bodyCapStopsEarly()
     HostileServer server(mode);
     QVERIFY(server.listen());
     const qint64 cap = 256 * 1024;
-    auto running = startProbe(httpCheck(server.url(), 10'000), &m_nam, cap);
+    auto running = startProbe(httpCheck(server.url(), 10'000), &m_http, cap);
     QVERIFY(running->wait(10'000 + marginMs));
     const ProbeResult r = running->result();
     QCOMPARE(r.outcome, Outcome::BodyTooLarge);
@@ -282,11 +281,11 @@ void TestHttpProbe::bodyAtCapIsAccepted()
     const QByteArray body(1000, 'a');
     server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + body);
     QVERIFY(server.listen());
-    ProbeResult r = runProbe(httpCheck(server.url()), &m_nam, 1000);
+    ProbeResult r = runProbe(httpCheck(server.url()), &m_http, 1000);
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.body, body);
 
-    r = runProbe(httpCheck(server.url()), &m_nam, 999);
+    r = runProbe(httpCheck(server.url()), &m_http, 999);
     QCOMPARE(r.outcome, Outcome::BodyTooLarge);
     QCOMPARE(r.error, QStringLiteral("body larger than 999 bytes (cap 999 bytes)"));
 }
@@ -298,7 +297,7 @@ void TestHttpProbe::headIgnoresAnnouncedLength()
     QVERIFY(server.listen());
     hd::CheckConfig check = httpCheck(server.url());
     check.http.method = "HEAD";
-    const ProbeResult r = runProbe(check, &m_nam, 1024);
+    const ProbeResult r = runProbe(check, &m_http, 1024);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
     QCOMPARE(r.status, 200);
     QVERIFY(r.body.isEmpty());
@@ -310,7 +309,7 @@ void TestHttpProbe::truncatedBody()
     HostileServer server(HostileServer::Mode::Canned);
     server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n0123456789");
     QVERIFY(server.listen());
-    const ProbeResult r = runProbe(httpCheck(server.url()), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(server.url()), &m_http);
     QVERIFY2(r.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     QCOMPARE(r.status, 200);
     QCOMPARE(r.error, QStringLiteral("HTTP 200: connection reset or closed by the server before a complete reply"));
@@ -331,7 +330,7 @@ void TestHttpProbe::redirects()
     QFETCH(Outcome, outcome);
     HostileServer server(HostileServer::Mode::RedirectChain);
     QVERIFY(server.listen());
-    const ProbeResult r = runProbe(httpCheck(server.url(QStringLiteral("/redirect/%1").arg(hops))), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(server.url(QStringLiteral("/redirect/%1").arg(hops))), &m_http);
     QVERIFY2(r.outcome == outcome, qPrintable(r.error));
     if (outcome == Outcome::Completed) {
         QCOMPARE(r.status, 200);
@@ -355,7 +354,7 @@ void TestHttpProbe::redirectNotFollowedWhenDisabled()
     QVERIFY(server.listen());
     hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/redirect/1")));
     check.http.maxRedirects = 0;
-    const ProbeResult r = runProbe(check, &m_nam);
+    const ProbeResult r = runProbe(check, &m_http);
     QCOMPARE(r.outcome, Outcome::Completed);
     QCOMPARE(r.status, 302);
     QCOMPARE(server.requests().size(), 1);
@@ -385,7 +384,7 @@ void TestHttpProbe::methodsHeadersAndBody()
     check.http.method = method;
     check.http.body = body;
     check.http.headers = { { "X-Probe", "healthdeck" }, { "Content-Type", "application/json" } };
-    const ProbeResult r = runProbe(check, &m_nam);
+    const ProbeResult r = runProbe(check, &m_http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
     QCOMPARE(r.status, 200);
     QCOMPARE(server.requests().size(), 1);
@@ -426,7 +425,7 @@ void TestHttpProbe::auth()
     check.http.bearer = bearer;
     if (!user.isEmpty())
         check.http.basic = hd::BasicAuth { user, password };
-    QCOMPARE(runProbe(check, &m_nam).outcome, Outcome::Completed);
+    QCOMPARE(runProbe(check, &m_http).outcome, Outcome::Completed);
     QCOMPARE(server.requests().size(), 1);
     QCOMPARE(server.requests().first().header("Authorization"), expected);
 }
@@ -451,7 +450,7 @@ void TestHttpProbe::httpErrorStatusIsCompleted()
     server.setCannedResponse("HTTP/1.1 " + statusLine + "\r\nContent-Type: application/json\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     QVERIFY(server.listen());
-    const ProbeResult r = runProbe(httpCheck(server.url()), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(server.url()), &m_http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
     QCOMPARE(r.status, status);
     QCOMPARE(r.body, body);
@@ -464,7 +463,7 @@ void TestHttpProbe::restartRunsAgainWithNothingCarriedOver()
     HostileServer server(HostileServer::Mode::Canned);
     server.setCannedResponse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-First: yes\r\n\r\nfirst");
     QVERIFY(server.listen());
-    auto running = startProbe(httpCheck(server.url()), &m_nam);
+    auto running = startProbe(httpCheck(server.url()), &m_http);
     QVERIFY(running->probe->restartable());
     running->probe->start(); // already running: ignored
     QVERIFY(running->wait(2000 + marginMs));
@@ -504,7 +503,7 @@ void TestHttpProbe::restartAfterRedirects()
     HostileServer server(HostileServer::Mode::RedirectChain);
     QVERIFY(server.listen());
     hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/redirect/3")));
-    auto running = startProbe(check, &m_nam);
+    auto running = startProbe(check, &m_http);
     for (int run = 1; run <= 3; ++run) {
         if (run > 1)
             running->probe->start();
@@ -521,7 +520,7 @@ void TestHttpProbe::restartAfterRedirects()
 void TestHttpProbe::connectionRefused()
 {
     const quint16 port = hdtest::freePort();
-    const ProbeResult r = runProbe(httpCheck(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port))), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port))), &m_http);
     QCOMPARE(r.outcome, Outcome::Refused);
     QCOMPARE(r.error, QStringLiteral("connection refused"));
     QVERIFY(!r.connected);
@@ -531,7 +530,7 @@ void TestHttpProbe::hostnameResolvesIp()
 {
     HostileServer server(HostileServer::Mode::Ok);
     QVERIFY(server.listen());
-    const ProbeResult r = runProbe(httpCheck(QUrl(QStringLiteral("http://localhost:%1/").arg(server.port()))), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(QUrl(QStringLiteral("http://localhost:%1/").arg(server.port()))), &m_http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(r.error));
     QCOMPARE(r.ip, QStringLiteral("127.0.0.1"));
 }
@@ -560,7 +559,7 @@ void TestHttpProbe::misconfigured()
         QSKIP("needs a readable non-PEM file");
     hd::CheckConfig check = httpCheck(url);
     check.http.tls.caFile = caFile;
-    hd::HttpProbe probe(check, &m_nam, 0);
+    hd::HttpProbe probe(check, &m_http, 0);
     QSignalSpy spy(&probe, &hd::Probe::finished);
     probe.start();
     QCOMPARE(spy.size(), 0); // never from inside start()
@@ -574,7 +573,7 @@ void TestHttpProbe::cancelStopsEverything()
 {
     HostileServer server(HostileServer::Mode::Hang);
     QVERIFY(server.listen());
-    hd::HttpProbe probe(httpCheck(server.url(), 300), &m_nam, 0);
+    hd::HttpProbe probe(httpCheck(server.url(), 300), &m_http, 0);
     QSignalSpy spy(&probe, &hd::Probe::finished);
     QSignalSpy requested(&server, &HostileServer::requestReceived);
     probe.start();
@@ -589,7 +588,7 @@ void TestHttpProbe::deletingRunningProbeClosesConnection()
 {
     HostileServer server(HostileServer::Mode::SlowDrip);
     QVERIFY(server.listen());
-    auto probe = std::make_unique<hd::HttpProbe>(httpCheck(server.url(), 5000), &m_nam, 0);
+    auto probe = std::make_unique<hd::HttpProbe>(httpCheck(server.url(), 5000), &m_http, 0);
     QSignalSpy requested(&server, &HostileServer::requestReceived);
     probe->start();
     QVERIFY(requested.wait(2000));
@@ -635,7 +634,7 @@ void TestHttpProbe::tls()
         check.http.tls.certFile = m_tls->clientCertFile();
         check.http.tls.keyFile = m_tls->clientKeyFile();
     }
-    const ProbeResult r = runProbe(check, &m_nam);
+    const ProbeResult r = runProbe(check, &m_http);
     QVERIFY2(r.outcome == outcome, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     if (outcome == Outcome::Completed) {
         QCOMPARE(r.status, 200);
@@ -683,7 +682,7 @@ void TestHttpProbe::tlsErrorDetails()
     hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/health")));
     if (trustCa)
         check.http.tls.caFile = m_tls->caFile();
-    QNetworkAccessManager owner; // a client of its own: no session of another row is resumed
+    hd::HttpClient owner; // a client of its own: no session of another row is resumed
     const ProbeResult r = runProbe(check, &owner);
     QVERIFY2(r.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     QCOMPARE(r.error, detail);
@@ -724,7 +723,7 @@ void TestHttpProbe::tlsHandshakeFailure()
         }
     });
     const QUrl url(QStringLiteral("https://127.0.0.1:%1/health").arg(server.serverPort()));
-    const ProbeResult r = runProbe(httpCheck(url), &m_nam);
+    const ProbeResult r = runProbe(httpCheck(url), &m_http);
     QVERIFY2(r.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     QCOMPARE(r.error, detail);
 }
@@ -736,7 +735,7 @@ void TestHttpProbe::certificateExpiration()
     QVERIFY2(server.listen(), qPrintable(server.errorString()));
     hd::CheckConfig check = httpCheck(server.url(QStringLiteral("/health")));
     check.http.tls.caFile = m_tls->caFile();
-    const ProbeResult r = runProbe(check, &m_nam);
+    const ProbeResult r = runProbe(check, &m_http);
     QVERIFY2(r.outcome == Outcome::Completed, qPrintable(hd::outcomeName(r.outcome) + u": " + r.error));
     QVERIFY(r.certificateExpirationMs.has_value());
     const qint64 days = m_tls->serverCertificateDays();
@@ -749,7 +748,7 @@ void TestHttpProbe::certificateExpiration()
     // Plain HTTP has no certificate.
     HostileServer plain(HostileServer::Mode::Ok);
     QVERIFY(plain.listen());
-    QVERIFY(!runProbe(httpCheck(plain.url()), &m_nam).certificateExpirationMs.has_value());
+    QVERIFY(!runProbe(httpCheck(plain.url()), &m_http).certificateExpirationMs.has_value());
 }
 
 // The redirect limit holds over TLS, and a redirect from https:// down to http:// is refused.
@@ -760,7 +759,7 @@ void TestHttpProbe::httpsRedirects()
     QVERIFY2(loop.listen(), qPrintable(loop.errorString()));
     hd::CheckConfig check = httpCheck(loop.url(QStringLiteral("/health")));
     check.http.tls.caFile = m_tls->caFile();
-    const ProbeResult looped = runProbe(check, &m_nam);
+    const ProbeResult looped = runProbe(check, &m_http);
     QVERIFY2(
         looped.outcome == Outcome::ProtocolError, qPrintable(hd::outcomeName(looped.outcome) + u": " + looped.error));
     QCOMPARE(looped.error, QStringLiteral("too many redirects (more than 5)"));
@@ -773,7 +772,7 @@ void TestHttpProbe::httpsRedirects()
     down.setRedirect(plain.url().toEncoded());
     QVERIFY2(down.listen(), qPrintable(down.errorString()));
     check.http.url = down.url(QStringLiteral("/health"));
-    const ProbeResult refused = runProbe(check, &m_nam);
+    const ProbeResult refused = runProbe(check, &m_http);
     QVERIFY2(refused.outcome == Outcome::ProtocolError,
         qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
     QCOMPARE(refused.error, QStringLiteral("HTTP 302: redirect from https to http refused"));

@@ -1,5 +1,5 @@
 #include "config/configloader.h"
-#include "engine/checkrows.h"
+#include "health/checkrows.h"
 #include "probes/prometheusprobe.h"
 #include "support/testutil.h"
 

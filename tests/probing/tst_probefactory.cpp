@@ -1,11 +1,15 @@
 // The probe factory's shared resources must never let one check's TLS settings
 // vouch for another check's connection to the same host.
-#include "engine/probefactory.h"
+#include "probes/httpclient.h"
 #include "probes/probe.h"
+#include "probing/probefactory.h"
 #include "support/tlsfixture.h"
 
+#include <QPointer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using Outcome = hd::ProbeResult::Outcome;
 using hd::ProbeResult;
@@ -16,6 +20,8 @@ private slots:
     void initTestCase();
     void tlsSettingsAreNotShared_data();
     void tlsSettingsAreNotShared();
+    void httpClientPerTlsSetting();
+    void fileWorkersGoWithTheFactory();
 
 private:
     ProbeResult run(hd::ProbeFactory& factory, const hd::CheckConfig& check);
@@ -75,6 +81,43 @@ void TestProbeFactory::tlsSettingsAreNotShared()
         QVERIFY2(
             refused.outcome == Outcome::TlsError, qPrintable(hd::outcomeName(refused.outcome) + u": " + refused.error));
     }
+}
+
+void TestProbeFactory::httpClientPerTlsSetting()
+{
+    hd::ProbeFactory factory { hd::Config {} };
+    hd::TlsClientConfig ca;
+    ca.caFile = m_tls->caFile();
+    hd::TlsClientConfig insecure;
+    insecure.insecure = true;
+    hd::HttpClient* plain = factory.httpClientFor({});
+    QVERIFY(plain);
+    QCOMPARE(factory.httpClientFor({}), plain);
+    QCOMPARE(factory.httpClientFor(ca), factory.httpClientFor(ca));
+    QVERIFY(factory.httpClientFor(ca) != plain);
+    QVERIFY(factory.httpClientFor(insecure) != plain);
+    QVERIFY(factory.httpClientFor(insecure) != factory.httpClientFor(ca));
+}
+
+void TestProbeFactory::fileWorkersGoWithTheFactory()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    hd::CheckConfig check;
+    check.service = QStringLiteral("host");
+    check.name = QStringLiteral("file");
+    check.kind = hd::ProbeKind::File;
+    check.timeoutMs = 2000;
+    check.settings<hd::FileProbeConfig>().path = dir.path();
+
+    auto factory = std::make_unique<hd::ProbeFactory>(hd::Config {});
+    const QPointer<QThreadPool> workers = factory->fileWorkers();
+    QVERIFY(workers);
+    const ProbeResult r = run(*factory, check);
+    QCOMPARE(r.outcome, Outcome::Completed);
+    QCOMPARE(r.statusHint, std::optional<hd::Status>(hd::Status::Ok));
+    factory.reset();
+    QVERIFY(workers.isNull()); // no pool outlives its factory when no worker is stuck
 }
 
 QTEST_GUILESS_MAIN(TestProbeFactory)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "checkrows.h"
 #include "config/config.h"
+#include "health/checkrows.h"
 #include "hostslots.h"
 
 #include <QHash>

@@ -1,5 +1,7 @@
 #include "checkrows.h"
 
+#include "core/rowkey.h"
+
 namespace hd {
 
 namespace {
@@ -28,7 +30,7 @@ void appendJudged(QList<CheckRow>& rows, CheckRow row, const CheckEvaluator& eva
     for (const HealthItem& item : items) {
         CheckRow sub = parent;
         sub.item = parent.item.isEmpty() ? item.name : parent.item + u'/' + item.name;
-        sub.key = parent.key + u'/' + item.name;
+        sub.key = RowKey::below(parent.key, item.name);
         sub.status = item.status;
         sub.detail = item.detail;
         sub.counts = false;
@@ -44,7 +46,7 @@ CheckRow judgedRow(
 {
     CheckRow row = baseRow(check, result);
     row.check = name;
-    row.key = check.service + u'/' + name;
+    row.key = RowKey::make(check.service, name);
     row.status = status;
     row.detail = detail;
     row.evaluation.status = status;
@@ -108,9 +110,9 @@ QList<CheckRow> alertRows(const CheckConfig& check, const ProbeResult& result)
         row.check = a.check;
         row.item = item.item;
         row.group = a.group;
-        row.key = a.service + u'/' + a.check + (item.item.isEmpty() ? QString() : u'/' + item.item);
+        row.key = RowKey::make(a.service, a.check, item.item);
         if (keys.contains(row.key)) // two alerts told apart by neither label: the fingerprint tells them apart
-            row.key += u'/' + a.fingerprint;
+            row.key = RowKey::below(row.key, a.fingerprint);
         keys.insert(row.key);
         const auto mapped = source.severity.constFind(a.severity);
         row.status = mapped != source.severity.constEnd() ? *mapped : Status::Unknown;
@@ -146,7 +148,7 @@ QList<CheckRow> rowsForResult(const CheckConfig& check, const CheckEvaluator& ev
             CheckRow row = baseRow(check, itemResult);
             row.item = itemResult.item;
             if (!row.item.isEmpty())
-                row.key = check.key() + u'/' + itemResult.item;
+                row.key = RowKey::below(check.key(), itemResult.item);
             appendJudged(rows, row, evaluator, now, memory);
         }
         if (rows.isEmpty()) {
