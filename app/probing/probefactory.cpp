@@ -35,7 +35,8 @@ ProbeFactory::~ProbeFactory()
     // A worker stuck in a system call on a hung mount cannot be stopped, and waiting for it would hang whoever
     // destroys the factory (a config reload, the end of `check`): such a pool is left to the process's exit.
     // Otherwise, the usual case, it goes now with its idle threads. A worker that has just handed its result back
-    // may still be returning from its task: it is given 200 ms, which a stuck one costs once.
+    // may still be returning from its task: it is given 200 ms, which a stuck one costs once. The factory goes on
+    // the engine's thread or at the end of `check`, never on a window's thread.
     m_fileWorkers->clear();
     if (m_fileWorkers->waitForDone(200))
         delete m_fileWorkers;

@@ -1,6 +1,7 @@
 // Alert rows in the real main window, offscreen, against a real Alertmanager (Debian's prometheus-alertmanager
 // 0.25): the "Alertmanager" badge, the detail pane's alert section with the generator link, the acknowledge
 // button that takes an acknowledgement back, and --read-only, which writes no silence.
+#include "dashboardfixture.h"
 #include "models/matrixmodel.h"
 #include "models/statusroles.h"
 #include "runtime/monitorruntime.h"
@@ -81,17 +82,9 @@ private Q_SLOTS:
               "      interval: 500ms\n");
         file.close();
 
-        HistoryOptions options;
-        options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
-        options.flushIntervalMs = 100;
-        m_runtime = std::make_unique<MonitorRuntime>(options);
+        m_runtime = hdtest::startDashboardRuntime(m_dir.filePath(QStringLiteral("history.sqlite")));
+        QVERIFY(m_runtime);
         m_store = m_runtime->store();
-        // As the dashboard opens it: without blocking the window's thread.
-        QSignalSpy opened(m_store, &HistoryStore::opened);
-        m_store->openAsync();
-        QVERIFY(opened.wait(10'000));
-        QVERIFY(opened.first().at(0).toBool());
-        m_runtime->setBatchIntervalMs(50);
         m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
         m_window->setConfigPath(path);
         m_runtime->watchConfig(path);

@@ -1,5 +1,6 @@
 // The real main window against the real simulated backend (DemoBackend on its
 // own thread, real HTTP on 127.0.0.1), driven through QTest like a user would.
+#include "dashboardfixture.h"
 #include "demo/demosession.h"
 #include "models/historymodel.h"
 #include "models/matrixfilterproxy.h"
@@ -132,17 +133,9 @@ void TestMainWindow::initTestCase()
     m_configPath = m_dir.filePath(QStringLiteral("healthdeck.yaml"));
     QVERIFY(writeFile(m_configPath, configFor(*m_demo)));
 
-    HistoryOptions options;
-    options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
-    options.flushIntervalMs = 100;
-    m_runtime = std::make_unique<MonitorRuntime>(options);
+    m_runtime = hdtest::startDashboardRuntime(m_dir.filePath(QStringLiteral("history.sqlite")));
+    QVERIFY(m_runtime);
     m_store = m_runtime->store();
-    // As the dashboard opens it: without blocking the window's thread.
-    QSignalSpy opened(m_store, &HistoryStore::opened);
-    m_store->openAsync();
-    QVERIFY(opened.wait(10'000));
-    QVERIFY(opened.first().at(0).toBool());
-    m_runtime->setBatchIntervalMs(50);
     m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
     m_window->setNotificationDelay(1500);
     m_notified = std::make_unique<QSignalSpy>(m_window.get(), &MainWindow::notified);

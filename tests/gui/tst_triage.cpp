@@ -3,6 +3,7 @@
 // Run now and the HEALING badge; the Admin tab's service picker; Help -> Keyboard shortcuts; the charts' range
 // for a young history. The real main window, offscreen, against the demo backend in this process.
 #include "admin/adminservice.h"
+#include "dashboardfixture.h"
 #include "demo/demobackend.h"
 #include "models/alertpolicy.h"
 #include "models/matrixmodel.h"
@@ -105,17 +106,9 @@ void TestTriage::initTestCase()
     f.write(yaml);
     f.close();
 
-    HistoryOptions options;
-    options.path = m_dir.filePath(QStringLiteral("history.sqlite"));
-    options.flushIntervalMs = 100;
-    m_runtime = std::make_unique<MonitorRuntime>(options);
+    m_runtime = hdtest::startDashboardRuntime(m_dir.filePath(QStringLiteral("history.sqlite")));
+    QVERIFY(m_runtime);
     m_store = m_runtime->store();
-    // As the dashboard opens it: without blocking the window's thread.
-    QSignalSpy opened(m_store, &HistoryStore::opened);
-    m_store->openAsync();
-    QVERIFY(opened.wait(10'000));
-    QVERIFY(opened.first().at(0).toBool());
-    m_runtime->setBatchIntervalMs(50);
     m_window = std::make_unique<MainWindow>(m_runtime.get(), m_store);
     m_window->setNotificationDelay(300);
     m_window->setConfigPath(path);
