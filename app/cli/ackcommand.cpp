@@ -110,8 +110,7 @@ int runAckCommand(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    const QCommandLineOption configOpt(
-        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption configOpt = configOption();
     const QCommandLineOption commentOpt(
         QStringLiteral("comment"), QStringLiteral("Why (required to acknowledge)."), QStringLiteral("TEXT"));
     const QCommandLineOption expiryOpt(QStringLiteral("expiry"),
@@ -120,8 +119,7 @@ int runAckCommand(int argc, char* argv[])
         QStringLiteral("D"));
     const QCommandLineOption authorOpt(
         QStringLiteral("author"), QStringLiteral("Who (default: the login name)."), QStringLiteral("NAME"));
-    const QCommandLineOption historyOpt(
-        QStringLiteral("history"), QStringLiteral("SQLite history file."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt = historyOption();
     const QCommandLineOption removeOpt(QStringLiteral("remove"), QStringLiteral("Take the acknowledgement back."));
     parser.addOptions({ configOpt, commentOpt, expiryOpt, authorOpt, historyOpt, removeOpt, inertNoRemediateOption() });
     if (const auto exitCode = parseCommandLine(parser, kCommand,

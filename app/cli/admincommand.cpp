@@ -122,13 +122,11 @@ int runAdminCommand(int argc, char* argv[])
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("The action, e.g. scheduler-status."));
     parser.addPositionalArgument(
         QStringLiteral("key=value"), QStringLiteral("The action's parameters."), QStringLiteral("[key=value...]"));
-    const QCommandLineOption configOpt(
-        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption configOpt = configOption();
     const QCommandLineOption yesOpt(QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation."));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the backend's response as JSON."));
     const QCommandLineOption readOnlyOpt(QStringLiteral("read-only"), QStringLiteral("Refuse every action."));
-    const QCommandLineOption historyOpt(
-        QStringLiteral("history"), QStringLiteral("SQLite history file (audit log)."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt = historyOption(QStringLiteral("SQLite history file (audit log)."));
     parser.addOptions({ configOpt, yesOpt, jsonOpt, readOnlyOpt, historyOpt, inertNoRemediateOption() });
     if (!parser.parse(QCoreApplication::arguments())) {
         printErr(u"healthdeck admin: " + parser.errorText());

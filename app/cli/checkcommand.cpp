@@ -166,16 +166,15 @@ int runCheckCommand(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    const QCommandLineOption configOpt(
-        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption configOpt = configOption();
     const QCommandLineOption tagOpt(
         QStringLiteral("tag"), QStringLiteral("Only checks with this tag (repeatable)."), QStringLiteral("T"));
     const QCommandLineOption serviceOpt(
         QStringLiteral("service"), QStringLiteral("Only this service (repeatable)."), QStringLiteral("S"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one line of JSON."));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Print nothing; set the exit code."));
-    const QCommandLineOption historyOpt(QStringLiteral("history"),
-        QStringLiteral("History file: its acknowledgements show as overlays."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt
+        = historyOption(QStringLiteral("History file: its acknowledgements show as overlays."));
     parser.addOptions({ configOpt, tagOpt, serviceOpt, jsonOpt, quietOpt, historyOpt, inertNoRemediateOption() });
     if (const auto exitCode
         = parseCommandLine(parser, "check", QStringLiteral("Run every matching check once and print a verdict.")))

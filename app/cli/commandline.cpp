@@ -7,6 +7,16 @@
 
 namespace hd {
 
+QCommandLineOption configOption()
+{
+    return QCommandLineOption(QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+}
+
+QCommandLineOption historyOption(const QString& description)
+{
+    return QCommandLineOption(QStringLiteral("history"), description, QStringLiteral("FILE"));
+}
+
 QCommandLineOption inertNoRemediateOption()
 {
     return QCommandLineOption(QStringLiteral("no-remediate"),

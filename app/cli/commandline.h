@@ -9,6 +9,11 @@
 
 namespace hd {
 
+// --config FILE, the same for every command.
+QCommandLineOption configOption();
+// --history FILE; what the history is for differs per command.
+QCommandLineOption historyOption(const QString& description = QStringLiteral("SQLite history file."));
+
 // --no-remediate for a command that never auto-heals: accepted, so that a script can pass it to every front end.
 QCommandLineOption inertNoRemediateOption();
 

@@ -64,12 +64,10 @@ int runMonitorCommand(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("healthdeck"));
     QCommandLineParser parser;
-    const QCommandLineOption configOpt(
-        QStringLiteral("config"), QStringLiteral("Config file."), QStringLiteral("FILE"));
+    const QCommandLineOption configOpt = configOption();
     const QCommandLineOption durationOpt(
         QStringLiteral("duration"), QStringLiteral("Stop after D (10s, 5m, 1h)."), QStringLiteral("D"));
-    const QCommandLineOption historyOpt(
-        QStringLiteral("history"), QStringLiteral("SQLite history file."), QStringLiteral("FILE"));
+    const QCommandLineOption historyOpt = historyOption();
     const QCommandLineOption metricsOpt(QStringLiteral("metrics-listen"),
         QStringLiteral(
             "Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT; :PORT binds 127.0.0.1). Off by default."),
