@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QMutexLocker>
 #include <QPointer>
+#include <QSemaphore>
 #include <QStandardPaths>
 #include <QTimer>
 #include <atomic>
@@ -46,7 +47,6 @@ HistoryStore::HistoryStore(Options options, QObject* parent)
 {
     if (m_options.path.isEmpty())
         m_options.path = defaultPath();
-    m_thread.setObjectName(QStringLiteral("healthdeck-history"));
 }
 
 HistoryStore::~HistoryStore()
@@ -70,10 +70,10 @@ void HistoryStore::setUiThread(QThread* thread)
     uiThread.store(thread);
 }
 
-void HistoryStore::blockOn(const char* call, const std::function<void()>& work)
+void HistoryStore::blockOn(const char* call, const std::function<void(HistoryWorker&)>& work)
 {
-    if (QThread::currentThread() == &m_thread) {
-        work();
+    if (HistoryWorker* here = m_onThread.load(); here && QThread::currentThread() == m_host->thread()) {
+        work(*here);
         return;
     }
     if (onUiThread()) {
@@ -85,7 +85,12 @@ void HistoryStore::blockOn(const char* call, const std::function<void()>& work)
                    "and tests, a window uses the asynchronous ones";
     }
     // Never on the UI thread by design: the dashboard uses openAsync() and the async calls (warned above otherwise).
-    QMetaObject::invokeMethod(m_worker, work, Qt::BlockingQueuedConnection);
+    QSemaphore answered;
+    m_host->post([&](HistoryWorker& worker) {
+        work(worker);
+        answered.release();
+    });
+    answered.acquire();
 }
 
 void HistoryStore::startWorker()
@@ -95,21 +100,23 @@ void HistoryStore::startWorker()
         m_shared->degraded = false;
         m_shared->reason.clear();
     }
-    m_worker = new HistoryWorker(m_options, m_shared);
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &HistoryWorker::degraded, this, &HistoryStore::degraded, Qt::QueuedConnection);
-    connect(m_worker, &HistoryWorker::swept, this, &HistoryStore::swept, Qt::QueuedConnection);
-    m_thread.start();
+    // The worker is made on its own thread, which it keeps until close() (ThreadHost, as the engine's).
+    m_host = std::make_unique<ThreadHost<HistoryWorker>>(QStringLiteral("healthdeck-history"), [this] {
+        auto* worker = new HistoryWorker(m_options, m_shared);
+        connect(worker, &HistoryWorker::degraded, this, &HistoryStore::degraded, Qt::QueuedConnection);
+        connect(worker, &HistoryWorker::swept, this, &HistoryStore::swept, Qt::QueuedConnection);
+        m_onThread.store(worker);
+        return worker;
+    });
 }
 
 bool HistoryStore::open()
 {
-    if (m_worker)
+    if (m_host)
         return isOpen();
     startWorker();
     bool ok = false;
-    blockOn("open", [this, &ok] { ok = m_worker->open(); });
+    blockOn("open", [&ok](HistoryWorker& worker) { ok = worker.open(); });
     QMetaObject::invokeMethod(
         this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
     return ok;
@@ -117,34 +124,28 @@ bool HistoryStore::open()
 
 void HistoryStore::openAsync()
 {
-    if (m_worker)
+    if (m_host)
         return;
     startWorker();
-    QMetaObject::invokeMethod(
-        m_worker,
-        [this, worker = m_worker] {
-            const bool ok = worker->open();
-            QMetaObject::invokeMethod(
-                this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    m_host->post([this](HistoryWorker& worker) {
+        const bool ok = worker.open();
+        QMetaObject::invokeMethod(
+            this, [this, ok] { Q_EMIT opened(ok && !isDegraded()); }, Qt::QueuedConnection);
+    });
 }
 
 void HistoryStore::close()
 {
-    if (!m_worker)
+    if (!m_host)
         return;
-    // Queued behind the work already posted; the thread ends once the worker has closed, and the join below is the
-    // one wait: as long as the last commit and rollups take.
-    QMetaObject::invokeMethod(
-        m_worker,
-        [worker = m_worker] {
-            worker->close();
-            QThread::currentThread()->quit();
-        },
-        Qt::QueuedConnection);
-    m_thread.wait();
-    m_worker = nullptr; // deleted in its thread on finished()
+    // Queued behind the work already posted; the worker goes on its thread once it has closed, and the join in stop()
+    // is the one wait: as long as the last commit and rollups take.
+    m_host->post([this](HistoryWorker& worker) {
+        worker.close();
+        m_onThread.store(nullptr);
+    });
+    m_host->stop();
+    m_host.reset();
 }
 
 bool HistoryStore::isOpen() const
@@ -186,17 +187,17 @@ void HistoryStore::addSamples(const QList<Sample>& samples)
             post = true;
         }
     }
-    if (post && m_worker)
-        QMetaObject::invokeMethod(m_worker, &HistoryWorker::flushSamples, Qt::QueuedConnection);
+    if (post && m_host)
+        m_host->post([](HistoryWorker& worker) { worker.flushSamples(); });
 }
 
 void HistoryStore::flush()
 {
-    if (!m_worker)
+    if (!m_host)
         return;
-    blockOn("flush", [worker = m_worker] {
-        worker->flushSamples();
-        worker->updateRollups(true);
+    blockOn("flush", [](HistoryWorker& worker) {
+        worker.flushSamples();
+        worker.updateRollups(true);
     });
 }
 
@@ -216,30 +217,27 @@ quint64 HistoryStore::postWrite(WriteOp op, QList<StateEvent> events, QObject* c
                       Q_EMIT eventCommitted(e, r.persisted);
               }
           };
-    if (!m_worker) {
+    if (!m_host) {
         QMetaObject::invokeMethod(
             this, [deliver] { deliver(notOpen(), {}); }, Qt::QueuedConnection);
         return id;
     }
-    QMetaObject::invokeMethod(
-        m_worker,
-        [this, worker = m_worker, op = std::move(op), events = std::move(events),
-            deliver = std::move(deliver)]() mutable {
-            const WriteResult r = op(*worker, events);
-            QMetaObject::invokeMethod(
-                this, [r, events = std::move(events), deliver = std::move(deliver)] { deliver(r, events); },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    m_host->post([this, op = std::move(op), events = std::move(events), deliver = std::move(deliver)](
+                     HistoryWorker& worker) mutable {
+        const WriteResult r = op(worker, events);
+        QMetaObject::invokeMethod(
+            this, [r, events = std::move(events), deliver = std::move(deliver)] { deliver(r, events); },
+            Qt::QueuedConnection);
+    });
     return id;
 }
 
 WriteResult HistoryStore::runWrite(const char* call, const WriteOp& op, QList<StateEvent> events)
 {
-    if (!m_worker)
+    if (!m_host)
         return notOpen();
     WriteResult r;
-    blockOn(call, [&] { r = op(*m_worker, events); });
+    blockOn(call, [&](HistoryWorker& worker) { r = op(worker, events); });
     return r;
 }
 
@@ -247,27 +245,24 @@ template <typename R, typename Ready>
 quint64 HistoryStore::postRead(std::function<R(HistoryWorker&, QString*)> op, Ready ready)
 {
     const quint64 id = ++m_nextRequestId;
-    if (!m_worker) {
+    if (!m_host) {
         QMetaObject::invokeMethod(
             this, [this, id] { Q_EMIT queryFailed(id, notOpen().error); }, Qt::QueuedConnection);
         return id;
     }
-    QMetaObject::invokeMethod(
-        m_worker,
-        [this, worker = m_worker, id, op = std::move(op), ready] {
-            QString error;
-            R result = op(*worker, &error);
-            QMetaObject::invokeMethod(
-                this,
-                [this, id, ready, error, result = std::move(result)] {
-                    if (error.isEmpty())
-                        Q_EMIT(this->*ready)(id, result);
-                    else
-                        Q_EMIT queryFailed(id, error);
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+    m_host->post([this, id, op = std::move(op), ready](HistoryWorker& worker) {
+        QString error;
+        R result = op(worker, &error);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, ready, error, result = std::move(result)] {
+                if (error.isEmpty())
+                    Q_EMIT(this->*ready)(id, result);
+                else
+                    Q_EMIT queryFailed(id, error);
+            },
+            Qt::QueuedConnection);
+    });
     return id;
 }
 
@@ -276,10 +271,10 @@ R HistoryStore::runRead(const char* call, const std::function<R(HistoryWorker&, 
 {
     R result {};
     QString message;
-    if (!m_worker) {
+    if (!m_host) {
         message = notOpen().error;
     } else {
-        blockOn(call, [&] { result = op(*m_worker, &message); });
+        blockOn(call, [&](HistoryWorker& worker) { result = op(worker, &message); });
     }
     if (error)
         *error = message;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "core/threadhost.h"
 #include "store/historytypes.h"
 
 #include <QObject>
@@ -162,7 +163,7 @@ private:
     using WriteOp = std::function<WriteResult(HistoryWorker&, QList<StateEvent>&)>;
     void startWorker();
     // Runs work on the worker thread and waits for it (at once when already there); warns on a UI thread.
-    void blockOn(const char* call, const std::function<void()>& work);
+    void blockOn(const char* call, const std::function<void(HistoryWorker&)>& work);
     quint64 postWrite(WriteOp op, QList<StateEvent> events, QObject* context, WriteCallback done);
     WriteResult runWrite(const char* call, const WriteOp& op, QList<StateEvent> events);
     template <typename R, typename Ready> quint64 postRead(std::function<R(HistoryWorker&, QString*)> op, Ready ready);
@@ -171,8 +172,8 @@ private:
 
     Options m_options;
     std::shared_ptr<HistoryShared> m_shared;
-    QThread m_thread;
-    HistoryWorker* m_worker = nullptr;
+    std::unique_ptr<ThreadHost<HistoryWorker>> m_host; // from open() to close()
+    std::atomic<HistoryWorker*> m_onThread { nullptr }; // the worker, for blocking calls made on its own thread
     std::atomic<quint64> m_nextRequestId { 0 };
 };
 
