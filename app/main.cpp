@@ -1,6 +1,6 @@
 // The only file that sees every layer: it picks the front end from argv[1].
 #include "cli/frontends.h"
-#include "ui/dashboardapp.h"
+#include "dashboard/dashboardapp.h"
 
 #include <cstdio>
 #include <cstring>

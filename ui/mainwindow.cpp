@@ -3,8 +3,6 @@
 #include "awaylog.h"
 #include "chartspanel.h"
 #include "checkactions.h"
-#include "demo/demosession.h"
-#include "demomenu.h"
 #include "detailpane.h"
 #include "historypanel.h"
 #include "matrixpane.h"
@@ -36,6 +34,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPainter>
 #include <QPushButton>
@@ -48,6 +47,7 @@
 #include <QTableWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <functional>
 
 namespace hd {
@@ -266,15 +266,16 @@ void MainWindow::openNotice(const AlertNotice& notice)
     openDetail();
 }
 
-void MainWindow::setDemo(DemoSession* demo)
+void MainWindow::setDemoMenu(QMenu* menu)
 {
-    m_demo = demo;
-    if (m_demoMenu || !demo)
+    if (m_demoMenu || !menu)
         return;
-    m_demoMenu = addDemoMenu(menuBar(), demo);
+    m_demoMenu = menu;
+    const auto actions = menu->actions();
+    const int faults = int(std::count_if(actions.begin(), actions.end(), [](QAction* a) { return a->isCheckable(); }));
     statusBar()->showMessage(
         tr("Demo: break and heal the simulated services from the Demo menu (Alt+1 \u2026 Alt+%1, Alt+0 heals).")
-            .arg(qMin(9, int(DemoSession::faults().size()))));
+            .arg(qMin(9, faults)));
 }
 
 // An engine that falls behind says so, in red, rather than reading as all green: its checks are not running

@@ -28,7 +28,6 @@ class AlertNotifier;
 class AwayLog;
 class ChartsPanel;
 class CheckActions;
-class DemoSession;
 class DetailPane;
 class HistoryPanel;
 class HistoryStore;
@@ -53,8 +52,9 @@ public:
     ~MainWindow() override;
 
     void setConfigPath(const QString& path);
-    // Adds the Demo menu that breaks and heals the simulated services.
-    void setDemo(DemoSession* demo);
+    // Takes the Demo menu that breaks and heals the simulated services (made by the dashboard front end, which runs
+    // the demo: addDemoMenu in dashboard/demomenu.h) and says in the status bar how to use it.
+    void setDemoMenu(QMenu* menu);
     // Puts a service's admin actions in an "Admin" tab (the window takes
     // ownership; a second call replaces the first panel) and shows the detail
     // pane's "Admin actions…" button, which opens that tab. Keep the panel in
@@ -128,7 +128,6 @@ private:
 
     MonitorRuntime* m_runtime;
     HistoryStore* m_store;
-    QPointer<DemoSession> m_demo;
     MatrixModel* m_matrix;
     MatrixFilterProxy* m_proxy;
     SummaryStrip* m_summary;

@@ -1,5 +1,6 @@
 // The real main window against the real simulated backend (DemoBackend on its
 // own thread, real HTTP on 127.0.0.1), driven through QTest like a user would.
+#include "dashboard/demomenu.h"
 #include "dashboardfixture.h"
 #include "demo/demosession.h"
 #include "models/historymodel.h"
@@ -140,7 +141,7 @@ void TestMainWindow::initTestCase()
     m_window->setNotificationDelay(1500);
     m_notified = std::make_unique<QSignalSpy>(m_window.get(), &MainWindow::notified);
     m_window->setConfigPath(m_configPath);
-    m_window->setDemo(m_demo.get());
+    m_window->setDemoMenu(addDemoMenu(m_window->menuBar(), m_demo.get()));
     m_runtime->watchConfig(m_configPath);
     m_window->show();
     m_window->activateWindow();

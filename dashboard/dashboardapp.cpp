@@ -1,14 +1,15 @@
 #include "dashboardapp.h"
+#include "demomenu.h"
 
 #include "admin/adminservice.h"
-#include "adminpanel.h"
 #include "config/loadconfig.h"
 #include "demo/demosession.h"
-#include "mainwindow.h"
 #include "remediation/remediationlease.h"
 #include "remediation/remediationplanner.h"
 #include "runtime/monitorruntime.h"
 #include "store/historystore.h"
+#include "ui/adminpanel.h"
+#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -94,7 +95,7 @@ int runDashboard(int argc, char* argv[], bool demo)
     store.openAsync();
     MainWindow window(&runtime, &store);
     if (session) {
-        window.setDemo(session.get());
+        window.setDemoMenu(addDemoMenu(window.menuBar(), session.get()));
         QObject::connect(session.get(), &DemoSession::started, &window,
             [&runtime, &window, demo = session.get()](bool ok, const QString& problem) {
                 if (!ok) {
