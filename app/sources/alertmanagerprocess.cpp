@@ -6,12 +6,17 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+#include <csignal>
+#include <sys/prctl.h>
 
 namespace hd {
 
 AlertmanagerProcess::AlertmanagerProcess(QObject* parent)
     : QObject(parent)
 {
+    // Alertmanager must not outlive us, even when we are killed (the demo's window ended by a signal) or a test
+    // aborts; redis-server's process does the same.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 AlertmanagerProcess::~AlertmanagerProcess()
