@@ -1,5 +1,7 @@
 #include "historytimeline.h"
 
+#include "core/rowkey.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <algorithm>
@@ -97,10 +99,10 @@ QList<TimelineEntry> TimelineEntry::fromAck(const Ack& ack)
     e.kind = Kind::Acknowledgement;
     e.timeMs = ack.createdMs;
     e.id = ack.id;
-    const QStringList parts = ack.checkKey.split(u'/');
-    e.service = parts.value(0);
-    e.check = parts.value(1);
-    e.item = parts.mid(2).join(u'/');
+    const RowKey key = RowKey::parse(ack.checkKey);
+    e.service = key.service;
+    e.check = key.check;
+    e.item = key.item;
     e.detail = ack.comment;
     e.who = ack.author;
     e.expiresMs = ack.expiresMs;

@@ -48,6 +48,8 @@ void AlertAcknowledger::acknowledge(const MonitorEngine& engine, const RowState&
         answer(false);
         return;
     }
+    if (!remove)
+        entry.params.insert(QStringLiteral("comment"), ack.comment);
     const auto done = [this, entry, answer, action](const QString& id) {
         return [this, entry, answer, action, id](bool ok, int status, const QString& newId, const QString& message) {
             AuditEntry e = entry;
@@ -68,7 +70,6 @@ void AlertAcknowledger::acknowledge(const MonitorEngine& engine, const RowState&
     const qint64 expiryMs = ack.expires.isValid() ? QDateTime::currentDateTimeUtc().msecsTo(ack.expires) : 0;
     const SilenceRequest request = silenceForAlert(
         *source->alertmanager, alert, ack.author, ack.comment, QDateTime::currentDateTimeUtc(), expiryMs);
-    entry.params.insert(QStringLiteral("comment"), ack.comment);
     m_silences->create(*source, request, done(QString()));
 }
 

@@ -33,9 +33,9 @@ MonitorRuntime::MonitorRuntime(std::optional<HistoryOptions> history, QObject* p
 MonitorRuntime::~MonitorRuntime()
 {
     // Behind whatever was posted already: the last flush of state changes into the store, then the engine goes.
-    post([side = m_side](MonitorEngine& engine) {
-        delete side->watcher;
-        side->watcher = nullptr;
+    post([this](MonitorEngine& engine) {
+        delete m_side.watcher;
+        m_side.watcher = nullptr;
         engine.stop();
     });
     m_engine.stop();
@@ -49,20 +49,19 @@ MonitorEngine* MonitorRuntime::makeEngine()
     connect(engine, &MonitorEngine::rowsRemoved, this, &MonitorRuntime::rowsRemoved);
     connect(engine, &MonitorEngine::stateChanged, this, &MonitorRuntime::stateChanged);
     connect(engine, &MonitorEngine::configApplied, this, &MonitorRuntime::configApplied);
-    const std::shared_ptr<EngineSide> side = m_side;
     if (m_store) {
         // The one recording of what the engine sees, for every front end.
-        side->recorder = new HistoryRecorder(engine, m_store.get(), engine);
-        connect(side->recorder, &HistoryRecorder::eventCommitted, engine,
-            [this, side](const StateEvent& event, const WriteResult& result) {
-                if (!result.ok && side->metrics)
-                    side->metrics->metrics().noteHistoryWriteError();
+        m_side.recorder = new HistoryRecorder(engine, m_store.get(), engine);
+        connect(m_side.recorder, &HistoryRecorder::eventCommitted, engine,
+            [this](const StateEvent& event, const WriteResult& result) {
+                if (!result.ok && m_side.metrics)
+                    m_side.metrics->metrics().noteHistoryWriteError();
                 relay([this, event, result] { Q_EMIT eventCommitted(event, result); });
-                if (side->stopping && side->recorder->outstanding() == 0)
+                if (m_side.stopping && m_side.recorder->outstanding() == 0)
                     relay([this] { Q_EMIT drained(); });
             });
     }
-    side->alerts = new AlertAcknowledger(m_store.get(), engine);
+    m_side.alerts = new AlertAcknowledger(m_store.get(), engine);
     // An engine that falls behind says so: the window shows how late the probes started.
     auto* lagTimer = new QTimer(engine);
     lagTimer->setInterval(kLagIntervalMs);
@@ -86,14 +85,14 @@ void MonitorRuntime::relay(std::function<void()> emitter)
 
 void MonitorRuntime::serveMetrics(const QString& address)
 {
-    post([this, side = m_side, address](MonitorEngine& engine) {
+    post([this, address](MonitorEngine& engine) {
         auto* exporter = new MetricsExporter(&engine, &engine); // lives and dies with the engine, on its thread
         QString error;
         QString serving;
         if (exporter->listen(address, &error)) {
             serving = exporter->address();
-            delete side->metrics;
-            side->metrics = exporter;
+            delete m_side.metrics;
+            m_side.metrics = exporter;
         } else {
             delete exporter;
         }
@@ -103,31 +102,31 @@ void MonitorRuntime::serveMetrics(const QString& address)
 
 void MonitorRuntime::watchConfig(const QString& path, const std::optional<Config>& initial)
 {
-    post([this, side = m_side, path, initial](MonitorEngine& engine) {
-        delete side->watcher;
-        side->watcher = new ConfigWatcher(path);
-        connect(side->watcher, &ConfigWatcher::configLoaded, side->watcher, [this, &engine](const Config& config) {
+    post([this, path, initial](MonitorEngine& engine) {
+        delete m_side.watcher;
+        m_side.watcher = new ConfigWatcher(path);
+        connect(m_side.watcher, &ConfigWatcher::configLoaded, m_side.watcher, [this, &engine](const Config& config) {
             engine.setConfig(config);
             if (!engine.isRunning())
                 engine.start();
             relay([this, config] { Q_EMIT configLoaded(config); });
         });
-        connect(side->watcher, &ConfigWatcher::configFailed, this, &MonitorRuntime::configFailed);
+        connect(m_side.watcher, &ConfigWatcher::configFailed, this, &MonitorRuntime::configFailed);
         if (initial) {
             engine.setConfig(*initial);
             if (!engine.isRunning())
                 engine.start();
         } else {
-            side->watcher->reload();
+            m_side.watcher->reload();
         }
     });
 }
 
 void MonitorRuntime::reloadConfig()
 {
-    post([side = m_side](MonitorEngine&) {
-        if (side->watcher)
-            side->watcher->reload();
+    post([this](MonitorEngine&) {
+        if (m_side.watcher)
+            m_side.watcher->reload();
     });
 }
 
@@ -143,10 +142,10 @@ void MonitorRuntime::start()
 
 void MonitorRuntime::stop()
 {
-    post([this, side = m_side](MonitorEngine& e) {
-        side->stopping = true;
+    post([this](MonitorEngine& e) {
+        m_side.stopping = true;
         e.stop(); // hands the last batch of state changes to the recorder
-        if (!side->recorder || side->recorder->outstanding() == 0)
+        if (!m_side.recorder || m_side.recorder->outstanding() == 0)
             relay([this] { Q_EMIT drained(); });
     });
 }
@@ -163,12 +162,12 @@ void MonitorRuntime::setBatchIntervalMs(int ms)
 
 void MonitorRuntime::acknowledge(const Acknowledgement& ack)
 {
-    post([this, side = m_side, readOnly = m_readOnly, ack](MonitorEngine& e) {
+    post([this, ack](MonitorEngine& e) {
         const auto answer = [this, key = ack.checkKey](bool accepted) {
             relay([this, key, accepted] { Q_EMIT acknowledged(key, accepted); });
         };
         if (const auto row = e.row(ack.checkKey); row && row->result.alert) {
-            side->alerts->acknowledge(e, *row, ack, false, readOnly->load(), answer);
+            m_side.alerts->acknowledge(e, *row, ack, false, m_readOnly.load(), answer);
             return;
         }
         const bool accepted = e.acknowledge(ack);
@@ -187,11 +186,11 @@ void MonitorRuntime::acknowledge(const Acknowledgement& ack)
 
 void MonitorRuntime::unacknowledge(const QString& checkKey)
 {
-    post([this, side = m_side, readOnly = m_readOnly, checkKey](MonitorEngine& e) {
+    post([this, checkKey](MonitorEngine& e) {
         if (const auto row = e.row(checkKey); row && row->result.alert) {
             Acknowledgement ack;
             ack.checkKey = checkKey;
-            side->alerts->acknowledge(e, *row, ack, true, readOnly->load(), [this, checkKey](bool accepted) {
+            m_side.alerts->acknowledge(e, *row, ack, true, m_readOnly.load(), [this, checkKey](bool accepted) {
                 relay([this, checkKey, accepted] { Q_EMIT acknowledged(checkKey, accepted); });
             });
             return;

@@ -54,7 +54,7 @@ public:
     void acknowledge(const Acknowledgement& ack);
     void unacknowledge(const QString& checkKey);
     // --read-only: alert rows are neither silenced nor unsilenced (refused, and audited as refused).
-    void setReadOnly(bool readOnly) { m_readOnly->store(readOnly); }
+    void setReadOnly(bool readOnly) { m_readOnly.store(readOnly); }
     // Silences the services, groups or tags named; recorded in the history. The id arrives as silenced().
     void silence(const OperatorSilence& silence);
     void setBatchIntervalMs(int ms); // test seam, see MonitorEngine
@@ -96,8 +96,8 @@ private:
     void relay(std::function<void()> emitter);
 
     std::unique_ptr<HistoryStore> m_store; // before m_engine: the engine's last writes go into it
-    std::shared_ptr<std::atomic<bool>> m_readOnly = std::make_shared<std::atomic<bool>>(false);
-    std::shared_ptr<EngineSide> m_side = std::make_shared<EngineSide>();
+    std::atomic<bool> m_readOnly { false };
+    EngineSide m_side; // touched on the engine's thread only; outlives it (m_engine goes first)
     ThreadHost<MonitorEngine> m_engine;
 };
 
